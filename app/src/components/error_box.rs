@@ -1,0 +1,27 @@
+use crate::error::AppError;
+use crate::i18n::{tr, use_locale};
+use leptos::prelude::*;
+
+/// An error from a server function, told in the resident's language.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="notice error" role="alert">
+            {tr(locale, error.message_key())}
+        </div>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

@@ -1,0 +1,3 @@
+pub mod error_box;
+pub mod lang_switcher;
+pub mod layout;

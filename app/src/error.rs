@@ -1,0 +1,54 @@
+//! The error every server function returns. It crosses the wire as JSON, so the page can
+//! show a message in the resident's language instead of a server string.
+
+use crate::i18n::Key;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("temporarily unavailable")]
+    Unavailable,
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    /// The message to show for this error.
+    pub fn message_key(&self) -> Key {
+        match self {
+            AppError::NotFound => Key::ErrorNotFound,
+            AppError::BadRequest(_) => Key::ErrorBadRequest,
+            AppError::Forbidden => Key::ErrorForbidden,
+            AppError::Unavailable | AppError::ServerFn(_) => Key::ErrorUnavailable,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<services::Error> for AppError {
+    fn from(error: services::Error) -> Self {
+        match error {
+            services::Error::NotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "service failed");
+                AppError::Unavailable
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTML document, the router and the routes.
+
+use crate::components::layout::Layout;
+use crate::i18n::{Key, detect_locale, tr};
+use crate::pages::{
+    about::AboutPage, home::HomePage, not_found::NotFound, region::RegionPage, regions::RegionsPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::SsrMode;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = detect_locale();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0b6e4f" />
+                <meta name="description" content=tr(locale, Key::AppTagline) />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options defer=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app inside `<body>`: the same on the server and in the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = detect_locale();
+    provide_context(locale);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/fuqaro.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Fuqaro".to_string() } else { format!("{page} · Fuqaro") } />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("regions") view=RegionsPage ssr=SsrMode::Async />
+                    <Route path=path!("regions/:soato") view=RegionPage ssr=SsrMode::Async />
+                    <Route path=path!("about") view=AboutPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// A strict policy for pages: scripts only from this origin or carrying this response's
+/// nonce (Leptos puts it on its inline hydration scripts), WebAssembly allowed, no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions) {
+    let (Some(response), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    // `cargo leptos watch` reloads the page over a websocket on the reload port.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+    } else {
+        String::new()
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+         connect-src 'self'{reload}; font-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

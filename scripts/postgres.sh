@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts Debian's PostgreSQL cluster (installing it when missing) and makes sure the test
+# role exists. Prints the admin URL the tests use to create one database per test.
+# Idempotent: quick when everything is already there.
+set -euo pipefail
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  echo "installing postgresql (apt)…" >&2
+  apt-get install -y -qq postgresql >/dev/null
+fi
+
+version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$"; then
+  pg_createcluster "$version" main >/dev/null
+fi
+if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  pg_ctlcluster "$version" main start
+fi
+
+# One role for tests and local use; it may create databases (one per test).
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fuqaro'\"" | grep -q 1 ||
+  su postgres -c "psql -qc \"CREATE ROLE fuqaro LOGIN CREATEDB PASSWORD 'fuqaro'\""
+
+port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
+echo "postgres://fuqaro:fuqaro@127.0.0.1:${port}/postgres"

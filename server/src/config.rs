@@ -1,0 +1,131 @@
+//! Layered configuration: defaults in code, then an optional `fuqaro.toml` (or the file
+//! named by `FUQARO_CONFIG`), then `FUQARO_*` environment variables (`__` separates nested
+//! keys). cargo-leptos's own `LEPTOS_SITE_ADDR` and `LEPTOS_SITE_ROOT` are honoured too, so
+//! `cargo leptos watch` and `end-to-end` serve where they expect.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the server listens.
+    pub listen: SocketAddr,
+    /// The address residents use, e.g. `https://fuqaro.uz`; cookies are `Secure` when it is https.
+    pub public_url: String,
+    /// `sqlite://path?mode=rwc` (the default, a file under `data/`) or `postgres://…`.
+    pub database_url: String,
+    pub database_max_connections: u32,
+    /// `development` turns on developer pages; `production` turns them off.
+    pub environment: Environment,
+    /// `pretty` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// Where the built site (WASM, JS, CSS, icons) lives.
+    pub site_root: PathBuf,
+    /// Seconds to let requests finish after a shutdown signal.
+    pub shutdown_grace_seconds: u64,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: "http://127.0.0.1:3000".into(),
+            database_url: "sqlite://data/fuqaro.db?mode=rwc".into(),
+            database_max_connections: 8,
+            environment: Environment::Development,
+            log_format: LogFormat::Pretty,
+            site_root: PathBuf::from("target/site"),
+            shutdown_grace_seconds: 10,
+        }
+    }
+}
+
+/// Why the configuration could not be read, in one line an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("invalid configuration: {0} (check fuqaro.toml and the FUQARO_* environment variables)")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads the layers from the process environment and the working directory.
+    pub fn load() -> Result<Config, ConfigError> {
+        let file = std::env::var("FUQARO_CONFIG").ok();
+        let explicit = file.is_some();
+        let path = PathBuf::from(file.unwrap_or_else(|| "fuqaro.toml".into()));
+        Config::load_from(
+            &path,
+            explicit,
+            Env::prefixed("FUQARO_").split("__").ignore(&["config"]),
+        )
+    }
+
+    /// The layers with an explicit file (which must exist when `required`) and env provider.
+    pub fn load_from(path: &std::path::Path, required: bool, env: Env) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        // cargo-leptos tells the server where to listen and where the site is.
+        if let Ok(addr) = std::env::var("LEPTOS_SITE_ADDR") {
+            figment = figment.merge(Serialized::default("listen", addr));
+        }
+        if let Ok(root) = std::env::var("LEPTOS_SITE_ROOT") {
+            figment = figment.merge(Serialized::default("site_root", root));
+        }
+        if path.exists() {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            // Parse here first: figment's own message for a bad file lacks the line.
+            if let Err(e) = text.parse::<toml::Table>() {
+                return Err(ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e
+                        .to_string()
+                        .lines()
+                        .next()
+                        .unwrap_or("not valid TOML")
+                        .to_string(),
+                });
+            }
+            figment = figment.merge(Toml::string(&text));
+        } else if required {
+            return Err(ConfigError::File {
+                path: path.display().to_string(),
+                reason: "no such file (named by FUQARO_CONFIG)".into(),
+            });
+        }
+        figment
+            .merge(env)
+            .extract()
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))
+    }
+
+    /// Cookies get `Secure` unless the site is plain http (development on localhost).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn one_line(error: &figment::Error) -> String {
+    error.to_string().replace('\n', " ")
+}

@@ -1,0 +1,56 @@
+//! The router: Leptos pages and server functions, the HTTP edges that are not Leptos
+//! (health, metrics, the language form), and the layers every request passes through.
+
+mod health;
+mod lang;
+pub mod metrics;
+mod security;
+
+use crate::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::{get, post};
+use http::HeaderName;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/lang", post(lang::switch))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(
+            // Outermost first: every request gets an id, a span, metrics, a panic guard,
+            // the security headers and the origin check; responses are compressed.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(security::request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(metrics::track))
+                .layer(CatchPanicLayer::custom(security::panic_response))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::headers,
+                ))
+                .layer(axum::middleware::from_fn(security::same_origin_writes))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}

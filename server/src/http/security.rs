@@ -1,0 +1,125 @@
+//! Security layers: response headers, the same-origin check for writes, the request span
+//! and the answer to a panic.
+
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::any::Any;
+
+/// A policy for responses that did not set their own (pages set one with a nonce): they
+/// load nothing and cannot be framed.
+const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FALLBACK_CSP),
+        );
+    }
+    if state.config.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Refuses a state-changing request that a browser says comes from another site. Requests
+/// without these headers (servers calling our callbacks, old browsers) pass: the browser is
+/// the one that must prove where a cookie-carrying form came from.
+pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_mismatch = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| origin_host(origin) != host);
+    if cross_site || origin_mismatch {
+        tracing::warn!(
+            origin = ?headers.get(header::ORIGIN),
+            host = ?host,
+            "refused a cross-site write"
+        );
+        let locale = app::i18n::locale_of_request(headers);
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            app::i18n::tr(locale, app::i18n::Key::ErrorForbidden),
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// `https://example.uz:8443` → `example.uz:8443`; `null` (sandboxed frames) → `null`.
+fn origin_host(origin: &str) -> Option<&str> {
+    Some(origin.split_once("://").map_or(origin, |(_, rest)| rest))
+}
+
+pub fn request_span(request: &Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(super::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+}
+
+/// A bug must not take the server down or show a trace: log it, answer 500.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Xatolik yuz berdi. · Хатолик юз берди. · Произошла ошибка.",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_host;
+
+    #[test]
+    fn origins_are_compared_by_host_and_port() {
+        assert_eq!(origin_host("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
+        assert_eq!(origin_host("https://fuqaro.uz"), Some("fuqaro.uz"));
+        assert_eq!(origin_host("null"), Some("null"));
+    }
+}

@@ -1,0 +1,158 @@
+//! The Fuqaro server: configuration, start-up and the HTTP router. `main.rs` is thin; tests
+//! build the same [`Application`] on port 0 and talk to it over real HTTP.
+
+pub mod config;
+pub mod http;
+pub mod telemetry;
+
+use crate::config::Config;
+use axum::Router;
+use axum::serve::ListenerExt;
+use leptos::config::LeptosOptions;
+use services::Services;
+use services::db::{Db, OpenError};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// State shared by every handler.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub config: std::sync::Arc<Config>,
+}
+
+/// Why the server could not start, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0} (check database_url in fuqaro.toml or FUQARO_DATABASE_URL)")]
+    Database(#[from] OpenError),
+    #[error("cannot load the reference data: {0}")]
+    ReferenceData(services::Error),
+    #[error("cannot listen on {addr}: {source} (is another server running? set FUQARO_LISTEN)")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A server that is bound and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    grace: Duration,
+    pub state: AppState,
+    /// How long start-up took, from `build` to bound and ready.
+    pub startup: Duration,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads the reference data, builds the router and
+    /// binds the listener. Nothing is served until [`Application::run_until`].
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let started = Instant::now();
+        let db = Db::open(&config.database_url, config.database_max_connections).await?;
+        services::reference::load(&db)
+            .await
+            .map_err(StartupError::ReferenceData)?;
+        let services = Services { db };
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("fuqaro")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.listen)
+            .build();
+        let state = AppState {
+            leptos_options,
+            services,
+            config: std::sync::Arc::new(config.clone()),
+        };
+        let router = http::router(state.clone());
+
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Listen {
+                addr: config.listen,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartupError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+        Ok(Application {
+            listener,
+            router,
+            address,
+            grace: Duration::from_secs(config.shutdown_grace_seconds),
+            state,
+            startup: started.elapsed(),
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (up to the
+    /// grace period) and returns.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        // Axum leaves Nagle's algorithm on; streamed pages and event streams would then wait
+        // for the client's delayed ACK (~40 ms) on every small write.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+        let grace = self.grace;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(
+            listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stopping_tx.send(());
+        });
+        tokio::select! {
+            result = serve => result,
+            _ = async move {
+                let _ = stopping_rx.await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(seconds = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,201 @@
+use reqwest::redirect::Policy;
+use server::Application;
+use server::config::Config;
+use services::Db;
+use std::sync::LazyLock;
+use tokio::sync::{OnceCell, oneshot};
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Stops the server the way a signal does and waits until it has returned.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server result");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init(server::config::LogFormat::Pretty);
+    }
+});
+
+/// The configuration of a test server: port 0, its own database, no site files.
+pub async fn test_config() -> Config {
+    LazyLock::force(&TRACING);
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: fresh_database_url().await,
+        site_root: std::env::temp_dir().join("fuqaro-test-site"),
+        shutdown_grace_seconds: 2,
+        ..Config::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_config().await).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
+    let database_url = config.database_url.clone();
+    let app = Application::build(config).await.expect("the server starts");
+    let address = format!("http://{}", app.address());
+    let db = app.state.services.db.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        db,
+        database_url,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+/// Whether this run targets PostgreSQL.
+pub fn on_postgres() -> bool {
+    postgres_admin_url().is_some()
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// A new, empty database: a SQLite file in the temp directory, or a PostgreSQL database
+/// cloned from a migrated and loaded template (so each test does not load 9,452 mahallas).
+pub async fn fresh_database_url() -> String {
+    let name = format!("fuqaro_test_{}", uuid::Uuid::new_v4().simple());
+    match postgres_admin_url() {
+        None => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+        Some(admin) => {
+            let template = postgres_template(&admin).await;
+            admin_execute(&admin, &format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+            with_database(&admin, &name)
+        }
+    }
+}
+
+async fn postgres_template(admin: &str) -> &'static str {
+    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("fuqaro_template_{:016x}", schema_fingerprint());
+            let exists = admin_query_exists(admin, &name).await;
+            if !exists {
+                let building = format!("{name}_{}", uuid::Uuid::new_v4().simple());
+                admin_execute(admin, &format!("CREATE DATABASE {building}")).await;
+                let db = Db::open(&with_database(admin, &building), 2)
+                    .await
+                    .expect("template opens");
+                services::reference::load(&db).await.expect("template loads");
+                db.pool.close().await;
+                // Publishing by rename makes a half-built template invisible to other runs.
+                admin_execute(admin, &format!("ALTER DATABASE {building} RENAME TO {name}")).await;
+            }
+            name
+        })
+        .await
+        .as_str()
+}
+
+/// Changes when a migration or a reference file changes, so a stale template is never used.
+fn schema_fingerprint() -> u64 {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files: Vec<_> = ["migrations/postgres", "reference"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+        })
+        .collect();
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        for byte in std::fs::read(&file).unwrap() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn with_database(admin: &str, name: &str) -> String {
+    let (base, _) = admin.rsplit_once('/').expect("admin URL names a database");
+    format!("{base}/{name}")
+}
+
+async fn admin_execute(admin: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("PostgreSQL admin connection");
+    sqlx::query(sql)
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.close().await.ok();
+}
+
+async fn admin_query_exists(admin: &str, name: &str) -> bool {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("PostgreSQL admin connection");
+    let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_optional(&mut conn)
+        .await
+        .expect("pg_database query");
+    conn.close().await.ok();
+    found.is_some()
+}

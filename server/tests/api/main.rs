@@ -1,0 +1,11 @@
+//! Black-box tests: the real server on port 0, a fresh database per test, real HTTP.
+//! They run on SQLite by default and on PostgreSQL when `TEST_POSTGRES_URL` holds an
+//! admin URL (scripts/test.sh runs them both ways).
+
+mod helpers;
+
+mod health;
+mod pages;
+mod reference;
+mod security;
+mod startup;

@@ -1,0 +1,128 @@
+use crate::helpers::{on_postgres, test_config};
+use server::Application;
+use std::process::Command;
+
+#[tokio::test]
+async fn an_unreachable_database_stops_start_up_with_a_clear_message() {
+    let mut config = test_config().await;
+    config.database_url = "postgres://fuqaro:secret@127.0.0.1:1/fuqaro".into();
+    let error = Application::build(config)
+        .await
+        .err()
+        .expect("start-up fails")
+        .to_string();
+    assert!(
+        error.contains("cannot open the database at postgres://fuqaro:***@127.0.0.1:1/fuqaro"),
+        "{error}"
+    );
+    assert!(error.contains("FUQARO_DATABASE_URL"), "{error}");
+    assert!(!error.contains("secret"), "no password in the message: {error}");
+}
+
+#[tokio::test]
+async fn an_unsupported_database_url_is_named() {
+    let mut config = test_config().await;
+    config.database_url = "mysql://localhost/fuqaro".into();
+    let error = Application::build(config)
+        .await
+        .err()
+        .expect("start-up fails")
+        .to_string();
+    assert!(error.contains("not supported"), "{error}");
+}
+
+/// The binary, started as an operator would, with one configuration mistake.
+fn run_server(dir: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.current_dir(dir).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("FUQARO_") || key.starts_with("LEPTOS_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .envs(envs.iter().copied())
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("fuqaro-startup-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn assert_one_clear_line(output: &std::process::Output, expected: &str) {
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("fuqaro: error: "), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_config_file_stops_the_binary_with_one_line() {
+    let dir = temp_dir();
+    std::fs::write(
+        dir.join("fuqaro.toml"),
+        "listen = \"127.0.0.1:3000\"\ndatabase_url = \n",
+    )
+    .unwrap();
+    let output = run_server(&dir, &[]);
+    assert_one_clear_line(&output, "cannot read the configuration file fuqaro.toml");
+}
+
+#[test]
+fn a_config_value_of_the_wrong_kind_is_named() {
+    let dir = temp_dir();
+    let output = run_server(&dir, &[("FUQARO_LISTEN", "not-an-address")]);
+    assert_one_clear_line(&output, "invalid configuration");
+    let output = run_server(&dir, &[("FUQARO_DATABSE_URL", "sqlite://x.db")]);
+    assert_one_clear_line(&output, "databse_url");
+}
+
+#[test]
+fn a_missing_named_config_file_is_reported() {
+    let dir = temp_dir();
+    let output = run_server(&dir, &[("FUQARO_CONFIG", "/nonexistent/fuqaro.toml")]);
+    assert_one_clear_line(&output, "/nonexistent/fuqaro.toml");
+}
+
+#[test]
+fn an_unreachable_database_stops_the_binary_with_one_line() {
+    let dir = temp_dir();
+    let output = run_server(
+        &dir,
+        &[
+            ("FUQARO_DATABASE_URL", "postgres://u:p@127.0.0.1:1/db"),
+            ("FUQARO_LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    assert_one_clear_line(&output, "cannot open the database");
+}
+
+#[test]
+fn the_two_migration_folders_hold_the_same_files() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let list = |dir: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(list("sqlite"), list("postgres"));
+}
+
+#[tokio::test]
+async fn the_backend_is_the_one_this_run_targets() {
+    let app = crate::helpers::spawn_app().await;
+    let expected = if on_postgres() {
+        services::Backend::Postgres
+    } else {
+        services::Backend::Sqlite
+    };
+    assert_eq!(app.db.backend, expected);
+}

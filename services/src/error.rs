@@ -1,0 +1,17 @@
+use thiserror::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The services' error. Internals are logged where they happen; callers map these to
+/// user-facing messages.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("bad reference data: {0}")]
+    ReferenceData(String),
+}
