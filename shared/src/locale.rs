@@ -75,10 +75,10 @@ impl Locale {
             if quality == 0 {
                 continue;
             }
-            if let Some(locale) = Locale::from_tag(range) {
-                if best.is_none_or(|(q, _)| quality > q) {
-                    best = Some((quality, locale));
-                }
+            if let Some(locale) = Locale::from_tag(range)
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, locale));
             }
         }
         best.map(|(_, locale)| locale)
