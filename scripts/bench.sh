@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Foundation benchmarks; prints the figures (see docs/PERFORMANCE.md for what they mean).
+# Builds release, then measures on this machine, in this run:
+#   1. release WASM, JS and CSS sizes, raw and brotli
+#   2. bytes a first visit to / transfers (Chromium, phone profile, empty cache)
+#   3. server start-up: first start on an empty SQLite file, then a warm start
+#   4. /healthz throughput and latency, as a ratio to a bare Axum handler
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+for tool in wrk brotli; do
+  command -v $tool >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq $tool >/dev/null; }
+done
+target=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+DURATION=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+
+echo "== building release (cargo leptos build --release --precompress)" >&2
+cargo leptos build --release --precompress >&2
+cargo build --release -p server --example bare_axum >&2
+
+pkg=target/site/pkg
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
+size() { stat -c %s "$1"; }
+echo
+echo "## Bundle (release, wasm-opt -Oz)"
+for f in fuqaro_bg.wasm fuqaro.js fuqaro.css; do
+  raw=$(size "$pkg/$f")
+  br=$(brotli -q 11 -c "$pkg/$f" | wc -c)
+  printf '%-16s raw %10s   brotli-11 %10s\n' "$f" "$(kb "$raw")" "$(kb "$br")"
+done
+
+work=$(mktemp -d)
+cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+port=3917
+start_server() {
+  FUQARO_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" FUQARO_LISTEN="127.0.0.1:$port" \
+    FUQARO_SITE_ROOT="$PWD/target/site" RUST_LOG=warn "$target/release/server" &
+  server_pid=$!
+}
+wait_ready() {
+  local t0=$1
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.005; done
+  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+echo
+echo "## Start-up (exec to /readyz answering)"
+t0=$(date +%s%N); start_server; cold=$(wait_ready "$t0")
+echo "first start, empty SQLite (migrate + load reference data): ${cold} ms"
+kill -INT $server_pid; wait $server_pid || true
+t0=$(date +%s%N); start_server; warm=$(wait_ready "$t0")
+echo "warm start, existing database:                              ${warm} ms"
+
+echo
+echo "## First visit to / (Chromium, Pixel 7, empty cache, until hydrated)"
+node end2end/bench/first-visit.mjs "http://127.0.0.1:$port/"
+
+echo
+echo "## /healthz throughput (wrk -t1 -c$CONNECTIONS -d${DURATION}s, same machine)"
+"$target/release/examples/bare_axum" 127.0.0.1:3918 >/dev/null &
+sleep 0.5
+rate() { wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | awk '/Requests\/sec/ {print $2} /^ +99%/ {print $2}'; }
+read -r base_rps base_p99 < <(rate http://127.0.0.1:3918/healthz | paste -sd' ')
+read -r app_rps app_p99 < <(rate "http://127.0.0.1:$port/healthz" | paste -sd' ')
+printf 'bare axum handler (baseline): %10.0f req/s   p99 %s\n' "$base_rps" "$base_p99"
+printf 'fuqaro /healthz (all layers): %10.0f req/s   p99 %s\n' "$app_rps" "$app_p99"
+awk -v a="$app_rps" -v b="$base_rps" 'BEGIN { printf "ratio fuqaro/bare: %.2f\n", a / b }'

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test, in order from quickest to slowest: formatting, lints (server and browser
+# builds), unit and server tests on SQLite, the server tests again on PostgreSQL, then the
+# browser tests in Chromium at a phone viewport with JavaScript on and off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint: server build"
+cargo clippy --workspace --all-targets -- -D warnings
+step "lint: browser build"
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "tests on SQLite"
+cargo test --workspace
+
+step "server tests on PostgreSQL"
+TEST_POSTGRES_URL=$(scripts/postgres.sh) cargo test -p server --test api
+
+step "browser tests (Chromium, phone, JavaScript on and off)"
+e2e_dir=$(mktemp -d)
+trap 'rm -rf "$e2e_dir"' EXIT
+FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" \
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
+  cargo leptos end-to-end
+
+printf '\n\033[1;32mall tests passed\033[0m\n' >&2
