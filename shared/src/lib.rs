@@ -2,11 +2,15 @@
 //!
 //! Everything here is plain data and pure functions: no I/O, no framework.
 
+pub mod account;
+pub mod auth;
 pub mod geo;
 pub mod locale;
 pub mod money;
+pub mod phone;
 pub mod service;
 
 pub use locale::Locale;
 pub use money::Tiyin;
+pub use phone::Phone;
 pub use service::ServiceType;
