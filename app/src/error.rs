@@ -12,6 +12,8 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("sign in first")]
+    SignInRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("temporarily unavailable")]
@@ -26,6 +28,7 @@ impl AppError {
         match self {
             AppError::NotFound => Key::ErrorNotFound,
             AppError::BadRequest(_) => Key::ErrorBadRequest,
+            AppError::SignInRequired => Key::ErrorSignInRequired,
             AppError::Forbidden => Key::ErrorForbidden,
             AppError::Unavailable | AppError::ServerFn(_) => Key::ErrorUnavailable,
         }
@@ -43,10 +46,15 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<services::Error> for AppError {
     fn from(error: services::Error) -> Self {
+        use crate::components::error_box::set_status;
         match error {
-            services::Error::NotFound => AppError::NotFound,
+            services::Error::NotFound => {
+                set_status(404);
+                AppError::NotFound
+            }
             other => {
                 tracing::error!(error = %other, "service failed");
+                set_status(503);
                 AppError::Unavailable
             }
         }

@@ -51,14 +51,13 @@ pub fn detect_locale() -> Locale {
 /// The locale a request asks for: the `lang` cookie, else `Accept-Language`, else `uz`.
 #[cfg(feature = "ssr")]
 pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
-    let cookie = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == shared::locale::LOCALE_COOKIE)
-        .map(|(_, value)| value);
+    let cookie = shared::cookies::value(
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        shared::locale::LOCALE_COOKIE,
+    );
     let accept = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());

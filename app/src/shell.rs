@@ -2,9 +2,15 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::{Key, detect_locale, tr};
-use crate::pages::{
-    about::AboutPage, home::HomePage, not_found::NotFound, region::RegionPage, regions::RegionsPage,
-};
+use crate::pages::about::AboutPage;
+use crate::pages::account::AccountPage;
+use crate::pages::accounts::{AccountsPage, LinkAccountPage};
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::profile::{ProfilePage, StaffPage};
+use crate::pages::region::RegionPage;
+use crate::pages::regions::RegionsPage;
+use crate::pages::sign_in::{SignInCodePage, SignInPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::SsrMode;
@@ -61,6 +67,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("regions") view=RegionsPage ssr=SsrMode::Async />
                     <Route path=path!("regions/:soato") view=RegionPage ssr=SsrMode::Async />
                     <Route path=path!("about") view=AboutPage ssr=SsrMode::Async />
+                    <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("sign-in/code") view=SignInCodePage ssr=SsrMode::Async />
+                    <Route path=path!("accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("accounts/link") view=LinkAccountPage ssr=SsrMode::Async />
+                    <Route path=path!("accounts/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("admin/staff") view=StaffPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -27,6 +27,44 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Seconds to let requests finish after a shutdown signal.
     pub shutdown_grace_seconds: u64,
+    /// Load demo accounts, residents and staff on first start (development only).
+    pub demo_data: bool,
+    /// How many demo utility accounts to create.
+    pub demo_accounts: usize,
+    /// Trust the first address of `X-Forwarded-For` as the client's (behind a proxy only).
+    pub trust_forwarded_for: bool,
+    pub sms: SmsConfig,
+}
+
+/// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
+/// `eskiz` (an Eskiz-style HTTP gateway; set the password through FUQARO_SMS__ESKIZ_PASSWORD).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    pub gateway: SmsGatewayKind,
+    pub eskiz_url: String,
+    pub eskiz_email: String,
+    pub eskiz_password: String,
+    pub sender: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsGatewayKind {
+    Outbox,
+    Eskiz,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            gateway: SmsGatewayKind::Outbox,
+            eskiz_url: "https://notify.eskiz.uz".into(),
+            eskiz_email: String::new(),
+            eskiz_password: String::new(),
+            sender: "4546".into(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -54,6 +92,10 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             site_root: PathBuf::from("target/site"),
             shutdown_grace_seconds: 10,
+            demo_data: true,
+            demo_accounts: 3000,
+            trust_forwarded_for: false,
+            sms: SmsConfig::default(),
         }
     }
 }
@@ -118,6 +160,10 @@ impl Config {
             .merge(env)
             .extract()
             .map_err(|e| ConfigError::Invalid(one_line(&e)))
+    }
+
+    pub fn development(&self) -> bool {
+        self.environment == Environment::Development
     }
 
     /// Cookies get `Secure` unless the site is plain http (development on localhost).

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod http;
+pub mod jobs;
 pub mod telemetry;
 
 use crate::config::Config;
@@ -31,7 +32,7 @@ pub enum StartupError {
     Config(#[from] config::ConfigError),
     #[error("{0} (check database_url in fuqaro.toml or FUQARO_DATABASE_URL)")]
     Database(#[from] OpenError),
-    #[error("cannot load the reference data: {0}")]
+    #[error("cannot load the reference or demo data: {0}")]
     ReferenceData(services::Error),
     #[error("cannot listen on {addr}: {source} (is another server running? set FUQARO_LISTEN)")]
     Listen {
@@ -62,7 +63,23 @@ impl Application {
         services::reference::load(&db)
             .await
             .map_err(StartupError::ReferenceData)?;
-        let services = Services { db };
+        let gateway: services::sms::Gateway = match config.sms.gateway {
+            config::SmsGatewayKind::Outbox => std::sync::Arc::new(services::sms::OutboxOnly),
+            config::SmsGatewayKind::Eskiz => std::sync::Arc::new(services::sms::Eskiz::new(
+                &config.sms.eskiz_url,
+                &config.sms.eskiz_email,
+                &config.sms.eskiz_password,
+                &config.sms.sender,
+            )),
+        };
+        let services = Services::new(db, gateway, config.development())
+            .await
+            .map_err(StartupError::ReferenceData)?;
+        if config.demo_data && config.development() {
+            services::demo::seed(&services, config.demo_accounts)
+                .await
+                .map_err(StartupError::ReferenceData)?;
+        }
 
         let leptos_options = LeptosOptions::builder()
             .output_name("fuqaro")
@@ -112,6 +129,7 @@ impl Application {
             }
         });
         let grace = self.grace;
+        let jobs = jobs::spawn(self.state.services.clone());
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let serve = axum::serve(
             listener,
@@ -122,7 +140,7 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopping_tx.send(());
         });
-        tokio::select! {
+        let result = tokio::select! {
             result = serve => result,
             _ = async move {
                 let _ = stopping_rx.await;
@@ -131,7 +149,9 @@ impl Application {
                 tracing::warn!(seconds = grace.as_secs(), "requests still running after the grace period; stopping anyway");
                 Ok(())
             }
-        }
+        };
+        jobs.stop().await;
+        result
     }
 }
 

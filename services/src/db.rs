@@ -112,6 +112,81 @@ impl Db {
     }
 }
 
+/// A value for [`insert_batch`].
+#[derive(Debug, Clone)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+    Null,
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Rows inserted per statement: well under SQLite's and PostgreSQL's parameter limits.
+const BATCH_PARAMS: usize = 4000;
+
+/// Inserts many rows with few statements: `head` is `INSERT INTO t (a, b) VALUES `, `tail`
+/// an optional `ON CONFLICT …`. Every row must have the same number of values.
+pub async fn insert_batch(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    head: &str,
+    tail: &str,
+    rows: &[Vec<Value>],
+) -> Result<()> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    for chunk in rows.chunks((BATCH_PARAMS / width).max(1)) {
+        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * width * 6);
+        sql.push_str(head);
+        for r in 0..chunk.len() {
+            sql.push_str(if r > 0 { ",(" } else { "(" });
+            for c in 0..width {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${}", r * width + c + 1));
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for value in row {
+                query = match value {
+                    Value::Int(v) => query.bind(*v),
+                    Value::Text(v) => query.bind(v.clone()),
+                    Value::Null => query.bind(None::<String>),
+                };
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// The URL with any password replaced, fit for logs and error lines.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

@@ -1,15 +1,62 @@
 //! Server-side services: the logic behind server functions and HTTP edges, with the SQL
 //! next to the service that owns each table. No HTTP and no Leptos here.
 
+pub mod accounts;
+pub mod auth;
+pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod error;
+pub mod rate;
 pub mod reference;
+pub mod secret;
+pub mod sms;
+pub mod users;
 
+pub use clock::Clock;
 pub use db::{Backend, Db};
 pub use error::{Error, Result};
+use std::sync::Arc;
 
 /// Everything a request handler or server function may call, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Services {
     pub db: Db,
+    pub clock: Clock,
+    /// The gateway the SMS job delivers through.
+    pub sms: sms::Gateway,
+    /// Wakes the SMS job when a message is queued, so codes go out at once.
+    pub sms_wakeup: Arc<tokio::sync::Notify>,
+    /// The installation's secret for keyed hashes of sign-in codes.
+    pub pepper: Arc<[u8]>,
+    /// Development mode: developer pages exist and the clock can be moved.
+    pub development: bool,
+}
+
+impl Services {
+    pub async fn new(db: Db, sms: sms::Gateway, development: bool) -> Result<Services> {
+        let pepper = installation_secret(&db, "code_pepper").await?;
+        Ok(Services {
+            db,
+            clock: Clock::default(),
+            sms,
+            sms_wakeup: Arc::new(tokio::sync::Notify::new()),
+            pepper: pepper.into_bytes().into(),
+            development,
+        })
+    }
+}
+
+/// A random secret made once per installation and kept in the database, so that every
+/// server instance shares it and it survives restarts. The first writer wins.
+async fn installation_secret(db: &Db, key: &str) -> Result<String> {
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key)
+        .bind(secret::token())
+        .execute(&db.pool)
+        .await?;
+    Ok(sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+        .bind(key)
+        .fetch_one(&db.pool)
+        .await?)
 }

@@ -1,6 +1,7 @@
 //! Reference data: regions, districts and cities, mahallas (embedded CSV, loaded once) and
 //! the utility service types (seeded by migration).
 
+use crate::db::{Value, insert_batch};
 use crate::{Db, Error, Result};
 use shared::geo::{District, DistrictKind, Names, Region};
 use shared::service::ServiceTypeInfo;
@@ -21,8 +22,6 @@ pub struct LoadReport {
     pub inserted: bool,
 }
 
-/// Rows inserted per statement: well under SQLite's and PostgreSQL's parameter limits.
-const BATCH_ROWS: usize = 500;
 const META_KEY: &str = "reference_data_version";
 
 /// Loads the embedded reference data unless this exact version is already loaded.
@@ -103,33 +102,11 @@ async fn insert_rows(
     tail: &str,
     rows: &[Vec<&str>],
 ) -> Result<()> {
-    for chunk in rows.chunks(BATCH_ROWS) {
-        let width = chunk[0].len();
-        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * width * 5);
-        sql.push_str(head);
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..width {
-                if c > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("${}", r * width + c + 1));
-            }
-            sql.push(')');
-        }
-        sql.push_str(tail);
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            for value in row {
-                query = query.bind(*value);
-            }
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+    let rows: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| Value::from(*v)).collect())
+        .collect();
+    insert_batch(tx, head, tail, &rows).await
 }
 
 /// Splits a header-led CSV without quoting (the reference files have none) and checks

@@ -89,17 +89,32 @@ mod tests {
 
     #[test]
     fn account_numbers_from_bills_keep_their_digits() {
-        assert_eq!(AccountNumber::parse(" 1234 5678-90 ").unwrap().as_str(), "1234567890");
+        assert_eq!(
+            AccountNumber::parse(" 1234 5678-90 ").unwrap().as_str(),
+            "1234567890"
+        );
         assert_eq!(AccountNumber::parse("123456").unwrap().as_str(), "123456");
     }
 
     #[test]
     fn account_numbers_of_the_wrong_shape_are_refused() {
         assert_eq!(AccountNumber::parse(""), Err(AccountNumberError::Empty));
-        assert_eq!(AccountNumber::parse("12345"), Err(AccountNumberError::WrongLength));
-        assert_eq!(AccountNumber::parse("123456789012345"), Err(AccountNumberError::WrongLength));
-        assert_eq!(AccountNumber::parse("12345a7"), Err(AccountNumberError::NotDigits));
-        assert_eq!(AccountNumber::parse("1234567;DROP"), Err(AccountNumberError::NotDigits));
+        assert_eq!(
+            AccountNumber::parse("12345"),
+            Err(AccountNumberError::WrongLength)
+        );
+        assert_eq!(
+            AccountNumber::parse("123456789012345"),
+            Err(AccountNumberError::WrongLength)
+        );
+        assert_eq!(
+            AccountNumber::parse("12345a7"),
+            Err(AccountNumberError::NotDigits)
+        );
+        assert_eq!(
+            AccountNumber::parse("1234567;DROP"),
+            Err(AccountNumberError::NotDigits)
+        );
     }
 
     #[test]
@@ -109,5 +124,101 @@ mod tests {
             assert_eq!(OneTimeCode::parse(bad), Err(OneTimeCodeError::Malformed), "{bad}");
         }
         assert!(!format!("{:?}", OneTimeCode::parse("123456").unwrap()).contains("123"));
+    }
+}
+
+/// Masks a holder's name to the first letter of each word: `Karimov Rustam` → `K*** R***`.
+/// Enough for a resident to recognise their own account, not to learn a stranger's name.
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .map(|first| format!("{first}***"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One linked account in the resident's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub service_code: String,
+    pub service: crate::geo::Names,
+    pub number: String,
+    pub district: crate::geo::Names,
+    pub holder_masked: String,
+    pub balance: crate::Tiyin,
+}
+
+/// A ledger row: a charge (negative), a payment (positive) or a correction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    pub id: i64,
+    pub kind: String,
+    pub amount: crate::Tiyin,
+    pub occurred_at: i64,
+    pub description: String,
+}
+
+/// A meter reading and its state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingRow {
+    pub id: i64,
+    pub value_milli: i64,
+    pub status: String,
+    pub submitted_at: i64,
+}
+
+/// One page of a list, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+/// Everything the account page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetails {
+    pub summary: AccountSummary,
+    pub address: String,
+    pub region: crate::geo::Names,
+    pub tariff: crate::geo::Names,
+    pub unit_price: crate::Tiyin,
+    pub meter_unit: Option<String>,
+    pub meter_decimals: i64,
+    pub last_confirmed: Option<ReadingRow>,
+    pub readings: Page<ReadingRow>,
+    pub charges: Page<LedgerRow>,
+    pub payments: Page<LedgerRow>,
+}
+
+/// Formats a reading kept in thousandths with the meter's number of decimals: `12345.6`.
+pub fn format_reading(value_milli: i64, decimals: i64) -> String {
+    let decimals = decimals.clamp(0, 3) as usize;
+    let whole = value_milli / 1000;
+    if decimals == 0 {
+        return whole.to_string();
+    }
+    let fraction = format!("{:03}", (value_milli % 1000).abs());
+    format!("{whole}.{}", &fraction[..decimals])
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_to_initials() {
+        assert_eq!(mask_name("Karimov Rustam Aliyevich"), "K*** R*** A***");
+        assert_eq!(mask_name("  Ўринбоева   Дилноза "), "Ў*** Д***");
+        assert_eq!(mask_name(""), "");
+    }
+
+    #[test]
+    fn readings_show_the_meters_decimals() {
+        assert_eq!(format_reading(12_345_678, 0), "12345");
+        assert_eq!(format_reading(12_345_678, 1), "12345.6");
+        assert_eq!(format_reading(12_345_678, 3), "12345.678");
+        assert_eq!(format_reading(5, 3), "0.005");
     }
 }

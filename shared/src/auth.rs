@@ -113,6 +113,17 @@ impl Principal {
     }
 }
 
+/// A staff role held by someone, as the administrator's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub user_id: i64,
+    pub phone: String,
+    pub full_name: Option<String>,
+    pub grant_id: i64,
+    pub role: Role,
+    pub scopes: Vec<Scope>,
+}
+
 /// What an action needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Need {
@@ -191,12 +202,18 @@ mod tests {
     fn nobody_signed_in_may_only_do_public_things() {
         assert_eq!(decide(None, &Need::Anyone), Ok(()));
         assert_eq!(decide(None, &Need::SignedIn), Err(Denied::SignInRequired));
-        assert_eq!(decide(None, &Need::Role(Role::Inspector)), Err(Denied::SignInRequired));
+        assert_eq!(
+            decide(None, &Need::Role(Role::Inspector)),
+            Err(Denied::SignInRequired)
+        );
     }
 
     #[test]
     fn a_resident_has_no_staff_role() {
-        let resident = Principal { user_id: 1, grants: vec![] };
+        let resident = Principal {
+            user_id: 1,
+            grants: vec![],
+        };
         assert_eq!(decide(Some(&resident), &Need::SignedIn), Ok(()));
         for role in Role::ALL {
             assert_eq!(decide(Some(&resident), &Need::Role(role)), Err(Denied::Forbidden));
@@ -206,22 +223,43 @@ mod tests {
     #[test]
     fn an_inspector_inspects_only_inside_both_scopes() {
         let p = inspector();
-        let inside = Need::Inspects { district: "1703203".into(), service: "gas".into() };
-        let other_service = Need::Inspects { district: "1703203".into(), service: "electricity".into() };
-        let other_district = Need::Inspects { district: "1726264".into(), service: "gas".into() };
+        let inside = Need::Inspects {
+            district: "1703203".into(),
+            service: "gas".into(),
+        };
+        let other_service = Need::Inspects {
+            district: "1703203".into(),
+            service: "electricity".into(),
+        };
+        let other_district = Need::Inspects {
+            district: "1726264".into(),
+            service: "gas".into(),
+        };
         assert_eq!(decide(Some(&p), &inside), Ok(()));
         assert_eq!(decide(Some(&p), &other_service), Err(Denied::Forbidden));
         assert_eq!(decide(Some(&p), &other_district), Err(Denied::Forbidden));
-        assert_eq!(decide(Some(&p), &Need::Role(Role::AppealsOfficer)), Err(Denied::Forbidden));
+        assert_eq!(
+            decide(Some(&p), &Need::Role(Role::AppealsOfficer)),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
     fn an_administrator_holds_every_staff_role() {
-        let admin = Principal { user_id: 2, grants: vec![Grant { role: Role::Administrator, scopes: vec![] }] };
+        let admin = Principal {
+            user_id: 2,
+            grants: vec![Grant {
+                role: Role::Administrator,
+                scopes: vec![],
+            }],
+        };
         for role in Role::ALL {
             assert_eq!(decide(Some(&admin), &Need::Role(role)), Ok(()));
         }
-        let anywhere = Need::Inspects { district: "1735250".into(), service: "waste".into() };
+        let anywhere = Need::Inspects {
+            district: "1735250".into(),
+            service: "waste".into(),
+        };
         assert_eq!(decide(Some(&admin), &anywhere), Ok(()));
     }
 }

@@ -4,11 +4,13 @@
 
 pub mod account;
 pub mod auth;
+pub mod cookies;
 pub mod geo;
 pub mod locale;
 pub mod money;
 pub mod phone;
 pub mod service;
+pub mod time;
 
 pub use locale::Locale;
 pub use money::Tiyin;

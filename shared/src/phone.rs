@@ -23,7 +23,9 @@ pub enum PhoneError {
 }
 
 /// Mobile network codes in use in Uzbekistan (the two digits after +998).
-const MOBILE_CODES: [&str; 14] = ["20", "33", "50", "55", "77", "88", "90", "91", "93", "94", "95", "97", "98", "99"];
+const MOBILE_CODES: [&str; 14] = [
+    "20", "33", "50", "55", "77", "88", "90", "91", "93", "94", "95", "97", "98", "99",
+];
 
 impl Phone {
     /// Accepts every common way of writing a number — `+998 90 123-45-67`, `998901234567`,
@@ -107,7 +109,11 @@ mod tests {
             " (90) 123.45.67 ",
             "+998\u{a0}90\u{a0}1234567",
         ] {
-            assert_eq!(Phone::parse(input).map(|p| p.e164()), Ok("+998901234567".into()), "{input}");
+            assert_eq!(
+                Phone::parse(input).map(|p| p.e164()),
+                Ok("+998901234567".into()),
+                "{input}"
+            );
         }
     }
 
@@ -115,12 +121,19 @@ mod tests {
     fn malformed_numbers_are_refused_with_the_reason() {
         assert_eq!(Phone::parse(""), Err(PhoneError::Empty));
         assert_eq!(Phone::parse("   "), Err(PhoneError::Empty));
-        assert_eq!(Phone::parse("+998 90 123 45 6a"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(
+            Phone::parse("+998 90 123 45 6a"),
+            Err(PhoneError::InvalidCharacters)
+        );
         assert_eq!(Phone::parse("90+1234567"), Err(PhoneError::InvalidCharacters));
         assert_eq!(Phone::parse("+998 90 123 45 6"), Err(PhoneError::WrongLength));
         assert_eq!(Phone::parse("+7 901 234 56 78"), Err(PhoneError::WrongLength));
         assert_eq!(Phone::parse("+997901234567"), Err(PhoneError::WrongLength));
-        assert_eq!(Phone::parse("+998 71 123 45 67"), Err(PhoneError::NotMobile), "a Tashkent landline");
+        assert_eq!(
+            Phone::parse("+998 71 123 45 67"),
+            Err(PhoneError::NotMobile),
+            "a Tashkent landline"
+        );
     }
 
     #[test]

@@ -21,20 +21,24 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="footer">
-            <p>{tr(locale, Key::FooterText)}</p>
+            <p>{tr(locale, Key::FooterText)}" · "<a href="/about">{tr(locale, Key::NavAbout)}</a></p>
         </footer>
         <nav class="tabs" aria-label=tr(locale, Key::NavMenu)>
             <A href="/" exact=true>
                 <span class="tab-icon" aria-hidden="true">"⌂"</span>
                 <span>{tr(locale, Key::NavHome)}</span>
             </A>
+            <A href="/accounts">
+                <span class="tab-icon" aria-hidden="true">"▤"</span>
+                <span>{tr(locale, Key::NavAccounts)}</span>
+            </A>
             <A href="/regions">
                 <span class="tab-icon" aria-hidden="true">"◎"</span>
                 <span>{tr(locale, Key::NavRegions)}</span>
             </A>
-            <A href="/about">
-                <span class="tab-icon" aria-hidden="true">"ⓘ"</span>
-                <span>{tr(locale, Key::NavAbout)}</span>
+            <A href="/profile">
+                <span class="tab-icon" aria-hidden="true">"☺"</span>
+                <span>{tr(locale, Key::NavProfile)}</span>
             </A>
         </nav>
     }

@@ -1,5 +1,9 @@
 pub mod about;
+pub mod account;
+pub mod accounts;
 pub mod home;
 pub mod not_found;
+pub mod profile;
 pub mod region;
 pub mod regions;
+pub mod sign_in;

@@ -1,6 +1,11 @@
 //! The router: Leptos pages and server functions, the HTTP edges that are not Leptos
 //! (health, metrics, the language form), and the layers every request passes through.
 
+mod accounts;
+mod admin;
+mod auth;
+mod dev;
+pub mod guard;
 mod health;
 mod lang;
 pub mod metrics;
@@ -26,11 +31,27 @@ pub fn router(state: AppState) -> Router {
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
 
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/lang", post(lang::switch))
+        .route("/auth/code", post(auth::request_code))
+        .route("/auth/resend", post(auth::resend))
+        .route("/auth/verify", post(auth::verify))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/auth/sign-out-everywhere", post(auth::sign_out_everywhere))
+        .route("/accounts/link", post(accounts::link))
+        .route("/accounts/{id}/unlink", post(accounts::unlink))
+        .route("/admin/staff", post(admin::grant))
+        .route("/admin/staff/{id}/revoke", post(admin::revoke));
+    if state.config.development() {
+        router = router
+            .route("/dev/sms", get(dev::sms_page))
+            .route("/dev/sms.json", get(dev::sms_json))
+            .route("/dev/clock", post(dev::advance_clock));
+    }
+    router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

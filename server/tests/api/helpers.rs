@@ -10,6 +10,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    pub services: services::Services,
     pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -26,6 +27,68 @@ impl TestApp {
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// A GET with the given cookie header.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// A form POST with the given cookie header.
+    pub async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// A server function call (JSON answer) with the given cookie header.
+    pub async fn call(&self, path: &str, cookie: &str, args: &[(&str, &str)]) -> reqwest::Response {
+        self.post_form(path, cookie, args).await
+    }
+
+    /// The newest sign-in code sent to `phone`, read from the SMS outbox.
+    pub async fn last_code(&self, phone: &str) -> String {
+        let phone = shared::Phone::parse(phone).unwrap();
+        let messages = services::sms::recent(&self.db, Some(&phone), 1).await.unwrap();
+        let body = &messages.first().expect("a message was sent").body;
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("a code in the text")
+            .to_string()
+    }
+
+    /// Asks for a code; returns the sign-in cookie to carry to the next step.
+    pub async fn request_code(&self, phone: &str) -> (reqwest::Response, String) {
+        let response = self.post_form("/auth/code", "", &[("phone", phone)]).await;
+        let cookie = set_cookie(&response, shared::cookies::SIGN_IN_PHONE)
+            .map(|v| format!("{}={v}", shared::cookies::SIGN_IN_PHONE));
+        (response, cookie.unwrap_or_default())
+    }
+
+    /// Signs in through the real flow and returns the `Cookie` header of the new session.
+    pub async fn sign_in(&self, phone: &str) -> String {
+        let (response, signin) = self.request_code(phone).await;
+        assert_eq!(response.status(), 303, "{:?}", response.headers().get("location"));
+        let code = self.last_code(phone).await;
+        let response = self.post_form("/auth/verify", &signin, &[("code", &code)]).await;
+        assert_eq!(response.headers()["location"], "/accounts", "signed in");
+        let token = set_cookie(&response, shared::cookies::SESSION).expect("a session cookie");
+        format!("{}={token}", shared::cookies::SESSION)
+    }
+
+    pub async fn get_text_as(&self, path: &str, cookie: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get_as(path, cookie).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
     }
 
     pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
@@ -53,6 +116,39 @@ impl Drop for TestApp {
     }
 }
 
+/// The value a response sets for cookie `name` (empty when it clears it).
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
+}
+
+/// The full `Set-Cookie` header a response sends for cookie `name`.
+pub fn set_cookie_header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(server::config::LogFormat::Pretty);
@@ -67,6 +163,7 @@ pub async fn test_config() -> Config {
         database_url: fresh_database_url().await,
         site_root: std::env::temp_dir().join("fuqaro-test-site"),
         shutdown_grace_seconds: 2,
+        demo_accounts: 40,
         ..Config::default()
     }
 }
@@ -80,6 +177,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let app = Application::build(config).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let db = app.state.services.db.clone();
+    let services = app.state.services.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
@@ -92,6 +190,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         address,
         client,
         db,
+        services,
         database_url,
         shutdown: Some(tx),
         server: Some(server),

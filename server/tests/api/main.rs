@@ -4,8 +4,11 @@
 
 mod helpers;
 
+mod accounts;
+mod authz;
 mod health;
 mod pages;
 mod reference;
 mod security;
+mod sign_in;
 mod startup;

@@ -1,0 +1,146 @@
+//! One account: holder, address, tariff, balance, last confirmed reading, and three paged
+//! histories (readings, charges, payments), newest first.
+
+use crate::api::accounts::get_account;
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use crate::i18n::{Key, Locale, tr, trf, use_locale};
+use crate::pages::accounts::{SignInFirst, balance_text};
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::Tiyin;
+use shared::account::{LedgerRow, Page, ReadingRow, format_reading};
+use shared::time::{format_date, format_date_time};
+
+fn status_key(status: &str) -> Key {
+    match status {
+        "confirmed" => Key::AccountStatusConfirmed,
+        "corrected" => Key::AccountStatusCorrected,
+        "rejected" => Key::AccountStatusRejected,
+        _ => Key::AccountStatusPending,
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let query = use_query_map();
+    let page_of = move |name: &str| {
+        query
+            .read()
+            .get(name)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
+    let account = Resource::new(
+        move || {
+            let id = params
+                .read()
+                .get("id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0);
+            (id, page_of("readings"), page_of("charges"), page_of("payments"))
+        },
+        |(id, r, c, p)| get_account(id, r, c, p),
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                let a = match account.await {
+                    Ok(a) => a,
+                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
+                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
+                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                };
+                let s = &a.summary;
+                let unit = a.meter_unit.clone().unwrap_or_else(|| tr(locale, Key::AccountUnitPerson).to_string());
+                let decimals = a.meter_decimals;
+                let debt = s.balance < Tiyin::ZERO;
+                let id = s.id;
+                let pages = (a.readings.page, a.charges.page, a.payments.page);
+                view! {
+                    <Title text=format!("{} · {}", s.service.get(locale), s.number) />
+                    <h1>{s.service.get(locale).to_string()}" · "{s.number.clone()}</h1>
+                    <p class=if debt { "balance big debt" } else { "balance big" }>{balance_text(locale, s.balance)}</p>
+                    <dl class="facts">
+                        <dt>{tr(locale, Key::AccountHolder)}</dt><dd>{s.holder_masked.clone()}</dd>
+                        <dt>{tr(locale, Key::AccountAddress)}</dt>
+                        <dd>{a.region.get(locale).to_string()}", "{s.district.get(locale).to_string()}", "{a.address.clone()}</dd>
+                        <dt>{tr(locale, Key::AccountTariff)}</dt>
+                        <dd>{a.tariff.get(locale).to_string()}<br />
+                            {trf(locale, Key::AccountPrice, &[("price", &a.unit_price.format_som()), ("unit", &unit)])}</dd>
+                        <dt>{tr(locale, Key::AccountLastReading)}</dt>
+                        <dd class="last-reading">{match &a.last_confirmed {
+                            Some(r) => format!("{} {} · {}", format_reading(r.value_milli, decimals), unit, format_date(r.submitted_at)),
+                            None => tr(locale, Key::AccountNoReading).to_string(),
+                        }}</dd>
+                    </dl>
+                    <History title=Key::AccountReadings class="readings" page=a.readings.clone() param="readings" id pages
+                        row=move |r: ReadingRow| view! {
+                            <li><span>{format_reading(r.value_milli, decimals)}" "{a.meter_unit.clone().unwrap_or_default()}</span>
+                            <span class="muted">{format_date_time(r.submitted_at)}" · "{tr(locale, status_key(&r.status))}</span></li>
+                        } />
+                    <History title=Key::AccountCharges class="charges" page=a.charges.clone() param="charges" id pages
+                        row=move |e: LedgerRow| ledger_item(locale, e) />
+                    <History title=Key::AccountPayments class="payments" page=a.payments.clone() param="payments" id pages
+                        row=move |e: LedgerRow| ledger_item(locale, e) />
+                    <form method="post" action=format!("/accounts/{id}/unlink") class="danger-zone">
+                        <button class="link-button" type="submit">{tr(locale, Key::AccountUnlink)}</button>
+                    </form>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+fn ledger_item(_locale: Locale, e: LedgerRow) -> impl IntoView {
+    view! {
+        <li>
+            <span class=if e.amount < Tiyin::ZERO { "amount minus" } else { "amount plus" }>{e.amount.format_som()}</span>
+            <span class="muted">{format_date(e.occurred_at)}" · "{e.description}</span>
+        </li>
+    }
+}
+
+/// One paged history list with links to older and newer pages (plain links: they work
+/// without JavaScript and keep the other lists on their pages).
+#[component]
+fn History<T, V>(
+    title: Key,
+    class: &'static str,
+    page: Page<T>,
+    param: &'static str,
+    id: i64,
+    pages: (i64, i64, i64),
+    row: impl Fn(T) -> V + 'static,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    V: IntoView + 'static,
+{
+    let locale = use_locale();
+    let link = move |to: i64| {
+        let (mut r, mut c, mut p) = pages;
+        match param {
+            "readings" => r = to,
+            "charges" => c = to,
+            _ => p = to,
+        }
+        format!("/accounts/{id}?readings={r}&charges={c}&payments={p}")
+    };
+    let empty = page.items.is_empty();
+    view! {
+        <section class=format!("history {class}")>
+            <h2>{tr(locale, title)}</h2>
+            {empty.then(|| view! { <p class="muted">{tr(locale, Key::AccountNone)}</p> })}
+            <ul class="list compact">{page.items.into_iter().map(row).collect_view()}</ul>
+            <p class="pager">
+                {(page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>{tr(locale, Key::AccountNewer)}</a> })}
+                {page.has_more.then(|| view! { <a rel="next" href=link(page.page + 1)>{tr(locale, Key::AccountOlder)}</a> })}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,126 @@
+//! The signed-in person: number, staff roles, sessions, sign-out here or everywhere.
+
+use crate::api::me::current_user;
+use crate::api::staff::list_staff;
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use crate::i18n::{Key, tr, trf, use_locale};
+use crate::pages::accounts::SignInFirst;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use shared::auth::Role;
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Inspector => Key::RoleInspector,
+        Role::AppealsOfficer => Key::RoleAppealsOfficer,
+        Role::HeadOfBody => Key::RoleHeadOfBody,
+        Role::ReceptionCoordinator => Key::RoleReceptionCoordinator,
+        Role::Administrator => Key::RoleAdministrator,
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let locale = use_locale();
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Title text=tr(locale, Key::ProfileTitle) />
+        <h1>{tr(locale, Key::ProfileTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => {
+                        let admin = me.roles.contains(&Role::Administrator);
+                        view! {
+                            <dl class="facts">
+                                <dt>{tr(locale, Key::ProfilePhone)}</dt><dd class="my-phone">{me.phone.clone()}</dd>
+                                {me.name.clone().map(|n| view! { <dt>{tr(locale, Key::StaffName)}</dt><dd>{n}</dd> })}
+                                {(!me.roles.is_empty()).then(|| view! {
+                                    <dt>{tr(locale, Key::ProfileRoles)}</dt>
+                                    <dd class="roles">{me.roles.iter().map(|r| tr(locale, role_key(*r))).collect::<Vec<_>>().join(", ")}</dd>
+                                })}
+                            </dl>
+                            <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
+                            {admin.then(|| view! { <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p> })}
+                            <div class="row">
+                                <form method="post" action="/auth/sign-out">
+                                    <button class="button" type="submit">{tr(locale, Key::ProfileSignOut)}</button>
+                                </form>
+                                <form method="post" action="/auth/sign-out-everywhere">
+                                    <button class="link-button" type="submit">{tr(locale, Key::ProfileSignOutEverywhere)}</button>
+                                </form>
+                            </div>
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <SignInFirst /> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn staff_error_key(code: &str) -> Option<Key> {
+    Some(match code {
+        "phone" => Key::StaffErrorPhone,
+        "role" => Key::StaffErrorRole,
+        "scope_syntax" => Key::StaffErrorScopeSyntax,
+        "scope_missing" => Key::StaffErrorScopeMissing,
+        "scope_wrong" => Key::StaffErrorScopeWrong,
+        "scope_unknown" => Key::StaffErrorScopeUnknown,
+        _ => return None,
+    })
+}
+
+/// Administrators: who holds which staff role; grant and revoke.
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let locale = use_locale();
+    let staff = Resource::new(|| (), |_| list_staff());
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    view! {
+        <Title text=tr(locale, Key::StaffTitle) />
+        <h1>{tr(locale, Key::StaffTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(list) => view! {
+                        {move || (!param("granted").is_empty()).then(|| view! { <p class="notice">{tr(locale, Key::StaffGranted)}</p> })}
+                        {move || staff_error_key(&param("error")).map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
+                        <h2>{tr(locale, Key::StaffGrant)}</h2>
+                        <form class="stack" method="post" action="/admin/staff">
+                            <label for="phone">{tr(locale, Key::StaffPhone)}</label>
+                            <input id="phone" name="phone" type="tel" required value=param("phone") />
+                            <label for="name">{tr(locale, Key::StaffName)}</label>
+                            <input id="name" name="name" type="text" />
+                            <label for="role">{tr(locale, Key::StaffRole)}</label>
+                            <select id="role" name="role">
+                                {Role::ALL.into_iter().map(|r| view! { <option value=r.code()>{tr(locale, role_key(r))}</option> }).collect_view()}
+                            </select>
+                            <label for="scopes">{tr(locale, Key::StaffScopes)}</label>
+                            <input id="scopes" name="scopes" type="text" value=param("scopes") />
+                            <button class="button" type="submit">{tr(locale, Key::StaffGrant)}</button>
+                        </form>
+                        <ul class="list staff">
+                            {list.into_iter().map(|m| view! {
+                                <li>
+                                    <strong>{m.full_name.clone().unwrap_or_else(|| m.phone.clone())}</strong>
+                                    <span class="muted">{m.phone.clone()}" · "{tr(locale, role_key(m.role))}" · "
+                                        {m.scopes.iter().map(|s| s.encode()).collect::<Vec<_>>().join(" ")}</span>
+                                    <form method="post" action=format!("/admin/staff/{}/revoke", m.grant_id)>
+                                        <button class="link-button" type="submit">{tr(locale, Key::StaffRevoke)}</button>
+                                    </form>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(AppError::SignInRequired) => view! { <SignInFirst /> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

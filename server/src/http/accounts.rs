@@ -1,0 +1,107 @@
+//! Linking and unlinking utility accounts (`/accounts/*` form posts).
+
+use super::guard::{Caller, text};
+use crate::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::accounts::{LinkError, LinkOrService};
+use shared::account::{AccountNumber, AccountNumberError};
+use shared::auth::Need;
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    service: String,
+    region: String,
+    district: String,
+    number: String,
+}
+
+/// Finds an account by service, place and number and links it to the signed-in resident.
+pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): Form<LinkForm>) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    // Send the resident back to the form as they filled it, with the reason.
+    let back = |error: &str| {
+        let query = [
+            ("error", error),
+            ("service", form.service.as_str()),
+            ("region", form.region.as_str()),
+            ("district", form.district.as_str()),
+            ("number", form.number.as_str()),
+        ];
+        let query: Vec<String> = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
+        Redirect::to(&format!("/accounts/link?{}", query.join("&"))).into_response()
+    };
+    let number = match AccountNumber::parse(&form.number) {
+        Ok(n) => n,
+        Err(AccountNumberError::Empty) => return back("number_empty"),
+        Err(AccountNumberError::NotDigits) => return back("number_digits"),
+        Err(AccountNumberError::WrongLength) => return back("number_length"),
+    };
+    match services::accounts::link(
+        &state.services,
+        principal.user_id,
+        &form.service,
+        &form.region,
+        &form.district,
+        &number,
+    )
+    .await
+    {
+        Ok(id) => Redirect::to(&format!("/accounts/{id}")).into_response(),
+        Err(LinkOrService::Link(LinkError::NotFound)) => back("account_not_found"),
+        Err(LinkOrService::Link(LinkError::DistrictNotInRegion)) => back("district_not_in_region"),
+        Err(LinkOrService::Link(LinkError::UnknownService)) => back("unknown_service"),
+        Err(LinkOrService::Service(error)) => {
+            tracing::error!(%error, "linking an account failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+/// Unlinks one of the resident's own accounts. Another resident's account is "not found".
+pub async fn unlink(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    match services::accounts::unlink(&state.services, principal.user_id, id).await {
+        Ok(()) => Redirect::to("/accounts").into_response(),
+        Err(services::Error::NotFound) => text(
+            StatusCode::NOT_FOUND,
+            caller.locale,
+            app::i18n::Key::ErrorNotFound,
+        ),
+        Err(error) => {
+            tracing::error!(%error, "unlinking an account failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,101 @@
+//! Staff administration (`/admin/*` form posts): administrators grant and revoke roles.
+
+use super::accounts::urlencode;
+use super::guard::{Caller, text};
+use crate::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::users::{CreateStaffError, StaffError};
+use shared::Phone;
+use shared::auth::{Need, Role, Scope};
+
+#[derive(Deserialize)]
+pub struct StaffForm {
+    phone: String,
+    #[serde(default)]
+    name: String,
+    role: String,
+    /// Scopes, space or comma separated: `district:1703202 service:gas`, `body:1`, `region:1703`.
+    #[serde(default)]
+    scopes: String,
+}
+
+pub async fn grant(State(state): State<AppState>, caller: Caller, Form(form): Form<StaffForm>) -> Response {
+    let admin = match caller.require(&state, &Need::Role(Role::Administrator)).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/admin/staff?error={error}&phone={}&role={}&scopes={}",
+            urlencode(&form.phone),
+            urlencode(&form.role),
+            urlencode(&form.scopes)
+        ))
+        .into_response()
+    };
+    let Ok(phone) = Phone::parse(&form.phone) else {
+        return back("phone");
+    };
+    let Some(role) = Role::from_code(&form.role) else {
+        return back("role");
+    };
+    let scopes: Option<Vec<Scope>> = form
+        .scopes
+        .split([' ', ',', '\n'])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Scope::decode(s.trim()))
+        .collect();
+    let Some(scopes) = scopes else {
+        return back("scope_syntax");
+    };
+    match services::users::grant_role(
+        &state.services,
+        &phone,
+        Some(form.name.as_str()),
+        role,
+        &scopes,
+        Some(admin.user_id),
+        caller.locale,
+    )
+    .await
+    {
+        Ok(_) => Redirect::to("/admin/staff?granted=1").into_response(),
+        Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back("scope_missing"),
+        Err(CreateStaffError::Staff(StaffError::WrongScope)) => back("scope_wrong"),
+        Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back("scope_unknown"),
+        Err(CreateStaffError::Service(error)) => {
+            tracing::error!(%error, "granting a role failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(grant_id): Path<i64>) -> Response {
+    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+        return refusal;
+    }
+    match services::users::revoke_grant(&state.services, grant_id).await {
+        Ok(true) => Redirect::to("/admin/staff").into_response(),
+        Ok(false) => text(
+            StatusCode::NOT_FOUND,
+            caller.locale,
+            app::i18n::Key::ErrorNotFound,
+        ),
+        Err(error) => {
+            tracing::error!(%error, "revoking a role failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}

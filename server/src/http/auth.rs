@@ -1,0 +1,199 @@
+//! Sign-in forms (`/auth/*`). Plain posts answered with a redirect, so they work before
+//! hydration and without JavaScript; errors travel as a code in the query string and the
+//! page shows the message in the resident's language.
+
+use super::guard::{Caller, text};
+use crate::AppState;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::auth::{AuthError, SignInError};
+use shared::account::OneTimeCode;
+use shared::auth::Need;
+use shared::cookies;
+use shared::phone::{Phone, PhoneError};
+
+const SIGN_IN_COOKIE_SECONDS: i64 = 10 * 60;
+
+#[derive(Deserialize)]
+pub struct PhoneForm {
+    phone: String,
+}
+
+/// Step 1: a phone number in, a code out by SMS.
+pub async fn request_code(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<PhoneForm>,
+) -> Response {
+    let phone = match Phone::parse(&form.phone) {
+        Ok(phone) => phone,
+        Err(error) => {
+            let code = match error {
+                PhoneError::Empty => "phone_empty",
+                PhoneError::InvalidCharacters => "phone_chars",
+                PhoneError::WrongLength => "phone_length",
+                PhoneError::NotMobile => "phone_not_mobile",
+            };
+            return Redirect::to(&format!("/sign-in?error={code}")).into_response();
+        }
+    };
+    let secure = state.config.secure_cookies();
+    let remember = cookies::set(
+        cookies::SIGN_IN_PHONE,
+        &phone.e164(),
+        SIGN_IN_COOKIE_SECONDS,
+        secure,
+    );
+    match services::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await {
+        Ok(()) => (
+            AppendHeaders([(header::SET_COOKIE, remember)]),
+            Redirect::to("/sign-in/code"),
+        )
+            .into_response(),
+        // The code sent a moment ago is still good: go on to the code step and say so.
+        Err(AuthError::SignIn(SignInError::ResendTooSoon(seconds))) => (
+            AppendHeaders([(header::SET_COOKIE, remember)]),
+            Redirect::to(&format!("/sign-in/code?error=resend_too_soon&wait={seconds}")),
+        )
+            .into_response(),
+        Err(AuthError::SignIn(error)) => {
+            Redirect::to(&format!("/sign-in?error={}", sign_in_error(error))).into_response()
+        }
+        Err(AuthError::Service(error)) => {
+            tracing::error!(%error, "requesting a sign-in code failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+/// Sends a new code to the number of step 1.
+pub async fn resend(State(state): State<AppState>, caller: Caller) -> Response {
+    let Some(phone) = caller.sign_in_phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    match services::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await {
+        Ok(()) => Redirect::to("/sign-in/code?sent=1").into_response(),
+        Err(AuthError::SignIn(SignInError::ResendTooSoon(seconds))) => {
+            Redirect::to(&format!("/sign-in/code?error=resend_too_soon&wait={seconds}")).into_response()
+        }
+        Err(AuthError::SignIn(error)) => {
+            Redirect::to(&format!("/sign-in/code?error={}", sign_in_error(error))).into_response()
+        }
+        Err(AuthError::Service(error)) => {
+            tracing::error!(%error, "re-sending a sign-in code failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// Step 2: the code in, a session out.
+pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): Form<CodeForm>) -> Response {
+    let Some(phone) = caller.sign_in_phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
+        return Redirect::to("/sign-in?error=no_code").into_response();
+    };
+    let Ok(code) = OneTimeCode::parse(&form.code) else {
+        return Redirect::to("/sign-in/code?error=code_malformed").into_response();
+    };
+    let result = services::auth::verify_code(
+        &state.services,
+        &phone,
+        &code,
+        &caller.client,
+        caller.token.as_deref(),
+        caller.user_agent.as_deref(),
+        caller.locale,
+    )
+    .await;
+    let secure = state.config.secure_cookies();
+    match result {
+        Ok(session) => {
+            let max_age = (session.expires_at - state.services.clock.now_ms()) / 1000;
+            (
+                AppendHeaders([
+                    (
+                        header::SET_COOKIE,
+                        cookies::set(cookies::SESSION, &session.token, max_age, secure),
+                    ),
+                    (header::SET_COOKIE, cookies::clear(cookies::SIGN_IN_PHONE, secure)),
+                ]),
+                Redirect::to("/accounts"),
+            )
+                .into_response()
+        }
+        Err(AuthError::SignIn(SignInError::WrongCode(left))) => {
+            Redirect::to(&format!("/sign-in/code?error=wrong_code&left={left}")).into_response()
+        }
+        Err(AuthError::SignIn(error)) => {
+            Redirect::to(&format!("/sign-in/code?error={}", sign_in_error(error))).into_response()
+        }
+        Err(AuthError::Service(error)) => {
+            tracing::error!(%error, "verifying a sign-in code failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+fn sign_in_error(error: SignInError) -> &'static str {
+    match error {
+        SignInError::ResendTooSoon(_) => "resend_too_soon",
+        SignInError::RateLimited => "rate_limited",
+        SignInError::NoCode => "no_code",
+        SignInError::Expired => "expired",
+        SignInError::TooManyTries => "too_many_tries",
+        SignInError::WrongCode(_) => "wrong_code",
+    }
+}
+
+/// Ends this browser's session.
+pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Response {
+    if let Some(token) = caller.token.as_deref()
+        && let Err(error) = services::auth::sign_out(&state.services, token).await
+    {
+        tracing::error!(%error, "sign-out failed");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            caller.locale,
+            app::i18n::Key::ErrorUnavailable,
+        );
+    }
+    let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
+    (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()
+}
+
+/// Ends every session of the signed-in person, on every device.
+pub async fn sign_out_everywhere(State(state): State<AppState>, caller: Caller) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    if let Err(error) = services::auth::sign_out_everywhere(&state.services, principal.user_id).await {
+        tracing::error!(%error, "sign-out everywhere failed");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            caller.locale,
+            app::i18n::Key::ErrorUnavailable,
+        );
+    }
+    let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
+    (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()
+}

@@ -1,0 +1,82 @@
+//! Developer pages, routed only when the server runs in development mode: the SMS outbox
+//! (where sign-in codes can be read without a phone) and a clock that can be moved forward.
+
+use crate::AppState;
+use axum::Form;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use shared::Phone;
+
+#[derive(Deserialize)]
+pub struct OutboxQuery {
+    phone: Option<String>,
+}
+
+fn messages_query(query: &OutboxQuery) -> Option<Phone> {
+    query.phone.as_deref().and_then(|p| Phone::parse(p).ok())
+}
+
+/// `/dev/sms`: the newest messages, as a page.
+pub async fn sms_page(State(state): State<AppState>, Query(query): Query<OutboxQuery>) -> Response {
+    let messages = match services::sms::recent(&state.services.db, messages_query(&query).as_ref(), 100).await
+    {
+        Ok(m) => m,
+        Err(error) => {
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response();
+        }
+    };
+    let rows: String = messages
+        .iter()
+        .map(|m| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"body\">{}</td><td>{}</td><td>{}</td></tr>",
+                m.id,
+                escape(&m.phone),
+                escape(&m.body),
+                escape(&m.purpose),
+                escape(&m.status)
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>SMS outbox · Fuqaro (development)</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/fuqaro.css\"></head><body><main class=\"page\">\
+         <h1>SMS outbox</h1><p class=\"muted\">Development mode only. Newest first.</p>\
+         <table class=\"outbox\"><thead><tr><th>#</th><th>Phone</th><th>Text</th><th>Purpose</th><th>Status</th></tr></thead>\
+         <tbody>{rows}</tbody></table></main></body></html>"
+    ))
+    .into_response()
+}
+
+/// `/dev/sms.json`: the same, for tests.
+pub async fn sms_json(State(state): State<AppState>, Query(query): Query<OutboxQuery>) -> Response {
+    match services::sms::recent(&state.services.db, messages_query(&query).as_ref(), 100).await {
+        Ok(messages) => Json(messages).into_response(),
+        Err(error) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ClockForm {
+    advance_seconds: i64,
+}
+
+/// `POST /dev/clock`: moves the server's clock forward, so that codes expire and deadlines
+/// pass in browser tests without waiting.
+pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<ClockForm>) -> Response {
+    state
+        .services
+        .clock
+        .advance_ms(form.advance_seconds.clamp(0, 400 * 24 * 3600) * 1000);
+    Redirect::to("/").into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

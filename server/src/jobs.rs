@@ -1,0 +1,46 @@
+//! Background jobs of the server process. Each is safe to run on several instances at once
+//! (work is leased in the database) and stops with the server.
+
+use services::Services;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// The running jobs; [`Jobs::stop`] ends them.
+pub struct Jobs {
+    stop: tokio::sync::watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Jobs {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for handle in self.handles {
+            let _ = handle.await;
+        }
+    }
+}
+
+pub fn spawn(services: Services) -> Jobs {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let handles = vec![tokio::spawn(sms_outbox(services, stopped))];
+    Jobs { stop, handles }
+}
+
+/// Delivers queued SMS: at once when woken by a new message, and every few seconds for
+/// retries that have come due.
+async fn sms_outbox(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match services::sms::deliver_due(&services.db, services.sms.as_ref(), services.clock.now_ms(), 20)
+            .await
+        {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "SMS outbox job failed; will retry"),
+        }
+        tokio::select! {
+            _ = services.sms_wakeup.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,281 @@
+use crate::helpers::{TestApp, location, spawn_app};
+use services::demo::{KNOWN_ACCOUNTS, RESIDENTS};
+use shared::Tiyin;
+use shared::account::{AccountDetails, AccountSummary};
+
+const STRANGER: &str = "+998 99 777 66 55";
+
+async fn link(
+    app: &TestApp,
+    cookie: &str,
+    service: &str,
+    region: &str,
+    district: &str,
+    number: &str,
+) -> reqwest::Response {
+    app.post_form(
+        "/accounts/link",
+        cookie,
+        &[
+            ("service", service),
+            ("region", region),
+            ("district", district),
+            ("number", number),
+        ],
+    )
+    .await
+}
+
+async fn account_id(app: &TestApp, service: &str, district: &str, number: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    )
+    .bind(service)
+    .bind(district)
+    .bind(number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_resident_links_an_account_and_sees_its_balance() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(STRANGER).await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[4];
+    let response = link(&app, &cookie, service, "1726", district, " 1000-0003 ").await;
+    let id = account_id(&app, service, district, number).await;
+    assert_eq!(location(&response), format!("/accounts/{id}"));
+
+    let mine: Vec<AccountSummary> = app
+        .call("/api/my_accounts", &cookie, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].number, "10000003");
+    assert_eq!(
+        mine[0].balance,
+        services::accounts::balance(&app.db, id).await.unwrap()
+    );
+    assert!(mine[0].holder_masked.contains("***"));
+
+    // Linking again changes nothing.
+    link(&app, &cookie, service, "1726", district, number).await;
+    let mine: Vec<AccountSummary> = app
+        .call("/api/my_accounts", &cookie, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+}
+
+#[tokio::test]
+async fn the_account_page_shows_debt_history_and_the_last_reading() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    let id = account_id(&app, service, district, number).await;
+    let details: AccountDetails = app
+        .call(
+            "/api/account",
+            &cookie,
+            &[
+                ("id", &id.to_string()),
+                ("readings", "1"),
+                ("charges", "1"),
+                ("payments", "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(details.summary.number, number);
+    assert_eq!(details.charges.items.len(), 10, "a full first page");
+    assert!(details.charges.has_more, "12 months of charges");
+    assert!(
+        details
+            .charges
+            .items
+            .windows(2)
+            .all(|w| w[0].occurred_at >= w[1].occurred_at),
+        "newest first"
+    );
+    let last = details.last_confirmed.expect("a confirmed reading");
+    assert_eq!(last.value_milli, details.readings.items[0].value_milli);
+
+    let page2: AccountDetails = app
+        .call(
+            "/api/account",
+            &cookie,
+            &[
+                ("id", &id.to_string()),
+                ("readings", "1"),
+                ("charges", "2"),
+                ("payments", "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page2.charges.items.len(), 2);
+    assert!(!page2.charges.has_more);
+    assert!(page2.charges.items[0].occurred_at < details.charges.items[9].occurred_at);
+
+    let (status, body) = app.get_text_as(&format!("/accounts/{id}"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Elektr energiyasi") && body.contains(number),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_numbers_of_the_wrong_shape_get_their_message() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(STRANGER).await;
+    for (number, district, error) in [
+        ("99999999", "1726266", "account_not_found"),
+        ("123", "1726266", "number_length"),
+        ("12345a78", "1726266", "number_digits"),
+        ("", "1726266", "number_empty"),
+        ("10000003", "1703401", "district_not_in_region"),
+    ] {
+        let response = link(&app, &cookie, "electricity", "1726", district, number).await;
+        assert!(
+            location(&response).starts_with(&format!("/accounts/link?error={error}&")),
+            "{number}: {}",
+            location(&response)
+        );
+    }
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links al JOIN users u ON u.id = al.user_id WHERE u.phone = '+998997776655'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+}
+
+#[tokio::test]
+async fn another_residents_account_is_not_found_and_cannot_be_unlinked() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(STRANGER).await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    let theirs = account_id(&app, service, district, number).await;
+    let response = app
+        .call(
+            "/api/account",
+            &cookie,
+            &[
+                ("id", &theirs.to_string()),
+                ("readings", "1"),
+                ("charges", "1"),
+                ("payments", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error, serde_json::json!("NotFound"));
+
+    let (status, _) = app.get_text_as(&format!("/accounts/{theirs}"), &cookie).await;
+    assert_eq!(status, 404);
+    let response = app
+        .post_form(&format!("/accounts/{theirs}/unlink"), &cookie, &[])
+        .await;
+    assert_eq!(response.status(), 404);
+    let owner_links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links WHERE account_id = $1")
+        .bind(theirs)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(owner_links, 1, "the owner's link is untouched");
+}
+
+#[tokio::test]
+async fn a_form_posted_without_a_session_changes_nothing() {
+    let app = spawn_app().await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[4];
+    let response = link(&app, "", service, "1726", district, number).await;
+    assert_eq!(location(&response), "/sign-in");
+    let response = app
+        .post_form("/accounts/1/unlink", "fuqaro_session=forged", &[])
+        .await;
+    assert_eq!(location(&response), "/sign-in");
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_links")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 4, "only the demo residents' links");
+}
+
+#[tokio::test]
+async fn a_resident_unlinks_their_own_account() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[1].phone).await;
+    let mine: Vec<AccountSummary> = app
+        .call("/api/my_accounts", &cookie, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    let response = app
+        .post_form(&format!("/accounts/{}/unlink", mine[0].id), &cookie, &[])
+        .await;
+    assert_eq!(location(&response), "/accounts");
+    let mine: Vec<AccountSummary> = app
+        .call("/api/my_accounts", &cookie, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.is_empty());
+}
+
+#[tokio::test]
+async fn replaying_every_ledger_gives_every_balance() {
+    let app = spawn_app().await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM utility_accounts")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 40);
+    let mut debts = 0;
+    for id in ids {
+        let rows = services::accounts::ledger(&app.db, id).await.unwrap();
+        assert!(!rows.is_empty());
+        let mut running = Tiyin::ZERO;
+        for row in &rows {
+            match row.kind.as_str() {
+                "charge" => assert!(row.amount < Tiyin::ZERO, "charges are negative"),
+                "payment" => assert!(row.amount > Tiyin::ZERO, "payments are positive"),
+                _ => {}
+            }
+            running = running.checked_add(row.amount).expect("no overflow");
+        }
+        assert_eq!(
+            running,
+            services::accounts::balance(&app.db, id).await.unwrap(),
+            "account {id}"
+        );
+        debts += i32::from(running < Tiyin::ZERO);
+    }
+    assert!(debts > 0, "some demo accounts are in debt");
+}
+
+#[tokio::test]
+async fn the_ledger_is_append_only() {
+    let app = spawn_app().await;
+    let update = sqlx::query("UPDATE ledger_entries SET amount_tiyin = 0")
+        .execute(&app.db.pool)
+        .await;
+    assert!(update.is_err(), "an update is refused by the database");
+    let delete = sqlx::query("DELETE FROM ledger_entries")
+        .execute(&app.db.pool)
+        .await;
+    assert!(delete.is_err(), "a delete is refused by the database");
+}

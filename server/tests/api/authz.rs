@@ -1,0 +1,211 @@
+//! Every server function and route, called by every kind of caller: the table says who may,
+//! and the test fails on any access someone should not have (and on any refused access
+//! someone should have). A server function missing from the table fails the test too.
+
+use crate::helpers::{TestApp, location, spawn_app};
+use services::demo::{KNOWN_ACCOUNTS, RESIDENTS, STAFF};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Nobody,
+    ResidentA,
+    ResidentB,
+    Inspector,
+    Officer,
+    Head,
+    Coordinator,
+    Admin,
+}
+
+const EVERYONE: &[Who] = &[
+    Who::Nobody,
+    Who::ResidentA,
+    Who::ResidentB,
+    Who::Inspector,
+    Who::Officer,
+    Who::Head,
+    Who::Coordinator,
+    Who::Admin,
+];
+const SIGNED_IN: &[Who] = &[
+    Who::ResidentA,
+    Who::ResidentB,
+    Who::Inspector,
+    Who::Officer,
+    Who::Head,
+    Who::Coordinator,
+    Who::Admin,
+];
+
+#[derive(Clone, Copy)]
+enum Call {
+    ServerFn(&'static str, &'static [(&'static str, &'static str)]),
+    Get(&'static str),
+    Form(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// Did the caller get what they asked for?
+async fn allowed(app: &TestApp, call: Call, cookie: &str, a_account: i64) -> (bool, String) {
+    let fill = |s: &str| s.replace("{A}", &a_account.to_string());
+    let response = match call {
+        Call::ServerFn(path, args) => {
+            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, fill(v))).collect();
+            app.client
+                .post(app.url(path))
+                .header("cookie", cookie)
+                .form(&args)
+                .send()
+                .await
+                .unwrap()
+        }
+        Call::Get(path) => app.get_as(&fill(path), cookie).await,
+        Call::Form(path, args) => {
+            let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, fill(v))).collect();
+            app.client
+                .post(app.url(&fill(path)))
+                .header("cookie", cookie)
+                .form(&args)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let status = response.status().as_u16();
+    let to = location(&response);
+    let ok = match status {
+        200 => true,
+        303 => to != "/sign-in" && !to.contains("error="),
+        _ => false,
+    };
+    (ok, format!("{status} {to}"))
+}
+
+#[tokio::test]
+async fn every_caller_gets_exactly_the_access_the_table_gives() {
+    let app = spawn_app().await;
+    let mut cookies = Vec::new();
+    for who in EVERYONE {
+        let phone = match who {
+            Who::Nobody => None,
+            Who::ResidentA => Some(RESIDENTS[0].phone),
+            Who::ResidentB => Some(RESIDENTS[1].phone),
+            Who::Inspector => Some(STAFF[0].phone),
+            Who::Officer => Some(STAFF[1].phone),
+            Who::Head => Some(STAFF[2].phone),
+            Who::Coordinator => Some(STAFF[3].phone),
+            Who::Admin => Some(STAFF[4].phone),
+        };
+        let cookie = match phone {
+            Some(phone) => app.sign_in(phone).await,
+            None => String::new(),
+        };
+        cookies.push((*who, cookie));
+    }
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    let a_account: i64 = sqlx::query_scalar(
+        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    )
+    .bind(service)
+    .bind(district)
+    .bind(number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+
+    let table: Vec<(Call, &[Who])> = vec![
+        (Call::ServerFn("/api/service_types", &[]), EVERYONE),
+        (Call::ServerFn("/api/regions", &[]), EVERYONE),
+        (Call::ServerFn("/api/region", &[("soato", "1703")]), EVERYONE),
+        (Call::ServerFn("/api/reference_counts", &[]), EVERYONE),
+        (Call::ServerFn("/api/current_user", &[]), EVERYONE),
+        (Call::ServerFn("/api/sign_in_phone", &[]), EVERYONE),
+        (Call::ServerFn("/api/my_accounts", &[]), SIGNED_IN),
+        (
+            Call::ServerFn(
+                "/api/account",
+                &[
+                    ("id", "{A}"),
+                    ("readings", "1"),
+                    ("charges", "1"),
+                    ("payments", "1"),
+                ],
+            ),
+            &[Who::ResidentA],
+        ),
+        (Call::ServerFn("/api/staff", &[]), &[Who::Admin]),
+        (Call::Get("/"), EVERYONE),
+        (Call::Get("/regions/1703"), EVERYONE),
+        (Call::Get("/about"), EVERYONE),
+        (Call::Get("/sign-in"), EVERYONE),
+        (Call::Get("/healthz"), EVERYONE),
+        (Call::Get("/readyz"), EVERYONE),
+        (Call::Get("/metrics"), EVERYONE),
+        (Call::Get("/dev/sms"), EVERYONE),
+        (Call::Get("/accounts/{A}"), &[Who::ResidentA]),
+        (Call::Get("/admin/staff"), &[Who::Admin]),
+        (
+            Call::Form(
+                "/accounts/link",
+                &[
+                    ("service", "electricity"),
+                    ("region", "1726"),
+                    ("district", "1726266"),
+                    ("number", "10000003"),
+                ],
+            ),
+            SIGNED_IN,
+        ),
+        (
+            Call::Form(
+                "/admin/staff",
+                &[
+                    ("phone", "+998 91 000 00 99"),
+                    ("role", "inspector"),
+                    ("scopes", "district:1726266 service:gas"),
+                ],
+            ),
+            &[Who::Admin],
+        ),
+        // Last, because they end things: unlinking (only the owner can), sign-out everywhere.
+        (Call::Form("/accounts/{A}/unlink", &[]), &[Who::ResidentA]),
+        (Call::Form("/auth/sign-out-everywhere", &[]), SIGNED_IN),
+    ];
+
+    // Every registered server function is in the table.
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    let listed: BTreeSet<String> = table
+        .iter()
+        .filter_map(|(call, _)| {
+            if let Call::ServerFn(path, _) = call {
+                Some(path.to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(registered, listed, "server functions and the table differ");
+
+    let mut wrong = Vec::new();
+    for (call, may) in &table {
+        // Owners act last so that the destructive rows test the others against intact data.
+        let mut order: Vec<&(Who, String)> = cookies.iter().filter(|(w, _)| !may.contains(w)).collect();
+        order.extend(cookies.iter().filter(|(w, _)| may.contains(w)));
+        for (who, cookie) in order {
+            let (got, detail) = allowed(&app, *call, cookie, a_account).await;
+            let expected = may.contains(who);
+            if got != expected {
+                let what = match call {
+                    Call::ServerFn(p, _) | Call::Get(p) | Call::Form(p, _) => p,
+                };
+                wrong.push(format!(
+                    "{what} as {who:?}: expected {}, got {detail}",
+                    if expected { "allowed" } else { "refused" }
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "access table violated:\n{}", wrong.join("\n"));
+}

@@ -1,0 +1,327 @@
+//! Utility accounts: lookup by service, place and number; linking to a resident; the
+//! account page; and the ledger, whose sum is the balance.
+
+use crate::{Db, Error, Result, Services};
+use shared::Tiyin;
+use shared::account::{
+    AccountDetails, AccountNumber, AccountSummary, LedgerRow, Page, ReadingRow, mask_name,
+};
+use shared::geo::Names;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+pub const PAGE_SIZE: i64 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum LinkError {
+    #[error("no such account")]
+    NotFound,
+    #[error("the district is not in the region")]
+    DistrictNotInRegion,
+    #[error("unknown service type")]
+    UnknownService,
+}
+
+/// Finds an account by what is printed on a bill and links it to the resident. Linking the
+/// same account twice is not an error. The account may be linked to several phones (a
+/// family), and one phone may hold several accounts.
+pub async fn link(
+    svc: &Services,
+    user_id: i64,
+    service: &str,
+    region: &str,
+    district: &str,
+    number: &AccountNumber,
+) -> Result<i64, LinkOrService> {
+    let in_region: Option<String> = sqlx::query_scalar("SELECT region_soato FROM districts WHERE soato = $1")
+        .bind(district)
+        .fetch_optional(&svc.db.pool)
+        .await
+        .map_err(Error::from)?;
+    if in_region.as_deref() != Some(region) {
+        return Err(LinkError::DistrictNotInRegion.into());
+    }
+    if shared::ServiceType::from_code(service).is_none() {
+        return Err(LinkError::UnknownService.into());
+    }
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    )
+    .bind(service)
+    .bind(district)
+    .bind(number.as_str())
+    .fetch_optional(&svc.db.pool)
+    .await
+    .map_err(Error::from)?;
+    let Some(id) = id else {
+        return Err(LinkError::NotFound.into());
+    };
+    sqlx::query(
+        "INSERT INTO account_links (user_id, account_id, linked_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, account_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(id)
+    .bind(svc.clock.now_ms())
+    .execute(&svc.db.pool)
+    .await
+    .map_err(Error::from)?;
+    Ok(id)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkOrService {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+/// Unlinks an account from the resident; `NotFound` if it was not theirs.
+pub async fn unlink(svc: &Services, user_id: i64, account_id: i64) -> Result<()> {
+    let done = sqlx::query("DELETE FROM account_links WHERE user_id = $1 AND account_id = $2")
+        .bind(user_id)
+        .bind(account_id)
+        .execute(&svc.db.pool)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// Whether the account is linked to this resident: the ownership check for everything a
+/// resident does with an account.
+pub async fn is_linked(db: &Db, user_id: i64, account_id: i64) -> Result<bool> {
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM account_links WHERE user_id = $1 AND account_id = $2")
+            .bind(user_id)
+            .bind(account_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+const SUMMARY_SELECT: &str = "SELECT a.id, a.service_code, a.number, a.holder_name, \
+       st.name_uz AS s_uz, st.name_uz_cyrl AS s_cyrl, st.name_ru AS s_ru, \
+       d.name_uz AS d_uz, d.name_uz_cyrl AS d_cyrl, d.name_ru AS d_ru, \
+       (SELECT CAST(COALESCE(SUM(e.amount_tiyin), 0) AS BIGINT) FROM ledger_entries e WHERE e.account_id = a.id) AS balance \
+     FROM utility_accounts a \
+     JOIN service_types st ON st.code = a.service_code \
+     JOIN districts d ON d.soato = a.district_soato";
+
+fn names(row: &AnyRow, prefix: &str) -> Result<Names> {
+    Ok(Names {
+        uz: row.try_get(format!("{prefix}_uz").as_str())?,
+        uz_cyrl: row.try_get(format!("{prefix}_cyrl").as_str())?,
+        ru: row.try_get(format!("{prefix}_ru").as_str())?,
+    })
+}
+
+fn summary(row: &AnyRow) -> Result<AccountSummary> {
+    Ok(AccountSummary {
+        id: row.try_get("id")?,
+        service_code: row.try_get("service_code")?,
+        service: names(row, "s")?,
+        number: row.try_get("number")?,
+        district: names(row, "d")?,
+        holder_masked: mask_name(&row.try_get::<String, _>("holder_name")?),
+        balance: Tiyin::new(row.try_get("balance")?),
+    })
+}
+
+/// The resident's linked accounts, in the order they linked them.
+pub async fn my_accounts(svc: &Services, user_id: i64) -> Result<Vec<AccountSummary>> {
+    let rows = sqlx::query(&format!(
+        "{SUMMARY_SELECT} JOIN account_links l ON l.account_id = a.id WHERE l.user_id = $1 ORDER BY l.linked_at, a.id"
+    ))
+    .bind(user_id)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    rows.iter().map(summary).collect()
+}
+
+/// The balance: the sum of the ledger. Negative is a debt.
+pub async fn balance(db: &Db, account_id: i64) -> Result<Tiyin> {
+    let sum: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_tiyin), 0) AS BIGINT) FROM ledger_entries WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(Tiyin::new(sum))
+}
+
+/// Which pages of the three histories to show.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct HistoryPages {
+    pub readings: i64,
+    pub charges: i64,
+    pub payments: i64,
+}
+
+/// The account page, for a resident who has linked the account. An account that exists but
+/// is not theirs is `NotFound`, exactly like one that does not exist.
+pub async fn details(
+    svc: &Services,
+    user_id: i64,
+    account_id: i64,
+    pages: HistoryPages,
+) -> Result<AccountDetails> {
+    if !is_linked(&svc.db, user_id, account_id).await? {
+        return Err(Error::NotFound);
+    }
+    let row = sqlx::query(&format!(
+        "SELECT x.*, a.address, a.meter_decimals, st.meter_unit, t.unit_price_tiyin, \
+           r.name_uz AS r_uz, r.name_uz_cyrl AS r_cyrl, r.name_ru AS r_ru, \
+           t.name_uz AS t_uz, t.name_uz_cyrl AS t_cyrl, t.name_ru AS t_ru \
+         FROM ({SUMMARY_SELECT} WHERE a.id = $1) x \
+         JOIN utility_accounts a ON a.id = x.id \
+         JOIN service_types st ON st.code = a.service_code \
+         JOIN regions r ON r.soato = a.region_soato \
+         JOIN tariffs t ON t.code = a.tariff_code"
+    ))
+    .bind(account_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let last_confirmed = sqlx::query(
+        "SELECT id, value_milli, status, submitted_at FROM meter_readings \
+         WHERE account_id = $1 AND status IN ('confirmed', 'corrected') ORDER BY submitted_at DESC, id DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .map(|r| reading(&r))
+    .transpose()?;
+    Ok(AccountDetails {
+        summary: summary(&row)?,
+        address: row.try_get("address")?,
+        region: names(&row, "r")?,
+        tariff: names(&row, "t")?,
+        unit_price: Tiyin::new(row.try_get("unit_price_tiyin")?),
+        meter_unit: row.try_get("meter_unit")?,
+        meter_decimals: i64::from(row.try_get::<i16, _>("meter_decimals")?),
+        last_confirmed,
+        readings: readings_page(&svc.db, account_id, pages.readings).await?,
+        charges: ledger_page(
+            &svc.db,
+            account_id,
+            "kind IN ('charge', 'correction')",
+            pages.charges,
+        )
+        .await?,
+        payments: ledger_page(&svc.db, account_id, "kind = 'payment'", pages.payments).await?,
+    })
+}
+
+fn reading(r: &AnyRow) -> Result<ReadingRow> {
+    Ok(ReadingRow {
+        id: r.try_get("id")?,
+        value_milli: r.try_get("value_milli")?,
+        status: r.try_get("status")?,
+        submitted_at: r.try_get("submitted_at")?,
+    })
+}
+
+fn ledger_row(r: &AnyRow) -> Result<LedgerRow> {
+    Ok(LedgerRow {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        amount: Tiyin::new(r.try_get("amount_tiyin")?),
+        occurred_at: r.try_get("occurred_at")?,
+        description: r.try_get("description")?,
+    })
+}
+
+fn page_bounds(page: i64) -> (i64, i64) {
+    let page = page.clamp(1, 10_000);
+    (page, (page - 1) * PAGE_SIZE)
+}
+
+async fn readings_page(db: &Db, account_id: i64, page: i64) -> Result<Page<ReadingRow>> {
+    let (page, offset) = page_bounds(page);
+    let rows = sqlx::query(
+        "SELECT id, value_milli, status, submitted_at FROM meter_readings WHERE account_id = $1 \
+         ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(account_id)
+    .bind(PAGE_SIZE + 1)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items: Vec<ReadingRow> = rows.iter().map(reading).collect::<Result<_>>()?;
+    let has_more = items.len() as i64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    Ok(Page {
+        items,
+        page,
+        has_more,
+    })
+}
+
+async fn ledger_page(db: &Db, account_id: i64, filter: &str, page: i64) -> Result<Page<LedgerRow>> {
+    let (page, offset) = page_bounds(page);
+    let rows = sqlx::query(&format!(
+        "SELECT id, kind, amount_tiyin, occurred_at, description FROM ledger_entries \
+         WHERE account_id = $1 AND {filter} ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(account_id)
+    .bind(PAGE_SIZE + 1)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut items: Vec<LedgerRow> = rows.iter().map(ledger_row).collect::<Result<_>>()?;
+    let has_more = items.len() as i64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    Ok(Page {
+        items,
+        page,
+        has_more,
+    })
+}
+
+/// A ledger entry to append.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub account_id: i64,
+    pub kind: &'a str,
+    pub amount: Tiyin,
+    pub occurred_at: i64,
+    pub description: &'a str,
+    pub reference: Option<&'a str>,
+}
+
+/// Appends one row to the ledger (inside the caller's transaction when given one).
+pub async fn append<'e, E>(executor: E, entry: &NewEntry<'_>, now: i64) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(entry.account_id)
+    .bind(entry.kind)
+    .bind(entry.amount.get())
+    .bind(entry.occurred_at)
+    .bind(entry.description)
+    .bind(entry.reference)
+    .bind(now)
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
+/// Every ledger row of an account in the order they happened, for audits and the replay check.
+pub async fn ledger(db: &Db, account_id: i64) -> Result<Vec<LedgerRow>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, amount_tiyin, occurred_at, description FROM ledger_entries \
+         WHERE account_id = $1 ORDER BY occurred_at, id",
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(ledger_row).collect()
+}

@@ -1,0 +1,327 @@
+//! Sign-in by phone and one-time SMS code, sessions, and the one authorization guard.
+//!
+//! Codes live 5 minutes, allow 5 wrong tries, can be re-sent after 60 seconds, and are
+//! stored only as HMAC-SHA256 with a per-installation pepper. Requests are rate-limited per
+//! phone and per client address. Sign-up is implicit (the first sign-in creates the
+//! resident), so no answer can reveal whether a number is registered.
+
+use crate::clock::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
+use crate::{Result, Services, rate, secret, sms, users};
+use shared::account::OneTimeCode;
+use shared::auth::{Denied, Grant, Need, Principal, Role, Scope, decide};
+use shared::{Locale, Phone};
+use sqlx::Row;
+
+pub const CODE_TTL_MS: i64 = 5 * MINUTE_MS;
+pub const MAX_WRONG_TRIES: i16 = 5;
+pub const RESEND_AFTER_MS: i64 = 60 * SECOND_MS;
+pub const CODES_PER_PHONE_PER_HOUR: i64 = 5;
+pub const CODES_PER_CLIENT_PER_HOUR: i64 = 20;
+pub const VERIFIES_PER_CLIENT_PER_HOUR: i64 = 60;
+pub const SESSION_TTL_MS: i64 = 30 * DAY_MS;
+
+/// What can go wrong signing in, each with its own message for the resident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum SignInError {
+    #[error("wait {0} seconds before asking for a new code")]
+    ResendTooSoon(i64),
+    #[error("too many requests; try again later")]
+    RateLimited,
+    #[error("no code is waiting for this number")]
+    NoCode,
+    #[error("the code has expired")]
+    Expired,
+    #[error("too many wrong codes")]
+    TooManyTries,
+    #[error("wrong code; {0} tries left")]
+    WrongCode(i16),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    SignIn(#[from] SignInError),
+    #[error(transparent)]
+    Service(#[from] crate::Error),
+}
+
+impl From<sqlx::Error> for AuthError {
+    fn from(e: sqlx::Error) -> Self {
+        AuthError::Service(e.into())
+    }
+}
+
+/// Sends a sign-in code to `phone` (through the outbox), unless a limit says no.
+pub async fn request_code(
+    svc: &Services,
+    phone: &Phone,
+    client: &str,
+    locale: Locale,
+) -> Result<(), AuthError> {
+    let now = svc.clock.now_ms();
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(created_at) FROM login_codes WHERE phone = $1 AND consumed_at IS NULL",
+    )
+    .bind(phone.e164())
+    .fetch_one(&svc.db.pool)
+    .await?;
+    if let Some(last) = last.filter(|last| now - last < RESEND_AFTER_MS) {
+        return Err(SignInError::ResendTooSoon((RESEND_AFTER_MS - (now - last) + 999) / 1000).into());
+    }
+    let phone_key = format!("code:phone:{}", phone.e164());
+    let client_key = format!("code:client:{client}");
+    if !rate::allow(&svc.db, &phone_key, CODES_PER_PHONE_PER_HOUR, HOUR_MS, now).await?
+        || !rate::allow(&svc.db, &client_key, CODES_PER_CLIENT_PER_HOUR, HOUR_MS, now).await?
+    {
+        tracing::warn!(phone = %phone.masked(), client, "sign-in code rate limit");
+        return Err(SignInError::RateLimited.into());
+    }
+    let code = secret::six_digits();
+    let mut tx = svc.db.pool.begin().await?;
+    // A new code replaces any earlier one: only the newest can be used.
+    sqlx::query("UPDATE login_codes SET consumed_at = $2 WHERE phone = $1 AND consumed_at IS NULL")
+        .bind(phone.e164())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO login_codes (phone, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(phone.e164())
+        .bind(code_hash(svc, phone, &code))
+        .bind(now)
+        .bind(now + CODE_TTL_MS)
+        .execute(&mut *tx)
+        .await?;
+    sms::enqueue(
+        &mut *tx,
+        phone,
+        &sms::text::sign_in_code(locale, &code),
+        locale,
+        "sign_in",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    svc.sms_wakeup.notify_one();
+    Ok(())
+}
+
+fn code_hash(svc: &Services, phone: &Phone, code: &str) -> String {
+    secret::hmac_hex(&svc.pepper, format!("{}:{code}", phone.e164()).as_bytes())
+}
+
+/// A new session: the cookie value (shown once, stored only hashed) and its owner.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub user_id: i64,
+    pub expires_at: i64,
+}
+
+/// Checks a code and signs in. The previous session of this browser (if any) is ended, so
+/// the session id changes on sign-in.
+pub async fn verify_code(
+    svc: &Services,
+    phone: &Phone,
+    code: &OneTimeCode,
+    client: &str,
+    previous_token: Option<&str>,
+    user_agent: Option<&str>,
+    locale: Locale,
+) -> Result<NewSession, AuthError> {
+    let now = svc.clock.now_ms();
+    if !rate::allow(
+        &svc.db,
+        &format!("verify:client:{client}"),
+        VERIFIES_PER_CLIENT_PER_HOUR,
+        HOUR_MS,
+        now,
+    )
+    .await?
+    {
+        return Err(SignInError::RateLimited.into());
+    }
+    let row = sqlx::query(
+        "SELECT id, code_hash, expires_at, attempts FROM login_codes \
+         WHERE phone = $1 AND consumed_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(phone.e164())
+    .fetch_optional(&svc.db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Err(SignInError::NoCode.into());
+    };
+    let id: i64 = row.try_get("id")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    if now > expires_at {
+        return Err(SignInError::Expired.into());
+    }
+    // Count the try first, atomically: parallel guesses cannot exceed the limit.
+    let attempts: Option<i16> = sqlx::query_scalar(
+        "UPDATE login_codes SET attempts = attempts + 1 \
+         WHERE id = $1 AND consumed_at IS NULL AND attempts < $2 RETURNING attempts",
+    )
+    .bind(id)
+    .bind(MAX_WRONG_TRIES)
+    .fetch_optional(&svc.db.pool)
+    .await?;
+    let Some(attempts) = attempts else {
+        return Err(SignInError::TooManyTries.into());
+    };
+    let stored: String = row.try_get("code_hash")?;
+    if !secret::constant_time_eq(&stored, &code_hash(svc, phone, code.as_str())) {
+        let left = MAX_WRONG_TRIES - attempts;
+        return Err(if left == 0 {
+            SignInError::TooManyTries
+        } else {
+            SignInError::WrongCode(left)
+        }
+        .into());
+    }
+
+    let mut tx = svc.db.pool.begin().await?;
+    // Consuming is the replay guard: of two requests with the same code, one wins.
+    let consumed =
+        sqlx::query("UPDATE login_codes SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    if consumed.rows_affected() != 1 {
+        return Err(SignInError::NoCode.into());
+    }
+    let user_id = users::find_or_create(&mut *tx, phone, locale, now).await?;
+    if let Some(previous) = previous_token {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(secret::sha256_hex(previous.as_bytes()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let token = secret::token();
+    let expires_at = now + SESSION_TTL_MS;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(secret::sha256_hex(token.as_bytes()))
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .bind(user_agent.map(|ua| ua.chars().take(200).collect::<String>()))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = user_id, "signed in");
+    Ok(NewSession {
+        token,
+        user_id,
+        expires_at,
+    })
+}
+
+/// The person a session cookie belongs to, if the session is live.
+pub async fn principal(svc: &Services, token: &str) -> Result<Option<Principal>> {
+    let user_id: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(secret::sha256_hex(token.as_bytes()))
+            .bind(svc.clock.now_ms())
+            .fetch_optional(&svc.db.pool)
+            .await?;
+    match user_id {
+        None => Ok(None),
+        Some(user_id) => Ok(Some(Principal {
+            user_id,
+            grants: grants(svc, user_id).await?,
+        })),
+    }
+}
+
+async fn grants(svc: &Services, user_id: i64) -> Result<Vec<Grant>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.role, s.scope FROM role_grants g LEFT JOIN grant_scopes s ON s.grant_id = g.id \
+         WHERE g.user_id = $1 ORDER BY g.id",
+    )
+    .bind(user_id)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let mut grants: Vec<(i64, Grant)> = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let role: String = row.try_get("role")?;
+        let Some(role) = Role::from_code(&role) else {
+            continue;
+        };
+        let scope: Option<String> = row.try_get("scope")?;
+        if grants.last().is_none_or(|(last, _)| *last != id) {
+            grants.push((
+                id,
+                Grant {
+                    role,
+                    scopes: Vec::new(),
+                },
+            ));
+        }
+        if let (Some(scope), Some((_, grant))) = (scope.as_deref().and_then(Scope::decode), grants.last_mut())
+        {
+            grant.scopes.push(scope);
+        }
+    }
+    Ok(grants.into_iter().map(|(_, g)| g).collect())
+}
+
+/// The one guard, called by every server function and route: who is asking (from the
+/// session cookie) and whether they may do what `need` says.
+pub async fn authorize(
+    svc: &Services,
+    token: Option<&str>,
+    need: &Need,
+) -> Result<Option<Principal>, Guarded> {
+    let principal = match token {
+        Some(token) => principal(svc, token).await.map_err(Guarded::Service)?,
+        None => None,
+    };
+    decide(principal.as_ref(), need).map_err(Guarded::Denied)?;
+    Ok(principal)
+}
+
+/// Like [`authorize`], for actions that need someone signed in.
+pub async fn require(svc: &Services, token: Option<&str>, need: &Need) -> Result<Principal, Guarded> {
+    authorize(svc, token, need)
+        .await?
+        .ok_or(Guarded::Denied(Denied::SignInRequired))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Guarded {
+    #[error("access denied: {0:?}")]
+    Denied(Denied),
+    #[error(transparent)]
+    Service(crate::Error),
+}
+
+/// Ends this browser's session.
+pub async fn sign_out(svc: &Services, token: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(secret::sha256_hex(token.as_bytes()))
+        .execute(&svc.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of this person, on every device.
+pub async fn sign_out_everywhere(svc: &Services, user_id: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&svc.db.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// How many live sessions a person has (shown on the profile page).
+pub async fn session_count(svc: &Services, user_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2")
+            .bind(user_id)
+            .bind(svc.clock.now_ms())
+            .fetch_one(&svc.db.pool)
+            .await?,
+    )
+}

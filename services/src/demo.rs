@@ -1,0 +1,385 @@
+//! Demo data for the embedded default: utility accounts across the regions with a year of
+//! believable readings, charges and payments; demo residents; one demo user of every staff
+//! role. Deterministic (a seeded generator), loaded once, never in production.
+
+use crate::clock::DAY_MS;
+use crate::db::{Value, insert_batch};
+use crate::{Result, Services, users};
+use shared::auth::{Role, Scope};
+use shared::{Locale, Phone};
+use sqlx::Row;
+
+const META_KEY: &str = "demo_data_version";
+const VERSION: &str = "1";
+const MONTHS: i64 = 12;
+
+/// A demo person, as listed in the README.
+pub struct DemoUser {
+    pub phone: &'static str,
+    pub name: &'static str,
+    pub role: Option<Role>,
+}
+
+pub const RESIDENTS: [DemoUser; 2] = [
+    DemoUser {
+        phone: "+998900000001",
+        name: "Dilnoza Karimova",
+        role: None,
+    },
+    DemoUser {
+        phone: "+998900000002",
+        name: "Rustam Aliyev",
+        role: None,
+    },
+];
+
+pub const STAFF: [DemoUser; 5] = [
+    DemoUser {
+        phone: "+998900000101",
+        name: "Inspektor Jasur Toshmatov",
+        role: Some(Role::Inspector),
+    },
+    DemoUser {
+        phone: "+998900000102",
+        name: "Murojaatlar xodimi Nodira Yusupova",
+        role: Some(Role::AppealsOfficer),
+    },
+    DemoUser {
+        phone: "+998900000103",
+        name: "Organ rahbari Bahodir Rahimov",
+        role: Some(Role::HeadOfBody),
+    },
+    DemoUser {
+        phone: "+998900000104",
+        name: "Qabulxona koordinatori Malika Sobirova",
+        role: Some(Role::ReceptionCoordinator),
+    },
+    DemoUser {
+        phone: "+998900000105",
+        name: "Administrator Sherzod Qodirov",
+        role: Some(Role::Administrator),
+    },
+];
+
+/// Accounts every demo and test can rely on: (service, district, number, linked to resident #).
+pub const KNOWN_ACCOUNTS: [(&str, &str, &str, Option<usize>); 5] = [
+    ("electricity", "1726266", "10000001", Some(0)),
+    ("gas", "1726266", "20000001", Some(0)),
+    ("cold_water", "1726266", "30000001", Some(0)),
+    ("electricity", "1703401", "10000002", Some(1)),
+    // Not linked to anyone: the one a demo resident links by hand.
+    ("electricity", "1726266", "10000003", None),
+];
+
+/// SplitMix64: small, fast, and the same sequence on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SURNAMES: [&str; 16] = [
+    "Karimov",
+    "Aliyev",
+    "Toshmatov",
+    "Yusupov",
+    "Rahimov",
+    "Sobirov",
+    "Qodirov",
+    "Ergashev",
+    "Nazarov",
+    "Xolmatov",
+    "Mirzayev",
+    "Abdullayev",
+    "Usmonov",
+    "Jurayev",
+    "Saidov",
+    "Ismoilov",
+];
+const MALE: [&str; 10] = [
+    "Rustam",
+    "Jasur",
+    "Bahodir",
+    "Sherzod",
+    "Anvar",
+    "Otabek",
+    "Jamshid",
+    "Sardor",
+    "Ulugʻbek",
+    "Doniyor",
+];
+const FEMALE: [&str; 10] = [
+    "Dilnoza", "Nodira", "Malika", "Gulnora", "Zarina", "Madina", "Shahnoza", "Feruza", "Nilufar", "Sevara",
+];
+const STREETS: [&str; 10] = [
+    "Amir Temur",
+    "Navoiy",
+    "Mustaqillik",
+    "Bobur",
+    "Ibn Sino",
+    "Beruniy",
+    "Mirzo Ulugʻbek",
+    "Istiqlol",
+    "Bunyodkor",
+    "Yangi hayot",
+];
+
+/// (service, tariff, meter decimals, monthly consumption range in thousandths, or persons for waste)
+const SERVICES: [(&str, &str, i64, i64, i64); 6] = [
+    ("electricity", "electricity-household", 1, 120_000, 380_000),
+    ("gas", "gas-household", 3, 40_000, 160_000),
+    ("cold_water", "cold-water-household", 3, 4_000, 16_000),
+    ("hot_water", "hot-water-household", 3, 2_000, 8_000),
+    ("heating", "heating-household", 3, 400, 2_200),
+    ("waste", "waste-household", 0, 1, 6),
+];
+
+/// Seeds the demo data unless it is already there. Returns how many accounts it created.
+pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
+    let loaded: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+        .bind(META_KEY)
+        .fetch_optional(&svc.db.pool)
+        .await?;
+    if loaded.as_deref() == Some(VERSION) {
+        return Ok(0);
+    }
+    let now = svc.clock.now_ms();
+    let districts = sqlx::query("SELECT d.soato, d.region_soato, (SELECT MIN(m.code) FROM mahallas m WHERE m.district_soato = d.soato) AS mahalla FROM districts d ORDER BY d.soato")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    let districts: Vec<(String, String, Option<String>)> = districts
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("soato")?,
+                r.try_get("region_soato")?,
+                r.try_get("mahalla")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let prices: Vec<(String, i64)> = sqlx::query("SELECT code, unit_price_tiyin FROM tariffs")
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, r.try_get("unit_price_tiyin")?)))
+        .collect::<Result<_>>()?;
+    let price_of = |tariff: &str| prices.iter().find(|(c, _)| c == tariff).map_or(0, |(_, p)| *p);
+
+    let mut rng = Rng(0x00f0_9a40);
+    let mut plan: Vec<(usize, String, String, Option<usize>)> = KNOWN_ACCOUNTS
+        .iter()
+        .map(|(service, district, number, owner)| {
+            let s = SERVICES.iter().position(|x| x.0 == *service).unwrap_or(0);
+            (s, district.to_string(), number.to_string(), *owner)
+        })
+        .collect();
+    for seq in 0..accounts.saturating_sub(KNOWN_ACCOUNTS.len()) {
+        let s = rng.below(SERVICES.len() as u64) as usize;
+        let (district, _, _) = rng.pick(&districts);
+        plan.push((s, district.clone(), format!("{}{:07}", s + 4, seq + 1), None));
+    }
+
+    let mut tx = svc.db.pool.begin().await?;
+    let mut account_rows = Vec::with_capacity(plan.len());
+    for (s, district, number, _) in &plan {
+        let (service, tariff, decimals, _, _) = SERVICES[*s];
+        let (_, region, mahalla) = districts
+            .iter()
+            .find(|(d, _, _)| d == district)
+            .cloned()
+            .unwrap_or_default();
+        let female = rng.below(2) == 0;
+        let surname = rng.pick(&SURNAMES);
+        let holder = if female {
+            format!("{surname}a {}", rng.pick(&FEMALE))
+        } else {
+            format!("{surname} {}", rng.pick(&MALE))
+        };
+        let address = format!(
+            "{} koʻchasi, {}-uy, {}-xonadon",
+            rng.pick(&STREETS),
+            rng.range(1, 120),
+            rng.range(1, 80)
+        );
+        account_rows.push(vec![
+            Value::from(service),
+            Value::from(region),
+            Value::from(district.as_str()),
+            Value::from(number.as_str()),
+            Value::from(holder),
+            Value::from(address),
+            Value::from(mahalla),
+            Value::from(tariff),
+            Value::from(decimals),
+            Value::from(now - MONTHS * 31 * DAY_MS),
+        ]);
+    }
+    insert_batch(
+        &mut tx,
+        "INSERT INTO utility_accounts (service_code, region_soato, district_soato, number, holder_name, address, \
+         mahalla_code, tariff_code, meter_decimals, created_at) VALUES ",
+        " ON CONFLICT (service_code, district_soato, number) DO NOTHING",
+        &account_rows,
+    )
+    .await?;
+    let ids = sqlx::query("SELECT id, service_code, district_soato, number FROM utility_accounts")
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut by_key = std::collections::HashMap::with_capacity(ids.len());
+    for r in &ids {
+        let key: (String, String, String) = (
+            r.try_get("service_code")?,
+            r.try_get("district_soato")?,
+            r.try_get("number")?,
+        );
+        by_key.insert(key, r.try_get::<i64, _>("id")?);
+    }
+
+    let mut readings = Vec::new();
+    let mut ledger = Vec::new();
+    for (s, district, number, _) in &plan {
+        let (service, tariff, _, lo, hi) = SERVICES[*s];
+        let Some(&account) = by_key.get(&(service.to_string(), district.clone(), number.clone())) else {
+            continue;
+        };
+        let price = price_of(tariff);
+        let mut meter = rng.range(1_000, 90_000) * 1000;
+        let mut owed = 0i64;
+        for month in 0..MONTHS {
+            let at = now - (MONTHS - month) * 30 * DAY_MS;
+            let amount = if service == "waste" {
+                rng.range(lo, hi) * price
+            } else {
+                let used = rng.range(lo, hi);
+                meter += used;
+                readings.push(vec![
+                    Value::from(account),
+                    Value::from(meter),
+                    Value::from("confirmed"),
+                    Value::from(at - 3 * DAY_MS),
+                    Value::from(at - 2 * DAY_MS),
+                ]);
+                used * price / 1000
+            };
+            ledger.push(vec![
+                Value::from(account),
+                Value::from("charge"),
+                Value::from(-amount),
+                Value::from(at),
+                Value::from(format!("{service}: {}-oy hisobi", month + 1)),
+                Value::Null,
+                Value::from(now),
+            ]);
+            owed += amount;
+            // Most pay what they owe, some pay part, some skip a month.
+            let paid = match rng.below(10) {
+                0 => 0,
+                1 => owed / 2,
+                _ => owed,
+            };
+            if paid > 0 {
+                ledger.push(vec![
+                    Value::from(account),
+                    Value::from("payment"),
+                    Value::from(paid),
+                    Value::from(at + rng.range(1, 20) * DAY_MS),
+                    Value::from("Toʻlov (demo)"),
+                    Value::Null,
+                    Value::from(now),
+                ]);
+                owed -= paid;
+            }
+        }
+    }
+    insert_batch(
+        &mut tx,
+        "INSERT INTO meter_readings (account_id, value_milli, status, submitted_at, decided_at) VALUES ",
+        "",
+        &readings,
+    )
+    .await?;
+    insert_batch(
+        &mut tx,
+        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at) VALUES ",
+        "",
+        &ledger,
+    )
+    .await?;
+
+    for (i, resident) in RESIDENTS.iter().enumerate() {
+        let phone = Phone::parse(resident.phone).expect("demo phones are valid");
+        let user = users::find_or_create(&mut *tx, &phone, Locale::Uz, now).await?;
+        sqlx::query("UPDATE users SET full_name = $2 WHERE id = $1")
+            .bind(user)
+            .bind(resident.name)
+            .execute(&mut *tx)
+            .await?;
+        for (service, district, number, owner) in KNOWN_ACCOUNTS {
+            if owner == Some(i)
+                && let Some(&account) =
+                    by_key.get(&(service.to_string(), district.to_string(), number.to_string()))
+            {
+                sqlx::query(
+                    "INSERT INTO account_links (user_id, account_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(user)
+                .bind(account)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(META_KEY)
+        .bind(VERSION)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    for member in &STAFF {
+        let Some(role) = member.role else { continue };
+        let phone = Phone::parse(member.phone).expect("demo phones are valid");
+        let scopes = match role {
+            Role::Inspector => vec![
+                Scope::District("1726266".into()),
+                Scope::District("1726294".into()),
+                Scope::Service("electricity".into()),
+                Scope::Service("gas".into()),
+                Scope::Service("cold_water".into()),
+            ],
+            Role::AppealsOfficer | Role::HeadOfBody => vec![Scope::Body(1)],
+            Role::ReceptionCoordinator => vec![Scope::Region("1726".into())],
+            Role::Administrator => vec![],
+        };
+        users::grant_role(svc, &phone, Some(member.name), role, &scopes, None, Locale::Uz)
+            .await
+            .map_err(|e| crate::Error::ReferenceData(format!("demo staff: {e}")))?;
+    }
+    // The welcome messages of demo staff are noise in the outbox.
+    sqlx::query("DELETE FROM sms_outbox WHERE purpose = 'staff'")
+        .execute(&svc.db.pool)
+        .await?;
+    tracing::info!(
+        accounts = plan.len(),
+        readings = readings.len(),
+        ledger = ledger.len(),
+        "demo data loaded"
+    );
+    Ok(plan.len())
+}

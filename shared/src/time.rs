@@ -1,0 +1,58 @@
+//! Time is kept as UTC Unix milliseconds and shown in Asia/Tashkent: UTC+5 all year
+//! (Uzbekistan has not observed daylight saving time since 1992).
+
+const TASHKENT_OFFSET_MS: i64 = 5 * 3_600_000;
+
+/// The Tashkent calendar date and time of an instant: (year, month, day, hour, minute).
+pub fn tashkent(ms: i64) -> (i64, u32, u32, u32, u32) {
+    let local = ms + TASHKENT_OFFSET_MS;
+    let days = local.div_euclid(86_400_000);
+    let of_day = local.rem_euclid(86_400_000) / 60_000;
+    let (y, m, d) = civil_from_days(days);
+    (y, m, d, (of_day / 60) as u32, (of_day % 60) as u32)
+}
+
+/// `22.11.2026`, the usual way of writing a date in Uzbekistan.
+pub fn format_date(ms: i64) -> String {
+    let (y, m, d, _, _) = tashkent(ms);
+    format!("{d:02}.{m:02}.{y}")
+}
+
+/// `22.11.2026 14:05`.
+pub fn format_date_time(ms: i64) -> String {
+    let (y, m, d, h, min) = tashkent(ms);
+    format!("{d:02}.{m:02}.{y} {h:02}:{min:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_evening_is_the_next_day_in_tashkent() {
+        // 2026-11-22T20:30:00Z is 01:30 on the 23rd in Tashkent.
+        assert_eq!(format_date_time(1_795_379_400_000), "23.11.2026 01:30");
+        assert_eq!(format_date(1_795_379_400_000), "23.11.2026");
+    }
+
+    #[test]
+    fn the_epoch_and_a_leap_day() {
+        assert_eq!(format_date_time(0), "01.01.1970 05:00");
+        // 2028-02-29T00:00:00+05:00
+        assert_eq!(format_date(1_835_377_200_000), "29.02.2028");
+    }
+}
