@@ -41,6 +41,8 @@ pub enum StartupError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// A server that is bound and ready to serve.

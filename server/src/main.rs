@@ -1,5 +1,9 @@
 //! `server`: runs Fuqaro. Operator mistakes (a bad config file, an unreachable database, a
-//! busy port) end the process with one line on stderr and exit code 1, never a panic trace.
+//! busy port, a bad argument) end the process with one line on stderr and exit code 1,
+//! never a panic trace.
+//!
+//!   server                                      serve
+//!   server create-admin +998901234567 [NAME]    make the first administrator
 
 use server::config::Config;
 use server::{Application, StartupError, shutdown_signal, telemetry};
@@ -7,7 +11,15 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None => serve().await,
+        Some("create-admin") => create_admin(&args[1..]).await,
+        Some(other) => Err(StartupError::Usage(format!(
+            "unknown command {other:?}; use no argument to serve, or `create-admin +998XXXXXXXXX [NAME]`"
+        ))),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("fuqaro: error: {error}");
@@ -16,7 +28,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), StartupError> {
+async fn serve() -> Result<(), StartupError> {
     let config = Config::load()?;
     telemetry::init(config.log_format);
     let app = Application::build(config).await?;
@@ -30,4 +42,40 @@ async fn run() -> Result<(), StartupError> {
     app.run_until(shutdown_signal())
         .await
         .map_err(StartupError::Serve)
+}
+
+/// Grants the administrator role to a phone number (creating the person if needed). The
+/// person then signs in with that number like anyone else.
+async fn create_admin(args: &[String]) -> Result<(), StartupError> {
+    let phone = args.first().ok_or_else(|| {
+        StartupError::Usage("create-admin needs a phone number: create-admin +998901234567 [NAME]".into())
+    })?;
+    let phone = shared::Phone::parse(phone)
+        .map_err(|e| StartupError::Usage(format!("{phone:?} is not an Uzbek mobile number ({e:?})")))?;
+    let name = (args.len() > 1).then(|| args[1..].join(" "));
+    let config = Config::load()?;
+    let db = services::Db::open(&config.database_url, 2).await?;
+    services::reference::load(&db)
+        .await
+        .map_err(StartupError::ReferenceData)?;
+    let svc = services::Services::new(
+        db,
+        std::sync::Arc::new(services::sms::OutboxOnly),
+        config.development(),
+    )
+    .await
+    .map_err(StartupError::ReferenceData)?;
+    services::users::grant_role(
+        &svc,
+        &phone,
+        name.as_deref(),
+        shared::auth::Role::Administrator,
+        &[],
+        None,
+        shared::Locale::Uz,
+    )
+    .await
+    .map_err(|e| StartupError::Usage(format!("cannot create the administrator: {e}")))?;
+    println!("administrator {phone} created; they sign in with this number");
+    Ok(())
 }

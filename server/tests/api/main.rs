@@ -11,4 +11,5 @@ mod pages;
 mod reference;
 mod security;
 mod sign_in;
+mod sms;
 mod startup;

@@ -126,3 +126,47 @@ async fn the_backend_is_the_one_this_run_targets() {
     };
     assert_eq!(app.db.backend, expected);
 }
+
+#[tokio::test]
+async fn create_admin_makes_an_administrator() {
+    let dir = temp_dir();
+    let url = format!("sqlite://{}/fuqaro.db?mode=rwc", dir.display());
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(&dir)
+        .env("FUQARO_DATABASE_URL", &url)
+        .args(["create-admin", "+998 90 555 00 11", "Bosh", "Admin"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("+998 90 555 00 11"));
+
+    let db = services::Db::open(&url, 1).await.unwrap();
+    let (role, name): (String, String) = sqlx::query_as(
+        "SELECT g.role, u.full_name FROM role_grants g JOIN users u ON u.id = g.user_id WHERE u.phone = '+998905550011'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((role.as_str(), name.as_str()), ("administrator", "Bosh Admin"));
+}
+
+#[test]
+fn create_admin_refuses_a_bad_number_and_unknown_commands_are_named() {
+    let dir = temp_dir();
+    let bad = run_server_with_args(&dir, &["create-admin", "12345"]);
+    assert_one_clear_line(&bad, "not an Uzbek mobile number");
+    let unknown = run_server_with_args(&dir, &["frobnicate"]);
+    assert_one_clear_line(&unknown, "unknown command");
+}
+
+fn run_server_with_args(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
