@@ -21,10 +21,11 @@ export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  fullyParallel: true,
+  fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.CI ? 2 : undefined,
+  // One worker: some tests move the server clock, which every test shares.
+  workers: 1,
   reporter: [["list"]],
   globalSetup: "./global-setup.ts",
   use: {

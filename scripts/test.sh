@@ -25,7 +25,7 @@ TEST_POSTGRES_URL=$(scripts/postgres.sh) cargo test -p server --test api
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
-FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" \
+FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
   cargo leptos end-to-end
 

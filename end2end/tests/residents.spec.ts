@@ -1,0 +1,108 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+
+// A resident signs in with the code from the SMS outbox (/dev/sms.json, development mode),
+// links a utility account and sees its debt, in all three languages. Plain forms: the same
+// tests run with JavaScript on and off.
+
+// These tests move the server's clock, so they run one at a time.
+test.describe.configure({ mode: "serial" });
+
+/** A phone number of its own for each test and project, so limits never collide. */
+function phoneFor(testInfo: TestInfo, n: number): string {
+  const project = testInfo.project.name === "phone" ? 1 : 2;
+  return `+998 97 ${project}00 0${n} ${String(testInfo.retry).padStart(2, "0")}`;
+}
+
+async function lastCode(page: Page, phone: string): Promise<string> {
+  const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent(phone)}`)).json();
+  const match = /\b(\d{6})\b/.exec(messages[0].body);
+  expect(match, "a code in the newest message").not.toBeNull();
+  return match![1];
+}
+
+async function askForCode(page: Page, phone: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Mobil telefon raqami").fill(phone);
+  await page.getByRole("button", { name: "Kod yuborish" }).click();
+  await expect(page).toHaveURL(/\/sign-in\/code/);
+}
+
+test("a resident signs in, links an account, sees the debt in every language", async ({ page }, testInfo) => {
+  const phone = phoneFor(testInfo, 1);
+  await askForCode(page, phone);
+  await expect(page.locator(".phone-sent")).toContainText("*** **");
+  await page.getByLabel("6 xonali kod").fill(await lastCode(page, phone));
+  await page.getByRole("button", { name: "Kirish", exact: true }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  await expect(page.getByText("Hali hisob qoʻshilmagan.")).toBeVisible();
+
+  await page.getByRole("link", { name: "Hisob qoʻshish" }).click();
+  await page.getByLabel("Xizmat turi").selectOption("electricity");
+  await page.getByLabel("Viloyat").selectOption("1726");
+  await page.getByRole("button", { name: "Davom etish" }).click();
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
+  await page.getByRole("button", { name: "Hisobni topish" }).click();
+
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Elektr energiyasi · 10000003");
+  await expect(page.locator(".balance.big")).toContainText(/Qarz|Ortiqcha toʻlov|Qarz yoʻq/);
+  await expect(page.locator(".history.charges li").first()).toBeVisible();
+  const url = page.url();
+
+  await page.getByRole("button", { name: "Ру" }).click();
+  await expect(page).toHaveURL(url);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Электроэнергия · 10000003");
+  await expect(page.locator(".balance.big")).toContainText(/Задолженность|Переплата|Задолженности нет/);
+  await expect(page.getByRole("heading", { name: "Начисления" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Ўз" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Электр энергияси · 10000003");
+  await expect(page.getByRole("heading", { name: "Ҳисобланган тўловлар" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Oʻz" }).click();
+  await page.goto("/accounts");
+  await expect(page.locator(".accounts li")).toHaveCount(1);
+});
+
+test("a wrong code says how many tries are left", async ({ page }, testInfo) => {
+  const phone = phoneFor(testInfo, 2);
+  await askForCode(page, phone);
+  const code = await lastCode(page, phone);
+  const wrong = code === "000000" ? "111111" : "000000";
+  await page.getByLabel("6 xonali kod").fill(wrong);
+  await page.getByRole("button", { name: "Kirish", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Kod notoʻgʻri. Yana 4 ta urinish qoldi.");
+});
+
+test("an expired code says so", async ({ page }, testInfo) => {
+  const phone = phoneFor(testInfo, 3);
+  await askForCode(page, phone);
+  const code = await lastCode(page, phone);
+  await page.request.post("/dev/clock", { form: { advance_seconds: "301" } });
+  await page.getByLabel("6 xonali kod").fill(code);
+  await page.getByRole("button", { name: "Kirish", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Kodning muddati tugadi. Yangi kod soʻrang.");
+});
+
+test("an unknown account says so and keeps what was typed", async ({ page }, testInfo) => {
+  const phone = phoneFor(testInfo, 4);
+  await askForCode(page, phone);
+  await page.getByLabel("6 xonali kod").fill(await lastCode(page, phone));
+  await page.getByRole("button", { name: "Kirish", exact: true }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+  await page.goto("/accounts/link?service=gas&region=1703");
+  await page.getByLabel("Shaxsiy hisob raqami").fill("99999999");
+  await page.getByRole("button", { name: "Hisobni topish" }).click();
+  await expect(page.getByRole("alert")).toHaveText(
+    "Bunday hisob topilmadi. Xizmat turi, tuman va raqamni tekshiring.",
+  );
+  await expect(page.getByLabel("Shaxsiy hisob raqami")).toHaveValue("99999999");
+});
+
+test("a malformed phone number says what is wrong", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Mobil telefon raqami").fill("+998 71 123 45 67");
+  await page.getByRole("button", { name: "Kod yuborish" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Bu mobil raqam emas. Mobil telefon raqamingizni kiriting.");
+});
