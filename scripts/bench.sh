@@ -25,7 +25,7 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 size() { stat -c %s "$1"; }
 echo
 echo "## Bundle (release, wasm-opt -Oz)"
-for f in fuqaro_bg.wasm fuqaro.js fuqaro.css; do
+for f in fuqaro.wasm fuqaro.js fuqaro.css; do
   raw=$(size "$pkg/$f")
   br=$(brotli -q 11 -c "$pkg/$f" | wc -c)
   printf '%-16s raw %10s   brotli-11 %10s\n' "$f" "$(kb "$raw")" "$(kb "$br")"
@@ -37,7 +37,7 @@ trap cleanup EXIT
 port=3917
 start_server() {
   FUQARO_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" FUQARO_LISTEN="127.0.0.1:$port" \
-    FUQARO_SITE_ROOT="$PWD/target/site" RUST_LOG=warn "$target/release/server" &
+    FUQARO_SITE_ROOT="$PWD/target/site" FUQARO_DEMO_DATA=false RUST_LOG=warn "$target/release/server" &
   server_pid=$!
 }
 wait_ready() {
