@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Foundation benchmarks; prints the figures (see docs/PERFORMANCE.md for what they mean).
-# Builds release, then measures on this machine, in this run:
+# Builds release (skip with BENCH_SKIP_BUILD=1 to measure the last build again), then measures on this machine, in this run:
 #   1. release WASM, JS and CSS sizes, raw and brotli
 #   2. bytes a first visit to / transfers (Chromium, phone profile, empty cache)
 #   3. server start-up: first start on an empty SQLite file, then a warm start
@@ -16,9 +16,11 @@ target=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process
 DURATION=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 
-echo "== building release (cargo leptos build --release --precompress)" >&2
-cargo leptos build --release --precompress >&2
-cargo build --release -p server --example bare_axum >&2
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  echo "== building release (cargo leptos build --release --precompress)" >&2
+  cargo leptos build --release --precompress >&2
+  cargo build --release -p server --example bare_axum >&2
+fi
 
 pkg=target/site/pkg
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
@@ -62,9 +64,10 @@ echo
 echo "## /healthz throughput (wrk -t1 -c$CONNECTIONS -d${DURATION}s, same machine)"
 "$target/release/examples/bare_axum" 127.0.0.1:3918 >/dev/null &
 sleep 0.5
-rate() { wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | awk '/Requests\/sec/ {print $2} /^ +99%/ {print $2}'; }
-read -r base_rps base_p99 < <(rate http://127.0.0.1:3918/healthz | paste -sd' ')
-read -r app_rps app_p99 < <(rate "http://127.0.0.1:$port/healthz" | paste -sd' ')
+# wrk prints the latency percentiles before the rate: collect both, print them at the end.
+rate() { wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {print rps, p99}'; }
+read -r base_rps base_p99 < <(rate http://127.0.0.1:3918/healthz)
+read -r app_rps app_p99 < <(rate "http://127.0.0.1:$port/healthz")
 printf 'bare axum handler (baseline): %10.0f req/s   p99 %s\n' "$base_rps" "$base_p99"
 printf 'fuqaro /healthz (all layers): %10.0f req/s   p99 %s\n' "$app_rps" "$app_p99"
 awk -v a="$app_rps" -v b="$base_rps" 'BEGIN { printf "ratio fuqaro/bare: %.2f\n", a / b }'
