@@ -17,16 +17,17 @@ step "lint: browser build"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "tests on SQLite"
-cargo test --workspace
+# A hung test fails its step with a message instead of running CI out of time.
+timeout 20m cargo test --workspace
 
 step "server tests on PostgreSQL"
-TEST_POSTGRES_URL=$(scripts/postgres.sh) cargo test -p server --test api
+TEST_POSTGRES_URL=$(scripts/postgres.sh) timeout 20m cargo test -p server --test api
 
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
 FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
-  cargo leptos end-to-end
+  timeout 30m cargo leptos end-to-end
 
 printf '\n\033[1;32mall tests passed\033[0m\n' >&2

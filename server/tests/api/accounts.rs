@@ -38,7 +38,7 @@ async fn account_id(app: &TestApp, service: &str, district: &str, number: &str) 
     .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_links_an_account_and_sees_its_balance() {
     let app = spawn_app().await;
     let cookie = app.sign_in(STRANGER).await;
@@ -72,7 +72,7 @@ async fn a_resident_links_an_account_and_sees_its_balance() {
     assert_eq!(mine.len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_page_shows_debt_history_and_the_last_reading() {
     let app = spawn_app().await;
     let cookie = app.sign_in(RESIDENTS[0].phone).await;
@@ -134,7 +134,7 @@ async fn the_account_page_shows_debt_history_and_the_last_reading() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_accounts_and_numbers_of_the_wrong_shape_get_their_message() {
     let app = spawn_app().await;
     let cookie = app.sign_in(STRANGER).await;
@@ -159,7 +159,7 @@ async fn unknown_accounts_and_numbers_of_the_wrong_shape_get_their_message() {
     assert_eq!(links, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_residents_account_is_not_found_and_cannot_be_unlinked() {
     let app = spawn_app().await;
     let cookie = app.sign_in(STRANGER).await;
@@ -195,7 +195,7 @@ async fn another_residents_account_is_not_found_and_cannot_be_unlinked() {
     assert_eq!(owner_links, 1, "the owner's link is untouched");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_posted_without_a_session_changes_nothing() {
     let app = spawn_app().await;
     let (service, district, number, _) = KNOWN_ACCOUNTS[4];
@@ -212,7 +212,7 @@ async fn a_form_posted_without_a_session_changes_nothing() {
     assert_eq!(links, 4, "only the demo residents' links");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_unlinks_their_own_account() {
     let app = spawn_app().await;
     let cookie = app.sign_in(RESIDENTS[1].phone).await;
@@ -236,7 +236,7 @@ async fn a_resident_unlinks_their_own_account() {
     assert!(mine.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replaying_every_ledger_gives_every_balance() {
     let app = spawn_app().await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM utility_accounts")
@@ -267,7 +267,7 @@ async fn replaying_every_ledger_gives_every_balance() {
     assert!(debts > 0, "some demo accounts are in debt");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ledger_is_append_only() {
     let app = spawn_app().await;
     let update = sqlx::query("UPDATE ledger_entries SET amount_tiyin = 0")

@@ -81,7 +81,7 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, a_account: i64) -> (bo
     (ok, format!("{status} {to}"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_caller_gets_exactly_the_access_the_table_gives() {
     let app = spawn_app().await;
     let mut cookies = Vec::new();

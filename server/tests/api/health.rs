@@ -1,6 +1,6 @@
 use crate::helpers::spawn_app;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok() {
     let app = spawn_app().await;
     let (status, body) = app.get_text("/healthz").await;
@@ -8,7 +8,7 @@ async fn healthz_answers_ok() {
     assert_eq!(body, "ok");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_is_ready_when_the_database_answers_and_not_after_it_closes() {
     let app = spawn_app().await;
     let (status, _) = app.get_text("/readyz").await;
@@ -20,7 +20,7 @@ async fn readyz_is_ready_when_the_database_answers_and_not_after_it_closes() {
     assert!(body.contains("database"), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_by_route_pattern() {
     let app = spawn_app().await;
     app.get("/regions/1703").await;
@@ -34,7 +34,7 @@ async fn metrics_count_requests_by_route_pattern() {
     assert!(body.contains("http_request_duration_seconds_bucket"), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_a_request_id_and_a_given_one_is_kept() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
@@ -51,7 +51,7 @@ async fn every_response_carries_a_request_id_and_a_given_one_is_kept() {
     assert_eq!(response.headers()["x-request-id"], "from-the-balancer-42");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_lets_the_server_return_cleanly() {
     let app = spawn_app().await;
     let address = app.url("/healthz");

@@ -182,8 +182,10 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
+    // A request that never gets an answer fails the test instead of hanging the suite.
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap();
     TestApp {

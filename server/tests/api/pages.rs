@@ -6,7 +6,7 @@ fn html_lang(body: &str) -> &str {
     &body[start..end]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_renders_in_uzbek_latin_by_default() {
     let app = spawn_app().await;
     let (status, body) = app.get_text("/").await;
@@ -17,7 +17,7 @@ async fn the_home_page_renders_in_uzbek_latin_by_default() {
     assert!(body.contains("Elektr energiyasi") && body.contains("Chiqindilarni olib ketish"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_browser_language_picks_russian_or_uzbek_cyrillic() {
     let app = spawn_app().await;
     for (accept, lang, text) in [
@@ -41,7 +41,7 @@ async fn the_browser_language_picks_russian_or_uzbek_cyrillic() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_saved_choice_beats_the_browser_language() {
     let app = spawn_app().await;
     let body = app
@@ -62,7 +62,7 @@ async fn the_saved_choice_beats_the_browser_language() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_language_sets_a_cookie_and_returns_to_the_page() {
     let app = spawn_app().await;
     let response = app
@@ -83,7 +83,7 @@ async fn switching_language_sets_a_cookie_and_returns_to_the_page() {
     assert!(!cookie.contains("Secure"), "plain http on localhost: {cookie}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_language_never_redirects_off_site() {
     let app = spawn_app().await;
     let response = app
@@ -96,7 +96,7 @@ async fn switching_language_never_redirects_off_site() {
     assert_eq!(response.headers()["location"], "/");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_language_is_refused_in_the_visitors_language() {
     let app = spawn_app().await;
     let response = app
@@ -112,7 +112,7 @@ async fn an_unknown_language_is_refused_in_the_visitors_language() {
     assert!(response.text().await.unwrap().contains("В запросе ошибка"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_address_is_a_404_page_in_the_visitors_language() {
     let app = spawn_app().await;
     let response = app
@@ -128,7 +128,7 @@ async fn an_unknown_address_is_a_404_page_in_the_visitors_language() {
     assert!(body.contains("Страница не найдена"), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_about_page_shows_the_data_attribution_and_counts() {
     let app = spawn_app().await;
     let (status, body) = app.get_text("/about").await;
@@ -141,7 +141,7 @@ async fn the_about_page_shows_the_data_attribution_and_counts() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_manifest_and_icons_are_linked_from_every_page() {
     let app = spawn_app().await;
     let (_, body) = app.get_text("/").await;
@@ -149,7 +149,7 @@ async fn the_manifest_and_icons_are_linked_from_every_page() {
     assert!(body.contains(r#"name="viewport""#));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_load_the_app_script_for_hydration() {
     let app = spawn_app().await;
     let (_, body) = app.get_text("/").await;

@@ -1,14 +1,14 @@
 use crate::helpers::spawn_app;
 use shared::geo::Region;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_holds_every_region_district_mahalla_and_service() {
     let app = spawn_app().await;
     let counts = services::reference::counts(&app.db).await.unwrap();
     assert_eq!(counts, (14, 208, 9452, 6));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn loading_the_reference_data_again_changes_nothing() {
     let app = spawn_app().await;
     let report = services::reference::load(&app.db).await.unwrap();
@@ -28,7 +28,7 @@ async fn loading_the_reference_data_again_changes_nothing() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_regions_server_function_answers_json() {
     let app = spawn_app().await;
     let response = app.client.post(app.url("/api/regions")).send().await.unwrap();
@@ -41,7 +41,7 @@ async fn the_regions_server_function_answers_json() {
     assert_eq!(tashkent.mahalla_count, 585);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_region_page_lists_its_cities_and_districts() {
     let app = spawn_app().await;
     let (status, body) = app.get_text("/regions/1703").await;
@@ -51,7 +51,7 @@ async fn a_region_page_lists_its_cities_and_districts() {
     assert!(body.contains("Oltinkoʻl tumani"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_or_malformed_region_is_a_404() {
     let app = spawn_app().await;
     for path in ["/regions/9999", "/regions/abc", "/regions/17031'--"] {

@@ -1,6 +1,6 @@
 use crate::helpers::spawn_app;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_strict_policy_whose_nonce_is_on_the_scripts() {
     let app = spawn_app().await;
     let response = app.get("/").await;
@@ -29,7 +29,7 @@ async fn pages_carry_a_strict_policy_whose_nonce_is_on_the_scripts() {
     assert_ne!(csp, other_csp, "a new nonce for every response");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_responses_get_a_deny_all_policy() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
@@ -40,7 +40,7 @@ async fn other_responses_get_a_deny_all_policy() {
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_from_another_site_is_refused() {
     let app = spawn_app().await;
     let response = app
@@ -65,7 +65,7 @@ async fn a_write_from_another_site_is_refused() {
     assert_eq!(response.status(), 403);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_from_this_site_passes() {
     let app = spawn_app().await;
     let origin = app.address.clone();
@@ -81,7 +81,7 @@ async fn a_write_from_this_site_passes() {
     assert_eq!(response.status(), 303);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_for_browsers_that_accept_it() {
     let app = spawn_app().await;
     for encoding in ["br", "gzip"] {

@@ -2,7 +2,7 @@ use crate::helpers::{location, set_cookie, set_cookie_header, spawn_app, spawn_a
 
 const PHONE: &str = "+998 93 555 12 34";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_signs_in_with_the_code_from_the_sms() {
     let app = spawn_app().await;
     let (response, signin) = app.request_code("93 555-12-34").await;
@@ -29,7 +29,7 @@ async fn a_resident_signs_in_with_the_code_from_the_sms() {
     assert_eq!(me["phone"], "+998 93 555 12 34");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookies_are_secure_when_the_site_is_https() {
     let mut config = test_config().await;
     config.public_url = "https://fuqaro.example".into();
@@ -39,7 +39,7 @@ async fn cookies_are_secure_when_the_site_is_https() {
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_code_is_sent_in_the_residents_language_and_stored_only_as_a_hash() {
     let app = spawn_app().await;
     app.client
@@ -67,7 +67,7 @@ async fn the_code_is_sent_in_the_residents_language_and_stored_only_as_a_hash() 
     assert!(!stored[0].contains(&code));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_numbers_get_their_reason_and_send_nothing() {
     let app = spawn_app().await;
     for (typed, error) in [
@@ -90,7 +90,7 @@ async fn malformed_numbers_get_their_reason_and_send_nothing() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_expires_after_five_minutes() {
     let app = spawn_app().await;
     let (_, signin) = app.request_code(PHONE).await;
@@ -101,7 +101,7 @@ async fn a_code_expires_after_five_minutes() {
     assert!(set_cookie(&response, shared::cookies::SESSION).is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wrong_codes_lock_the_code() {
     let app = spawn_app().await;
     let (_, signin) = app.request_code(PHONE).await;
@@ -124,7 +124,7 @@ async fn five_wrong_codes_lock_the_code() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_with_letters_is_refused_without_using_a_try() {
     let app = spawn_app().await;
     let (_, signin) = app.request_code(PHONE).await;
@@ -139,7 +139,7 @@ async fn a_code_with_letters_is_refused_without_using_a_try() {
     assert_eq!(attempts, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_used_code_cannot_be_replayed() {
     let app = spawn_app().await;
     let (_, signin) = app.request_code(PHONE).await;
@@ -151,7 +151,7 @@ async fn a_used_code_cannot_be_replayed() {
     assert!(set_cookie(&again, shared::cookies::SESSION).is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_code_waits_sixty_seconds_and_replaces_the_old_one() {
     let app = spawn_app().await;
     let (_, signin) = app.request_code(PHONE).await;
@@ -178,7 +178,7 @@ async fn a_new_code_waits_sixty_seconds_and_replaces_the_old_one() {
     assert_eq!(location(&response), "/accounts");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_are_rate_limited_per_phone_and_per_client() {
     let app = spawn_app().await;
     for _ in 0..5 {
@@ -202,7 +202,7 @@ async fn codes_are_rate_limited_per_phone_and_per_client() {
     assert!(refused);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answer_is_the_same_for_known_and_unknown_numbers() {
     let app = spawn_app().await;
     let (known, _) = app.request_code(services::demo::RESIDENTS[0].phone).await;
@@ -211,7 +211,7 @@ async fn the_answer_is_the_same_for_known_and_unknown_numbers() {
     assert_eq!(location(&known), location(&unknown));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_rotates_the_session_id() {
     let app = spawn_app().await;
     let first = app.sign_in(PHONE).await;
@@ -232,7 +232,7 @@ async fn signing_in_again_rotates_the_session_id() {
     assert!(me.is_null(), "the old session id is dead: {me}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_this_session_and_sign_out_everywhere_ends_all() {
     let app = spawn_app().await;
     let phone_session = app.sign_in(PHONE).await;
@@ -269,14 +269,14 @@ async fn sign_out_ends_this_session_and_sign_out_everywhere_ends_all() {
     assert!(me.is_null());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_everywhere_without_a_session_asks_to_sign_in() {
     let app = spawn_app().await;
     let response = app.post_form("/auth/sign-out-everywhere", "", &[]).await;
     assert_eq!(location(&response), "/sign-in");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_page_exists_only_in_development() {
     let app = spawn_app().await;
     app.request_code(PHONE).await;

@@ -96,7 +96,7 @@ async fn fake_eskiz(fail_sends: usize) -> (String, Shared) {
     (address, fake)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_logs_in_sends_and_logs_in_again_when_the_token_expires() {
     let (url, fake) = fake_eskiz(0).await;
     let gateway = Eskiz::new(&url, "ops@fuqaro.uz", "s3cret", "4546");
@@ -115,7 +115,7 @@ async fn the_gateway_logs_in_sends_and_logs_in_again_when_the_token_expires() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_credentials_are_reported_as_such() {
     let (url, _) = fake_eskiz(0).await;
     let gateway = Eskiz::new(&url, "ops@fuqaro.uz", "wrong", "4546");
@@ -125,7 +125,7 @@ async fn wrong_credentials_are_reported_as_such() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_code_reaches_the_gateway_through_the_outbox() {
     let (url, fake) = fake_eskiz(0).await;
     let mut config = test_config().await;
@@ -148,14 +148,22 @@ async fn a_sign_in_code_reaches_the_gateway_through_the_outbox() {
     let (phone, text, _) = delivered.expect("the job delivered the message");
     assert_eq!(phone, "998901234567");
     assert!(text.contains(&code));
-    let status: String = sqlx::query_scalar("SELECT status FROM sms_outbox")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    // The job records the delivery right after the gateway answers.
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = sqlx::query_scalar("SELECT status FROM sms_outbox")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        if status == "sent" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(status, "sent");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_gateway_is_retried_with_backoff_and_nothing_is_lost() {
     let (url, fake) = fake_eskiz(2).await;
     // A database without a server, so that no other job touches the outbox.

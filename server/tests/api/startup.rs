@@ -2,7 +2,7 @@ use crate::helpers::{on_postgres, test_config};
 use server::Application;
 use std::process::Command;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_database_stops_start_up_with_a_clear_message() {
     let mut config = test_config().await;
     config.database_url = "postgres://fuqaro:secret@127.0.0.1:1/fuqaro".into();
@@ -19,7 +19,7 @@ async fn an_unreachable_database_stops_start_up_with_a_clear_message() {
     assert!(!error.contains("secret"), "no password in the message: {error}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unsupported_database_url_is_named() {
     let mut config = test_config().await;
     config.database_url = "mysql://localhost/fuqaro".into();
@@ -116,7 +116,7 @@ fn the_two_migration_folders_hold_the_same_files() {
     assert_eq!(list("sqlite"), list("postgres"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_backend_is_the_one_this_run_targets() {
     let app = crate::helpers::spawn_app().await;
     let expected = if on_postgres() {
@@ -127,7 +127,7 @@ async fn the_backend_is_the_one_this_run_targets() {
     assert_eq!(app.db.backend, expected);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_admin_makes_an_administrator() {
     let dir = temp_dir();
     let url = format!("sqlite://{}/fuqaro.db?mode=rwc", dir.display());
