@@ -34,6 +34,9 @@ pub struct Config {
     /// Trust the first address of `X-Forwarded-For` as the client's (behind a proxy only).
     pub trust_forwarded_for: bool,
     pub sms: SmsConfig,
+    /// The Payme cash-desk key (set it through FUQARO_PAYME_KEY). Empty: in development the
+    /// built-in sandbox key, in production every Payme call is refused.
+    pub payme_key: String,
 }
 
 /// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
@@ -96,6 +99,7 @@ impl Default for Config {
             demo_accounts: 3000,
             trust_forwarded_for: false,
             sms: SmsConfig::default(),
+            payme_key: String::new(),
         }
     }
 }
@@ -160,6 +164,15 @@ impl Config {
             .merge(env)
             .extract()
             .map_err(|e| ConfigError::Invalid(one_line(&e)))
+    }
+
+    /// The key Payme must present.
+    pub fn effective_payme_key(&self) -> &str {
+        if self.payme_key.is_empty() && self.development() {
+            services::payme::SANDBOX_KEY
+        } else {
+            &self.payme_key
+        }
     }
 
     pub fn development(&self) -> bool {

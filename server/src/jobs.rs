@@ -22,7 +22,10 @@ impl Jobs {
 
 pub fn spawn(services: Services) -> Jobs {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let handles = vec![tokio::spawn(sms_outbox(services, stopped))];
+    let handles = vec![
+        tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
+        tokio::spawn(payme_timeouts(services, stopped)),
+    ];
     Jobs { stop, handles }
 }
 
@@ -40,6 +43,19 @@ async fn sms_outbox(services: Services, mut stopped: tokio::sync::watch::Receive
         tokio::select! {
             _ = services.sms_wakeup.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Cancels Payme transactions left unperformed for 12 hours (every call checks too).
+async fn payme_timeouts(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = services::payme::expire_overdue(&services).await {
+            tracing::warn!(%error, "Payme timeout job failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = stopped.changed() => return,
         }
     }

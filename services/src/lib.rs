@@ -7,6 +7,8 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod orders;
+pub mod payme;
 pub mod rate;
 pub mod reference;
 pub mod secret;

@@ -9,6 +9,7 @@ pub mod guard;
 mod health;
 mod lang;
 pub mod metrics;
+mod payments;
 mod security;
 
 use crate::AppState;
@@ -44,7 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/link", post(accounts::link))
         .route("/accounts/{id}/unlink", post(accounts::unlink))
         .route("/admin/staff", post(admin::grant))
-        .route("/admin/staff/{id}/revoke", post(admin::revoke));
+        .route("/admin/staff/{id}/revoke", post(admin::revoke))
+        .route("/payments/payme", post(payments::payme));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

@@ -277,14 +277,22 @@ fn with_database(admin: &str, name: &str) -> String {
 
 async fn admin_execute(admin: &str, sql: &str) {
     use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(admin)
-        .await
-        .expect("PostgreSQL admin connection");
-    sqlx::query(sql)
-        .execute(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    conn.close().await.ok();
+    // PostgreSQL ends a closed connection's backend a moment after the client has gone;
+    // until then, copying or renaming that database fails with "being accessed by other users".
+    for attempt in 0.. {
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("PostgreSQL admin connection");
+        let result = sqlx::query(sql).execute(&mut conn).await;
+        conn.close().await.ok();
+        match result {
+            Ok(_) => return,
+            Err(e) if attempt < 100 && e.to_string().contains("being accessed by other users") => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
 }
 
 async fn admin_query_exists(admin: &str, name: &str) -> bool {

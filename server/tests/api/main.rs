@@ -8,6 +8,7 @@ mod accounts;
 mod authz;
 mod health;
 mod pages;
+mod payme;
 mod reference;
 mod security;
 mod sign_in;
