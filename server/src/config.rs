@@ -37,6 +37,10 @@ pub struct Config {
     /// The Payme cash-desk key (set it through FUQARO_PAYME_KEY). Empty: in development the
     /// built-in sandbox key, in production every Payme call is refused.
     pub payme_key: String,
+    /// Click's service id and secret key (FUQARO_CLICK_SECRET_KEY). Empty: the built-in
+    /// sandbox's in development, every Click call refused in production.
+    pub click_service_id: String,
+    pub click_secret_key: String,
 }
 
 /// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
@@ -100,6 +104,8 @@ impl Default for Config {
             trust_forwarded_for: false,
             sms: SmsConfig::default(),
             payme_key: String::new(),
+            click_service_id: String::new(),
+            click_secret_key: String::new(),
         }
     }
 }
@@ -172,6 +178,18 @@ impl Config {
             services::payme::SANDBOX_KEY
         } else {
             &self.payme_key
+        }
+    }
+
+    /// Click's service id and secret key.
+    pub fn effective_click(&self) -> (&str, &str) {
+        if self.click_secret_key.is_empty() && self.development() {
+            (
+                services::click::SANDBOX_SERVICE_ID,
+                services::click::SANDBOX_SECRET,
+            )
+        } else {
+            (&self.click_service_id, &self.click_secret_key)
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod click;
 pub mod clock;
 pub mod db;
 pub mod demo;

@@ -11,12 +11,10 @@
 //! - Perform credits the account's ledger once (a unique ledger reference); Cancel after
 //!   Perform adds a reversing entry; every repeat gets the identical answer.
 
-use crate::accounts::{NewEntry, append};
-use crate::{Error, Result, Services, secret};
+use crate::{Error, Result, Services, orders, secret};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use shared::Tiyin;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -24,6 +22,7 @@ pub const TIMEOUT_MS: i64 = 43_200_000;
 /// The cash-desk key of the built-in sandbox, used only in development when no key is set.
 pub const SANDBOX_KEY: &str = "fuqaro-sandbox-payme-key-000000000000";
 const PROVIDER: &str = "payme";
+const CANCELLED: &str = "Payme: toʻlov bekor qilindi";
 
 /// A protocol error: code, localized message, and the field it is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,11 +205,12 @@ async fn payable_order(svc: &Services, params: &Params, amount: i64) -> Result<i
         })
         .and_then(|s| s.parse::<i64>().ok())
         .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
-    let row = sqlx::query("SELECT amount_tiyin, status FROM payment_orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_optional(&svc.db.pool)
-        .await?
-        .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
+    let row =
+        sqlx::query("SELECT amount_tiyin, status FROM payment_orders WHERE id = $1 AND method = 'payme'")
+            .bind(order_id)
+            .fetch_optional(&svc.db.pool)
+            .await?
+            .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
     let status: String = row.try_get("status")?;
     if status != "pending" {
         return Err(Failure::Rpc(RpcError::about(-31051, "order_id")));
@@ -286,71 +286,7 @@ async fn expire_if_due(svc: &Services, t: &Tx, now: i64) -> Result<bool, Failure
     if t.state != 1 || now - t.provider_time <= TIMEOUT_MS {
         return Ok(false);
     }
-    set_cancelled(svc, t, -1, 4, now).await?;
-    Ok(true)
-}
-
-async fn set_cancelled(svc: &Services, t: &Tx, state: i16, reason: i16, now: i64) -> Result<bool, Failure> {
-    let from = if state == -1 { 1 } else { 2 };
-    let mut db = svc.db.pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE provider_transactions SET state = $2, cancel_time = $3, reason = $4 WHERE id = $1 AND state = $5",
-    )
-    .bind(t.id)
-    .bind(state)
-    .bind(now)
-    .bind(reason)
-    .bind(from)
-    .execute(&mut *db)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    event(&mut db, t.id, state, Some(reason), now).await?;
-    if state == -2 {
-        // The credit is reversed by a new ledger row; nothing is edited.
-        let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM payment_orders WHERE id = $1")
-            .bind(t.order_id)
-            .fetch_one(&mut *db)
-            .await?;
-        let reference = format!("payme:{}:cancel", t.external_id);
-        append(
-            &mut *db,
-            &NewEntry {
-                account_id,
-                kind: "correction",
-                amount: -Tiyin::new(t.amount),
-                occurred_at: now,
-                description: "Payme: toʻlov bekor qilindi",
-                reference: Some(&reference),
-            },
-            now,
-        )
-        .await?;
-        sqlx::query("UPDATE payment_orders SET status = 'cancelled' WHERE id = $1")
-            .bind(t.order_id)
-            .execute(&mut *db)
-            .await?;
-    }
-    db.commit().await?;
-    Ok(true)
-}
-
-async fn event(
-    db: &mut sqlx::Transaction<'static, sqlx::Any>,
-    tx_id: i64,
-    state: i16,
-    reason: Option<i16>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO payment_events (transaction_id, state, reason, at) VALUES ($1, $2, $3, $4)")
-        .bind(tx_id)
-        .bind(state)
-        .bind(reason)
-        .bind(now)
-        .execute(&mut **db)
-        .await?;
-    Ok(())
+    Ok(orders::cancel(svc, t.id, PROVIDER, Some(4), CANCELLED).await?)
 }
 
 async fn create(svc: &Services, params: &Params) -> Result<Value, Failure> {
@@ -393,7 +329,7 @@ async fn create(svc: &Services, params: &Params) -> Result<Value, Failure> {
     .await;
     match inserted {
         Ok(id) => {
-            event(&mut db, id, 1, None, now).await?;
+            orders::record_event(&mut db, id, 1, None, now).await?;
             db.commit().await?;
             Ok(
                 json!({"create_time": now, "transaction": id.to_string(), "state": 1, "receivers": Value::Null}),
@@ -431,43 +367,7 @@ async fn perform(svc: &Services, params: &Params) -> Result<Value, Failure> {
         if expire_if_due(svc, &t, now).await? {
             return Err(rpc(-31008));
         }
-        let mut db = svc.db.pool.begin().await?;
-        let won = sqlx::query(
-            "UPDATE provider_transactions SET state = 2, perform_time = $2 WHERE id = $1 AND state = 1",
-        )
-        .bind(t.id)
-        .bind(now)
-        .execute(&mut *db)
-        .await?
-        .rows_affected()
-            == 1;
-        if won {
-            event(&mut db, t.id, 2, None, now).await?;
-            let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM payment_orders WHERE id = $1")
-                .bind(t.order_id)
-                .fetch_one(&mut *db)
-                .await?;
-            let reference = format!("payme:{}", t.external_id);
-            append(
-                &mut *db,
-                &NewEntry {
-                    account_id,
-                    kind: "payment",
-                    amount: Tiyin::new(t.amount),
-                    occurred_at: now,
-                    description: "Payme orqali toʻlov",
-                    reference: Some(&reference),
-                },
-                now,
-            )
-            .await?;
-            sqlx::query("UPDATE payment_orders SET status = 'paid', paid_at = $2 WHERE id = $1")
-                .bind(t.order_id)
-                .bind(now)
-                .execute(&mut *db)
-                .await?;
-            db.commit().await?;
-        }
+        orders::perform(svc, t.id, PROVIDER, "Payme orqali toʻlov").await?;
     }
     // Whoever performed it, the answer is the stored one.
     let t = find(svc, external_id).await?.ok_or_else(|| rpc(-31003))?;
@@ -480,16 +380,9 @@ async fn perform(svc: &Services, params: &Params) -> Result<Value, Failure> {
 async fn cancel(svc: &Services, params: &Params) -> Result<Value, Failure> {
     let external_id = text(params, "id")?;
     let reason = i16::try_from(integer(params, "reason")?).map_err(|_| rpc(-32600))?;
-    let now = svc.clock.now_ms();
     let t = find(svc, external_id).await?.ok_or_else(|| rpc(-31003))?;
-    match t.state {
-        1 => {
-            set_cancelled(svc, &t, -1, reason, now).await?;
-        }
-        2 => {
-            set_cancelled(svc, &t, -2, reason, now).await?;
-        }
-        _ => {}
+    if t.state > 0 {
+        orders::cancel(svc, t.id, PROVIDER, Some(reason), CANCELLED).await?;
     }
     let t = find(svc, external_id).await?.ok_or_else(|| rpc(-31003))?;
     if t.state > 0 {

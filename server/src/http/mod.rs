@@ -46,7 +46,9 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/{id}/unlink", post(accounts::unlink))
         .route("/admin/staff", post(admin::grant))
         .route("/admin/staff/{id}/revoke", post(admin::revoke))
-        .route("/payments/payme", post(payments::payme));
+        .route("/payments/payme", post(payments::payme))
+        .route("/payments/click/prepare", post(payments::click_prepare))
+        .route("/payments/click/complete", post(payments::click_complete));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod authz;
+mod click;
 mod health;
 mod pages;
 mod payme;
