@@ -7,6 +7,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
+use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
@@ -74,6 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("accounts/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("admin/staff") view=StaffPage ssr=SsrMode::Async />
+                    <Route path=path!("pay/:id") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("receipts/verify/:code") view=VerifyReceiptPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -23,6 +23,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub config: std::sync::Arc<Config>,
+    /// This server's own address once bound: the sandbox checkout calls the provider
+    /// endpoints here over HTTP, as the providers would.
+    pub self_url: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 /// Why the server could not start, worded for the operator.
@@ -74,7 +77,7 @@ impl Application {
                 &config.sms.sender,
             )),
         };
-        let services = Services::new(db, gateway, config.development())
+        let services = Services::new(db, gateway, config.development(), &config.public_url)
             .await
             .map_err(StartupError::ReferenceData)?;
         if config.demo_data && config.development() {
@@ -93,6 +96,7 @@ impl Application {
             leptos_options,
             services,
             config: std::sync::Arc::new(config.clone()),
+            self_url: Default::default(),
         };
         let router = http::router(state.clone());
 
@@ -106,6 +110,7 @@ impl Application {
             addr: config.listen,
             source,
         })?;
+        let _ = state.self_url.set(format!("http://{address}"));
         Ok(Application {
             listener,
             router,

@@ -62,6 +62,7 @@ async fn create_admin(args: &[String]) -> Result<(), StartupError> {
         db,
         std::sync::Arc::new(services::sms::OutboxOnly),
         config.development(),
+        &config.public_url,
     )
     .await
     .map_err(StartupError::ReferenceData)?;

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod payme;
 pub mod rate;
 pub mod reference;
+pub mod sandbox;
 pub mod secret;
 pub mod sms;
 pub mod users;
@@ -34,10 +35,12 @@ pub struct Services {
     pub pepper: Arc<[u8]>,
     /// Development mode: developer pages exist and the clock can be moved.
     pub development: bool,
+    /// The address residents use (links in receipts and QR codes).
+    pub public_url: String,
 }
 
 impl Services {
-    pub async fn new(db: Db, sms: sms::Gateway, development: bool) -> Result<Services> {
+    pub async fn new(db: Db, sms: sms::Gateway, development: bool, public_url: &str) -> Result<Services> {
         let pepper = installation_secret(&db, "code_pepper").await?;
         Ok(Services {
             db,
@@ -46,6 +49,7 @@ impl Services {
             sms_wakeup: Arc::new(tokio::sync::Notify::new()),
             pepper: pepper.into_bytes().into(),
             development,
+            public_url: public_url.trim_end_matches('/').to_string(),
         })
     }
 }

@@ -178,3 +178,135 @@ pub(crate) async fn record_event(
         .await?;
     Ok(())
 }
+
+const ORDER_SELECT: &str = "SELECT o.id, o.account_id, a.number, o.amount_tiyin, o.method, o.status, o.created_at, o.paid_at, \
+       st.name_uz, st.name_uz_cyrl, st.name_ru \
+     FROM payment_orders o JOIN utility_accounts a ON a.id = o.account_id JOIN service_types st ON st.code = a.service_code";
+
+fn order_view(row: &sqlx::any::AnyRow) -> Result<shared::payment::OrderView> {
+    use sqlx::Row;
+    Ok(shared::payment::OrderView {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        account_number: row.try_get("number")?,
+        service: shared::geo::Names {
+            uz: row.try_get("name_uz")?,
+            uz_cyrl: row.try_get("name_uz_cyrl")?,
+            ru: row.try_get("name_ru")?,
+        },
+        amount: shared::Tiyin::new(row.try_get("amount_tiyin")?),
+        method: row.try_get("method")?,
+        status: row.try_get("status")?,
+        created_at: row.try_get("created_at")?,
+        paid_at: row.try_get("paid_at")?,
+    })
+}
+
+/// One of the resident's own orders; another resident's is "not found".
+pub async fn view(svc: &Services, user_id: i64, order_id: i64) -> Result<shared::payment::OrderView> {
+    let row = sqlx::query(&format!("{ORDER_SELECT} WHERE o.id = $1 AND o.user_id = $2"))
+        .bind(order_id)
+        .bind(user_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+    order_view(&row)
+}
+
+/// Every order on an account the resident holds, newest first: the payment history.
+pub async fn of_account(
+    svc: &Services,
+    user_id: i64,
+    account_id: i64,
+) -> Result<Vec<shared::payment::OrderView>> {
+    if !accounts::is_linked(&svc.db, user_id, account_id).await? {
+        return Err(Error::NotFound);
+    }
+    let rows = sqlx::query(&format!(
+        "{ORDER_SELECT} WHERE o.account_id = $1 ORDER BY o.id DESC LIMIT 50"
+    ))
+    .bind(account_id)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    rows.iter().map(order_view).collect()
+}
+
+/// The code in a receipt's verification link: a keyed hash, so links cannot be guessed.
+fn verify_code(svc: &Services, order_id: i64) -> String {
+    let mac = crate::secret::hmac_hex(&svc.pepper, format!("receipt:{order_id}").as_bytes());
+    format!("{order_id}-{}", &mac[..20])
+}
+
+/// The receipt of one of the resident's paid orders.
+pub async fn receipt(svc: &Services, user_id: i64, order_id: i64) -> Result<shared::payment::Receipt> {
+    use sqlx::Row;
+    let order = view(svc, user_id, order_id).await?;
+    let row = sqlx::query(
+        "SELECT t.provider, t.external_id, t.perform_time, u.phone FROM provider_transactions t \
+         JOIN payment_orders o ON o.id = t.order_id LEFT JOIN users u ON u.id = o.user_id \
+         WHERE t.order_id = $1 AND t.state = 2",
+    )
+    .bind(order_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let phone: Option<String> = row.try_get("phone")?;
+    let verify_url = format!(
+        "{}/receipts/verify/{}",
+        svc.public_url,
+        verify_code(svc, order_id)
+    );
+    let qr_svg = qrcode::QrCode::new(verify_url.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default();
+    Ok(shared::payment::Receipt {
+        number: shared::payment::receipt_number(order_id),
+        paid_at: row.try_get("perform_time")?,
+        account_number: order.account_number,
+        service: order.service,
+        payer_phone_masked: phone
+            .and_then(|p| shared::Phone::parse(&p).ok())
+            .map(|p| p.masked())
+            .unwrap_or_default(),
+        amount: order.amount,
+        provider: row.try_get("provider")?,
+        provider_transaction_id: row.try_get("external_id")?,
+        verify_url,
+        qr_svg,
+    })
+}
+
+/// The public check of a receipt link: nothing personal, and "not found" for a forged code.
+pub async fn check_receipt(svc: &Services, code: &str) -> Result<shared::payment::ReceiptCheck> {
+    use sqlx::Row;
+    let order_id: i64 = code
+        .split('-')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or(Error::NotFound)?;
+    if !crate::secret::constant_time_eq(code, &verify_code(svc, order_id)) {
+        return Err(Error::NotFound);
+    }
+    let row = sqlx::query(&format!(
+        "SELECT x.*, t.provider, t.perform_time, t.state FROM ({ORDER_SELECT} WHERE o.id = $1) x \
+         JOIN provider_transactions t ON t.order_id = x.id AND t.perform_time > 0 ORDER BY t.id DESC LIMIT 1"
+    ))
+    .bind(order_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let order = order_view(&row)?;
+    Ok(shared::payment::ReceiptCheck {
+        number: shared::payment::receipt_number(order_id),
+        paid_at: row.try_get("perform_time")?,
+        amount: order.amount,
+        provider: row.try_get("provider")?,
+        service: order.service,
+        valid: row.try_get::<i16, _>("state")? == 2,
+    })
+}

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod geo;
 pub mod locale;
 pub mod money;
+pub mod payment;
 pub mod phone;
 pub mod service;
 pub mod time;

@@ -46,6 +46,67 @@ impl Tiyin {
     }
 }
 
+/// Why a typed amount is not a payable amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AmountError {
+    Empty,
+    Malformed,
+    NotPositive,
+    TooLarge,
+}
+
+impl Tiyin {
+    /// The largest single payment accepted: 1 billion soʻm.
+    pub const MAX_PAYMENT: Tiyin = Tiyin(100_000_000_000);
+
+    /// Reads a soʻm amount as residents type it: `12345`, `12 345`, `12345,50`, `12345.5`.
+    /// Exact decimal arithmetic; at most two decimals; must be positive.
+    pub fn parse_som(input: &str) -> Result<Tiyin, AmountError> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .collect();
+        if compact.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let compact = compact.replace(',', ".");
+        let (whole, fraction) = compact.split_once('.').unwrap_or((&compact, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !digits(whole)
+            || !digits(fraction)
+            || fraction.len() > 2
+            || compact.ends_with('.')
+        {
+            return Err(AmountError::Malformed);
+        }
+        if whole.len() > 12 {
+            return Err(AmountError::TooLarge);
+        }
+        let whole: i64 = whole.parse().map_err(|_| AmountError::Malformed)?;
+        let cents: i64 = if fraction.is_empty() {
+            0
+        } else {
+            format!("{fraction:0<2}")
+                .parse()
+                .map_err(|_| AmountError::Malformed)?
+        };
+        let tiyin = Tiyin(whole * 100 + cents);
+        if tiyin <= Tiyin::ZERO {
+            return Err(AmountError::NotPositive);
+        }
+        if tiyin > Tiyin::MAX_PAYMENT {
+            return Err(AmountError::TooLarge);
+        }
+        Ok(tiyin)
+    }
+
+    /// The amount as a plain decimal for an input field: `12345.50`.
+    pub fn to_decimal_string(self) -> String {
+        format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs())
+    }
+}
+
 impl Add for Tiyin {
     type Output = Tiyin;
     fn add(self, other: Tiyin) -> Tiyin {
@@ -100,6 +161,22 @@ mod tests {
     #[test]
     fn the_most_negative_amount_formats_without_overflow() {
         assert!(Tiyin::new(i64::MIN).format_som().starts_with('-'));
+    }
+
+    #[test]
+    fn typed_amounts_are_read_exactly() {
+        assert_eq!(Tiyin::parse_som("12345"), Ok(Tiyin::new(1_234_500)));
+        assert_eq!(Tiyin::parse_som("12 345,5"), Ok(Tiyin::new(1_234_550)));
+        assert_eq!(Tiyin::parse_som("12345.05"), Ok(Tiyin::new(1_234_505)));
+        assert_eq!(Tiyin::parse_som(""), Err(AmountError::Empty));
+        assert_eq!(Tiyin::parse_som("0"), Err(AmountError::NotPositive));
+        assert_eq!(Tiyin::parse_som("-5"), Err(AmountError::Malformed));
+        assert_eq!(Tiyin::parse_som("1.234"), Err(AmountError::Malformed));
+        assert_eq!(Tiyin::parse_som("12a"), Err(AmountError::Malformed));
+        assert_eq!(Tiyin::parse_som("1e5"), Err(AmountError::Malformed));
+        assert_eq!(Tiyin::parse_som("10."), Err(AmountError::Malformed));
+        assert_eq!(Tiyin::parse_som("9999999999999"), Err(AmountError::TooLarge));
+        assert_eq!(Tiyin::new(1_234_505).to_decimal_string(), "12345.05");
     }
 
     #[test]

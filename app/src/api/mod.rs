@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod me;
+pub mod payments;
 pub mod reference;
 pub mod staff;
 

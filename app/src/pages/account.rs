@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::accounts::{SignInFirst, balance_text};
 use crate::pages::not_found::NotFound;
+use crate::pages::pay::PaySection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -87,6 +88,7 @@ pub fn AccountPage() -> impl IntoView {
                         row=move |e: LedgerRow| ledger_item(locale, e) />
                     <History title=Key::AccountPayments class="payments" page=a.payments.clone() param="payments" id pages
                         row=move |e: LedgerRow| ledger_item(locale, e) />
+                    <PaySection account_id=id balance=s.balance />
                     <form method="post" action=format!("/accounts/{id}/unlink") class="danger-zone">
                         <button class="link-button" type="submit">{tr(locale, Key::AccountUnlink)}</button>
                     </form>

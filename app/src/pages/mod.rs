@@ -3,6 +3,7 @@ pub mod account;
 pub mod accounts;
 pub mod home;
 pub mod not_found;
+pub mod pay;
 pub mod profile;
 pub mod region;
 pub mod regions;

@@ -9,6 +9,7 @@ pub mod guard;
 mod health;
 mod lang;
 pub mod metrics;
+mod pay;
 mod payments;
 mod security;
 
@@ -48,7 +49,9 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/staff/{id}/revoke", post(admin::revoke))
         .route("/payments/payme", post(payments::payme))
         .route("/payments/click/prepare", post(payments::click_prepare))
-        .route("/payments/click/complete", post(payments::click_complete));
+        .route("/payments/click/complete", post(payments::click_complete))
+        .route("/payments/orders", post(pay::create_order))
+        .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

@@ -46,8 +46,12 @@ enum Call {
 }
 
 /// Did the caller get what they asked for?
-async fn allowed(app: &TestApp, call: Call, cookie: &str, a_account: i64) -> (bool, String) {
-    let fill = |s: &str| s.replace("{A}", &a_account.to_string());
+async fn allowed(app: &TestApp, call: Call, cookie: &str, a_account: &(i64, i64, String)) -> (bool, String) {
+    let fill = |s: &str| {
+        s.replace("{A}", &a_account.0.to_string())
+            .replace("{O}", &a_account.1.to_string())
+            .replace("{CODE}", &a_account.2)
+    };
     let response = match call {
         Call::ServerFn(path, args) => {
             let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, fill(v))).collect();
@@ -112,6 +116,30 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    // A paid order of resident A's, and its receipt's public code.
+    let a_user: i64 = sqlx::query_scalar("SELECT user_id FROM account_links WHERE account_id = $1")
+        .bind(a_account)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let order = services::orders::create(
+        &app.services,
+        a_user,
+        a_account,
+        100_000,
+        services::orders::Method::Payme,
+    )
+    .await
+    .unwrap();
+    let now = app.services.clock.now_ms();
+    services::sandbox::pay_with_payme(&app.address, services::payme::SANDBOX_KEY, order, 100_000, now)
+        .await
+        .unwrap();
+    let receipt = services::orders::receipt(&app.services, a_user, order)
+        .await
+        .unwrap();
+    let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
+    let fixtures = (a_account, order, code);
 
     let table: Vec<(Call, &[Who])> = vec![
         (Call::ServerFn("/api/service_types", &[]), EVERYONE),
@@ -134,6 +162,20 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             &[Who::ResidentA],
         ),
         (Call::ServerFn("/api/staff", &[]), &[Who::Admin]),
+        (
+            Call::ServerFn("/api/account_orders", &[("account_id", "{A}")]),
+            &[Who::ResidentA],
+        ),
+        (Call::ServerFn("/api/order", &[("id", "{O}")]), &[Who::ResidentA]),
+        (
+            Call::ServerFn("/api/receipt", &[("id", "{O}")]),
+            &[Who::ResidentA],
+        ),
+        (
+            Call::ServerFn("/api/check_receipt", &[("code", "{CODE}")]),
+            EVERYONE,
+        ),
+        (Call::Get("/pay/{O}"), &[Who::ResidentA]),
         (Call::Get("/"), EVERYONE),
         (Call::Get("/regions/1703"), EVERYONE),
         (Call::Get("/about"), EVERYONE),
@@ -194,7 +236,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         let mut order: Vec<&(Who, String)> = cookies.iter().filter(|(w, _)| !may.contains(w)).collect();
         order.extend(cookies.iter().filter(|(w, _)| may.contains(w)));
         for (who, cookie) in order {
-            let (got, detail) = allowed(&app, *call, cookie, a_account).await;
+            let (got, detail) = allowed(&app, *call, cookie, &fixtures).await;
             let expected = may.contains(who);
             if got != expected {
                 let what = match call {

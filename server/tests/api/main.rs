@@ -9,6 +9,7 @@ mod authz;
 mod click;
 mod health;
 mod pages;
+mod pay;
 mod payme;
 mod reference;
 mod security;

@@ -1,0 +1,31 @@
+//! A resident's payment orders and receipts; the public check of a receipt.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::payment::{OrderView, Receipt, ReceiptCheck};
+
+#[server(prefix = "/api", endpoint = "order")]
+pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::orders::view(&svc, principal.user_id, id).await?)
+}
+
+/// The payment history of one of the resident's accounts.
+#[server(prefix = "/api", endpoint = "account_orders")]
+pub async fn account_orders(account_id: i64) -> Result<Vec<OrderView>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::orders::of_account(&svc, principal.user_id, account_id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "receipt")]
+pub async fn get_receipt(id: i64) -> Result<Receipt, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::orders::receipt(&svc, principal.user_id, id).await?)
+}
+
+/// Anyone holding a receipt's link may check it; the answer carries nothing personal.
+#[server(prefix = "/api", endpoint = "check_receipt")]
+pub async fn check_receipt(code: String) -> Result<ReceiptCheck, AppError> {
+    let (svc, _) = super::guard(&shared::auth::Need::Anyone).await?;
+    Ok(services::orders::check_receipt(&svc, &code).await?)
+}

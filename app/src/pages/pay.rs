@@ -1,0 +1,250 @@
+//! Paying: the form on the account page, the order page with the sandbox checkout, the
+//! receipt, and the public verification page.
+
+use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use crate::i18n::{Key, tr, trf, use_locale};
+use crate::pages::accounts::SignInFirst;
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::Tiyin;
+use shared::payment::receipt_number;
+use shared::time::format_date_time;
+
+fn pay_error_key(code: &str) -> Option<Key> {
+    Some(match code {
+        "amount_empty" => Key::PayErrorAmountEmpty,
+        "amount_malformed" => Key::PayErrorAmountMalformed,
+        "amount_not_positive" => Key::PayErrorAmountNotPositive,
+        "amount_too_large" => Key::PayErrorAmountTooLarge,
+        "method" => Key::PayErrorMethod,
+        "refused" => Key::PayErrorRefused,
+        _ => return None,
+    })
+}
+
+fn status_key(status: &str) -> Key {
+    match status {
+        "paid" => Key::OrderStatusPaid,
+        "cancelled" => Key::OrderStatusCancelled,
+        _ => Key::OrderStatusPending,
+    }
+}
+
+/// The pay form and the payment history, shown on the account page. The amount starts at
+/// the debt; any positive amount may be paid.
+#[component]
+pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let debt = if balance < Tiyin::ZERO {
+        (-balance).to_decimal_string()
+    } else {
+        String::new()
+    };
+    let typed = move || query.read().get("amount").unwrap_or_else(|| debt.clone());
+    let error = move || query.read().get("pay_error").as_deref().and_then(pay_error_key);
+    let orders = Resource::new(move || account_id, account_orders);
+    view! {
+        <section class="pay">
+            <h2>{tr(locale, Key::PayTitle)}</h2>
+            {move || error().map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
+            <form class="stack" method="post" action="/payments/orders">
+                <input type="hidden" name="account_id" value=account_id />
+                <label for="amount">{tr(locale, Key::PayAmount)}</label>
+                <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed />
+                <fieldset class="methods">
+                    <legend>{tr(locale, Key::PayMethod)}</legend>
+                    <label><input type="radio" name="method" value="payme" checked=true />" "{tr(locale, Key::PayMethodPayme)}</label>
+                    <label><input type="radio" name="method" value="click" />" "{tr(locale, Key::PayMethodClick)}</label>
+                </fieldset>
+                <button class="button" type="submit">{tr(locale, Key::PaySubmit)}</button>
+            </form>
+        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = orders.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="history orders">
+                        <h2>{tr(locale, Key::OrderHistory)}</h2>
+                        <ul class="list compact">
+                            {list.into_iter().map(|o| {
+                                let href = if o.status == "paid" { format!("/receipts/{}", o.id) } else { format!("/pay/{}", o.id) };
+                                view! {
+                                    <li>
+                                        <a href=href>{receipt_number(o.id)}</a>
+                                        <span>{o.amount.format_som()}</span>
+                                        <span class="muted">{o.method.clone()}" · "{tr(locale, status_key(&o.status))}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+fn provider_name(method: &str) -> &'static str {
+    match method {
+        "click" => "Click",
+        _ => "Payme",
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let query = use_query_map();
+    let order = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        get_order,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                let o = match order.await {
+                    Ok(o) => o,
+                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
+                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
+                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                };
+                let title = trf(locale, Key::OrderTitle, &[("number", &receipt_number(o.id))]);
+                let provider = provider_name(&o.method);
+                view! {
+                    <Title text=title.clone() />
+                    <h1>{title}</h1>
+                    {query.read().get("error").as_deref().and_then(pay_error_key).map(|k| view! {
+                        <p class="notice error" role="alert">{tr(locale, k)}</p>
+                    })}
+                    <dl class="facts">
+                        <dt>{tr(locale, Key::OrderAccount)}</dt>
+                        <dd><a href=format!("/accounts/{}", o.account_id)>{o.service.get(locale).to_string()}" · "{o.account_number.clone()}</a></dd>
+                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="order-amount">{o.amount.format_som()}" soʻm"</dd>
+                        <dt>{tr(locale, Key::PayMethod)}</dt><dd>{provider}" · "<span class="order-status">{tr(locale, status_key(&o.status))}</span></dd>
+                    </dl>
+                    {match o.status.as_str() {
+                        "pending" => view! {
+                            <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
+                            <form method="post" action=format!("/sandbox/checkout/{}", o.id)>
+                                <button class="button" type="submit">{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</button>
+                            </form>
+                        }.into_any(),
+                        "paid" => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
+                        _ => ().into_any(),
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let receipt = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        get_receipt,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                let r = match receipt.await {
+                    Ok(r) => r,
+                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
+                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
+                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                };
+                let qr = format!("data:image/svg+xml;utf8,{}", percent_encode_svg(&r.qr_svg));
+                view! {
+                    <Title text=format!("{} · {}", tr(locale, Key::ReceiptTitle), r.number) />
+                    <article class="receipt">
+                        <h1>{tr(locale, Key::ReceiptTitle)}</h1>
+                        <dl class="facts">
+                            <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd class="receipt-number">{r.number.clone()}</dd>
+                            <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(r.paid_at)}</dd>
+                            <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{r.service.get(locale).to_string()}" · "{r.account_number.clone()}</dd>
+                            <dt>{tr(locale, Key::ReceiptPayer)}</dt><dd>{r.payer_phone_masked.clone()}</dd>
+                            <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="receipt-amount">{r.amount.format_som()}" soʻm"</dd>
+                            <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(&r.provider)}</dd>
+                            <dt>{tr(locale, Key::ReceiptTransaction)}</dt><dd class="mono">{r.provider_transaction_id.clone()}</dd>
+                        </dl>
+                        <figure class="qr">
+                            <img src=qr alt="QR" width="160" height="160" />
+                            <figcaption class="muted">{tr(locale, Key::ReceiptQr)}<br /><a href=r.verify_url.clone()>{r.verify_url.clone()}</a></figcaption>
+                        </figure>
+                        <p class="muted no-print">{tr(locale, Key::ReceiptPrint)}</p>
+                    </article>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Makes an SVG safe inside a `data:` URL.
+fn percent_encode_svg(svg: &str) -> String {
+    svg.chars()
+        .map(|c| match c {
+            '"' => "'".to_string(),
+            '%' => "%25".to_string(),
+            '#' => "%23".to_string(),
+            '<' => "%3C".to_string(),
+            '>' => "%3E".to_string(),
+            '\n' | '\r' => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[component]
+pub fn VerifyReceiptPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let check = Resource::new(
+        move || params.read().get("code").unwrap_or_default(),
+        check_receipt,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                let c = match check.await {
+                    Ok(c) => c,
+                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
+                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                };
+                view! {
+                    <Title text=tr(locale, Key::VerifyTitle) />
+                    <h1>{tr(locale, Key::VerifyTitle)}</h1>
+                    <p class=if c.valid { "notice verified" } else { "notice error" }>
+                        {if c.valid { tr(locale, Key::VerifyValid) } else { tr(locale, Key::VerifyReversed) }}
+                    </p>
+                    <dl class="facts">
+                        <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd>{c.number.clone()}</dd>
+                        <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(c.paid_at)}</dd>
+                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd>{c.amount.format_som()}" soʻm"</dd>
+                        <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(&c.provider)}</dd>
+                        <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{c.service.get(locale).to_string()}</dd>
+                    </dl>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

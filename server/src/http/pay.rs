@@ -1,0 +1,161 @@
+//! The resident's side of paying (`/payments/orders`, `/sandbox/*`): create a payment order
+//! from the account page, then pay it through the built-in provider sandbox.
+
+use super::accounts::urlencode;
+use super::guard::{Caller, text};
+use crate::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::orders::Method;
+use shared::Tiyin;
+use shared::auth::Need;
+use shared::money::AmountError;
+
+#[derive(Deserialize)]
+pub struct OrderForm {
+    account_id: i64,
+    amount: String,
+    method: String,
+}
+
+pub async fn create_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<OrderForm>,
+) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/accounts/{}?pay_error={error}&amount={}",
+            form.account_id,
+            urlencode(&form.amount)
+        ))
+        .into_response()
+    };
+    let amount = match Tiyin::parse_som(&form.amount) {
+        Ok(a) => a,
+        Err(AmountError::Empty) => return back("amount_empty"),
+        Err(AmountError::Malformed) => return back("amount_malformed"),
+        Err(AmountError::NotPositive) => return back("amount_not_positive"),
+        Err(AmountError::TooLarge) => return back("amount_too_large"),
+    };
+    let method = match form.method.as_str() {
+        "payme" => Method::Payme,
+        "click" => Method::Click,
+        _ => return back("method"),
+    };
+    match services::orders::create(
+        &state.services,
+        principal.user_id,
+        form.account_id,
+        amount.get(),
+        method,
+    )
+    .await
+    {
+        Ok(id) => Redirect::to(&format!("/pay/{id}")).into_response(),
+        Err(services::Error::NotFound) => text(
+            StatusCode::NOT_FOUND,
+            caller.locale,
+            app::i18n::Key::ErrorNotFound,
+        ),
+        Err(error) => {
+            tracing::error!(%error, "creating a payment order failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}
+
+/// Pays the order through the built-in sandbox of its provider, which calls our own
+/// merchant endpoints over HTTP with the real protocol. Only while the sandbox is on
+/// (development, no production credentials).
+pub async fn sandbox_checkout(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_id): Path<i64>,
+) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let order = match services::orders::view(&state.services, principal.user_id, order_id).await {
+        Ok(o) => o,
+        Err(services::Error::NotFound) => {
+            return text(
+                StatusCode::NOT_FOUND,
+                caller.locale,
+                app::i18n::Key::ErrorNotFound,
+            );
+        }
+        Err(error) => {
+            tracing::error!(%error, "loading a payment order failed");
+            return text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            );
+        }
+    };
+    if order.status != "pending" {
+        return Redirect::to(&format!("/pay/{order_id}")).into_response();
+    }
+    let Some(base) = state.self_url.get() else {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            caller.locale,
+            app::i18n::Key::ErrorUnavailable,
+        );
+    };
+    let config = &state.config;
+    let now = state.services.clock.now_ms();
+    let result = match order.method.as_str() {
+        "payme" if config.development() && config.payme_key.is_empty() => {
+            services::sandbox::pay_with_payme(
+                base,
+                config.effective_payme_key(),
+                order_id,
+                order.amount.get(),
+                now,
+            )
+            .await
+        }
+        "click" if config.development() && config.click_secret_key.is_empty() => {
+            let (service_id, secret) = config.effective_click();
+            let (y, m, d, h, min) = shared::time::tashkent(now);
+            let sign_time = format!("{y}-{m:02}-{d:02} {h:02}:{min:02}:00");
+            services::sandbox::pay_with_click(
+                base,
+                service_id,
+                secret,
+                order_id,
+                order.amount.get(),
+                &sign_time,
+            )
+            .await
+        }
+        _ => {
+            return text(
+                StatusCode::NOT_FOUND,
+                caller.locale,
+                app::i18n::Key::ErrorNotFound,
+            );
+        }
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/receipts/{order_id}")).into_response(),
+        Err(error) => {
+            tracing::warn!(%error, order = order_id, "sandbox payment refused");
+            Redirect::to(&format!("/pay/{order_id}?error=refused")).into_response()
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! A resident pays through the built-in sandbox, which plays Payme or Click against our own
+//! endpoints over HTTP; the receipt and its public check follow.
+
+use crate::helpers::{location, spawn_app, spawn_app_with, test_config};
+use services::demo::{KNOWN_ACCOUNTS, RESIDENTS};
+use shared::Tiyin;
+use shared::payment::{Receipt, ReceiptCheck};
+
+async fn account_a(app: &crate::helpers::TestApp) -> i64 {
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    sqlx::query_scalar(
+        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    )
+    .bind(service)
+    .bind(district)
+    .bind(number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_pays_through_each_providers_sandbox_and_gets_a_receipt() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    for (method, amount, tiyin) in [("payme", "50 000,50", 5_000_050), ("click", "12345", 1_234_500)] {
+        let before = services::accounts::balance(&app.db, account).await.unwrap();
+        let response = app
+            .post_form(
+                "/payments/orders",
+                &cookie,
+                &[
+                    ("account_id", &account.to_string()),
+                    ("amount", amount),
+                    ("method", method),
+                ],
+            )
+            .await;
+        let to = location(&response);
+        assert!(to.starts_with("/pay/"), "{to}");
+        let order: i64 = to.trim_start_matches("/pay/").parse().unwrap();
+
+        let response = app
+            .post_form(&format!("/sandbox/checkout/{order}"), &cookie, &[])
+            .await;
+        assert_eq!(location(&response), format!("/receipts/{order}"), "{method}");
+        assert_eq!(
+            services::accounts::balance(&app.db, account).await.unwrap(),
+            before + Tiyin::new(tiyin)
+        );
+
+        let receipt: Receipt = app
+            .call("/api/receipt", &cookie, &[("id", &order.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(receipt.amount, Tiyin::new(tiyin));
+        assert_eq!(receipt.provider, method);
+        assert_eq!(receipt.payer_phone_masked, "+998 90 *** ** 01");
+        assert!(receipt.qr_svg.contains("<svg"));
+        let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
+
+        // Anyone holding the link can check it, without signing in and without personal data.
+        let check: ReceiptCheck = app
+            .call("/api/check_receipt", "", &[("code", &code)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(check.valid);
+        assert_eq!(check.amount, Tiyin::new(tiyin));
+        let (status, page) = app.get_text(&format!("/receipts/verify/{code}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            !page.contains("+998") && !page.contains(&receipt.account_number),
+            "nothing personal"
+        );
+
+        // Paying the same order again changes nothing.
+        app.post_form(&format!("/sandbox/checkout/{order}"), &cookie, &[])
+            .await;
+        assert_eq!(
+            services::accounts::balance(&app.db, account).await.unwrap(),
+            before + Tiyin::new(tiyin)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_amounts_and_other_peoples_orders_change_nothing() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    for (amount, error) in [
+        ("", "amount_empty"),
+        ("12a", "amount_malformed"),
+        ("0", "amount_not_positive"),
+        ("1.234", "amount_malformed"),
+    ] {
+        let response = app
+            .post_form(
+                "/payments/orders",
+                &cookie,
+                &[
+                    ("account_id", &account.to_string()),
+                    ("amount", amount),
+                    ("method", "payme"),
+                ],
+            )
+            .await;
+        assert!(
+            location(&response).contains(&format!("pay_error={error}")),
+            "{amount}: {}",
+            location(&response)
+        );
+    }
+    let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_orders")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(orders, 0);
+
+    let response = app
+        .post_form(
+            "/payments/orders",
+            &cookie,
+            &[
+                ("account_id", &account.to_string()),
+                ("amount", "100"),
+                ("method", "payme"),
+            ],
+        )
+        .await;
+    let order = location(&response).trim_start_matches("/pay/").to_string();
+    let stranger = app.sign_in("+998 99 123 45 67").await;
+    let response = app
+        .post_form(&format!("/sandbox/checkout/{order}"), &stranger, &[])
+        .await;
+    assert_eq!(response.status(), 404);
+    let response = app
+        .post_form(
+            "/payments/orders",
+            &stranger,
+            &[
+                ("account_id", &account.to_string()),
+                ("amount", "100"),
+                ("method", "payme"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404, "an order on someone else's account");
+    let (status, _) = app.get_text_as(&format!("/receipts/{order}"), &stranger).await;
+    assert_eq!(status, 404);
+    let check = app
+        .call(
+            "/api/check_receipt",
+            "",
+            &[("code", &format!("{order}-00000000000000000000"))],
+        )
+        .await;
+    assert_eq!(check.status(), 404, "a forged receipt code");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_is_off_in_production() {
+    let mut config = test_config().await;
+    config.environment = server::config::Environment::Production;
+    config.payme_key = "a-real-cash-desk-key".into();
+    let app = spawn_app_with(config).await;
+    // Production has no demo data: make a resident with an account by hand.
+    let cookie = app.sign_in("+998 90 765 43 21").await;
+    let response = app.post_form("/sandbox/checkout/1", &cookie, &[]).await;
+    assert_eq!(response.status(), 404);
+}

@@ -1,0 +1,54 @@
+//! Payment orders and receipts as the pages show them.
+
+use crate::Tiyin;
+use crate::geo::Names;
+use serde::{Deserialize, Serialize};
+
+/// A resident's payment order and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub id: i64,
+    pub account_id: i64,
+    pub account_number: String,
+    pub service: Names,
+    pub amount: Tiyin,
+    pub method: String,
+    /// `pending`, `paid` or `cancelled`.
+    pub status: String,
+    pub created_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+/// A receipt the payer keeps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub number: String,
+    pub paid_at: i64,
+    pub account_number: String,
+    pub service: Names,
+    pub payer_phone_masked: String,
+    pub amount: Tiyin,
+    pub provider: String,
+    pub provider_transaction_id: String,
+    /// Anyone holding this link sees the receipt's verification page.
+    pub verify_url: String,
+    /// The QR code of `verify_url`, as an SVG document.
+    pub qr_svg: String,
+}
+
+/// What the verification page shows: enough to check a receipt, nothing personal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptCheck {
+    pub number: String,
+    pub paid_at: i64,
+    pub amount: Tiyin,
+    pub provider: String,
+    pub service: Names,
+    /// Still paid (not reversed since).
+    pub valid: bool,
+}
+
+/// The receipt number printed for an order.
+pub fn receipt_number(order_id: i64) -> String {
+    format!("FQ-{order_id:08}")
+}
