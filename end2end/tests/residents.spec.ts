@@ -1,4 +1,5 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { askForCode, lastCode, phoneFor, signIn } from "./helpers";
 
 // A resident signs in with the code from the SMS outbox (/dev/sms.json, development mode),
 // links a utility account and sees its debt, in all three languages. Plain forms: the same
@@ -6,26 +7,6 @@ import { expect, test, type Page, type TestInfo } from "@playwright/test";
 
 // These tests move the server's clock, so they run one at a time.
 test.describe.configure({ mode: "serial" });
-
-/** A phone number of its own for each test and project, so limits never collide. */
-function phoneFor(testInfo: TestInfo, n: number): string {
-  const project = testInfo.project.name === "phone" ? 1 : 2;
-  return `+998 97 ${project}00 0${n} ${String(testInfo.retry).padStart(2, "0")}`;
-}
-
-async function lastCode(page: Page, phone: string): Promise<string> {
-  const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent(phone)}`)).json();
-  const match = /\b(\d{6})\b/.exec(messages[0].body);
-  expect(match, "a code in the newest message").not.toBeNull();
-  return match![1];
-}
-
-async function askForCode(page: Page, phone: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Mobil telefon raqami").fill(phone);
-  await page.getByRole("button", { name: "Kod yuborish" }).click();
-  await expect(page).toHaveURL(/\/sign-in\/code/);
-}
 
 test("a resident signs in, links an account, sees the debt in every language", async ({ page }, testInfo) => {
   const phone = phoneFor(testInfo, 1);
@@ -86,11 +67,7 @@ test("an expired code says so", async ({ page }, testInfo) => {
 });
 
 test("an unknown account says so and keeps what was typed", async ({ page }, testInfo) => {
-  const phone = phoneFor(testInfo, 4);
-  await askForCode(page, phone);
-  await page.getByLabel("6 xonali kod").fill(await lastCode(page, phone));
-  await page.getByRole("button", { name: "Kirish", exact: true }).click();
-  await expect(page).toHaveURL(/\/accounts$/);
+  await signIn(page, phoneFor(testInfo, 4));
   await page.goto("/accounts/link?service=gas&region=1703");
   await page.getByLabel("Shaxsiy hisob raqami").fill("99999999");
   await page.getByRole("button", { name: "Hisobni topish" }).click();

@@ -1,0 +1,29 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+/** A phone number of its own for each test and project, so limits never collide. */
+export function phoneFor(testInfo: TestInfo, n: number): string {
+  const project = testInfo.project.name === "phone" ? 1 : 2;
+  return `+998 97 ${project}00 0${n} ${String(testInfo.retry).padStart(2, "0")}`;
+}
+
+/** The newest sign-in code sent to `phone`, from the development outbox. */
+export async function lastCode(page: Page, phone: string): Promise<string> {
+  const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent(phone)}`)).json();
+  const match = /\b(\d{6})\b/.exec(messages[0].body);
+  expect(match, "a code in the newest message").not.toBeNull();
+  return match![1];
+}
+
+export async function askForCode(page: Page, phone: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Mobil telefon raqami").fill(phone);
+  await page.getByRole("button", { name: "Kod yuborish" }).click();
+  await expect(page).toHaveURL(/\/sign-in\/code/);
+}
+
+export async function signIn(page: Page, phone: string) {
+  await askForCode(page, phone);
+  await page.getByLabel("6 xonali kod").fill(await lastCode(page, phone));
+  await page.getByRole("button", { name: "Kirish", exact: true }).click();
+  await expect(page).toHaveURL(/\/accounts$/);
+}

@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+import { phoneFor, signIn } from "./helpers";
+
+// Paying through each provider's sandbox checkout (which plays Payme or Click against our
+// own merchant endpoints over HTTP), then the receipt and the new balance.
+
+test.describe.configure({ mode: "serial" });
+
+async function linkAccount(page: import("@playwright/test").Page) {
+  await page.goto("/accounts/link?service=electricity&region=1726");
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
+  await page.getByRole("button", { name: "Hisobni topish" }).click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+}
+
+for (const [provider, label] of [
+  ["payme", "Payme"],
+  ["click", "Click"],
+] as const) {
+  test(`a resident pays through ${label} and keeps the receipt`, async ({ page }, testInfo) => {
+    await signIn(page, phoneFor(testInfo, provider === "payme" ? 5 : 6));
+    await linkAccount(page);
+    const accountUrl = page.url();
+
+    await page.getByLabel("Summa, soʻm").fill("25 000,50");
+    await page.getByLabel(label).check();
+    await page.getByRole("button", { name: "Davom etish" }).click();
+    await expect(page).toHaveURL(/\/pay\/\d+$/);
+    await expect(page.locator(".order-amount")).toContainText("25\u00a0000,50");
+
+    await page.getByRole("button", { name: `${label} orqali toʻlash` }).click();
+    await expect(page).toHaveURL(/\/receipts\/\d+$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Toʻlov kvitansiyasi");
+    await expect(page.locator(".receipt-amount")).toContainText("25\u00a0000,50");
+    await expect(page.locator(".receipt .qr img")).toBeVisible();
+    const verifyUrl = await page.locator(".receipt .qr a").getAttribute("href");
+
+    await page.goto(accountUrl);
+    await expect(page.locator(".history.payments li").first()).toContainText("25\u00a0000,50");
+    await expect(page.locator(".history.orders li").first()).toContainText("Toʻlangan");
+
+    // The verification page works for anyone holding the link.
+    const stranger = await page.context().browser()!.newContext();
+    const other = await stranger.newPage();
+    await other.goto(new URL(verifyUrl!).pathname);
+    await expect(other.getByText("Toʻlov tasdiqlangan.")).toBeVisible();
+    await stranger.close();
+  });
+}
+
+test("a malformed amount says how to write it", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 7));
+  await linkAccount(page);
+  await page.getByLabel("Summa, soʻm").fill("12,345,6");
+  await page.getByRole("button", { name: "Davom etish" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Summa notoʻgʻri yozilgan. Masalan: 125000 yoki 125000,50.");
+});
