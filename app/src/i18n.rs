@@ -83,7 +83,12 @@ mod tests {
         let brands = [Key::AppName, Key::PayMethodPayme, Key::PayMethodClick];
         for key in Key::ALL.into_iter().filter(|k| !brands.contains(k)) {
             for locale in [Locale::UzCyrl, Locale::Ru] {
-                assert_ne!(tr(Locale::Uz, key), tr(locale, key), "{} is not translated into {locale}", key.name());
+                assert_ne!(
+                    tr(Locale::Uz, key),
+                    tr(locale, key),
+                    "{} is not translated into {locale}",
+                    key.name()
+                );
             }
         }
     }

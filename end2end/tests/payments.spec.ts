@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { phoneFor, signIn } from "./helpers";
+import { lastCode, phoneFor, signIn } from "./helpers";
 
 // Paying through each provider's sandbox checkout (which plays Payme or Click against our
 // own merchant endpoints over HTTP), then the receipt and the new balance.
@@ -55,4 +55,39 @@ test("a malformed amount says how to write it", async ({ page }, testInfo) => {
   await page.getByLabel("Summa, soʻm").fill("12,345,6");
   await page.getByRole("button", { name: "Davom etish" }).click();
   await expect(page.getByRole("alert")).toHaveText("Summa notoʻgʻri yozilgan. Masalan: 125000 yoki 125000,50.");
+});
+
+test("a resident pays by card with the code from the SMS", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 8));
+  await linkAccount(page);
+  await page.getByLabel("Summa, soʻm").fill("30000");
+  await page.getByLabel("Bank kartasi (Uzcard, Humo)").check();
+  await page.getByRole("button", { name: "Davom etish" }).click();
+  await expect(page).toHaveURL(/\/pay\/\d+$/);
+  const orderUrl = page.url();
+
+  const cardPhone = phoneFor(testInfo, 9);
+  const fillCard = async (number: string, expiry: string) => {
+    await page.getByLabel("Karta raqami").fill(number);
+    await page.getByLabel("Amal qilish muddati (OO/YY)").fill(expiry);
+    await page.getByLabel("Kartaga bogʻlangan telefon raqami").fill(cardPhone);
+    await page.getByRole("button", { name: "Kod olish" }).click();
+  };
+  await fillCard("8600 0691 9540 6312", "03/99");
+  await expect(page.getByRole("alert")).toHaveText("Karta raqami notoʻgʻri. Raqamlarni tekshiring.");
+  await fillCard("8600 0691 9540 6311", "01/20");
+  await expect(page.getByRole("alert")).toHaveText("Kartaning amal qilish muddati tugagan.");
+  await fillCard("8600 0691 9540 6311", "03/99");
+  await expect(page).toHaveURL(/step=code/);
+
+  await page.getByLabel("SMS kod").fill("000001");
+  await page.getByRole("button", { name: "Toʻlash" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Kod notoʻgʻri\. Yana \d ta urinish qoldi\./);
+
+  const code = await lastCode(page, cardPhone);
+  await page.getByLabel("SMS kod").fill(code);
+  await page.getByRole("button", { name: "Toʻlash" }).click();
+  await expect(page).toHaveURL(/\/receipts\/\d+$/);
+  await expect(page.locator(".receipt-amount")).toContainText("30\u00a0000,00");
+  expect(orderUrl).toContain("/pay/");
 });

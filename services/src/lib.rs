@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod card;
 pub mod click;
 pub mod clock;
 pub mod db;
@@ -37,6 +38,8 @@ pub struct Services {
     pub development: bool,
     /// The address residents use (links in receipts and QR codes).
     pub public_url: String,
+    /// The card processor (the in-app sandbox by default).
+    pub card: Arc<dyn card::CardProcessor>,
 }
 
 impl Services {
@@ -50,6 +53,7 @@ impl Services {
             pepper: pepper.into_bytes().into(),
             development,
             public_url: public_url.trim_end_matches('/').to_string(),
+            card: Arc::new(card::Sandbox),
         })
     }
 }

@@ -22,6 +22,17 @@ fn pay_error_key(code: &str) -> Option<Key> {
         "amount_too_large" => Key::PayErrorAmountTooLarge,
         "method" => Key::PayErrorMethod,
         "refused" => Key::PayErrorRefused,
+        "card_number" => Key::PayErrorCardNumber,
+        "card_checksum" => Key::PayErrorCardChecksum,
+        "card_scheme" => Key::PayErrorCardScheme,
+        "card_expiry" => Key::PayErrorCardExpiry,
+        "card_expired" => Key::PayErrorCardExpired,
+        "card_phone" => Key::PayErrorCardPhone,
+        "wrong_code" => Key::PayErrorWrongCode,
+        "code_expired" => Key::PayErrorCodeExpired,
+        "too_many_tries" => Key::PayErrorTooManyTries,
+        "no_charge" => Key::PayErrorNoCharge,
+        "code_malformed" => Key::PayErrorCodeMalformed,
         _ => return None,
     })
 }
@@ -60,6 +71,7 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
                     <legend>{tr(locale, Key::PayMethod)}</legend>
                     <label><input type="radio" name="method" value="payme" checked=true />" "{tr(locale, Key::PayMethodPayme)}</label>
                     <label><input type="radio" name="method" value="click" />" "{tr(locale, Key::PayMethodClick)}</label>
+                    <label><input type="radio" name="method" value="card" />" "{tr(locale, Key::PayMethodCard)}</label>
                 </fieldset>
                 <button class="button" type="submit">{tr(locale, Key::PaySubmit)}</button>
             </form>
@@ -89,9 +101,10 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
     }
 }
 
-fn provider_name(method: &str) -> &'static str {
+fn provider_name(locale: crate::i18n::Locale, method: &str) -> &'static str {
     match method {
         "click" => "Click",
+        "card" => tr(locale, Key::CardProvider),
         _ => "Payme",
     }
 }
@@ -121,12 +134,13 @@ pub fn OrderPage() -> impl IntoView {
                     Err(error) => return view! { <ErrorBox error /> }.into_any(),
                 };
                 let title = trf(locale, Key::OrderTitle, &[("number", &receipt_number(o.id))]);
-                let provider = provider_name(&o.method);
+                let provider = provider_name(locale, &o.method);
                 view! {
                     <Title text=title.clone() />
                     <h1>{title}</h1>
-                    {query.read().get("error").as_deref().and_then(pay_error_key).map(|k| view! {
-                        <p class="notice error" role="alert">{tr(locale, k)}</p>
+                    {query.read().get("error").as_deref().and_then(pay_error_key).map(|k| {
+                        let left = query.read().get("left").unwrap_or_default();
+                        view! { <p class="notice error" role="alert">{trf(locale, k, &[("left", &left)])}</p> }
                     })}
                     <dl class="facts">
                         <dt>{tr(locale, Key::OrderAccount)}</dt>
@@ -134,14 +148,34 @@ pub fn OrderPage() -> impl IntoView {
                         <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="order-amount">{o.amount.format_som()}" soʻm"</dd>
                         <dt>{tr(locale, Key::PayMethod)}</dt><dd>{provider}" · "<span class="order-status">{tr(locale, status_key(&o.status))}</span></dd>
                     </dl>
-                    {match o.status.as_str() {
-                        "pending" => view! {
+                    {match (o.status.as_str(), o.method.as_str()) {
+                        ("pending", "card") if query.read().get("step").as_deref() == Some("code") => view! {
+                            <p class="notice">{tr(locale, Key::CardCodeSent)}</p>
+                            <form class="stack" method="post" action=format!("/pay/{}/card/code", o.id)>
+                                <label for="card-code">{tr(locale, Key::CardCode)}</label>
+                                <input id="card-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="7" required />
+                                <button class="button" type="submit">{tr(locale, Key::CardConfirm)}</button>
+                            </form>
+                        }.into_any(),
+                        ("pending", "card") => view! {
+                            <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
+                            <form class="stack" method="post" action=format!("/pay/{}/card", o.id)>
+                                <label for="card-number">{tr(locale, Key::CardNumber)}</label>
+                                <input id="card-number" name="number" type="text" inputmode="numeric" autocomplete="cc-number" placeholder="8600 0000 0000 0000" required />
+                                <label for="card-expiry">{tr(locale, Key::CardExpiry)}</label>
+                                <input id="card-expiry" name="expiry" type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="03/29" required />
+                                <label for="card-phone">{tr(locale, Key::CardPhone)}</label>
+                                <input id="card-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required />
+                                <button class="button" type="submit">{tr(locale, Key::CardSubmit)}</button>
+                            </form>
+                        }.into_any(),
+                        ("pending", _) => view! {
                             <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
                             <form method="post" action=format!("/sandbox/checkout/{}", o.id)>
                                 <button class="button" type="submit">{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</button>
                             </form>
                         }.into_any(),
-                        "paid" => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
+                        ("paid", _) => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
                         _ => ().into_any(),
                     }}
                 }.into_any()
@@ -184,7 +218,7 @@ pub fn ReceiptPage() -> impl IntoView {
                             <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{r.service.get(locale).to_string()}" · "{r.account_number.clone()}</dd>
                             <dt>{tr(locale, Key::ReceiptPayer)}</dt><dd>{r.payer_phone_masked.clone()}</dd>
                             <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="receipt-amount">{r.amount.format_som()}" soʻm"</dd>
-                            <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(&r.provider)}</dd>
+                            <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, &r.provider)}</dd>
                             <dt>{tr(locale, Key::ReceiptTransaction)}</dt><dd class="mono">{r.provider_transaction_id.clone()}</dd>
                         </dl>
                         <figure class="qr">
@@ -240,7 +274,7 @@ pub fn VerifyReceiptPage() -> impl IntoView {
                         <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd>{c.number.clone()}</dd>
                         <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(c.paid_at)}</dd>
                         <dt>{tr(locale, Key::OrderAmount)}</dt><dd>{c.amount.format_som()}" soʻm"</dd>
-                        <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(&c.provider)}</dd>
+                        <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, &c.provider)}</dd>
                         <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{c.service.get(locale).to_string()}</dd>
                     </dl>
                 }.into_any()

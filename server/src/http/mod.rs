@@ -51,7 +51,9 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/click/prepare", post(payments::click_prepare))
         .route("/payments/click/complete", post(payments::click_complete))
         .route("/payments/orders", post(pay::create_order))
-        .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout));
+        .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout))
+        .route("/pay/{order}/card", post(pay::card_start))
+        .route("/pay/{order}/card/code", post(pay::card_confirm));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

@@ -48,6 +48,7 @@ pub async fn create_order(
     let method = match form.method.as_str() {
         "payme" => Method::Payme,
         "click" => Method::Click,
+        "card" => Method::Card,
         _ => return back("method"),
     };
     match services::orders::create(
@@ -156,6 +157,105 @@ pub async fn sandbox_checkout(
         Err(error) => {
             tracing::warn!(%error, order = order_id, "sandbox payment refused");
             Redirect::to(&format!("/pay/{order_id}?error=refused")).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CardForm {
+    number: String,
+    expiry: String,
+    phone: String,
+}
+
+/// Card step 1: the card, its expiry and the phone the code goes to.
+pub async fn card_start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_id): Path<i64>,
+    Form(form): Form<CardForm>,
+) -> Response {
+    use shared::card::{CardError, CardNumber, Expiry};
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let back = |error: &str| Redirect::to(&format!("/pay/{order_id}?error={error}")).into_response();
+    let (y, m, _, _, _) = shared::time::tashkent(state.services.clock.now_ms());
+    let card = match CardNumber::parse(&form.number) {
+        Ok(card) => card,
+        Err(CardError::NumberChecksum) => return back("card_checksum"),
+        Err(CardError::UnknownScheme) => return back("card_scheme"),
+        Err(_) => return back("card_number"),
+    };
+    match Expiry::parse(&form.expiry, (y, m)) {
+        Ok(_) => {}
+        Err(CardError::Expired) => return back("card_expired"),
+        Err(_) => return back("card_expiry"),
+    }
+    let Ok(phone) = shared::Phone::parse(&form.phone) else {
+        return back("card_phone");
+    };
+    match services::card::start(
+        &state.services,
+        principal.user_id,
+        order_id,
+        &card,
+        &phone,
+        caller.locale,
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/pay/{order_id}?step=code")).into_response(),
+        Err(error) => card_failure(order_id, error, caller.locale),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CardCodeForm {
+    code: String,
+}
+
+/// Card step 2: the code from the SMS; the card is charged and the receipt shown.
+pub async fn card_confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_id): Path<i64>,
+    Form(form): Form<CardCodeForm>,
+) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let Ok(code) = shared::account::OneTimeCode::parse(&form.code) else {
+        return Redirect::to(&format!("/pay/{order_id}?step=code&error=code_malformed")).into_response();
+    };
+    match services::card::confirm(&state.services, principal.user_id, order_id, &code).await {
+        Ok(()) => Redirect::to(&format!("/receipts/{order_id}")).into_response(),
+        Err(error) => card_failure(order_id, error, caller.locale),
+    }
+}
+
+fn card_failure(order_id: i64, error: services::card::CardError, locale: shared::Locale) -> Response {
+    use services::card::{CardError, CardFailure};
+    let to = |query: String| Redirect::to(&format!("/pay/{order_id}?{query}")).into_response();
+    match error {
+        CardError::Failure(CardFailure::WrongCode(left)) => {
+            to(format!("step=code&error=wrong_code&left={left}"))
+        }
+        CardError::Failure(CardFailure::CodeExpired) => to("error=code_expired".into()),
+        CardError::Failure(CardFailure::TooManyTries) => to("error=too_many_tries".into()),
+        CardError::Failure(CardFailure::NoCharge) => to("error=no_charge".into()),
+        CardError::Failure(CardFailure::NotPayable) | CardError::Service(services::Error::NotFound) => {
+            text(StatusCode::NOT_FOUND, locale, app::i18n::Key::ErrorNotFound)
+        }
+        CardError::Service(error) => {
+            tracing::error!(%error, "card payment failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
         }
     }
 }

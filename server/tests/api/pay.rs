@@ -174,3 +174,131 @@ async fn the_sandbox_is_off_in_production() {
     let response = app.post_form("/sandbox/checkout/1", &cookie, &[]).await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_pays_by_card_with_the_code_from_the_sms() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    let before = services::accounts::balance(&app.db, account).await.unwrap();
+    let response = app
+        .post_form(
+            "/payments/orders",
+            &cookie,
+            &[
+                ("account_id", &account.to_string()),
+                ("amount", "70000"),
+                ("method", "card"),
+            ],
+        )
+        .await;
+    let order: i64 = location(&response).trim_start_matches("/pay/").parse().unwrap();
+    let card = |number: &str, expiry: &str| {
+        [
+            ("number", number.to_string()),
+            ("expiry", expiry.to_string()),
+            ("phone", "+998 90 111 22 33".to_string()),
+        ]
+    };
+    for (number, expiry, error) in [
+        ("8600 0691 9540 6312", "03/99", "card_checksum"),
+        ("8600 0691 9540", "03/99", "card_number"),
+        ("4111 1111 1111 1111", "03/99", "card_scheme"),
+        ("8600 0691 9540 6311", "01/20", "card_expired"),
+        ("8600 0691 9540 6311", "13/30", "card_expiry"),
+    ] {
+        let form = card(number, expiry);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = app.post_form(&format!("/pay/{order}/card"), &cookie, &form).await;
+        assert_eq!(
+            location(&response),
+            format!("/pay/{order}?error={error}"),
+            "{number} {expiry}"
+        );
+    }
+    let form = card("8600 0691 9540 6311", "03/99");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let response = app.post_form(&format!("/pay/{order}/card"), &cookie, &form).await;
+    assert_eq!(location(&response), format!("/pay/{order}?step=code"));
+    let code = app.last_code("+998 90 111 22 33").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let response = app
+        .post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", wrong)])
+        .await;
+    assert_eq!(
+        location(&response),
+        format!("/pay/{order}?step=code&error=wrong_code&left=2")
+    );
+    assert_eq!(
+        services::accounts::balance(&app.db, account).await.unwrap(),
+        before,
+        "nothing charged yet"
+    );
+
+    let response = app
+        .post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", &code)])
+        .await;
+    assert_eq!(location(&response), format!("/receipts/{order}"));
+    assert_eq!(
+        services::accounts::balance(&app.db, account).await.unwrap(),
+        before + Tiyin::new(7_000_000)
+    );
+    let receipt: Receipt = app
+        .call("/api/receipt", &cookie, &[("id", &order.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(receipt.provider, "card");
+    // The same code again charges nothing more.
+    let again = app
+        .post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", &code)])
+        .await;
+    assert_eq!(again.status(), 404);
+    assert_eq!(
+        services::accounts::balance(&app.db, account).await.unwrap(),
+        before + Tiyin::new(7_000_000)
+    );
+    let masked: String =
+        sqlx::query_scalar("SELECT card_masked FROM card_charges WHERE order_id = $1 ORDER BY id DESC")
+            .bind(order)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(masked, "8600 **** **** 6311", "the full number is never stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_code_expires_after_five_minutes() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    let response = app
+        .post_form(
+            "/payments/orders",
+            &cookie,
+            &[
+                ("account_id", &account.to_string()),
+                ("amount", "100"),
+                ("method", "card"),
+            ],
+        )
+        .await;
+    let order: i64 = location(&response).trim_start_matches("/pay/").parse().unwrap();
+    app.post_form(
+        &format!("/pay/{order}/card"),
+        &cookie,
+        &[
+            ("number", "9860000000000000"),
+            ("expiry", "0399"),
+            ("phone", "+998 90 111 22 33"),
+        ],
+    )
+    .await;
+    let code = app.last_code("+998 90 111 22 33").await;
+    app.services.clock.advance_ms(5 * 60_000 + 1_000);
+    let response = app
+        .post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", &code)])
+        .await;
+    assert_eq!(location(&response), format!("/pay/{order}?error=code_expired"));
+}

@@ -1,0 +1,253 @@
+//! Card payments (Uzcard, Humo) through a [`CardProcessor`]. The default adapter is a
+//! sandbox inside the app that behaves like a processor: it takes the card, the expiry and
+//! the phone number, sends a six-digit code by SMS (through the outbox), and charges when
+//! the code comes back. A charged card pays the order through the same path as Payme and
+//! Click: a provider transaction, performed once, crediting the ledger once.
+
+use crate::clock::MINUTE_MS;
+use crate::sms::BoxFuture;
+use crate::{Error, Result, Services, orders, secret, sms};
+use shared::account::OneTimeCode;
+use shared::card::CardNumber;
+use shared::{Locale, Phone};
+use sqlx::Row;
+
+pub const CODE_TTL_MS: i64 = 5 * MINUTE_MS;
+pub const MAX_WRONG_CODES: i16 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum CardFailure {
+    #[error("the order cannot be paid by card now")]
+    NotPayable,
+    #[error("no charge is waiting for a code")]
+    NoCharge,
+    #[error("wrong code; {0} tries left")]
+    WrongCode(i16),
+    #[error("the code has expired")]
+    CodeExpired,
+    #[error("too many wrong codes")]
+    TooManyTries,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CardError {
+    #[error(transparent)]
+    Failure(#[from] CardFailure),
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+impl From<sqlx::Error> for CardError {
+    fn from(e: sqlx::Error) -> Self {
+        CardError::Service(e.into())
+    }
+}
+
+/// A card processor: starts a charge (the payer gets a code), then confirms it.
+pub trait CardProcessor: Send + Sync + std::fmt::Debug {
+    /// Starts charging `card` for the order; returns the charge id.
+    fn start<'a>(
+        &'a self,
+        svc: &'a Services,
+        order_id: i64,
+        card: &'a CardNumber,
+        phone: &'a Phone,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<i64, CardError>>;
+    /// Confirms a charge with the payer's code; returns the processor's transaction id.
+    fn confirm<'a>(
+        &'a self,
+        svc: &'a Services,
+        charge_id: i64,
+        code: &'a OneTimeCode,
+    ) -> BoxFuture<'a, Result<String, CardError>>;
+}
+
+/// The processor inside the app.
+#[derive(Debug, Default)]
+pub struct Sandbox;
+
+impl CardProcessor for Sandbox {
+    fn start<'a>(
+        &'a self,
+        svc: &'a Services,
+        order_id: i64,
+        card: &'a CardNumber,
+        phone: &'a Phone,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<i64, CardError>> {
+        Box::pin(async move {
+            let now = svc.clock.now_ms();
+            let amount: i64 = sqlx::query_scalar("SELECT amount_tiyin FROM payment_orders WHERE id = $1")
+                .bind(order_id)
+                .fetch_one(&svc.db.pool)
+                .await?;
+            let code = secret::six_digits();
+            let mut tx = svc.db.pool.begin().await?;
+            // A new code replaces any earlier charge still waiting on this order.
+            sqlx::query(
+                "UPDATE card_charges SET state = 'failed' WHERE order_id = $1 AND state = 'awaiting_code'",
+            )
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO card_charges (order_id, card_masked, scheme, phone, code_hash, expires_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(order_id)
+            .bind(card.masked())
+            .bind(card.scheme.name())
+            .bind(phone.e164())
+            .bind(secret::hmac_hex(&svc.pepper, format!("card:{order_id}:{code}").as_bytes()))
+            .bind(now + CODE_TTL_MS)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let text = text::card_code(locale, &code, shared::Tiyin::new(amount), &card.masked());
+            sms::enqueue(&mut *tx, phone, &text, locale, "card", now).await?;
+            tx.commit().await?;
+            svc.sms_wakeup.notify_one();
+            Ok(id)
+        })
+    }
+
+    fn confirm<'a>(
+        &'a self,
+        svc: &'a Services,
+        charge_id: i64,
+        code: &'a OneTimeCode,
+    ) -> BoxFuture<'a, Result<String, CardError>> {
+        Box::pin(async move {
+            let now = svc.clock.now_ms();
+            let row =
+                sqlx::query("SELECT order_id, code_hash, expires_at, state FROM card_charges WHERE id = $1")
+                    .bind(charge_id)
+                    .fetch_optional(&svc.db.pool)
+                    .await?
+                    .ok_or(CardFailure::NoCharge)?;
+            let order_id: i64 = row.try_get("order_id")?;
+            if row.try_get::<String, _>("state")? != "awaiting_code" {
+                return Err(CardFailure::NoCharge.into());
+            }
+            if now > row.try_get::<i64, _>("expires_at")? {
+                return Err(CardFailure::CodeExpired.into());
+            }
+            let attempts: Option<i16> = sqlx::query_scalar(
+                "UPDATE card_charges SET attempts = attempts + 1 WHERE id = $1 AND state = 'awaiting_code' \
+                 AND attempts < $2 RETURNING attempts",
+            )
+            .bind(charge_id)
+            .bind(MAX_WRONG_CODES)
+            .fetch_optional(&svc.db.pool)
+            .await?;
+            let Some(attempts) = attempts else {
+                return Err(CardFailure::TooManyTries.into());
+            };
+            let expected = secret::hmac_hex(
+                &svc.pepper,
+                format!("card:{order_id}:{}", code.as_str()).as_bytes(),
+            );
+            if !secret::constant_time_eq(&row.try_get::<String, _>("code_hash")?, &expected) {
+                let left = MAX_WRONG_CODES - attempts;
+                if left == 0 {
+                    sqlx::query("UPDATE card_charges SET state = 'failed' WHERE id = $1")
+                        .bind(charge_id)
+                        .execute(&svc.db.pool)
+                        .await?;
+                    return Err(CardFailure::TooManyTries.into());
+                }
+                return Err(CardFailure::WrongCode(left).into());
+            }
+            let done = sqlx::query(
+                "UPDATE card_charges SET state = 'succeeded' WHERE id = $1 AND state = 'awaiting_code'",
+            )
+            .bind(charge_id)
+            .execute(&svc.db.pool)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(CardFailure::NoCharge.into());
+            }
+            Ok(format!("sandbox-{charge_id}"))
+        })
+    }
+}
+
+/// Step 1: a card for a pending card order of the resident's; a code goes to `phone`.
+pub async fn start(
+    svc: &Services,
+    user_id: i64,
+    order_id: i64,
+    card: &CardNumber,
+    phone: &Phone,
+    locale: Locale,
+) -> Result<i64, CardError> {
+    payable(svc, user_id, order_id).await?;
+    svc.card.start(svc, order_id, card, phone, locale).await
+}
+
+/// Step 2: the code; on success the order is paid and the account credited, once.
+pub async fn confirm(
+    svc: &Services,
+    user_id: i64,
+    order_id: i64,
+    code: &OneTimeCode,
+) -> Result<(), CardError> {
+    payable(svc, user_id, order_id).await?;
+    let charge_id: i64 = sqlx::query_scalar(
+        "SELECT id FROM card_charges WHERE order_id = $1 AND state = 'awaiting_code' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(order_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(CardFailure::NoCharge)?;
+    let processor_id = svc.card.confirm(svc, charge_id, code).await?;
+    let now = svc.clock.now_ms();
+    let amount: i64 = sqlx::query_scalar("SELECT amount_tiyin FROM payment_orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&svc.db.pool)
+        .await?;
+    let mut db = svc.db.pool.begin().await?;
+    let tx_id: i64 = sqlx::query_scalar(
+        "INSERT INTO provider_transactions (provider, external_id, order_id, amount_tiyin, state, provider_time, create_time) \
+         VALUES ('card', $1, $2, $3, 1, $4, $4) RETURNING id",
+    )
+    .bind(&processor_id)
+    .bind(order_id)
+    .bind(amount)
+    .bind(now)
+    .fetch_one(&mut *db)
+    .await
+    .map_err(|_| CardFailure::NotPayable)?;
+    orders::record_event(&mut db, tx_id, 1, None, now).await?;
+    db.commit().await?;
+    orders::perform(svc, tx_id, "card", "Karta orqali toʻlov").await?;
+    Ok(())
+}
+
+async fn payable(svc: &Services, user_id: i64, order_id: i64) -> Result<(), CardError> {
+    let order = orders::view(svc, user_id, order_id).await?;
+    if order.method != "card" || order.status != "pending" {
+        return Err(CardFailure::NotPayable.into());
+    }
+    Ok(())
+}
+
+mod text {
+    use shared::{Locale, Tiyin};
+
+    pub fn card_code(locale: Locale, code: &str, amount: Tiyin, card: &str) -> String {
+        let amount = amount.format_som();
+        match locale {
+            Locale::Uz => {
+                format!("Fuqaro: {card} kartasidan {amount} soʻm toʻlov kodi {code}. Hech kimga aytmang.")
+            }
+            Locale::UzCyrl => {
+                format!("Fuqaro: {card} картасидан {amount} сўм тўлов коди {code}. Ҳеч кимга айтманг.")
+            }
+            Locale::Ru => {
+                format!("Fuqaro: код оплаты {amount} сум с карты {card}: {code}. Никому не сообщайте.")
+            }
+        }
+    }
+}
