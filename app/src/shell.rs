@@ -9,6 +9,7 @@ use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
+use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
 use crate::pages::sign_in::{SignInCodePage, SignInPage};
@@ -75,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("accounts/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("admin/staff") view=StaffPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/reconcile") view=ReconcilePage ssr=SsrMode::Async />
+                    <Route path=path!("admin/reconcile/:id") view=ReconcileRunPage ssr=SsrMode::Async />
                     <Route path=path!("pay/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/verify/:code") view=VerifyReceiptPage ssr=SsrMode::Async />

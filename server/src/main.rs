@@ -4,6 +4,8 @@
 //!
 //!   server                                      serve
 //!   server create-admin +998901234567 [NAME]    make the first administrator
+//!   server reconcile payme FROM TO FILE          compare Payme's statement (GetStatement JSON)
+//!                                                for the Tashkent days FROM..TO with our records
 
 use server::config::Config;
 use server::{Application, StartupError, shutdown_signal, telemetry};
@@ -15,8 +17,9 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None => serve().await,
         Some("create-admin") => create_admin(&args[1..]).await,
+        Some("reconcile") => reconcile(&args[1..]).await,
         Some(other) => Err(StartupError::Usage(format!(
-            "unknown command {other:?}; use no argument to serve, or `create-admin +998XXXXXXXXX [NAME]`"
+            "unknown command {other:?}; use no argument to serve, `create-admin +998XXXXXXXXX [NAME]` or `reconcile payme FROM TO FILE`"
         ))),
     };
     match result {
@@ -78,5 +81,53 @@ async fn create_admin(args: &[String]) -> Result<(), StartupError> {
     .await
     .map_err(|e| StartupError::Usage(format!("cannot create the administrator: {e}")))?;
     println!("administrator {phone} created; they sign in with this number");
+    Ok(())
+}
+
+/// Prints every difference between Payme's statement and our records for a period, and
+/// keeps the run for the administrator's page.
+async fn reconcile(args: &[String]) -> Result<(), StartupError> {
+    let usage = || StartupError::Usage("usage: reconcile payme YYYY-MM-DD YYYY-MM-DD statement.json".into());
+    let [provider, from, to, file] = args else {
+        return Err(usage());
+    };
+    if provider != "payme" {
+        return Err(StartupError::Usage(format!(
+            "reconciliation knows only payme, not {provider:?}"
+        )));
+    }
+    let (Some(from), Some(to)) = (
+        shared::time::parse_tashkent_date(from),
+        shared::time::parse_tashkent_date(to),
+    ) else {
+        return Err(usage());
+    };
+    let statement =
+        std::fs::read_to_string(file).map_err(|e| StartupError::Usage(format!("cannot read {file}: {e}")))?;
+    let config = Config::load()?;
+    let db = services::Db::open(&config.database_url, 2).await?;
+    let svc = services::Services::new(
+        db,
+        std::sync::Arc::new(services::sms::OutboxOnly),
+        config.development(),
+        &config.public_url,
+    )
+    .await
+    .map_err(StartupError::ReferenceData)?;
+    let id = services::reconcile::run_payme(&svc, from, to + 86_400_000 - 1, &statement, None)
+        .await
+        .map_err(|e| StartupError::Usage(e.to_string()))?;
+    let run = services::reconcile::load(&svc, id)
+        .await
+        .map_err(|e| StartupError::Usage(e.to_string()))?;
+    println!(
+        "run {id}: {} of ours, {} of Payme's, {} mismatches",
+        run.ours,
+        run.theirs,
+        run.mismatches.len()
+    );
+    for mismatch in &run.mismatches {
+        println!("{}", serde_json::to_string(mismatch).unwrap_or_default());
+    }
     Ok(())
 }

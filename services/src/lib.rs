@@ -12,6 +12,7 @@ pub mod error;
 pub mod orders;
 pub mod payme;
 pub mod rate;
+pub mod reconcile;
 pub mod reference;
 pub mod sandbox;
 pub mod secret;

@@ -412,6 +412,14 @@ async fn check(svc: &Services, params: &Params) -> Result<Value, Failure> {
 async fn statement(svc: &Services, params: &Params) -> Result<Value, Failure> {
     let from = integer(params, "from")?;
     let to = integer(params, "to")?;
+    let entries = statement_entries(svc, from, to).await?;
+    Ok(json!({"transactions": entries}))
+}
+
+/// Our Payme transactions created (by Payme's `time`) within `from..=to`, oldest first, in
+/// the shape of GetStatement's `transactions`: what Payme asks us for, and what
+/// reconciliation compares with Payme's own statement.
+pub async fn statement_entries(svc: &Services, from: i64, to: i64) -> Result<Vec<Value>> {
     let rows = sqlx::query(&format!(
         "SELECT {TX_COLUMNS} FROM provider_transactions WHERE provider = $1 AND provider_time >= $2 AND provider_time <= $3 \
          ORDER BY provider_time, id"
@@ -421,13 +429,10 @@ async fn statement(svc: &Services, params: &Params) -> Result<Value, Failure> {
     .bind(to)
     .fetch_all(&svc.db.pool)
     .await?;
-    let transactions: Vec<Value> = rows
-        .iter()
-        .map(tx)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|t| {
-            json!({
+    rows.iter()
+        .map(|row| {
+            let t = tx(row)?;
+            Ok(json!({
                 "id": t.external_id,
                 "time": t.provider_time,
                 "amount": t.amount,
@@ -439,10 +444,9 @@ async fn statement(svc: &Services, params: &Params) -> Result<Value, Failure> {
                 "state": t.state,
                 "reason": t.reason,
                 "receivers": Value::Null,
-            })
+            }))
         })
-        .collect();
-    Ok(json!({"transactions": transactions}))
+        .collect()
 }
 
 /// The background half of the 12-hour rule: cancels every created transaction whose time is up.

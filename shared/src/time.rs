@@ -24,6 +24,40 @@ pub fn format_date_time(ms: i64) -> String {
     format!("{d:02}.{m:02}.{y} {h:02}:{min:02}")
 }
 
+/// The first millisecond of a Tashkent calendar day written `YYYY-MM-DD`, as UTC ms.
+pub fn parse_tashkent_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) * 86_400_000 - TASHKENT_OFFSET_MS)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -47,6 +81,27 @@ mod tests {
         // 2026-11-22T20:30:00Z is 01:30 on the 23rd in Tashkent.
         assert_eq!(format_date_time(1_795_379_400_000), "23.11.2026 01:30");
         assert_eq!(format_date(1_795_379_400_000), "23.11.2026");
+    }
+
+    #[test]
+    fn tashkent_dates_round_trip() {
+        let start = parse_tashkent_date("2026-11-22").unwrap();
+        assert_eq!(format_date_time(start), "22.11.2026 00:00");
+        assert_eq!(format_date_time(start - 1), "21.11.2026 23:59");
+        assert_eq!(
+            parse_tashkent_date("2028-02-29").map(format_date),
+            Some("29.02.2028".into())
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "22.11.2026",
+            "2026-11-22-1",
+            "",
+        ] {
+            assert_eq!(parse_tashkent_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

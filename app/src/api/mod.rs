@@ -2,6 +2,7 @@
 //! parse, call a service, map the error.
 
 pub mod accounts;
+pub mod admin;
 pub mod me;
 pub mod payments;
 pub mod reference;

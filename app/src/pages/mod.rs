@@ -5,6 +5,7 @@ pub mod home;
 pub mod not_found;
 pub mod pay;
 pub mod profile;
+pub mod reconcile;
 pub mod region;
 pub mod regions;
 pub mod sign_in;

@@ -43,7 +43,10 @@ pub fn ProfilePage() -> impl IntoView {
                                 })}
                             </dl>
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
-                            {admin.then(|| view! { <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p> })}
+                            {admin.then(|| view! {
+                                <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
+                                <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>
+                            })}
                             <div class="row">
                                 <form method="post" action="/auth/sign-out">
                                     <button class="button" type="submit">{tr(locale, Key::ProfileSignOut)}</button>

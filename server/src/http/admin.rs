@@ -99,3 +99,46 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(grant_id
         }
     }
 }
+
+#[derive(Deserialize)]
+pub struct ReconcileForm {
+    from: String,
+    to: String,
+    statement: String,
+}
+
+/// Stores a reconciliation run of Payme's statement for a period and shows its result.
+pub async fn reconcile(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<ReconcileForm>,
+) -> Response {
+    let admin = match caller.require(&state, &Need::Role(Role::Administrator)).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let (Some(from), Some(to)) = (
+        shared::time::parse_tashkent_date(&form.from),
+        shared::time::parse_tashkent_date(&form.to),
+    ) else {
+        return Redirect::to("/admin/reconcile?error=dates").into_response();
+    };
+    // `to` is a whole day: up to its last millisecond.
+    let to = to + 86_400_000 - 1;
+    match services::reconcile::run_payme(&state.services, from, to, &form.statement, Some(admin.user_id))
+        .await
+    {
+        Ok(id) => Redirect::to(&format!("/admin/reconcile/{id}")).into_response(),
+        Err(services::reconcile::ReconcileError::BadStatement(_)) => {
+            Redirect::to("/admin/reconcile?error=statement").into_response()
+        }
+        Err(services::reconcile::ReconcileError::Service(error)) => {
+            tracing::error!(%error, "reconciliation failed");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                caller.locale,
+                app::i18n::Key::ErrorUnavailable,
+            )
+        }
+    }
+}

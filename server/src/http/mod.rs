@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/{id}/unlink", post(accounts::unlink))
         .route("/admin/staff", post(admin::grant))
         .route("/admin/staff/{id}/revoke", post(admin::revoke))
+        .route("/admin/reconcile", post(admin::reconcile))
         .route("/payments/payme", post(payments::payme))
         .route("/payments/click/prepare", post(payments::click_prepare))
         .route("/payments/click/complete", post(payments::click_complete))

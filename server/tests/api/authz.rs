@@ -46,11 +46,17 @@ enum Call {
 }
 
 /// Did the caller get what they asked for?
-async fn allowed(app: &TestApp, call: Call, cookie: &str, a_account: &(i64, i64, String)) -> (bool, String) {
+async fn allowed(
+    app: &TestApp,
+    call: Call,
+    cookie: &str,
+    a_account: &(i64, i64, String, i64),
+) -> (bool, String) {
     let fill = |s: &str| {
         s.replace("{A}", &a_account.0.to_string())
             .replace("{O}", &a_account.1.to_string())
             .replace("{CODE}", &a_account.2)
+            .replace("{RUN}", &a_account.3.to_string())
     };
     let response = match call {
         Call::ServerFn(path, args) => {
@@ -139,7 +145,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         .await
         .unwrap();
     let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
-    let fixtures = (a_account, order, code);
+    let run = services::reconcile::run_payme(&app.services, 0, 1, "[]", None)
+        .await
+        .unwrap();
+    let fixtures = (a_account, order, code, run);
 
     let table: Vec<(Call, &[Who])> = vec![
         (Call::ServerFn("/api/service_types", &[]), EVERYONE),
@@ -174,6 +183,17 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (
             Call::ServerFn("/api/check_receipt", &[("code", "{CODE}")]),
             EVERYONE,
+        ),
+        (
+            Call::ServerFn("/api/reconciliation", &[("id", "{RUN}")]),
+            &[Who::Admin],
+        ),
+        (
+            Call::Form(
+                "/admin/reconcile",
+                &[("from", "2026-11-01"), ("to", "2026-11-30"), ("statement", "[]")],
+            ),
+            &[Who::Admin],
         ),
         (Call::Get("/pay/{O}"), &[Who::ResidentA]),
         (Call::Get("/"), EVERYONE),

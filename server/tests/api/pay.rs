@@ -302,3 +302,96 @@ async fn a_card_code_expires_after_five_minutes() {
         .await;
     assert_eq!(location(&response), format!("/pay/{order}?error=code_expired"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_lists_every_difference_from_paymes_statement() {
+    let app = spawn_app().await;
+    let resident = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    for amount in ["1000", "2000"] {
+        let response = app
+            .post_form(
+                "/payments/orders",
+                &resident,
+                &[
+                    ("account_id", &account.to_string()),
+                    ("amount", amount),
+                    ("method", "payme"),
+                ],
+            )
+            .await;
+        let order = location(&response).trim_start_matches("/pay/").to_string();
+        app.post_form(&format!("/sandbox/checkout/{order}"), &resident, &[])
+            .await;
+    }
+    let now = app.services.clock.now_ms();
+    let mut ours = services::payme::statement_entries(&app.services, 0, now + 1)
+        .await
+        .unwrap();
+    assert_eq!(ours.len(), 2);
+    // Payme's statement: the first as we have it, the second cancelled, and one we never saw.
+    ours[1]["state"] = serde_json::json!(-2);
+    ours.push(
+        serde_json::json!({"id": "ffffffffffffffffffffffff", "amount": 500, "state": 2, "perform_time": now}),
+    );
+    let statement = serde_json::json!({"transactions": ours}).to_string();
+    let (y, m, d, _, _) = shared::time::tashkent(now);
+    let today = format!("{y}-{m:02}-{d:02}");
+
+    let form = [
+        ("from", today.as_str()),
+        ("to", today.as_str()),
+        ("statement", statement.as_str()),
+    ];
+    let refused = app.post_form("/admin/reconcile", &resident, &form).await;
+    assert_eq!(refused.status(), 403);
+
+    let admin = app.sign_in(services::demo::STAFF[4].phone).await;
+    let response = app.post_form("/admin/reconcile", &admin, &form).await;
+    let run: i64 = location(&response)
+        .trim_start_matches("/admin/reconcile/")
+        .parse()
+        .unwrap();
+    let view: serde_json::Value = app
+        .call("/api/reconciliation", &admin, &[("id", &run.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (view["ours"].as_i64(), view["theirs"].as_i64()),
+        (Some(2), Some(3))
+    );
+    let kinds: Vec<&str> = view["mismatches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[0].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"missing_here") && kinds.contains(&"differs"),
+        "{view}"
+    );
+    assert_eq!(kinds.len(), 2, "{view}");
+
+    let bad = app
+        .post_form(
+            "/admin/reconcile",
+            &admin,
+            &[("from", "yesterday"), ("to", today.as_str()), ("statement", "[]")],
+        )
+        .await;
+    assert_eq!(location(&bad), "/admin/reconcile?error=dates");
+    let bad = app
+        .post_form(
+            "/admin/reconcile",
+            &admin,
+            &[
+                ("from", today.as_str()),
+                ("to", today.as_str()),
+                ("statement", "nonsense"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&bad), "/admin/reconcile?error=statement");
+}

@@ -1,0 +1,83 @@
+//! Administrators: reconciliation of our Payme transactions with Payme's statement.
+
+use crate::api::admin::get_reconciliation;
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use crate::i18n::{Key, tr, trf, use_locale};
+use crate::pages::accounts::SignInFirst;
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::time::format_date;
+
+#[component]
+pub fn ReconcilePage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let error = move || match query.read().get("error").as_deref() {
+        Some("dates") => Some(Key::ReconcileErrorDates),
+        Some("statement") => Some(Key::ReconcileErrorStatement),
+        _ => None,
+    };
+    view! {
+        <Title text=tr(locale, Key::ReconcileTitle) />
+        <h1>{tr(locale, Key::ReconcileTitle)}</h1>
+        <p class="muted">{tr(locale, Key::ReconcileLead)}</p>
+        {move || error().map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
+        <form class="stack" method="post" action="/admin/reconcile">
+            <label for="from">{tr(locale, Key::ReconcileFrom)}</label>
+            <input id="from" name="from" type="text" placeholder="2026-11-01" required />
+            <label for="to">{tr(locale, Key::ReconcileTo)}</label>
+            <input id="to" name="to" type="text" placeholder="2026-11-30" required />
+            <label for="statement">{tr(locale, Key::ReconcileStatement)}</label>
+            <textarea id="statement" name="statement" rows="8" required></textarea>
+            <button class="button" type="submit">{tr(locale, Key::ReconcileSubmit)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn ReconcileRunPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let run = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        get_reconciliation,
+    );
+    view! {
+        <Title text=tr(locale, Key::ReconcileTitle) />
+        <h1>{tr(locale, Key::ReconcileTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            {move || Suspend::new(async move {
+                let run = match run.await {
+                    Ok(run) => run,
+                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
+                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
+                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                };
+                view! {
+                    <p>{format_date(run.from)}" — "{format_date(run.to)}</p>
+                    <p class="reconcile-summary">{trf(locale, Key::ReconcileResult, &[("ours", &run.ours.to_string()), ("theirs", &run.theirs.to_string())])}</p>
+                    {run.mismatches.is_empty().then(|| view! { <p class="notice verified">{tr(locale, Key::ReconcileNone)}</p> })}
+                    <ul class="list compact mismatches">
+                        {run.mismatches.into_iter().map(|(kind, id, detail)| {
+                            let label = match kind.as_str() {
+                                "missing_here" => tr(locale, Key::ReconcileMissingHere),
+                                "missing_there" => tr(locale, Key::ReconcileMissingThere),
+                                _ => tr(locale, Key::ReconcileDiffers),
+                            };
+                            view! { <li><strong>{label}</strong><span class="mono">{id}</span><span class="muted">{detail}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
