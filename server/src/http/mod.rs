@@ -29,7 +29,12 @@ use tower_http::trace::TraceLayer;
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Generated once per process. Generating runs the app with resource loading suppressed
+    // process-wide (a global flag in leptos_server), and a resource first polled meanwhile by
+    // another server in the same process never resolves (leptos issue #4773): tests build
+    // many servers in one process while others are serving pages.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
 
