@@ -94,7 +94,10 @@ async fn the_account_page_shows_debt_history_and_the_last_reading() {
         .await
         .unwrap();
     assert_eq!(details.summary.number, number);
-    assert!(details.summary.balance < Tiyin::ZERO, "the demo account owes its latest bill");
+    assert!(
+        details.summary.balance < Tiyin::ZERO,
+        "the demo account owes its latest bill"
+    );
     assert_eq!(details.charges.items.len(), 10, "a full first page");
     assert!(details.charges.has_more, "12 months of charges");
     assert!(
