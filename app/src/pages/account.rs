@@ -2,11 +2,9 @@
 //! histories (readings, charges, payments), newest first.
 
 use crate::api::accounts::get_account;
-use crate::components::error_box::ErrorBox;
-use crate::error::AppError;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
-use crate::pages::accounts::{SignInFirst, balance_text};
-use crate::pages::not_found::NotFound;
+use crate::pages::accounts::balance_text;
+use crate::pages::failure_view;
 use crate::pages::pay::PaySection;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,9 +50,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let a = match account.await {
                     Ok(a) => a,
-                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
-                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
-                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                    Err(error) => return failure_view(error),
                 };
                 let s = &a.summary;
                 let unit = a.meter_unit.clone().unwrap_or_else(|| tr(locale, Key::AccountUnitPerson).to_string());

@@ -9,3 +9,17 @@ pub mod reconcile;
 pub mod region;
 pub mod regions;
 pub mod sign_in;
+
+use crate::components::error_box::ErrorBox;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// What a page shows when its data could not be loaded: the not-found page (also for
+/// someone else's things), the sign-in prompt, or the error in the resident's language.
+pub fn failure_view(error: AppError) -> AnyView {
+    match error {
+        AppError::NotFound => view! { <not_found::NotFound /> }.into_any(),
+        AppError::SignInRequired => view! { <accounts::SignInFirst /> }.into_any(),
+        error => view! { <ErrorBox error /> }.into_any(),
+    }
+}

@@ -2,11 +2,8 @@
 //! receipt, and the public verification page.
 
 use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
-use crate::components::error_box::ErrorBox;
-use crate::error::AppError;
 use crate::i18n::{Key, tr, trf, use_locale};
-use crate::pages::accounts::SignInFirst;
-use crate::pages::not_found::NotFound;
+use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -129,9 +126,7 @@ pub fn OrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let o = match order.await {
                     Ok(o) => o,
-                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
-                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
-                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                    Err(error) => return failure_view(error),
                 };
                 let title = trf(locale, Key::OrderTitle, &[("number", &receipt_number(o.id))]);
                 let provider = provider_name(locale, &o.method);
@@ -203,9 +198,7 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let r = match receipt.await {
                     Ok(r) => r,
-                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
-                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
-                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                    Err(error) => return failure_view(error),
                 };
                 let qr = format!("data:image/svg+xml;utf8,{}", percent_encode_svg(&r.qr_svg));
                 view! {
@@ -261,8 +254,7 @@ pub fn VerifyReceiptPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let c = match check.await {
                     Ok(c) => c,
-                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
-                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                    Err(error) => return failure_view(error),
                 };
                 view! {
                     <Title text=tr(locale, Key::VerifyTitle) />

@@ -1,11 +1,8 @@
 //! Administrators: reconciliation of our Payme transactions with Payme's statement.
 
 use crate::api::admin::get_reconciliation;
-use crate::components::error_box::ErrorBox;
-use crate::error::AppError;
 use crate::i18n::{Key, tr, trf, use_locale};
-use crate::pages::accounts::SignInFirst;
-use crate::pages::not_found::NotFound;
+use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -58,9 +55,7 @@ pub fn ReconcileRunPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let run = match run.await {
                     Ok(run) => run,
-                    Err(AppError::NotFound) => return view! { <NotFound /> }.into_any(),
-                    Err(AppError::SignInRequired) => return view! { <SignInFirst /> }.into_any(),
-                    Err(error) => return view! { <ErrorBox error /> }.into_any(),
+                    Err(error) => return failure_view(error),
                 };
                 view! {
                     <p>{format_date(run.from)}" — "{format_date(run.to)}</p>

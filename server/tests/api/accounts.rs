@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, location, spawn_app};
+use crate::helpers::{TestApp, account_id, location, spawn_app};
 use services::demo::{KNOWN_ACCOUNTS, RESIDENTS};
 use shared::Tiyin;
 use shared::account::{AccountDetails, AccountSummary};
@@ -24,18 +24,6 @@ async fn link(
         ],
     )
     .await
-}
-
-async fn account_id(app: &TestApp, service: &str, district: &str, number: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
-    )
-    .bind(service)
-    .bind(district)
-    .bind(number)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

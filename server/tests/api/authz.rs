@@ -2,8 +2,8 @@
 //! and the test fails on any access someone should not have (and on any refused access
 //! someone should have). A server function missing from the table fails the test too.
 
-use crate::helpers::{TestApp, location, spawn_app};
-use services::demo::{KNOWN_ACCOUNTS, RESIDENTS, STAFF};
+use crate::helpers::{TestApp, known_account, location, owner_of, spawn_app};
+use services::demo::{RESIDENTS, STAFF};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,22 +112,9 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         };
         cookies.push((*who, cookie));
     }
-    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
-    let a_account: i64 = sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
-    )
-    .bind(service)
-    .bind(district)
-    .bind(number)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
+    let a_account = known_account(&app, 0).await;
     // A paid order of resident A's, and its receipt's public code.
-    let a_user: i64 = sqlx::query_scalar("SELECT user_id FROM account_links WHERE account_id = $1")
-        .bind(a_account)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let a_user = owner_of(&app, a_account).await;
     let order = services::orders::create(
         &app.services,
         a_user,

@@ -1,9 +1,8 @@
 //! Click SHOP API, played the way Click's own test sequence plays it.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, known_account, owner_of, spawn_app};
 use serde_json::Value;
 use services::click::{SANDBOX_SECRET, SANDBOX_SERVICE_ID};
-use services::demo::KNOWN_ACCOUNTS;
 use std::collections::HashMap;
 
 struct Call<'a> {
@@ -51,21 +50,8 @@ async fn send_to(app: &TestApp, path: &str, call: &Call<'_>) -> Value {
 }
 
 async fn click_order(app: &TestApp, amount_tiyin: i64) -> (i64, i64) {
-    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
-    let account: i64 = sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
-    )
-    .bind(service)
-    .bind(district)
-    .bind(number)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let user: i64 = sqlx::query_scalar("SELECT user_id FROM account_links WHERE account_id = $1")
-        .bind(account)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let account = known_account(app, 0).await;
+    let user = owner_of(app, account).await;
     let order = services::orders::create(
         &app.services,
         user,

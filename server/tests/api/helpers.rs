@@ -116,6 +116,34 @@ impl Drop for TestApp {
     }
 }
 
+/// The id of the account with this service, district and number.
+pub async fn account_id(app: &TestApp, service: &str, district: &str, number: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    )
+    .bind(service)
+    .bind(district)
+    .bind(number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// The id of the demo account `services::demo::KNOWN_ACCOUNTS[i]`.
+pub async fn known_account(app: &TestApp, i: usize) -> i64 {
+    let (service, district, number, _) = services::demo::KNOWN_ACCOUNTS[i];
+    account_id(app, service, district, number).await
+}
+
+/// The resident a demo account is linked to.
+pub async fn owner_of(app: &TestApp, account: i64) -> i64 {
+    sqlx::query_scalar("SELECT user_id FROM account_links WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
 /// The value a response sets for cookie `name` (empty when it clears it).
 pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response

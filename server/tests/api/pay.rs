@@ -1,22 +1,13 @@
 //! A resident pays through the built-in sandbox, which plays Payme or Click against our own
 //! endpoints over HTTP; the receipt and its public check follow.
 
-use crate::helpers::{location, spawn_app, spawn_app_with, test_config};
-use services::demo::{KNOWN_ACCOUNTS, RESIDENTS};
+use crate::helpers::{known_account, location, spawn_app, spawn_app_with, test_config};
+use services::demo::RESIDENTS;
 use shared::Tiyin;
 use shared::payment::{Receipt, ReceiptCheck};
 
 async fn account_a(app: &crate::helpers::TestApp) -> i64 {
-    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
-    sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
-    )
-    .bind(service)
-    .bind(district)
-    .bind(number)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap()
+    known_account(app, 0).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,10 +1,9 @@
 //! Payme Merchant API, played the way Payme's sandbox plays it: over HTTP, with repeats,
 //! concurrency and a restart between Create and Perform.
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with, test_config};
+use crate::helpers::{TestApp, known_account, owner_of, spawn_app, spawn_app_with, test_config};
 use base64::Engine;
 use serde_json::{Value, json};
-use services::demo::KNOWN_ACCOUNTS;
 use shared::Tiyin;
 
 const KEY: &str = services::payme::SANDBOX_KEY;
@@ -31,21 +30,8 @@ fn code(reply: &Value) -> i64 {
 
 /// An order for 50 000 soʻm on demo resident A's electricity account.
 async fn order(app: &TestApp) -> (i64, i64) {
-    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
-    let account: i64 = sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
-    )
-    .bind(service)
-    .bind(district)
-    .bind(number)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let user: i64 = sqlx::query_scalar("SELECT user_id FROM account_links WHERE account_id = $1")
-        .bind(account)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let account = known_account(app, 0).await;
+    let user = owner_of(app, account).await;
     let order = services::orders::create(
         &app.services,
         user,
