@@ -1,6 +1,6 @@
 //! Linking and unlinking utility accounts (`/accounts/*` form posts).
 
-use super::guard::{Caller, text};
+use super::guard::{Caller, text, unavailable};
 use crate::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -60,14 +60,7 @@ pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): For
         Err(LinkOrService::Link(LinkError::NotFound)) => back("account_not_found"),
         Err(LinkOrService::Link(LinkError::DistrictNotInRegion)) => back("district_not_in_region"),
         Err(LinkOrService::Link(LinkError::UnknownService)) => back("unknown_service"),
-        Err(LinkOrService::Service(error)) => {
-            tracing::error!(%error, "linking an account failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Err(LinkOrService::Service(error)) => unavailable(caller.locale, "linking an account failed", &error),
     }
 }
 
@@ -84,14 +77,7 @@ pub async fn unlink(State(state): State<AppState>, caller: Caller, Path(id): Pat
             caller.locale,
             app::i18n::Key::ErrorNotFound,
         ),
-        Err(error) => {
-            tracing::error!(%error, "unlinking an account failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Err(error) => unavailable(caller.locale, "unlinking an account failed", &error),
     }
 }
 

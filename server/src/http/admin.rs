@@ -1,7 +1,7 @@
 //! Staff administration (`/admin/*` form posts): administrators grant and revoke roles.
 
 use super::accounts::urlencode;
-use super::guard::{Caller, text};
+use super::guard::{Caller, text, unavailable};
 use crate::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -67,14 +67,7 @@ pub async fn grant(State(state): State<AppState>, caller: Caller, Form(form): Fo
         Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back("scope_missing"),
         Err(CreateStaffError::Staff(StaffError::WrongScope)) => back("scope_wrong"),
         Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back("scope_unknown"),
-        Err(CreateStaffError::Service(error)) => {
-            tracing::error!(%error, "granting a role failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Err(CreateStaffError::Service(error)) => unavailable(caller.locale, "granting a role failed", &error),
     }
 }
 
@@ -89,14 +82,7 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(grant_id
             caller.locale,
             app::i18n::Key::ErrorNotFound,
         ),
-        Err(error) => {
-            tracing::error!(%error, "revoking a role failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Err(error) => unavailable(caller.locale, "revoking a role failed", &error),
     }
 }
 
@@ -133,12 +119,7 @@ pub async fn reconcile(
             Redirect::to("/admin/reconcile?error=statement").into_response()
         }
         Err(services::reconcile::ReconcileError::Service(error)) => {
-            tracing::error!(%error, "reconciliation failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
+            unavailable(caller.locale, "reconciliation failed", &error)
         }
     }
 }

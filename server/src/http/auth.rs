@@ -2,11 +2,11 @@
 //! hydration and without JavaScript; errors travel as a code in the query string and the
 //! page shows the message in the resident's language.
 
-use super::guard::{Caller, text};
+use super::guard::{Caller, unavailable};
 use crate::AppState;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::auth::{AuthError, SignInError};
@@ -54,21 +54,16 @@ pub async fn request_code(
         )
             .into_response(),
         // The code sent a moment ago is still good: go on to the code step and say so.
-        Err(AuthError::SignIn(SignInError::ResendTooSoon(seconds))) => (
+        Err(AuthError::SignIn(error @ SignInError::ResendTooSoon(_))) => (
             AppendHeaders([(header::SET_COOKIE, remember)]),
-            Redirect::to(&format!("/sign-in/code?error=resend_too_soon&wait={seconds}")),
+            Redirect::to(&format!("/sign-in/code?{}", sign_in_query(error))),
         )
             .into_response(),
         Err(AuthError::SignIn(error)) => {
-            Redirect::to(&format!("/sign-in?error={}", sign_in_error(error))).into_response()
+            Redirect::to(&format!("/sign-in?{}", sign_in_query(error))).into_response()
         }
         Err(AuthError::Service(error)) => {
-            tracing::error!(%error, "requesting a sign-in code failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
+            unavailable(caller.locale, "requesting a sign-in code failed", &error)
         }
     }
 }
@@ -80,19 +75,11 @@ pub async fn resend(State(state): State<AppState>, caller: Caller) -> Response {
     };
     match services::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await {
         Ok(()) => Redirect::to("/sign-in/code?sent=1").into_response(),
-        Err(AuthError::SignIn(SignInError::ResendTooSoon(seconds))) => {
-            Redirect::to(&format!("/sign-in/code?error=resend_too_soon&wait={seconds}")).into_response()
-        }
         Err(AuthError::SignIn(error)) => {
-            Redirect::to(&format!("/sign-in/code?error={}", sign_in_error(error))).into_response()
+            Redirect::to(&format!("/sign-in/code?{}", sign_in_query(error))).into_response()
         }
         Err(AuthError::Service(error)) => {
-            tracing::error!(%error, "re-sending a sign-in code failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
+            unavailable(caller.locale, "re-sending a sign-in code failed", &error)
         }
     }
 }
@@ -136,31 +123,25 @@ pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): F
             )
                 .into_response()
         }
-        Err(AuthError::SignIn(SignInError::WrongCode(left))) => {
-            Redirect::to(&format!("/sign-in/code?error=wrong_code&left={left}")).into_response()
-        }
         Err(AuthError::SignIn(error)) => {
-            Redirect::to(&format!("/sign-in/code?error={}", sign_in_error(error))).into_response()
+            Redirect::to(&format!("/sign-in/code?{}", sign_in_query(error))).into_response()
         }
         Err(AuthError::Service(error)) => {
-            tracing::error!(%error, "verifying a sign-in code failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
+            unavailable(caller.locale, "verifying a sign-in code failed", &error)
         }
     }
 }
 
-fn sign_in_error(error: SignInError) -> &'static str {
+/// The query string that tells the sign-in pages what went wrong, with the numbers their
+/// messages need (seconds to wait, tries left).
+fn sign_in_query(error: SignInError) -> String {
     match error {
-        SignInError::ResendTooSoon(_) => "resend_too_soon",
-        SignInError::RateLimited => "rate_limited",
-        SignInError::NoCode => "no_code",
-        SignInError::Expired => "expired",
-        SignInError::TooManyTries => "too_many_tries",
-        SignInError::WrongCode(_) => "wrong_code",
+        SignInError::ResendTooSoon(seconds) => format!("error=resend_too_soon&wait={seconds}"),
+        SignInError::RateLimited => "error=rate_limited".into(),
+        SignInError::NoCode => "error=no_code".into(),
+        SignInError::Expired => "error=expired".into(),
+        SignInError::TooManyTries => "error=too_many_tries".into(),
+        SignInError::WrongCode(left) => format!("error=wrong_code&left={left}"),
     }
 }
 
@@ -169,12 +150,7 @@ pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Response
     if let Some(token) = caller.token.as_deref()
         && let Err(error) = services::auth::sign_out(&state.services, token).await
     {
-        tracing::error!(%error, "sign-out failed");
-        return text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            caller.locale,
-            app::i18n::Key::ErrorUnavailable,
-        );
+        return unavailable(caller.locale, "sign-out failed", &error);
     }
     let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
     (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()
@@ -187,12 +163,7 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, caller: Caller) 
         Err(refusal) => return refusal,
     };
     if let Err(error) = services::auth::sign_out_everywhere(&state.services, principal.user_id).await {
-        tracing::error!(%error, "sign-out everywhere failed");
-        return text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            caller.locale,
-            app::i18n::Key::ErrorUnavailable,
-        );
+        return unavailable(caller.locale, "sign-out everywhere failed", &error);
     }
     let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
     (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()

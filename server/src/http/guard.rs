@@ -72,15 +72,19 @@ pub fn refusal(error: Guarded, locale: Locale) -> Response {
         Guarded::Denied(Denied::Forbidden) => {
             text(StatusCode::FORBIDDEN, locale, app::i18n::Key::ErrorForbidden)
         }
-        Guarded::Service(error) => {
-            tracing::error!(%error, "guard failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Guarded::Service(error) => unavailable(locale, "guard failed", &error),
     }
+}
+
+/// The answer when a service failed: the error logged with what was being done, 503 and a
+/// short apology in the caller's language, nothing internal.
+pub fn unavailable(locale: Locale, what: &str, error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "{what}");
+    text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        locale,
+        app::i18n::Key::ErrorUnavailable,
+    )
 }
 
 /// A short answer in the caller's language.

@@ -2,7 +2,7 @@
 //! from the account page, then pay it through the built-in provider sandbox.
 
 use super::accounts::urlencode;
-use super::guard::{Caller, text};
+use super::guard::{Caller, text, unavailable};
 use crate::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -66,14 +66,7 @@ pub async fn create_order(
             caller.locale,
             app::i18n::Key::ErrorNotFound,
         ),
-        Err(error) => {
-            tracing::error!(%error, "creating a payment order failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        Err(error) => unavailable(caller.locale, "creating a payment order failed", &error),
     }
 }
 
@@ -99,12 +92,7 @@ pub async fn sandbox_checkout(
             );
         }
         Err(error) => {
-            tracing::error!(%error, "loading a payment order failed");
-            return text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                caller.locale,
-                app::i18n::Key::ErrorUnavailable,
-            );
+            return unavailable(caller.locale, "loading a payment order failed", &error);
         }
     };
     if order.status != "pending" {
@@ -249,13 +237,6 @@ fn card_failure(order_id: i64, error: services::card::CardError, locale: shared:
         CardError::Failure(CardFailure::NotPayable) | CardError::Service(services::Error::NotFound) => {
             text(StatusCode::NOT_FOUND, locale, app::i18n::Key::ErrorNotFound)
         }
-        CardError::Service(error) => {
-            tracing::error!(%error, "card payment failed");
-            text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                locale,
-                app::i18n::Key::ErrorUnavailable,
-            )
-        }
+        CardError::Service(error) => unavailable(locale, "card payment failed", &error),
     }
 }
