@@ -25,3 +25,11 @@ pub fn set_status(code: u16) {
     #[cfg(not(feature = "ssr"))]
     let _ = code;
 }
+
+/// What a page shows while its data loads (server rendering waits for the data, so this is
+/// seen only on client-side navigation).
+#[component]
+pub fn Loading() -> impl IntoView {
+    let locale = use_locale();
+    view! { <p class="muted">{tr(locale, crate::i18n::Key::CommonLoading)}</p> }
+}

@@ -1,5 +1,6 @@
 use crate::api::reference::reference_counts;
 use crate::components::error_box::ErrorBox;
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ pub fn AboutPage() -> impl IntoView {
         <h1>{tr(locale, Key::AboutTitle)}</h1>
         <p>{tr(locale, Key::AboutLead)}</p>
         <h2>{tr(locale, Key::AboutDataTitle)}</h2>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match counts.await {
                     Ok([regions, districts, mahallas, services]) => view! {

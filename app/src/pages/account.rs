@@ -2,6 +2,7 @@
 //! histories (readings, charges, payments), newest first.
 
 use crate::api::accounts::get_account;
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::accounts::balance_text;
 use crate::pages::failure_view;
@@ -46,7 +47,7 @@ pub fn AccountPage() -> impl IntoView {
         |(id, r, c, p)| get_account(id, r, c, p),
     );
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let a = match account.await {
                     Ok(a) => a,

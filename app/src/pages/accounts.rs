@@ -3,6 +3,7 @@
 use crate::api::accounts::my_accounts;
 use crate::api::reference::{get_region, list_regions, list_service_types};
 use crate::components::error_box::ErrorBox;
+use crate::components::error_box::Loading;
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use leptos::prelude::*;
@@ -40,7 +41,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Title text=tr(locale, Key::AccountsTitle) />
         <h1>{tr(locale, Key::AccountsTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match accounts.await {
                     Ok(list) => view! {
@@ -110,7 +111,7 @@ pub fn LinkAccountPage() -> impl IntoView {
                 view! { <p class="notice error" role="alert">{tr(locale, key)}</p> }
             })
         }}
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (services, regions, region) = (services.await, regions.await, region.await);
                 let (Ok(services), Ok(regions), Ok(region)) = (services, regions, region) else {

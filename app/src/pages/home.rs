@@ -1,5 +1,6 @@
 use crate::api::reference::list_service_types;
 use crate::components::error_box::ErrorBox;
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
         <section>
             <h2>{tr(locale, Key::HomeServices)}</h2>
             <p class="muted">{tr(locale, Key::HomeServicesLead)}</p>
-            <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match services.await {
                         Ok(list) => view! {

@@ -2,6 +2,7 @@
 //! receipt, and the public verification page.
 
 use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::failure_view;
 use leptos::prelude::*;
@@ -122,7 +123,7 @@ pub fn OrderPage() -> impl IntoView {
         get_order,
     );
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let o = match order.await {
                     Ok(o) => o,
@@ -194,7 +195,7 @@ pub fn ReceiptPage() -> impl IntoView {
         get_receipt,
     );
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let r = match receipt.await {
                     Ok(r) => r,
@@ -250,7 +251,7 @@ pub fn VerifyReceiptPage() -> impl IntoView {
         check_receipt,
     );
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let c = match check.await {
                     Ok(c) => c,

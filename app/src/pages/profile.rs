@@ -3,6 +3,7 @@
 use crate::api::me::current_user;
 use crate::api::staff::list_staff;
 use crate::components::error_box::ErrorBox;
+use crate::components::error_box::Loading;
 use crate::error::AppError;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::accounts::SignInFirst;
@@ -28,7 +29,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text=tr(locale, Key::ProfileTitle) />
         <h1>{tr(locale, Key::ProfileTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
@@ -87,7 +88,7 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <Title text=tr(locale, Key::StaffTitle) />
         <h1>{tr(locale, Key::StaffTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match staff.await {
                     Ok(list) => view! {

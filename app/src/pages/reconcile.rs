@@ -1,6 +1,7 @@
 //! Administrators: reconciliation of our Payme transactions with Payme's statement.
 
 use crate::api::admin::get_reconciliation;
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::failure_view;
 use leptos::prelude::*;
@@ -51,7 +52,7 @@ pub fn ReconcileRunPage() -> impl IntoView {
     view! {
         <Title text=tr(locale, Key::ReconcileTitle) />
         <h1>{tr(locale, Key::ReconcileTitle)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let run = match run.await {
                     Ok(run) => run,

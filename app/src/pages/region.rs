@@ -1,4 +1,5 @@
 use crate::api::reference::get_region;
+use crate::components::error_box::Loading;
 use crate::components::error_box::{ErrorBox, set_status};
 use crate::error::AppError;
 use crate::i18n::{Key, tr, trf, use_locale};
@@ -14,7 +15,7 @@ pub fn RegionPage() -> impl IntoView {
     let params = use_params_map();
     let region = Resource::new(move || params.read().get("soato").unwrap_or_default(), get_region);
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match region.await {
                     Ok((region, districts)) => view! {

@@ -1,5 +1,6 @@
 use crate::api::reference::list_regions;
 use crate::components::error_box::ErrorBox;
+use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +13,7 @@ pub fn RegionsPage() -> impl IntoView {
         <Title text=tr(locale, Key::RegionsTitle) />
         <h1>{tr(locale, Key::RegionsTitle)}</h1>
         <p class="muted">{tr(locale, Key::RegionsLead)}</p>
-        <Suspense fallback=move || view! { <p class="muted">{tr(locale, Key::CommonLoading)}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match regions.await {
                     Ok(list) => view! {
