@@ -3,18 +3,21 @@
 # role exists. Prints the admin URL the tests use to create one database per test.
 # Idempotent: quick when everything is already there.
 set -euo pipefail
+# Only the URL goes to stdout (callers capture it); everything the tools say goes to stderr.
+exec 3>&1 1>&2
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   echo "installing postgresql (apt)…" >&2
-  apt-get install -y -qq postgresql >/dev/null
+  apt-get install -y -qq postgresql >/dev/null 3>&-
 fi
 
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$"; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >/dev/null 3>&-
 fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
-  pg_ctlcluster "$version" main start
+  # After an unclean stop pg_ctlcluster says "Removed stale pid file." on stdout.
+  pg_ctlcluster "$version" main start 3>&-
 fi
 
 # One role for tests and local use; it may create databases (one per test).
@@ -22,4 +25,4 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fuqaro'\"" | 
   su postgres -c "psql -qc \"CREATE ROLE fuqaro LOGIN CREATEDB PASSWORD 'fuqaro'\""
 
 port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
-echo "postgres://fuqaro:fuqaro@127.0.0.1:${port}/postgres"
+echo "postgres://fuqaro:fuqaro@127.0.0.1:${port}/postgres" >&3

@@ -21,7 +21,9 @@ step "tests on SQLite"
 timeout 20m cargo test --workspace
 
 step "server tests on PostgreSQL"
-TEST_POSTGRES_URL=$(scripts/postgres.sh) timeout 20m cargo test -p server --test api
+# Assigned on its own line so that a failed start stops the script here.
+pg_url=$(scripts/postgres.sh)
+TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api
 
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
