@@ -59,8 +59,10 @@ fi
 
 # 5. Browser tests: Playwright from npm, Debian's Chromium (never a downloaded browser).
 apt_install chromium
-if [ ! -d end2end/node_modules/@playwright/test ]; then
-  say "npm: installing @playwright/test"
+# Installed again when the lock file changed since (npm keeps its own copy in node_modules).
+if [ ! -f end2end/node_modules/.package-lock.json ] ||
+  [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "npm: installing @playwright/test and pdfjs-dist"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -1,5 +1,15 @@
 import { expect, test } from "@playwright/test";
+import { readFile } from "node:fs/promises";
 import { lastCode, phoneFor, signIn } from "./helpers";
+
+/** The text of a PDF's first page, as pdf.js (Firefox's reader) extracts it. */
+async function pdfText(path: string): Promise<string> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const data = new Uint8Array(await readFile(path));
+  const document = await pdfjs.getDocument({ data, verbosity: 0 }).promise;
+  const content = await (await document.getPage(1)).getTextContent();
+  return content.items.map((item) => ("str" in item ? item.str : "")).join("\n");
+}
 
 // Paying through each provider's sandbox checkout (which plays Payme or Click against our
 // own merchant endpoints over HTTP), then the receipt and the new balance.
@@ -35,6 +45,18 @@ for (const [provider, label] of [
     await expect(page.locator(".receipt-amount")).toContainText("25\u00a0000,50");
     await expect(page.locator(".receipt .qr img")).toBeVisible();
     const verifyUrl = await page.locator(".receipt .qr a").getAttribute("href");
+
+    // The PDF to keep says the same, in text a reader can find (pdf.js reads it back).
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "PDF faylini yuklab olish" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^FQ-\d{8}\.pdf$/);
+    const text = await pdfText(await download.path());
+    expect(text).toContain("Toʻlov kvitansiyasi");
+    expect(text).toMatch(/25\s000,50 soʻm/);
+    expect(text).toMatch(/\+998 \d\d \*\*\* \*\* \d\d/);
+    expect(text).toContain(verifyUrl!.slice(0, 40));
 
     await page.goto(accountUrl);
     await expect(page.locator(".history.payments li").first()).toContainText("25\u00a0000,50");

@@ -41,6 +41,14 @@ pub struct Config {
     /// sandbox's in development, every Click call refused in production.
     pub click_service_id: String,
     pub click_secret_key: String,
+    /// Payme's merchant (cash desk) id and checkout address, for the pay button in
+    /// production. Required with `payme_key`.
+    pub payme_merchant_id: String,
+    pub payme_checkout_url: String,
+    /// Click's merchant id and checkout address (the CLICK-Button link). Required with
+    /// `click_secret_key`.
+    pub click_merchant_id: String,
+    pub click_checkout_url: String,
 }
 
 /// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
@@ -106,6 +114,10 @@ impl Default for Config {
             payme_key: String::new(),
             click_service_id: String::new(),
             click_secret_key: String::new(),
+            payme_merchant_id: String::new(),
+            payme_checkout_url: "https://checkout.paycom.uz".into(),
+            click_merchant_id: String::new(),
+            click_checkout_url: "https://my.click.uz/services/pay".into(),
         }
     }
 }
@@ -166,10 +178,46 @@ impl Config {
                 reason: "no such file (named by FUQARO_CONFIG)".into(),
             });
         }
-        figment
+        let config: Config = figment
             .merge(env)
             .extract()
-            .map_err(|e| ConfigError::Invalid(one_line(&e)))
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Settings that only make sense together.
+    fn check(&self) -> Result<(), ConfigError> {
+        if !self.payme_key.is_empty() && self.payme_merchant_id.is_empty() {
+            return Err(ConfigError::Invalid(
+                "payme_key is set but payme_merchant_id is not".into(),
+            ));
+        }
+        if !self.click_secret_key.is_empty()
+            && (self.click_service_id.is_empty() || self.click_merchant_id.is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "click_secret_key is set but click_service_id or click_merchant_id is not".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The providers' checkout pages: production ones where credentials are set; otherwise
+    /// none, and the built-in sandbox plays the provider (in development).
+    pub fn checkout(&self) -> services::checkout::Checkout {
+        use services::checkout::{Checkout, ClickCheckout, PaymeCheckout};
+        Checkout {
+            payme: (!self.payme_key.is_empty()).then(|| PaymeCheckout {
+                merchant_id: self.payme_merchant_id.clone(),
+                url: self.payme_checkout_url.clone(),
+            }),
+            click: (!self.click_secret_key.is_empty()).then(|| ClickCheckout {
+                service_id: self.click_service_id.clone(),
+                merchant_id: self.click_merchant_id.clone(),
+                url: self.click_checkout_url.clone(),
+            }),
+        }
     }
 
     /// The key Payme must present.

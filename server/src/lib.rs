@@ -77,9 +77,10 @@ impl Application {
                 &config.sms.sender,
             )),
         };
-        let services = Services::new(db, gateway, config.development(), &config.public_url)
+        let mut services = Services::new(db, gateway, config.development(), &config.public_url)
             .await
             .map_err(StartupError::ReferenceData)?;
+        services.checkout = config.checkout();
         if config.demo_data && config.development() {
             services::demo::seed(&services, config.demo_accounts)
                 .await

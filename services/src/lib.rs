@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod card;
+pub mod checkout;
 pub mod click;
 pub mod clock;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod orders;
 pub mod payme;
+pub mod pdf;
 pub mod rate;
 pub mod reconcile;
 pub mod reference;
@@ -41,6 +43,8 @@ pub struct Services {
     pub public_url: String,
     /// The card processor (the in-app sandbox by default).
     pub card: Arc<dyn card::CardProcessor>,
+    /// The providers' production checkout pages (none: their sandboxes).
+    pub checkout: checkout::Checkout,
 }
 
 impl Services {
@@ -55,6 +59,7 @@ impl Services {
             development,
             public_url: public_url.trim_end_matches('/').to_string(),
             card: Arc::new(card::Sandbox),
+            checkout: checkout::Checkout::default(),
         })
     }
 }

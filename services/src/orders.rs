@@ -199,6 +199,7 @@ fn order_view(row: &sqlx::any::AnyRow) -> Result<shared::payment::OrderView> {
         status: row.try_get("status")?,
         created_at: row.try_get("created_at")?,
         paid_at: row.try_get("paid_at")?,
+        checkout_url: None,
     })
 }
 
@@ -265,6 +266,7 @@ pub async fn receipt(svc: &Services, user_id: i64, order_id: i64) -> Result<shar
         })
         .unwrap_or_default();
     Ok(shared::payment::Receipt {
+        order_id,
         number: shared::payment::receipt_number(order_id),
         paid_at: row.try_get("perform_time")?,
         account_number: order.account_number,

@@ -17,11 +17,16 @@ pub struct OrderView {
     pub status: String,
     pub created_at: i64,
     pub paid_at: Option<i64>,
+    /// The provider's own checkout page for a pending order in production; `None` while the
+    /// built-in sandbox plays the provider, and for cards (paid on our page).
+    #[serde(default)]
+    pub checkout_url: Option<String>,
 }
 
 /// A receipt the payer keeps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
+    pub order_id: i64,
     pub number: String,
     pub paid_at: i64,
     pub account_number: String,

@@ -7,7 +7,12 @@ use shared::payment::{OrderView, Receipt, ReceiptCheck};
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
-    Ok(services::orders::view(&svc, principal.user_id, id).await?)
+    let mut order = services::orders::view(&svc, principal.user_id, id).await?;
+    if order.status == "pending" {
+        let locale = crate::i18n::detect_locale();
+        order.checkout_url = svc.checkout.url(&order, &svc.public_url, locale);
+    }
+    Ok(order)
 }
 
 /// The payment history of one of the resident's accounts.

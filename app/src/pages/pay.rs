@@ -3,13 +3,13 @@
 
 use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
 use crate::components::error_box::Loading;
-use crate::i18n::{Key, tr, trf, use_locale};
+use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Tiyin;
-use shared::payment::receipt_number;
+use shared::payment::{Receipt, receipt_number};
 use shared::time::format_date_time;
 
 fn pay_error_key(code: &str) -> Option<Key> {
@@ -165,6 +165,9 @@ pub fn OrderPage() -> impl IntoView {
                                 <button class="button" type="submit">{tr(locale, Key::CardSubmit)}</button>
                             </form>
                         }.into_any(),
+                        ("pending", _) if o.checkout_url.is_some() => view! {
+                            <p><a class="button" href=o.checkout_url.clone()>{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</a></p>
+                        }.into_any(),
                         ("pending", _) => view! {
                             <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
                             <form method="post" action=format!("/sandbox/checkout/{}", o.id)>
@@ -207,24 +210,47 @@ pub fn ReceiptPage() -> impl IntoView {
                     <article class="receipt">
                         <h1>{tr(locale, Key::ReceiptTitle)}</h1>
                         <dl class="facts">
-                            <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd class="receipt-number">{r.number.clone()}</dd>
-                            <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(r.paid_at)}</dd>
-                            <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{r.service.get(locale).to_string()}" · "{r.account_number.clone()}</dd>
-                            <dt>{tr(locale, Key::ReceiptPayer)}</dt><dd>{r.payer_phone_masked.clone()}</dd>
-                            <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="receipt-amount">{r.amount.format_som()}" soʻm"</dd>
-                            <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, &r.provider)}</dd>
-                            <dt>{tr(locale, Key::ReceiptTransaction)}</dt><dd class="mono">{r.provider_transaction_id.clone()}</dd>
+                            {receipt_facts(locale, &r).into_iter().map(|(label, value, class)| view! {
+                                <dt>{tr(locale, label)}</dt><dd class=class>{value}</dd>
+                            }).collect_view()}
                         </dl>
                         <figure class="qr">
                             <img src=qr alt="QR" width="160" height="160" />
                             <figcaption class="muted">{tr(locale, Key::ReceiptQr)}<br /><a href=r.verify_url.clone()>{r.verify_url.clone()}</a></figcaption>
                         </figure>
+                        <p class="no-print"><a class="button" href=format!("/receipts/{}/pdf", r.order_id) download rel="external">{tr(locale, Key::ReceiptPdf)}</a></p>
                         <p class="muted no-print">{tr(locale, Key::ReceiptPrint)}</p>
                     </article>
                 }.into_any()
             })}
         </Suspense>
     }
+}
+
+/// What a receipt states, in order: the label, the value, and the value's class on the page.
+/// The printable page and the PDF both show exactly these.
+pub fn receipt_facts(locale: Locale, r: &Receipt) -> Vec<(Key, String, &'static str)> {
+    vec![
+        (Key::ReceiptNumber, r.number.clone(), "receipt-number"),
+        (Key::ReceiptTime, format_date_time(r.paid_at), ""),
+        (
+            Key::OrderAccount,
+            format!("{} · {}", r.service.get(locale), r.account_number),
+            "",
+        ),
+        (Key::ReceiptPayer, r.payer_phone_masked.clone(), ""),
+        (
+            Key::OrderAmount,
+            format!("{} soʻm", r.amount.format_som()),
+            "receipt-amount",
+        ),
+        (
+            Key::ReceiptProvider,
+            provider_name(locale, &r.provider).to_string(),
+            "",
+        ),
+        (Key::ReceiptTransaction, r.provider_transaction_id.clone(), "mono"),
+    ]
 }
 
 /// Makes an SVG safe inside a `data:` URL.

@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/click/complete", post(payments::click_complete))
         .route("/payments/orders", post(pay::create_order))
         .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout))
+        .route("/receipts/{order}/pdf", get(pay::receipt_pdf))
         .route("/pay/{order}/card", post(pay::card_start))
         .route("/pay/{order}/card/code", post(pay::card_confirm));
     if state.config.development() {

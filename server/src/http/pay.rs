@@ -240,3 +240,52 @@ fn card_failure(order_id: i64, error: services::card::CardError, locale: shared:
         CardError::Service(error) => unavailable(locale, "card payment failed", &error),
     }
 }
+
+/// The receipt as a PDF the resident keeps: the same facts as the printable page, in the
+/// resident's language, with the QR code of the verification link.
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_id): Path<i64>,
+) -> Response {
+    use app::i18n::{Key, tr};
+    use axum::http::header;
+    use services::pdf::{A4, Ink, Page};
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let receipt = match services::orders::receipt(&state.services, principal.user_id, order_id).await {
+        Ok(r) => r,
+        Err(services::Error::NotFound) => {
+            return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
+        }
+        Err(error) => return unavailable(caller.locale, "loading a receipt failed", &error),
+    };
+    let locale = caller.locale;
+    let title = tr(locale, Key::ReceiptTitle);
+    let mut page = Page::new(A4, 56.0);
+    page.paragraph("Fuqaro", 10.0, Ink::Muted);
+    page.paragraph(title, 20.0, Ink::Black);
+    page.space(8.0);
+    for (label, value, _) in app::pages::pay::receipt_facts(locale, &receipt) {
+        page.row(tr(locale, label), &value, 11.0, 170.0);
+    }
+    page.space(16.0);
+    page.qr(&receipt.verify_url, 150.0);
+    page.paragraph(tr(locale, Key::ReceiptQr), 9.0, Ink::Muted);
+    page.paragraph(&receipt.verify_url, 9.0, Ink::Muted);
+    let pdf = page.finish(&format!("{title} {}", receipt.number));
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.pdf\"", receipt.number),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}

@@ -183,6 +183,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             &[Who::Admin],
         ),
         (Call::Get("/pay/{O}"), &[Who::ResidentA]),
+        (Call::Get("/receipts/{O}/pdf"), &[Who::ResidentA]),
         (Call::Get("/"), EVERYONE),
         (Call::Get("/regions/1703"), EVERYONE),
         (Call::Get("/about"), EVERYONE),

@@ -53,6 +53,22 @@ async fn a_resident_pays_through_each_providers_sandbox_and_gets_a_receipt() {
         assert!(receipt.qr_svg.contains("<svg"));
         let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
 
+        // The same receipt as a PDF to keep; another resident gets "not found".
+        let pdf = app.get_as(&format!("/receipts/{order}/pdf"), &cookie).await;
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(
+            pdf.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("{}.pdf", receipt.number))
+        );
+        let bytes = pdf.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.7") && bytes.ends_with(b"%%EOF\n"));
+        let other = app.sign_in(RESIDENTS[1].phone).await;
+        let pdf = app.get_as(&format!("/receipts/{order}/pdf"), &other).await;
+        assert_eq!(pdf.status(), 404);
+
         // Anyone holding the link can check it, without signing in and without personal data.
         let check: ReceiptCheck = app
             .call("/api/check_receipt", "", &[("code", &code)])
@@ -163,6 +179,44 @@ async fn the_sandbox_is_off_in_production() {
     // Production has no demo data: make a resident with an account by hand.
     let cookie = app.sign_in("+998 90 765 43 21").await;
     let response = app.post_form("/sandbox/checkout/1", &cookie, &[]).await;
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_production_credentials_the_pay_button_leads_to_the_providers_checkout() {
+    let mut config = test_config().await;
+    config.payme_key = "a-real-cash-desk-key".into();
+    config.payme_merchant_id = "587f72c72cac0d162c722ae2".into();
+    let app = spawn_app_with(config).await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    let response = app
+        .post_form(
+            "/payments/orders",
+            &cookie,
+            &[
+                ("account_id", &account.to_string()),
+                ("amount", "1000"),
+                ("method", "payme"),
+            ],
+        )
+        .await;
+    let order = location(&response).trim_start_matches("/pay/").to_string();
+    let (status, page) = app.get_text_as(&format!("/pay/{order}"), &cookie).await;
+    assert_eq!(status, 200);
+    let params = format!(
+        "m=587f72c72cac0d162c722ae2;ac.order_id={order};a=100000;l=uz;c=http://127.0.0.1:3000/pay/{order}"
+    );
+    use base64::Engine as _;
+    let link = format!(
+        "https://checkout.paycom.uz/{}",
+        base64::engine::general_purpose::STANDARD.encode(params)
+    );
+    assert!(page.contains(&link), "the pay button leads to Payme");
+    assert!(!page.contains("/sandbox/checkout/"), "no sandbox");
+    let response = app
+        .post_form(&format!("/sandbox/checkout/{order}"), &cookie, &[])
+        .await;
     assert_eq!(response.status(), 404);
 }
 

@@ -83,6 +83,15 @@ fn a_config_value_of_the_wrong_kind_is_named() {
 }
 
 #[test]
+fn production_credentials_without_their_ids_are_named() {
+    let dir = temp_dir();
+    let output = run_server(&dir, &[("FUQARO_PAYME_KEY", "k")]);
+    assert_one_clear_line(&output, "payme_merchant_id");
+    let output = run_server(&dir, &[("FUQARO_CLICK_SECRET_KEY", "k")]);
+    assert_one_clear_line(&output, "click_merchant_id");
+}
+
+#[test]
 fn a_missing_named_config_file_is_reported() {
     let dir = temp_dir();
     let output = run_server(&dir, &[("FUQARO_CONFIG", "/nonexistent/fuqaro.toml")]);
