@@ -6,6 +6,7 @@ use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
 use crate::pages::home::HomePage;
+use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pay/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/verify/:code") view=VerifyReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("inspector") view=InspectorPage ssr=SsrMode::Async />
+                    <Route path=path!("inspector/readings/:id") view=InspectorReadingPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -34,6 +34,8 @@ pub struct Config {
     /// Trust the first address of `X-Forwarded-For` as the client's (behind a proxy only).
     pub trust_forwarded_for: bool,
     pub sms: SmsConfig,
+    /// Where photos and attachments are kept.
+    pub files: FilesConfig,
     /// The Payme cash-desk key (set it through FUQARO_PAYME_KEY). Empty: in development the
     /// built-in sandbox key, in production every Payme call is refused.
     pub payme_key: String,
@@ -68,6 +70,58 @@ pub struct SmsConfig {
 pub enum SmsGatewayKind {
     Outbox,
     Eskiz,
+}
+
+/// The file store: `local` (a directory outside the site root, the default) or `s3` (an
+/// S3-compatible bucket; set the secret through FUQARO_FILES__S3_SECRET_KEY).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilesConfig {
+    pub store: FileStoreKind,
+    pub dir: PathBuf,
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_bucket: String,
+    pub s3_access_key: String,
+    pub s3_secret_key: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStoreKind {
+    Local,
+    S3,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            store: FileStoreKind::Local,
+            dir: PathBuf::from("data/files"),
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_bucket: String::new(),
+            s3_access_key: String::new(),
+            s3_secret_key: String::new(),
+        }
+    }
+}
+
+impl FilesConfig {
+    pub fn store(&self) -> services::files::FileStore {
+        match self.store {
+            FileStoreKind::Local => services::files::FileStore::Local {
+                root: self.dir.clone(),
+            },
+            FileStoreKind::S3 => services::files::FileStore::S3(services::s3::Bucket::new(
+                &self.s3_endpoint,
+                &self.s3_region,
+                &self.s3_bucket,
+                &self.s3_access_key,
+                &self.s3_secret_key,
+            )),
+        }
+    }
 }
 
 impl Default for SmsConfig {
@@ -111,6 +165,7 @@ impl Default for Config {
             demo_accounts: 3000,
             trust_forwarded_for: false,
             sms: SmsConfig::default(),
+            files: FilesConfig::default(),
             payme_key: String::new(),
             click_service_id: String::new(),
             click_secret_key: String::new(),
@@ -188,6 +243,13 @@ impl Config {
 
     /// Settings that only make sense together.
     fn check(&self) -> Result<(), ConfigError> {
+        if self.files.store == FileStoreKind::S3
+            && (self.files.s3_endpoint.is_empty() || self.files.s3_bucket.is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "files.store is s3 but files.s3_endpoint or files.s3_bucket is not set".into(),
+            ));
+        }
         if !self.payme_key.is_empty() && self.payme_merchant_id.is_empty() {
             return Err(ConfigError::Invalid(
                 "payme_key is set but payme_merchant_id is not".into(),

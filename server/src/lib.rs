@@ -81,6 +81,7 @@ impl Application {
             .await
             .map_err(StartupError::ReferenceData)?;
         services.checkout = config.checkout();
+        services.files = config.files.store();
         if config.demo_data && config.development() {
             services::demo::seed(&services, config.demo_accounts)
                 .await

@@ -186,10 +186,10 @@ pub async fn details(
     .fetch_optional(&svc.db.pool)
     .await?
     .ok_or(Error::NotFound)?;
-    let last_confirmed = sqlx::query(
-        "SELECT id, value_milli, status, submitted_at FROM meter_readings \
+    let last_confirmed = sqlx::query(&format!(
+        "SELECT {READING_COLUMNS} FROM meter_readings \
          WHERE account_id = $1 AND status IN ('confirmed', 'corrected') ORDER BY submitted_at DESC, id DESC LIMIT 1",
-    )
+    ))
     .bind(account_id)
     .fetch_optional(&svc.db.pool)
     .await?
@@ -216,12 +216,23 @@ pub async fn details(
     })
 }
 
-fn reading(r: &AnyRow) -> Result<ReadingRow> {
+/// The columns `reading` reads.
+pub const READING_COLUMNS: &str = "id, value_milli, status, submitted_at, submitted_milli, \
+     reason_code, reason_text, charge_tiyin, photo_id";
+
+pub fn reading(r: &AnyRow) -> Result<ReadingRow> {
+    let value_milli: i64 = r.try_get("value_milli")?;
+    let submitted_milli: Option<i64> = r.try_get("submitted_milli")?;
     Ok(ReadingRow {
         id: r.try_get("id")?,
-        value_milli: r.try_get("value_milli")?,
+        value_milli,
         status: r.try_get("status")?,
         submitted_at: r.try_get("submitted_at")?,
+        submitted_milli: submitted_milli.filter(|typed| *typed != value_milli),
+        reason_code: r.try_get("reason_code")?,
+        reason_text: r.try_get("reason_text")?,
+        charge: r.try_get::<Option<i64>, _>("charge_tiyin")?.map(Tiyin::new),
+        has_photo: r.try_get::<Option<i64>, _>("photo_id")?.is_some(),
     })
 }
 
@@ -242,10 +253,10 @@ fn page_bounds(page: i64) -> (i64, i64) {
 
 async fn readings_page(db: &Db, account_id: i64, page: i64) -> Result<Page<ReadingRow>> {
     let (page, offset) = page_bounds(page);
-    let rows = sqlx::query(
-        "SELECT id, value_milli, status, submitted_at FROM meter_readings WHERE account_id = $1 \
-         ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {READING_COLUMNS} FROM meter_readings WHERE account_id = $1 \
+         ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
     .bind(account_id)
     .bind(PAGE_SIZE + 1)
     .bind(offset)

@@ -223,6 +223,11 @@ fn ensure_sqlite_parent_dir(url: &str) -> Result<(), OpenError> {
     Ok(())
 }
 
+/// Whether an error is a unique constraint refusing a second row (on either backend).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -253,7 +253,9 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
     let mut readings = Vec::new();
     let mut ledger = Vec::new();
     for (s, district, number, _) in &plan {
-        let (service, tariff, _, lo, hi) = SERVICES[*s];
+        let (service, tariff, decimals, lo, hi) = SERVICES[*s];
+        // Readings have the meter's precision, as a resident would type them.
+        let step = 10i64.pow(3 - decimals.clamp(0, 3) as u32);
         let Some(&account) = by_key.get(&(service.to_string(), district.clone(), number.clone())) else {
             continue;
         };
@@ -265,7 +267,7 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
             let amount = if service == "waste" {
                 rng.range(lo, hi) * price
             } else {
-                let used = rng.range(lo, hi);
+                let used = rng.range(lo, hi) / step * step;
                 meter += used;
                 readings.push(vec![
                     Value::from(account),

@@ -14,4 +14,6 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("bad reference data: {0}")]
     ReferenceData(String),
+    #[error("file store: {0}")]
+    Storage(String),
 }

@@ -10,12 +10,16 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod orders;
 pub mod payme;
 pub mod pdf;
+pub mod photos;
 pub mod rate;
+pub mod readings;
 pub mod reconcile;
 pub mod reference;
+pub mod s3;
 pub mod sandbox;
 pub mod secret;
 pub mod sms;
@@ -45,6 +49,8 @@ pub struct Services {
     pub card: Arc<dyn card::CardProcessor>,
     /// The providers' production checkout pages (none: their sandboxes).
     pub checkout: checkout::Checkout,
+    /// Where photos and attachments are kept.
+    pub files: files::FileStore,
 }
 
 impl Services {
@@ -60,6 +66,9 @@ impl Services {
             public_url: public_url.trim_end_matches('/').to_string(),
             card: Arc::new(card::Sandbox),
             checkout: checkout::Checkout::default(),
+            files: files::FileStore::Local {
+                root: std::path::PathBuf::from("data/files"),
+            },
         })
     }
 }

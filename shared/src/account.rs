@@ -164,8 +164,23 @@ pub struct LedgerRow {
 pub struct ReadingRow {
     pub id: i64,
     pub value_milli: i64,
+    /// `pending`, `confirmed`, `corrected` or `rejected`.
     pub status: String,
     pub submitted_at: i64,
+    /// The value as the resident typed it, when an inspector corrected it.
+    #[serde(default)]
+    pub submitted_milli: Option<i64>,
+    /// The inspector's reason (a rejection code, or the correction's text).
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    #[serde(default)]
+    pub reason_text: Option<String>,
+    /// The charge a confirmed or corrected reading made.
+    #[serde(default)]
+    pub charge: Option<crate::Tiyin>,
+    /// Whether the resident sent a photo with it (readings sent through Fuqaro).
+    #[serde(default)]
+    pub has_photo: bool,
 }
 
 /// One page of a list, newest first.

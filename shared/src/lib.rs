@@ -11,6 +11,7 @@ pub mod locale;
 pub mod money;
 pub mod payment;
 pub mod phone;
+pub mod reading;
 pub mod service;
 pub mod time;
 

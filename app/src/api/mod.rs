@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod me;
 pub mod payments;
+pub mod readings;
 pub mod reference;
 pub mod staff;
 

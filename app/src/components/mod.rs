@@ -1,3 +1,5 @@
+#[cfg(feature = "hydrate")]
+pub mod camera;
 pub mod error_box;
 pub mod lang_switcher;
 pub mod layout;

@@ -7,21 +7,13 @@ use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::accounts::balance_text;
 use crate::pages::failure_view;
 use crate::pages::pay::PaySection;
+use crate::pages::reading::{ReadingSection, reading_item};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Tiyin;
 use shared::account::{LedgerRow, Page, ReadingRow, format_reading};
-use shared::time::{format_date, format_date_time};
-
-fn status_key(status: &str) -> Key {
-    match status {
-        "confirmed" => Key::AccountStatusConfirmed,
-        "corrected" => Key::AccountStatusCorrected,
-        "rejected" => Key::AccountStatusRejected,
-        _ => Key::AccountStatusPending,
-    }
-}
+use shared::time::format_date;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -76,11 +68,14 @@ pub fn AccountPage() -> impl IntoView {
                             None => tr(locale, Key::AccountNoReading).to_string(),
                         }}</dd>
                     </dl>
+                    {match a.meter_unit.clone() {
+                        Some(meter_unit) => view! {
+                            <ReadingSection account_id=id decimals unit=meter_unit last=a.last_confirmed.as_ref().map(|r| r.value_milli) />
+                        }.into_any(),
+                        None => view! { <p class="muted">{tr(locale, Key::ReadingNoMeter)}</p> }.into_any(),
+                    }}
                     <History title=Key::AccountReadings class="readings" page=a.readings.clone() param="readings" id pages
-                        row=move |r: ReadingRow| view! {
-                            <li><span>{format_reading(r.value_milli, decimals)}" "{a.meter_unit.clone().unwrap_or_default()}</span>
-                            <span class="muted">{format_date_time(r.submitted_at)}" · "{tr(locale, status_key(&r.status))}</span></li>
-                        } />
+                        row=move |r: ReadingRow| reading_item(locale, r, decimals, a.meter_unit.clone().unwrap_or_default()) />
                     <History title=Key::AccountCharges class="charges" page=a.charges.clone() param="charges" id pages
                         row=move |e: LedgerRow| ledger_item(locale, e) />
                     <History title=Key::AccountPayments class="payments" page=a.payments.clone() param="payments" id pages
@@ -132,7 +127,7 @@ where
     };
     let empty = page.items.is_empty();
     view! {
-        <section class=format!("history {class}")>
+        <section class=format!("history {class}") id=param>
             <h2>{tr(locale, title)}</h2>
             {empty.then(|| view! { <p class="muted">{tr(locale, Key::AccountNone)}</p> })}
             <ul class="list compact">{page.items.into_iter().map(row).collect_view()}</ul>

@@ -34,6 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => {
                         let admin = me.roles.contains(&Role::Administrator);
+                        let inspector = admin || me.roles.contains(&Role::Inspector);
                         view! {
                             <dl class="facts">
                                 <dt>{tr(locale, Key::ProfilePhone)}</dt><dd class="my-phone">{me.phone.clone()}</dd>
@@ -44,6 +45,9 @@ pub fn ProfilePage() -> impl IntoView {
                                 })}
                             </dl>
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
+                            {inspector.then(|| view! {
+                                <p><a class="button" href="/inspector">{tr(locale, Key::InspectorTitle)}</a></p>
+                            })}
                             {admin.then(|| view! {
                                 <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
                                 <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>

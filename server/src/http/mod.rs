@@ -11,6 +11,7 @@ mod lang;
 pub mod metrics;
 mod pay;
 mod payments;
+mod readings;
 mod security;
 
 use crate::AppState;
@@ -60,7 +61,13 @@ pub fn router(state: AppState) -> Router {
         .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout))
         .route("/receipts/{order}/pdf", get(pay::receipt_pdf))
         .route("/pay/{order}/card", post(pay::card_start))
-        .route("/pay/{order}/card/code", post(pay::card_confirm));
+        .route("/pay/{order}/card/code", post(pay::card_confirm))
+        .route(
+            "/accounts/{id}/readings",
+            post(readings::submit).layer(axum::extract::DefaultBodyLimit::max(readings::UPLOAD_LIMIT)),
+        )
+        .route("/readings/{id}/photo", get(readings::photo))
+        .route("/inspector/readings/{id}", post(readings::decide));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

@@ -190,6 +190,10 @@ pub async fn test_config() -> Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url().await,
         site_root: std::env::temp_dir().join("fuqaro-test-site"),
+        files: server::config::FilesConfig {
+            dir: std::env::temp_dir().join("fuqaro-test-files"),
+            ..Default::default()
+        },
         shutdown_grace_seconds: 2,
         demo_accounts: 40,
         ..Config::default()

@@ -11,6 +11,7 @@ mod health;
 mod pages;
 mod pay;
 mod payme;
+mod readings;
 mod reference;
 mod security;
 mod sign_in;

@@ -1,0 +1,263 @@
+//! Meter readings over HTTP: the resident's upload (`POST /accounts/{id}/readings`, a
+//! multipart form that works without JavaScript and answers JSON to the page's script),
+//! the photos (`GET /readings/{id}/photo`), and the inspector's decision
+//! (`POST /inspector/readings/{id}`).
+
+use super::accounts::urlencode;
+use super::guard::{Caller, text, unavailable};
+use crate::AppState;
+use app::i18n::{Key, tr};
+use app::pages::reading::submit_error_key;
+use axum::Form;
+use axum::extract::multipart::{Field, Multipart};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::readings::{DecideError, Decision, NewReading, SubmitError};
+use shared::auth::{Need, Role};
+use shared::reading::RejectReason;
+
+/// The most a request to the upload route may carry: the photo and a few short fields.
+pub const UPLOAD_LIMIT: usize = services::photos::MAX_BYTES + 64 * 1024;
+
+#[derive(Default)]
+struct Upload {
+    mahalla: String,
+    value: String,
+    key: String,
+    photo: Vec<u8>,
+}
+
+/// Why reading the upload stopped.
+enum ReadError {
+    TooLarge,
+    Malformed,
+}
+
+/// Reads one field into memory, stopping as soon as it passes `limit` bytes.
+async fn read_limited(field: &mut Field<'_>, limit: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(ReadError::TooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(bytes),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ReadError::TooLarge),
+            Err(_) => return Err(ReadError::Malformed),
+        }
+    }
+}
+
+async fn read_upload(multipart: &mut Multipart) -> Result<Upload, ReadError> {
+    let mut upload = Upload::default();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(upload),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ReadError::TooLarge),
+            Err(_) => return Err(ReadError::Malformed),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
+            let bytes = read_limited(&mut field, services::photos::MAX_BYTES).await?;
+            // The form has two photo inputs (camera and gallery): the first one filled wins.
+            if upload.photo.is_empty() {
+                upload.photo = bytes;
+            }
+            continue;
+        }
+        let bytes = read_limited(&mut field, 1024).await?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "mahalla" => upload.mahalla = text,
+            "value" => upload.value = text,
+            "key" => upload.key = text,
+            _ => {}
+        }
+    }
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// The resident sends a reading with a photo. Everything is checked again here; on any
+/// refusal nothing is stored. A retry with the same key answers with the same reading.
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_id): Path<i64>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let json = wants_json(&headers);
+    let locale = caller.locale;
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let refuse = |status: StatusCode, code: &str, upload: &Upload| -> Response {
+        if json {
+            let message = tr(locale, submit_error_key(code));
+            let body = serde_json::json!({ "error": code, "message": message });
+            (status, axum::Json(body)).into_response()
+        } else {
+            Redirect::to(&format!(
+                "/accounts/{account_id}?reading_error={code}&mahalla={}&value={}#reading",
+                urlencode(&upload.mahalla),
+                urlencode(&upload.value)
+            ))
+            .into_response()
+        }
+    };
+    // A declared size past the limit is refused before a byte of the body is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > UPLOAD_LIMIT) {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+            &Upload::default(),
+        );
+    }
+    let upload = match read_upload(&mut multipart).await {
+        Ok(u) => u,
+        Err(ReadError::TooLarge) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "photo_too_large",
+                &Upload::default(),
+            );
+        }
+        Err(ReadError::Malformed) => {
+            return refuse(StatusCode::BAD_REQUEST, "malformed", &Upload::default());
+        }
+    };
+    if upload.photo.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "photo_missing", &upload);
+    }
+    let result = services::readings::submit(
+        &state.services,
+        NewReading {
+            user_id: principal.user_id,
+            account_id,
+            mahalla_code: upload.mahalla.trim(),
+            value: &upload.value,
+            photo: &upload.photo,
+            idempotency_key: &upload.key,
+        },
+    )
+    .await;
+    match result {
+        Ok(submitted) if json => axum::Json(submitted).into_response(),
+        Ok(_) => Redirect::to(&format!("/accounts/{account_id}?reading=sent#readings")).into_response(),
+        Err(SubmitError::Service(error)) => unavailable(locale, "storing a reading failed", &error),
+        Err(error) => {
+            let status = match &error {
+                SubmitError::NotFound => StatusCode::NOT_FOUND,
+                SubmitError::Photo(services::photos::PhotoError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+                SubmitError::Photo(services::photos::PhotoError::NotAPhoto) => {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE
+                }
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            refuse(status, error.code(), &upload)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PhotoQuery {
+    size: Option<String>,
+}
+
+/// A reading's photo, for the resident who sent it and inspectors of its district and service.
+pub async fn photo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(reading_id): Path<i64>,
+    Query(query): Query<PhotoQuery>,
+) -> Response {
+    let principal = match caller.require(&state, &Need::SignedIn).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let thumb = query.size.as_deref() == Some("thumb");
+    match services::readings::photo(&state.services, &principal, reading_id, thumb).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "private, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(services::Error::NotFound) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
+        Err(error) => unavailable(caller.locale, "loading a photo failed", &error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    action: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    reason_code: String,
+}
+
+/// The inspector's decision on one reading; back to the queue when done.
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(reading_id): Path<i64>,
+    Form(form): Form<DecideForm>,
+) -> Response {
+    let principal = match caller.require(&state, &Need::Role(Role::Inspector)).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/inspector/readings/{reading_id}?error={error}&value={}&reason={}",
+            urlencode(&form.value),
+            urlencode(&form.reason)
+        ))
+        .into_response()
+    };
+    let decision = match form.action.as_str() {
+        "confirm" => Decision::Confirm,
+        "correct" => Decision::Correct {
+            value: form.value.clone(),
+            reason: form.reason.clone(),
+        },
+        "reject" => match RejectReason::parse(&form.reason_code) {
+            Some(reason) => Decision::Reject {
+                reason,
+                text: form.reason.clone(),
+            },
+            None => return back("reason_required"),
+        },
+        _ => return back("action"),
+    };
+    match services::readings::decide(&state.services, &principal, reading_id, &decision).await {
+        Ok(_) => Redirect::to(&format!("/inspector?done={reading_id}")).into_response(),
+        Err(DecideError::NotFound) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
+        Err(DecideError::Taken { .. }) => back("taken"),
+        Err(DecideError::Value(v)) => back(v.code()),
+        Err(DecideError::ReasonRequired) => back("reason_required"),
+        Err(DecideError::Service(error)) => unavailable(caller.locale, "deciding a reading failed", &error),
+    }
+}

@@ -1,0 +1,302 @@
+//! Checking and re-encoding an uploaded photo (a meter, an appeal's attachment).
+//!
+//! Nothing the client sends is kept as sent: the type is sniffed from the bytes (never the
+//! name or the declared type), the size is bounded in bytes and in pixels before anything is
+//! decoded, and the image is decoded, turned upright, scaled down and encoded again as a fresh
+//! JPEG — which drops every bit of metadata (GPS position, camera serials) and anything hidden
+//! after the image data.
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use std::io::Cursor;
+
+/// The largest upload accepted, in bytes. Phones send a few hundred kilobytes after their own
+/// downscaling; an untouched 12-megapixel photo from the file picker still fits.
+pub const MAX_BYTES: usize = 15 * 1024 * 1024;
+/// The most pixels decoded (a 50-megapixel camera); more is refused before decoding.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The longest side accepted.
+pub const MAX_SIDE: u32 = 12_000;
+/// The long edge of the stored photo and of its thumbnail.
+pub const LONG_EDGE: u32 = 1600;
+pub const THUMB_EDGE: u32 = 320;
+
+/// Why a photo was refused; each has its own message for the resident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    #[error("the file is larger than the limit")]
+    TooLarge,
+    #[error("the file is not a photo")]
+    NotAPhoto,
+    #[error("HEIC photos cannot be read here")]
+    Heic,
+    #[error("the photo has too many pixels")]
+    TooManyPixels,
+    #[error("the photo is damaged or incomplete")]
+    Damaged,
+}
+
+impl PhotoError {
+    /// The stable code carried in URLs and JSON answers.
+    pub fn code(self) -> &'static str {
+        match self {
+            PhotoError::TooLarge => "photo_too_large",
+            PhotoError::NotAPhoto => "photo_not_image",
+            PhotoError::Heic => "photo_heic",
+            PhotoError::TooManyPixels => "photo_too_many_pixels",
+            PhotoError::Damaged => "photo_damaged",
+        }
+    }
+}
+
+/// What the bytes are, by their first bytes.
+pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some(ImageFormat::Jpeg),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(ImageFormat::Png),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(ImageFormat::WebP),
+        _ => None,
+    }
+}
+
+/// HEIF/HEIC: an ISO media file whose brand is one of Apple's or the standard's image brands.
+fn is_heic(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" | b"avif"
+        )
+}
+
+/// A photo ready to store: the re-encoded JPEG, its thumbnail, and its size.
+#[derive(Debug)]
+pub struct Processed {
+    pub jpeg: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks, decodes and re-encodes one uploaded photo. CPU-bound: call it through
+/// `tokio::task::spawn_blocking`.
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    let Some(format) = sniff(bytes) else {
+        return Err(if is_heic(bytes) {
+            PhotoError::Heic
+        } else {
+            PhotoError::NotAPhoto
+        });
+    };
+    // A JPEG that stops before its end marker lost its last part on the way; the decoder
+    // would paint the missing rows grey rather than fail.
+    if format == ImageFormat::Jpeg && !bytes.windows(2).any(|w| w == [0xFF, 0xD9]) {
+        return Err(PhotoError::Damaged);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    let full = scale(&image, LONG_EDGE);
+    let thumb = scale(&full, THUMB_EDGE);
+    Ok(Processed {
+        width: full.width(),
+        height: full.height(),
+        jpeg: encode(&full, 82),
+        thumb: encode(&thumb, 75),
+    })
+}
+
+fn decode_error(error: image::ImageError) -> PhotoError {
+    match error {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        _ => PhotoError::Damaged,
+    }
+}
+
+fn scale(image: &DynamicImage, long_edge: u32) -> DynamicImage {
+    if image.width().max(image.height()) <= long_edge {
+        return image.clone();
+    }
+    image.resize(long_edge, long_edge, image::imageops::FilterType::Triangle)
+}
+
+fn encode(image: &DynamicImage, quality: u8) -> Vec<u8> {
+    let rgb = image.to_rgb8();
+    let mut out = Vec::with_capacity(256 * 1024);
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&rgb)
+        .expect("encoding an in-memory RGB image cannot fail");
+    out
+}
+
+/// A test photo: a `width` x `height` gradient with some detail, encoded as `format`.
+/// Used by tests and benchmarks.
+pub fn sample(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let stripe = if (x / 40 + y / 40) % 2 == 0 { 40 } else { 0 };
+        image::Rgb([
+            (x * 255 / width.max(1)) as u8,
+            (y * 255 / height.max(1)) as u8,
+            (128 + stripe) as u8,
+        ])
+    });
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, format)
+        .expect("encoding a sample cannot fail");
+    out.into_inner()
+}
+
+/// A PNG of `w` x `h` black pixels: a decompression bomb when large (30,000 x 30,000 is 900 MB
+/// decoded from about a megabyte). The zero-filled image data is one deflate block of zeros
+/// repeated, so making it takes milliseconds. Used by tests.
+pub fn bomb_png(w: u32, h: u32) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        CompressorOxide, TDEFLFlush, compress, create_comp_flags_from_zip_params,
+    };
+    const CHUNK: usize = 1 << 20;
+    // Each row is a filter byte (0) and w grey bytes (0): the whole stream is zeros.
+    let total = (u64::from(w) + 1) * u64::from(h);
+    let zeros = vec![0u8; CHUNK];
+    let deflate = |len: usize, flush: TDEFLFlush| {
+        let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(9, -15, 0));
+        let mut out = vec![0u8; 64 * 1024];
+        let (_, _, written) = compress(&mut compressor, &zeros[..len], &mut out, flush);
+        out.truncate(written);
+        out
+    };
+    // A sync flush ends the block on a byte boundary, so copies of it follow each other.
+    let block = deflate(CHUNK, TDEFLFlush::Sync);
+    let mut idat = vec![0x78, 0xDA];
+    for _ in 0..total / CHUNK as u64 {
+        idat.extend_from_slice(&block);
+    }
+    idat.extend_from_slice(&deflate((total % CHUNK as u64) as usize, TDEFLFlush::Finish));
+    // Adler-32 of n zero bytes: a stays 1, b adds 1 per byte.
+    let adler = ((total % 65_521) << 16) as u32 | 1;
+    idat.extend_from_slice(&adler.to_be_bytes());
+
+    let mut header = Vec::new();
+    header.extend_from_slice(&w.to_be_bytes());
+    header.extend_from_slice(&h.to_be_bytes());
+    header.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit greyscale, no interlace
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", &header), (b"IDAT", &idat), (b"IEND", &Vec::new())] {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_jpeg_is_scaled_to_the_long_edge_and_stays_a_jpeg() {
+        let photo = process(&sample(4000, 3000, ImageFormat::Jpeg)).unwrap();
+        assert_eq!((photo.width, photo.height), (1600, 1200));
+        assert_eq!(sniff(&photo.jpeg), Some(ImageFormat::Jpeg));
+        let thumb = image::load_from_memory(&photo.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    }
+
+    #[test]
+    fn png_and_webp_become_jpeg() {
+        for format in [ImageFormat::Png, ImageFormat::WebP] {
+            let photo = process(&sample(800, 600, format)).unwrap();
+            assert_eq!(sniff(&photo.jpeg), Some(ImageFormat::Jpeg), "{format:?}");
+            assert_eq!((photo.width, photo.height), (800, 600));
+        }
+    }
+
+    #[test]
+    fn metadata_does_not_survive() {
+        // A JPEG with an EXIF segment (APP1) carrying a made-up GPS note.
+        let jpeg = sample(200, 100, ImageFormat::Jpeg);
+        let payload = b"Exif\0\0GPS 41.3111 69.2797 secret";
+        let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        with_exif.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        with_exif.extend_from_slice(payload);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        let photo = process(&with_exif).unwrap();
+        assert!(!photo.jpeg.windows(6).any(|w| w == b"secret"));
+        assert!(!photo.jpeg.windows(4).any(|w| w == b"Exif"));
+    }
+
+    #[test]
+    fn text_named_like_a_photo_is_refused() {
+        assert_eq!(process(b"hello, I am a .jpg").unwrap_err(), PhotoError::NotAPhoto);
+        assert_eq!(process(b"").unwrap_err(), PhotoError::NotAPhoto);
+    }
+
+    #[test]
+    fn heic_is_named() {
+        let mut heic = vec![0, 0, 0, 24];
+        heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        assert_eq!(process(&heic).unwrap_err(), PhotoError::Heic);
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_damaged() {
+        let jpeg = sample(640, 480, ImageFormat::Jpeg);
+        let cut = &jpeg[..jpeg.len() / 2];
+        assert_eq!(process(cut).unwrap_err(), PhotoError::Damaged);
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // 30,000 x 30,000 pixels of one colour: a small file that would need 2.7 GB decoded.
+        let bomb = super::bomb_png(30_000, 30_000);
+        assert!(bomb.len() < 2_000_000, "{} bytes", bomb.len());
+        assert_eq!(process(&bomb).unwrap_err(), PhotoError::TooManyPixels);
+    }
+
+    #[test]
+    fn the_bomb_maker_makes_a_valid_png() {
+        let small = bomb_png(300, 200);
+        let decoded = image::load_from_memory(&small).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (300, 200));
+        assert!(process(&bomb_png(3000, 2000)).is_ok());
+    }
+
+    #[test]
+    fn too_many_bytes_are_refused() {
+        let big = vec![0xFF; MAX_BYTES + 1];
+        assert_eq!(process(&big).unwrap_err(), PhotoError::TooLarge);
+    }
+}

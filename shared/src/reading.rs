@@ -1,0 +1,336 @@
+//! Meter readings: the value a resident types, the checks on it, the warnings an inspector
+//! sees, the reasons for a rejection, and the charge by a tiered tariff. No I/O.
+
+use crate::Tiyin;
+use serde::{Deserialize, Serialize};
+
+/// Why a typed value was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueError {
+    Empty,
+    /// Letters or other characters that are not part of a number.
+    NotANumber,
+    /// More digits after the decimal point than the meter shows.
+    TooPrecise,
+    TooLarge,
+    /// Below the last confirmed reading: only an inspector can record a meter replacement.
+    BelowLast,
+}
+
+impl ValueError {
+    pub fn code(self) -> &'static str {
+        match self {
+            ValueError::Empty => "value_empty",
+            ValueError::NotANumber => "value_not_number",
+            ValueError::TooPrecise => "value_too_precise",
+            ValueError::TooLarge => "value_too_large",
+            ValueError::BelowLast => "value_below_last",
+        }
+    }
+}
+
+/// Reads a meter value typed by a person: digits, an optional decimal comma or point, and
+/// spaces between groups. `decimals` is how many digits the meter shows after the point.
+/// The result is in thousandths of the unit.
+pub fn parse_value(text: &str, decimals: i64) -> Result<i64, ValueError> {
+    let text: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if text.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    let (whole, fraction) = match text.split_once([',', '.']) {
+        Some((w, f)) => (w, f),
+        None => (text.as_str(), ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return Err(ValueError::NotANumber);
+    }
+    if fraction.len() as i64 > decimals.clamp(0, 3) {
+        return Err(ValueError::TooPrecise);
+    }
+    if whole.len() > 9 {
+        return Err(ValueError::TooLarge);
+    }
+    let whole: i64 = whole.parse().map_err(|_| ValueError::NotANumber)?;
+    let mut milli = format!("{fraction:0<3}");
+    milli.truncate(3);
+    Ok(whole * 1000 + milli.parse::<i64>().unwrap_or(0))
+}
+
+/// Warnings shown to the inspector next to a reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Flag {
+    /// Consumption more than three times the account's usual.
+    High,
+    /// Consumption under a fifth of the usual (or none at all).
+    Low,
+}
+
+impl Flag {
+    pub fn code(self) -> &'static str {
+        match self {
+            Flag::High => "high",
+            Flag::Low => "low",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Flag> {
+        match code {
+            "high" => Some(Flag::High),
+            "low" => Some(Flag::Low),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a consumption is far from the usual: the mean of the account's recent
+/// consumptions between confirmed readings (oldest first, at least three of them).
+pub fn flags(consumption_milli: i64, history_milli: &[i64]) -> Vec<Flag> {
+    if history_milli.len() < 3 {
+        return Vec::new();
+    }
+    let usual = history_milli.iter().sum::<i64>() / history_milli.len() as i64;
+    if usual <= 0 {
+        return Vec::new();
+    }
+    if consumption_milli > usual * 3 {
+        vec![Flag::High]
+    } else if consumption_milli * 5 < usual {
+        vec![Flag::Low]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Why an inspector rejects a reading (plus free text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RejectReason {
+    PhotoUnreadable,
+    NotAMeter,
+    WrongMeter,
+    ValueMismatch,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 5] = [
+        RejectReason::PhotoUnreadable,
+        RejectReason::NotAMeter,
+        RejectReason::WrongMeter,
+        RejectReason::ValueMismatch,
+        RejectReason::Other,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectReason::PhotoUnreadable => "photo_unreadable",
+            RejectReason::NotAMeter => "not_a_meter",
+            RejectReason::WrongMeter => "wrong_meter",
+            RejectReason::ValueMismatch => "value_mismatch",
+            RejectReason::Other => "other",
+        }
+    }
+    pub fn parse(code: &str) -> Option<RejectReason> {
+        RejectReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// One tier of a price list: the price per unit for the units up to `up_to_units` of a
+/// month's consumption (`None`: every unit beyond the previous tier).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    pub up_to_units: Option<i64>,
+    pub unit_price: Tiyin,
+}
+
+/// The charge for a consumption (in thousandths of a unit) by a tiered price list, sorted by
+/// bound with the unbounded tier last. Rounded to the nearest tiyin once, at the end.
+pub fn charge(consumption_milli: i64, tiers: &[Tier]) -> Tiyin {
+    let mut remaining = consumption_milli.max(0) as i128;
+    let mut lower = 0i128;
+    let mut total_milli_tiyin = 0i128;
+    for tier in tiers {
+        if remaining == 0 {
+            break;
+        }
+        let width = match tier.up_to_units {
+            Some(bound) => ((bound as i128) * 1000 - lower).max(0),
+            None => remaining,
+        };
+        let used = remaining.min(width);
+        total_milli_tiyin += used * tier.unit_price.get() as i128;
+        remaining -= used;
+        lower += used;
+    }
+    Tiyin::new(((total_milli_tiyin + 500) / 1000) as i64)
+}
+
+/// Folds a name for search so that Uzbek Latin and Cyrillic spellings meet: lower case, the
+/// Cyrillic letters written the Latin way, apostrophes and hyphens dropped.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let latin = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ғ' => "g",
+            'д' => "d",
+            'е' | 'э' => "e",
+            'ё' => "yo",
+            'ж' => "j",
+            'з' => "z",
+            'и' | 'ы' => "i",
+            'й' => "y",
+            'к' => "k",
+            'қ' => "q",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' | 'ў' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "x",
+            'ҳ' => "h",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' | 'щ' => "sh",
+            'ю' => "yu",
+            'я' => "ya",
+            'ъ' | 'ь' | '\'' | 'ʻ' | 'ʼ' | '‘' | '’' | '`' | '-' => "",
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(latin);
+    }
+    out
+}
+
+/// Whether `name` matches what was typed, in either script.
+pub fn matches(name: &str, typed: &str) -> bool {
+    fold(name).contains(&fold(typed))
+}
+
+/// A reading in the inspector's queue or on its own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectorReading {
+    pub id: i64,
+    pub account_id: i64,
+    pub account_number: String,
+    pub service_code: String,
+    pub service: crate::geo::Names,
+    pub district: crate::geo::Names,
+    pub mahalla: Option<crate::geo::Names>,
+    pub meter_unit: Option<String>,
+    pub meter_decimals: i64,
+    pub value_milli: i64,
+    pub previous_milli: Option<i64>,
+    pub flags: Vec<Flag>,
+    pub status: String,
+    pub submitted_at: i64,
+    pub has_photo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<InspectorReading>,
+    pub next: Option<(i64, i64)>,
+}
+
+/// One step of a reading's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingEvent {
+    pub kind: String,
+    pub actor: Option<String>,
+    pub value_milli: Option<i64>,
+    pub reason_code: Option<String>,
+    pub reason_text: Option<String>,
+    pub charge: Option<Tiyin>,
+    pub at: i64,
+}
+
+/// Everything the inspector sees to decide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingCase {
+    pub reading: InspectorReading,
+    /// Earlier confirmed readings, newest first: (submitted_at, value, consumption since the one before).
+    pub history: Vec<(i64, i64, Option<i64>)>,
+    pub events: Vec<ReadingEvent>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_read_with_the_meters_precision() {
+        assert_eq!(parse_value("12345", 0), Ok(12_345_000));
+        assert_eq!(parse_value(" 12 345,6 ", 1), Ok(12_345_600));
+        assert_eq!(parse_value("12345.67", 2), Ok(12_345_670));
+        assert_eq!(parse_value("0", 0), Ok(0));
+        assert_eq!(parse_value("12345,6", 0), Err(ValueError::TooPrecise));
+        assert_eq!(parse_value("12a45", 0), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("abc", 0), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("-5", 0), Err(ValueError::NotANumber));
+        assert_eq!(parse_value(",5", 1), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("1,2,3", 3), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("", 0), Err(ValueError::Empty));
+        assert_eq!(parse_value("1234567890", 0), Err(ValueError::TooLarge));
+    }
+
+    #[test]
+    fn far_from_usual_is_flagged() {
+        let usual = [100_000, 120_000, 110_000];
+        assert_eq!(flags(110_000, &usual), vec![]);
+        assert_eq!(flags(400_000, &usual), vec![Flag::High]);
+        assert_eq!(flags(10_000, &usual), vec![Flag::Low]);
+        assert_eq!(flags(400_000, &usual[..2]), vec![], "too little history");
+    }
+
+    #[test]
+    fn tiers_price_each_part_of_the_consumption() {
+        let tiers = [
+            Tier {
+                up_to_units: Some(200),
+                unit_price: Tiyin::new(60_000),
+            },
+            Tier {
+                up_to_units: None,
+                unit_price: Tiyin::new(100_000),
+            },
+        ];
+        assert_eq!(charge(150_000, &tiers), Tiyin::new(150 * 60_000));
+        assert_eq!(charge(200_000, &tiers), Tiyin::new(200 * 60_000));
+        assert_eq!(
+            charge(250_500, &tiers),
+            Tiyin::new(200 * 60_000 + 50 * 100_000 + 50_000)
+        );
+        assert_eq!(charge(0, &tiers), Tiyin::new(0));
+        let flat = [Tier {
+            up_to_units: None,
+            unit_price: Tiyin::new(285),
+        }];
+        assert_eq!(
+            charge(1_234, &flat),
+            Tiyin::new(352),
+            "1.234 x 285 = 351.69, rounded once"
+        );
+    }
+
+    #[test]
+    fn latin_and_cyrillic_spellings_meet() {
+        assert!(matches("Oʻzbekiston MFY", "ўзбек"));
+        assert!(matches("Ўзбекистон МФЙ", "ozbek"));
+        assert!(matches("Gʻalaba", "ғалаба"));
+        assert!(matches("Чорсу", "chor"));
+        assert!(!matches("Navoiy", "bobur"));
+    }
+}
