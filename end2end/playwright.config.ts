@@ -12,6 +12,10 @@ const chromium = {
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    // A fake camera (a moving test pattern) and no permission prompt: the meter-reading
+    // viewfinder is tested with it.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
   ],
 };
 
@@ -31,6 +35,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
+    permissions: ["camera"],
   },
   projects: [
     {

@@ -3,7 +3,7 @@ import { expect, type Page, type TestInfo } from "@playwright/test";
 /** A phone number of its own for each test and project, so limits never collide. */
 export function phoneFor(testInfo: TestInfo, n: number): string {
   const project = testInfo.project.name === "phone" ? 1 : 2;
-  return `+998 97 ${project}00 0${n} ${String(testInfo.retry).padStart(2, "0")}`;
+  return `+998 97 ${project}00 ${String(n).padStart(2, "0")} ${String(testInfo.retry).padStart(2, "0")}`;
 }
 
 /** The newest sign-in code sent to `phone`, from the development outbox. */
@@ -26,4 +26,13 @@ export async function signIn(page: Page, phone: string) {
   await page.getByLabel("6 xonali kod").fill(await lastCode(page, phone));
   await page.getByRole("button", { name: "Kirish", exact: true }).click();
   await expect(page).toHaveURL(/\/accounts$/);
+}
+
+/** Links the demo electricity account 10000003 in 1726266 (the demo inspector's district). */
+export async function linkAccount(page: Page) {
+  await page.goto("/accounts/link?service=electricity&region=1726");
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
+  await page.getByRole("button", { name: "Hisobni topish" }).click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { lastCode, phoneFor, signIn } from "./helpers";
+import { lastCode, linkAccount, phoneFor, signIn } from "./helpers";
 
 /** The text of a PDF's first page, as pdf.js (Firefox's reader) extracts it. */
 async function pdfText(path: string): Promise<string> {
@@ -15,14 +15,6 @@ async function pdfText(path: string): Promise<string> {
 // own merchant endpoints over HTTP), then the receipt and the new balance.
 
 test.describe.configure({ mode: "serial" });
-
-async function linkAccount(page: import("@playwright/test").Page) {
-  await page.goto("/accounts/link?service=electricity&region=1726");
-  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
-  await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
-  await page.getByRole("button", { name: "Hisobni topish" }).click();
-  await expect(page).toHaveURL(/\/accounts\/\d+$/);
-}
 
 for (const [provider, label] of [
   ["payme", "Payme"],
