@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod authz;
 mod click;
+mod files;
 mod health;
 mod pages;
 mod pay;
