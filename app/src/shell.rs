@@ -14,6 +14,7 @@ use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
 use crate::pages::sign_in::{SignInCodePage, SignInPage};
+use crate::pages::tariffs::TariffsPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::SsrMode;
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("admin/staff") view=StaffPage ssr=SsrMode::Async />
                     <Route path=path!("admin/reconcile") view=ReconcilePage ssr=SsrMode::Async />
+                    <Route path=path!("admin/tariffs") view=TariffsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/reconcile/:id") view=ReconcileRunPage ssr=SsrMode::Async />
                     <Route path=path!("pay/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />

@@ -173,7 +173,7 @@ pub async fn details(
         return Err(Error::NotFound);
     }
     let row = sqlx::query(&format!(
-        "SELECT x.*, a.address, a.meter_decimals, st.meter_unit, t.unit_price_tiyin, \
+        "SELECT x.*, a.address, a.meter_decimals, a.tariff_code, st.meter_unit, t.unit_price_tiyin, \
            r.name_uz AS r_uz, r.name_uz_cyrl AS r_cyrl, r.name_ru AS r_ru, \
            t.name_uz AS t_uz, t.name_uz_cyrl AS t_cyrl, t.name_ru AS t_ru \
          FROM ({SUMMARY_SELECT} WHERE a.id = $1) x \
@@ -195,12 +195,18 @@ pub async fn details(
     .await?
     .map(|r| reading(&r))
     .transpose()?;
+    let tariff: String = row.try_get("tariff_code")?;
+    let tiers = crate::readings::tiers(&svc.db.pool, &tariff, svc.clock.now_ms()).await?;
     Ok(AccountDetails {
+        unit_price: tiers
+            .first()
+            .map(|t| t.unit_price)
+            .unwrap_or_else(|| Tiyin::new(row.try_get("unit_price_tiyin").unwrap_or_default())),
+        tiers,
         summary: summary(&row)?,
         address: row.try_get("address")?,
         region: names(&row, "r")?,
         tariff: names(&row, "t")?,
-        unit_price: Tiyin::new(row.try_get("unit_price_tiyin")?),
         meter_unit: row.try_get("meter_unit")?,
         meter_decimals: i64::from(row.try_get::<i16, _>("meter_decimals")?),
         last_confirmed,

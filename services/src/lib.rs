@@ -23,6 +23,7 @@ pub mod s3;
 pub mod sandbox;
 pub mod secret;
 pub mod sms;
+pub mod tariffs;
 pub mod users;
 
 pub use clock::Clock;

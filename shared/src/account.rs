@@ -199,6 +199,9 @@ pub struct AccountDetails {
     pub region: crate::geo::Names,
     pub tariff: crate::geo::Names,
     pub unit_price: crate::Tiyin,
+    /// The price list in effect today, tier by tier.
+    #[serde(default)]
+    pub tiers: Vec<crate::reading::Tier>,
     pub meter_unit: Option<String>,
     pub meter_decimals: i64,
     pub last_confirmed: Option<ReadingRow>,

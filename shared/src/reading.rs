@@ -167,6 +167,79 @@ pub fn charge(consumption_milli: i64, tiers: &[Tier]) -> Tiyin {
     Tiyin::new(((total_milli_tiyin + 500) / 1000) as i64)
 }
 
+/// A tariff with its price lists (effective from, tiers), newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TariffInfo {
+    pub code: String,
+    pub service_code: String,
+    pub name: crate::geo::Names,
+    pub price_lists: Vec<(i64, Vec<Tier>)>,
+}
+
+/// Why a price list typed by an administrator was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TierError {
+    Empty,
+    /// A tier is not `bound price` (or just `price` for the last).
+    Malformed,
+    /// Bounds must grow, and only the last tier may be unbounded.
+    Order,
+}
+
+impl TierError {
+    pub fn code(self) -> &'static str {
+        match self {
+            TierError::Empty => "tiers_empty",
+            TierError::Malformed => "tiers_malformed",
+            TierError::Order => "tiers_order",
+        }
+    }
+}
+
+/// Reads a price list written as tiers separated by `;` or new lines: `200 600; 1000` is
+/// 600 soʻm a unit up to 200 units a month and 1,000 soʻm beyond; `2800` is one flat price.
+pub fn parse_tiers(text: &str) -> Result<Vec<Tier>, TierError> {
+    let parts: Vec<&str> = text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Err(TierError::Empty);
+    }
+    let mut tiers = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let last = i + 1 == parts.len();
+        let (bound, price) = match words.as_slice() {
+            [price] => (None, *price),
+            [bound, price] => (
+                Some(bound.parse::<i64>().map_err(|_| TierError::Malformed)?),
+                *price,
+            ),
+            _ => return Err(TierError::Malformed),
+        };
+        let price = crate::Tiyin::parse_som(price).map_err(|_| TierError::Malformed)?;
+        if bound.is_none() != last {
+            return Err(TierError::Order);
+        }
+        let previous = tiers.last().and_then(|t: &Tier| t.up_to_units);
+        if let (Some(b), Some(prev)) = (bound, previous)
+            && b <= prev
+        {
+            return Err(TierError::Order);
+        }
+        if bound.is_some_and(|b| b <= 0) {
+            return Err(TierError::Order);
+        }
+        tiers.push(Tier {
+            up_to_units: bound,
+            unit_price: price,
+        });
+    }
+    Ok(tiers)
+}
+
 /// Folds a name for search so that Uzbek Latin and Cyrillic spellings meet: lower case, the
 /// Cyrillic letters written the Latin way, apostrophes and hyphens dropped.
 pub fn fold(text: &str) -> String {
@@ -323,6 +396,35 @@ mod tests {
             Tiyin::new(352),
             "1.234 x 285 = 351.69, rounded once"
         );
+    }
+
+    #[test]
+    fn price_lists_are_read_as_tiers() {
+        let tiers = parse_tiers("200 600; 1000").unwrap();
+        assert_eq!(
+            tiers,
+            vec![
+                Tier {
+                    up_to_units: Some(200),
+                    unit_price: Tiyin::new(60_000)
+                },
+                Tier {
+                    up_to_units: None,
+                    unit_price: Tiyin::new(100_000)
+                },
+            ]
+        );
+        assert_eq!(parse_tiers("2800,50").unwrap()[0].unit_price, Tiyin::new(280_050));
+        assert_eq!(parse_tiers(" "), Err(TierError::Empty));
+        assert_eq!(
+            parse_tiers("200 600"),
+            Err(TierError::Order),
+            "the last tier is unbounded"
+        );
+        assert_eq!(parse_tiers("300 600; 200 800; 1000"), Err(TierError::Order));
+        assert_eq!(parse_tiers("600; 1000"), Err(TierError::Order));
+        assert_eq!(parse_tiers("two hundred"), Err(TierError::Malformed));
+        assert_eq!(parse_tiers("200 600 7; 1000"), Err(TierError::Malformed));
     }
 
     #[test]

@@ -57,3 +57,11 @@ pub async fn get_reconciliation(id: i64) -> Result<RunView, AppError> {
         mismatches,
     })
 }
+
+/// Every tariff with its price lists, for the administrator's tariff page.
+#[server(prefix = "/api", endpoint = "tariffs")]
+pub async fn list_tariffs() -> Result<Vec<shared::reading::TariffInfo>, AppError> {
+    use shared::auth::{Need, Role};
+    let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
+    Ok(services::tariffs::list(&svc).await?)
+}

@@ -61,7 +61,11 @@ pub fn AccountPage() -> impl IntoView {
                         <dd>{a.region.get(locale).to_string()}", "{s.district.get(locale).to_string()}", "{a.address.clone()}</dd>
                         <dt>{tr(locale, Key::AccountTariff)}</dt>
                         <dd>{a.tariff.get(locale).to_string()}<br />
-                            {trf(locale, Key::AccountPrice, &[("price", &a.unit_price.format_som()), ("unit", &unit)])}</dd>
+                            {if a.tiers.len() > 1 {
+                                format!("{}, {unit}", crate::pages::tariffs::tiers_text(locale, &a.tiers))
+                            } else {
+                                trf(locale, Key::AccountPrice, &[("price", &a.unit_price.format_som()), ("unit", &unit)])
+                            }}</dd>
                         <dt>{tr(locale, Key::AccountLastReading)}</dt>
                         <dd class="last-reading">{match &a.last_confirmed {
                             Some(r) => format!("{} {} · {}", format_reading(r.value_milli, decimals), unit, format_date(r.submitted_at)),

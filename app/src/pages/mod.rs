@@ -11,6 +11,7 @@ pub mod reconcile;
 pub mod region;
 pub mod regions;
 pub mod sign_in;
+pub mod tariffs;
 
 use crate::components::error_box::ErrorBox;
 use crate::error::AppError;

@@ -51,6 +51,7 @@ pub fn ProfilePage() -> impl IntoView {
                             {admin.then(|| view! {
                                 <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
                                 <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>
+                                <p><a href="/admin/tariffs">{tr(locale, Key::TariffsTitle)}</a></p>
                             })}
                             <div class="row">
                                 <form method="post" action="/auth/sign-out">

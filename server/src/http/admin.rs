@@ -123,3 +123,45 @@ pub async fn reconcile(
         }
     }
 }
+
+#[derive(Deserialize)]
+pub struct TariffForm {
+    tariff: String,
+    from: String,
+    tiers: String,
+}
+
+/// An administrator adds a price list to a tariff from a day on.
+pub async fn add_price_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<TariffForm>,
+) -> Response {
+    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+        return refusal;
+    }
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/admin/tariffs?error={error}&tariff={}&from={}&tiers={}",
+            urlencode(&form.tariff),
+            urlencode(&form.from),
+            urlencode(&form.tiers)
+        ))
+        .into_response()
+    };
+    let Some(from) = shared::time::parse_tashkent_date(&form.from) else {
+        return back("date");
+    };
+    let tiers = match shared::reading::parse_tiers(&form.tiers) {
+        Ok(t) => t,
+        Err(e) => return back(e.code()),
+    };
+    use services::tariffs::AddError;
+    match services::tariffs::add_price_list(&state.services, &form.tariff, from, &tiers).await {
+        Ok(()) => Redirect::to("/admin/tariffs?added=1").into_response(),
+        Err(AddError::UnknownTariff) => back("tariff"),
+        Err(AddError::InThePast) => back("past"),
+        Err(AddError::Exists) => back("exists"),
+        Err(AddError::Service(error)) => unavailable(caller.locale, "adding a price list failed", &error),
+    }
+}

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/staff", post(admin::grant))
         .route("/admin/staff/{id}/revoke", post(admin::revoke))
         .route("/admin/reconcile", post(admin::reconcile))
+        .route("/admin/tariffs", post(admin::add_price_list))
         .route("/payments/payme", post(payments::payme))
         .route("/payments/click/prepare", post(payments::click_prepare))
         .route("/payments/click/complete", post(payments::click_complete))

@@ -210,6 +210,19 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::Get("/pay/{O}"), &[Who::ResidentA]),
         (Call::Get("/receipts/{O}/pdf"), &[Who::ResidentA]),
+        (Call::ServerFn("/api/tariffs", &[]), &[Who::Admin]),
+        (Call::Get("/admin/tariffs"), &[Who::Admin]),
+        (
+            Call::Form(
+                "/admin/tariffs",
+                &[
+                    ("tariff", "gas-household"),
+                    ("from", "2099-01-01"),
+                    ("tiers", "1000"),
+                ],
+            ),
+            &[Who::Admin],
+        ),
         (
             Call::ServerFn("/api/reading_form", &[("account_id", "{A}")]),
             &[Who::ResidentA],

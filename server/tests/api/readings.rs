@@ -596,3 +596,84 @@ async fn concurrent_decisions_charge_once() {
         before - Tiyin::new(100 * 60_000)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_adds_a_tiered_price_list_that_charges_from_its_day() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(STAFF[4].phone).await;
+    let (y, m, d, _, _) = shared::time::tashkent(app.services.clock.now_ms() + 86_400_000);
+    let tomorrow = format!("{y:04}-{m:02}-{d:02}");
+    let add = |from: String, tiers: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let form = [
+                ("tariff", "electricity-household"),
+                ("from", from.as_str()),
+                ("tiers", tiers),
+            ];
+            location(&app.post_form("/admin/tariffs", &admin, &form).await)
+        }
+    };
+    assert!(
+        add("2020-01-01".into(), "100 500; 900")
+            .await
+            .contains("error=past")
+    );
+    assert!(
+        add(tomorrow.clone(), "100 500; 50 700; 900")
+            .await
+            .contains("error=tiers_order")
+    );
+    assert!(
+        add(tomorrow.clone(), "yuz")
+            .await
+            .contains("error=tiers_malformed")
+    );
+    assert!(add("1 yanvar".into(), "900").await.contains("error=date"));
+    assert_eq!(
+        add(tomorrow.clone(), "100 500; 900").await,
+        "/admin/tariffs?added=1"
+    );
+    assert!(add(tomorrow.clone(), "800").await.contains("error=exists"));
+
+    // Today's readings keep today's prices; from tomorrow the new list applies.
+    let resident = app.sign_in(RESIDENTS[0].phone).await;
+    let inspector = app.sign_in(STAFF[0].phone).await;
+    let account = known_account(&app, 0).await;
+    let mahalla = mahalla_of(&app, account).await;
+    app.services.clock.advance_ms(86_400_000);
+    let value = value_text(last_confirmed(&app, account).await + 150_000);
+    let fields = [
+        ("mahalla", mahalla.as_str()),
+        ("value", value.as_str()),
+        ("key", "tariff-key-0001"),
+    ];
+    let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
+    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
+        .as_i64()
+        .unwrap();
+    app.post_form(
+        &format!("/inspector/readings/{reading}"),
+        &inspector,
+        &[("action", "confirm")],
+    )
+    .await;
+    let charge: i64 = sqlx::query_scalar("SELECT charge_tiyin FROM meter_readings WHERE id = $1")
+        .bind(reading)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(charge, 100 * 50_000 + 50 * 90_000);
+    let tariffs: Vec<shared::reading::TariffInfo> =
+        app.call("/api/tariffs", &admin, &[]).await.json().await.unwrap();
+    let electricity = tariffs
+        .iter()
+        .find(|t| t.code == "electricity-household")
+        .unwrap();
+    assert_eq!(
+        electricity.price_lists.len(),
+        3,
+        "2026-01-01, 2026-10-01 and the new one"
+    );
+}
