@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+# BENCH_ONLY=photo|phone|queue runs one part.
+ONLY=${BENCH_ONLY:-all}
+want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 PENDING=${BENCH_PENDING:-100000}
 REQUESTS=${BENCH_REQUESTS:-200}
 target=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
@@ -22,8 +25,10 @@ cargo build --release -p server --example readings_bench >&2
 cargo build --release -p services --example sample_photo >&2
 "$target/release/examples/sample_photo" 4000 3000 "$work/12mp.jpg" >&2
 
-printf '\n## Server: one 12-megapixel photo (%s)\n' "$(du -h "$work/12mp.jpg" | cut -f1)"
-"$target/release/examples/readings_bench" photo "$work/12mp.jpg" 10
+if want photo; then
+  printf '\n## Server: one 12-megapixel photo (%s)\n' "$(du -h "$work/12mp.jpg" | cut -f1)"
+  "$target/release/examples/readings_bench" photo "$work/12mp.jpg" 10
+fi
 
 serve() { # database_url port
   FUQARO_DATABASE_URL="$1" FUQARO_LISTEN="127.0.0.1:$2" FUQARO_DEMO_ACCOUNTS=3000 \
@@ -31,10 +36,13 @@ serve() { # database_url port
   until curl -sf "http://127.0.0.1:$2/readyz" >/dev/null; do sleep 0.1; done
 }
 
-printf '\n## Phone: the 12-megapixel photo prepared in Chromium (Pixel 7 viewport)\n'
-serve "sqlite://$work/phone.db?mode=rwc" 3930
-PHOTO="$work/12mp.jpg" BASE_URL=http://127.0.0.1:3930 node end2end/bench/photo-upload.mjs
-kill -INT %1; wait %1 || true
+if want phone; then
+  printf '\n## Phone: the 12-megapixel photo prepared in Chromium (Pixel 7 viewport)\n'
+  serve "sqlite://$work/phone.db?mode=rwc" 3930
+  PHOTO="$work/12mp.jpg" BASE_URL=http://127.0.0.1:3930 node end2end/bench/photo-upload.mjs
+  kill -INT %1; wait %1 || true
+fi
+want queue || exit 0
 
 queue() { # name database_url port
   serve "$2" "$3"

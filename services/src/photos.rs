@@ -144,15 +144,22 @@ fn encode(image: &DynamicImage, quality: u8) -> Vec<u8> {
     out
 }
 
-/// A test photo: a `width` x `height` gradient with some detail, encoded as `format`.
-/// Used by tests and benchmarks.
+/// A test photo: a `width` x `height` gradient with a pattern and sensor-like noise, so that
+/// it compresses like a real photo (a 12-megapixel one is a few megabytes), encoded as
+/// `format`. Used by tests and benchmarks.
 pub fn sample(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let mut seed = 0x2545_f491_u32;
     let image = image::RgbImage::from_fn(width, height, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % 48) as i32 - 24;
         let stripe = if (x / 40 + y / 40) % 2 == 0 { 40 } else { 0 };
+        let c = |v: u32| (v as i32 + noise).clamp(0, 255) as u8;
         image::Rgb([
-            (x * 255 / width.max(1)) as u8,
-            (y * 255 / height.max(1)) as u8,
-            (128 + stripe) as u8,
+            c(x * 255 / width.max(1)),
+            c(y * 255 / height.max(1)),
+            c(128 + stripe),
         ])
     });
     let mut out = Cursor::new(Vec::new());

@@ -131,7 +131,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
     let search = RwSignal::new(String::new());
     let camera_on = RwSignal::new(false);
     let camera_failed = RwSignal::new(false);
-    let photo_size = RwSignal::new(None::<u32>);
+    let photo_size = RwSignal::new(None::<f64>);
     let upload = RwSignal::new(Upload::Idle);
     let video = NodeRef::<leptos::html::Video>::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -164,7 +164,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
             upload.set(Upload::Preparing);
             match crate::components::camera::shoot(&video).await {
                 Ok(size) => {
-                    photo_size.set(Some((size / 1024.0).round() as u32));
+                    photo_size.set(Some(size));
                     camera_on.set(false);
                     upload.set(Upload::Idle);
                 }
@@ -183,7 +183,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
             leptos::task::spawn_local(async move {
                 upload.set(Upload::Preparing);
                 match crate::components::camera::take_file(file.unchecked_ref()).await {
-                    Ok(size) => photo_size.set(Some((size / 1024.0).round() as u32)),
+                    Ok(size) => photo_size.set(Some(size)),
                     // Not decodable here (HEIC on most Android browsers): send it as it is and
                     // let the server say what it is.
                     Err(_) => {
@@ -287,8 +287,10 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                                     <button class="button" type="button" on:click=shoot>{tr(locale, Key::ReadingViewfinderShoot)}</button>
                                 })}
                                 {move || camera_failed.get().then(|| view! { <p class="muted">{tr(locale, Key::ReadingCameraDenied)}</p> })}
-                                {move || photo_size.get().map(|kb| view! {
-                                    <p class="photo-ready">{trf(locale, Key::ReadingPhotoReady, &[("size", &kb.to_string())])}</p>
+                                {move || photo_size.get().map(|bytes| view! {
+                                    <p class="photo-ready" data-bytes=bytes.to_string()>
+                                        {trf(locale, Key::ReadingPhotoReady, &[("size", &((bytes / 1024.0).round() as u64).to_string())])}
+                                    </p>
                                 })}
                                 <label for="photo-camera">{tr(locale, Key::ReadingPhotoCamera)}</label>
                                 <input id="photo-camera" name="photo" type="file" accept="image/*" capture="environment" on:change=picked />
