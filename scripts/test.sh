@@ -28,7 +28,8 @@ TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
-FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 \
+# The browser tests give each phone an address of its own through X-Forwarded-For.
+FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 FUQARO_TRUST_FORWARDED_FOR=true \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
   timeout 30m cargo leptos end-to-end
 

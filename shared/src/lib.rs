@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod calendar;
 pub mod card;
 pub mod cookies;
 pub mod geo;
