@@ -24,7 +24,8 @@ pub fn spawn(services: Services) -> Jobs {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let handles = vec![
         tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
-        tokio::spawn(payme_timeouts(services, stopped)),
+        tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
+        tokio::spawn(appeal_escalations(services, stopped)),
     ];
     Jobs { stop, handles }
 }
@@ -53,6 +54,22 @@ async fn payme_timeouts(services: Services, mut stopped: tokio::sync::watch::Rec
     loop {
         if let Err(error) = services::payme::expire_overdue(&services).await {
             tracing::warn!(%error, "Payme timeout job failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// The control-time regime: every minute, overdue appeals pass to their parent bodies
+/// (safe with several instances: each move is conditional on the term it ends).
+async fn appeal_escalations(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match services::appeals::escalate_overdue(&services, 500).await {
+            Ok(500) => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "appeal escalation job failed; will retry"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -86,6 +86,9 @@ impl Application {
             services::demo::seed(&services, config.demo_accounts)
                 .await
                 .map_err(StartupError::ReferenceData)?;
+            services::appeals::seed_demo_bodies(&services)
+                .await
+                .map_err(StartupError::ReferenceData)?;
         }
 
         let leptos_options = LeptosOptions::builder()

@@ -2,6 +2,7 @@
 //! next to the service that owns each table. No HTTP and no Leptos here.
 
 pub mod accounts;
+pub mod appeals;
 pub mod auth;
 pub mod card;
 pub mod checkout;

@@ -25,6 +25,12 @@ pub fn utc_compact(ms: i64) -> String {
     )
 }
 
+/// `2026-11-22`: the Tashkent date of an instant, as dates are stored.
+pub fn format_iso_date(ms: i64) -> String {
+    let (y, m, d, _, _) = tashkent(ms);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `22.11.2026`, the usual way of writing a date in Uzbekistan.
 pub fn format_date(ms: i64) -> String {
     let (y, m, d, _, _) = tashkent(ms);

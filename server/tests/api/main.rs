@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod appeals;
 mod authz;
 mod click;
 mod files;

@@ -1,0 +1,711 @@
+//! Appeals (murojaat) to state bodies: filing with registration and a term on the working-day
+//! calendar, triage by the body's officer, and the control-time regime — an appeal whose term
+//! ended unresolved passes to the parent body with a new term, once per term, whatever number
+//! of server instances run the job.
+
+use crate::{Error, Result, Services};
+use serde::{Deserialize, Serialize};
+use shared::Phone;
+use shared::auth::{Principal, Role, Scope};
+use shared::calendar::{Calendar, DayKind, Term};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// How an appeal is sorted on arrival; the term follows (shared/research/appeals.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Category {
+    Urgent,
+    Ordinary,
+    Consultation,
+}
+
+impl Category {
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Urgent => "urgent",
+            Category::Ordinary => "ordinary",
+            Category::Consultation => "consultation",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Category> {
+        match code {
+            "urgent" => Some(Category::Urgent),
+            "ordinary" => Some(Category::Ordinary),
+            "consultation" => Some(Category::Consultation),
+            _ => None,
+        }
+    }
+    /// Urgent: 3 working days; ordinary and consultation: 15 calendar days.
+    pub fn term(self) -> Term {
+        match self {
+            Category::Urgent => Term::WorkingDays(3),
+            Category::Ordinary | Category::Consultation => Term::CalendarDays(15),
+        }
+    }
+}
+
+/// The longest subject and text accepted.
+pub const SUBJECT_MAX: usize = 200;
+pub const TEXT_MAX: usize = 10_000;
+
+/// The calendar as the administrators keep it.
+pub async fn calendar(svc: &Services) -> Result<Calendar> {
+    let rows = sqlx::query("SELECT day, kind FROM calendar_days")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    let mut days = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let day: String = row.try_get("day")?;
+        let kind: String = row.try_get("kind")?;
+        if let (Some(day), Some(kind)) = (shared::calendar::parse_day(&day), DayKind::parse(&kind)) {
+            days.push((day, kind));
+        }
+    }
+    Ok(Calendar::new(days))
+}
+
+fn day_text(day: i64) -> String {
+    shared::time::format_iso_date(shared::calendar::start_of(day))
+}
+
+/// An appeal as the resident writes it.
+pub struct NewAppeal<'a> {
+    pub user_id: i64,
+    pub body_id: i64,
+    pub topic: &'a str,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub region: &'a str,
+    pub district: &'a str,
+    pub mahalla: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("no such body")]
+    Body,
+    #[error("no such topic")]
+    Topic,
+    #[error("no such kind of appeal")]
+    Kind,
+    #[error("the subject is empty")]
+    SubjectEmpty,
+    #[error("the subject is too long")]
+    SubjectTooLong,
+    #[error("the text is empty")]
+    TextEmpty,
+    #[error("the text is too long")]
+    TextTooLong,
+    #[error("the place does not exist")]
+    Place,
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+impl From<sqlx::Error> for FileError {
+    fn from(e: sqlx::Error) -> Self {
+        FileError::Service(Error::Database(e))
+    }
+}
+
+impl FileError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileError::Body => "body",
+            FileError::Topic => "topic",
+            FileError::Kind => "kind",
+            FileError::SubjectEmpty => "subject_empty",
+            FileError::SubjectTooLong => "subject_too_long",
+            FileError::TextEmpty => "text_empty",
+            FileError::TextTooLong => "text_too_long",
+            FileError::Place => "place",
+            FileError::Service(_) => "unavailable",
+        }
+    }
+}
+
+/// A registered appeal: its number and the last day of its term.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub id: i64,
+    pub number: String,
+    pub due_day: String,
+}
+
+/// Registers an appeal at once (refusing to register is not allowed; only malformed input is
+/// refused, and then nothing is stored), with an ordinary term until an officer triages it.
+pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, FileError> {
+    if !matches!(new.kind, "application" | "proposal" | "complaint") {
+        return Err(FileError::Kind);
+    }
+    let subject = new.subject.trim();
+    if subject.is_empty() {
+        return Err(FileError::SubjectEmpty);
+    }
+    if subject.chars().count() > SUBJECT_MAX {
+        return Err(FileError::SubjectTooLong);
+    }
+    let text = new.text.trim();
+    if text.is_empty() {
+        return Err(FileError::TextEmpty);
+    }
+    if text.chars().count() > TEXT_MAX {
+        return Err(FileError::TextTooLong);
+    }
+    let body: Option<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE id = $1")
+        .bind(new.body_id)
+        .fetch_optional(&svc.db.pool)
+        .await?;
+    if body.is_none() {
+        return Err(FileError::Body);
+    }
+    let topic: Option<String> = sqlx::query_scalar("SELECT code FROM topics WHERE code = $1")
+        .bind(new.topic)
+        .fetch_optional(&svc.db.pool)
+        .await?;
+    if topic.is_none() {
+        return Err(FileError::Topic);
+    }
+    let place: Option<String> =
+        sqlx::query_scalar("SELECT soato FROM districts WHERE soato = $1 AND region_soato = $2")
+            .bind(new.district)
+            .bind(new.region)
+            .fetch_optional(&svc.db.pool)
+            .await?;
+    if place.is_none() {
+        return Err(FileError::Place);
+    }
+    if let Some(mahalla) = new.mahalla {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT code FROM mahallas WHERE code = $1 AND district_soato = $2")
+                .bind(mahalla)
+                .bind(new.district)
+                .fetch_optional(&svc.db.pool)
+                .await?;
+        if found.is_none() {
+            return Err(FileError::Place);
+        }
+    }
+    let now = svc.clock.now_ms();
+    let calendar = calendar(svc).await?;
+    let registered = calendar.registration_day(now);
+    let due = Category::Ordinary.term().due(&calendar, registered);
+    // Repeat: the same resident to the same body on the same subject within 12 months.
+    let repeat_of: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM appeals WHERE user_id = $1 AND body_id = $2 AND LOWER(subject) = LOWER($3) \
+         AND created_at > $4 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(new.user_id)
+    .bind(new.body_id)
+    .bind(subject)
+    .bind(now - 365 * 86_400_000)
+    .fetch_optional(&svc.db.pool)
+    .await?;
+
+    let mut tx = svc.db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, \
+           district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $15) RETURNING id",
+    )
+    .bind(format!("new-{}", crate::secret::token()))
+    .bind(new.user_id)
+    .bind(new.body_id)
+    .bind(new.topic)
+    .bind(new.kind)
+    .bind(subject)
+    .bind(text)
+    .bind(new.region)
+    .bind(new.district)
+    .bind(new.mahalla)
+    .bind(day_text(registered))
+    .bind(day_text(due))
+    .bind(shared::calendar::end_of(due))
+    .bind(repeat_of)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (year, _, _, _, _) = shared::time::tashkent(now);
+    let number = format!("M-{year}-{id:06}");
+    sqlx::query("UPDATE appeals SET number = $1 WHERE id = $2")
+        .bind(&number)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    event(
+        &mut *tx,
+        id,
+        "registered",
+        Some(new.user_id),
+        Some(new.body_id),
+        "",
+        Some(due),
+        now,
+    )
+    .await?;
+    if let Some(earlier) = repeat_of {
+        event(
+            &mut *tx,
+            id,
+            "repeat",
+            None,
+            None,
+            &earlier.to_string(),
+            None,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Registered {
+        id,
+        number,
+        due_day: day_text(due),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event<'e, E>(
+    executor: E,
+    appeal_id: i64,
+    kind: &str,
+    actor: Option<i64>,
+    body: Option<i64>,
+    detail: &str,
+    due: Option<i64>,
+    now: i64,
+) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO appeal_events (appeal_id, kind, actor_id, body_id, detail, due_day, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(appeal_id)
+    .bind(kind)
+    .bind(actor)
+    .bind(body)
+    .bind(detail)
+    .bind(due.map(day_text))
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Every body's parent, for scope checks (a small table, read whole).
+async fn parents(svc: &Services) -> Result<HashMap<i64, Option<i64>>> {
+    let rows = sqlx::query("SELECT id, parent_id FROM bodies")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("parent_id")?)))
+        .collect()
+}
+
+/// Whether a person handles a body's appeals: an officer or head of that body or of one of
+/// its ancestors, or an administrator.
+pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Result<bool> {
+    if principal.has_role(Role::Administrator) {
+        return Ok(true);
+    }
+    let mine: Vec<i64> = principal
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::AppealsOfficer | Role::HeadOfBody))
+        .flat_map(|g| g.scopes.iter())
+        .filter_map(|s| match s {
+            Scope::Body(b) => Some(*b),
+            _ => None,
+        })
+        .collect();
+    let parents = parents(svc).await?;
+    let mut current = Some(body_id);
+    let mut steps = 0;
+    while let Some(body) = current {
+        if mine.contains(&body) {
+            return Ok(true);
+        }
+        current = parents.get(&body).copied().flatten();
+        steps += 1;
+        if steps > 64 {
+            break;
+        }
+    }
+    Ok(false)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    #[error("no such appeal in this person's bodies")]
+    NotFound,
+    #[error("already resolved")]
+    Resolved,
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+impl From<sqlx::Error> for ActError {
+    fn from(e: sqlx::Error) -> Self {
+        ActError::Service(Error::Database(e))
+    }
+}
+
+/// The officer sorts an appeal; its term is counted again from registration by the category.
+pub async fn triage(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    category: Category,
+) -> Result<String, ActError> {
+    let row = sqlx::query("SELECT body_id, status, registered_day FROM appeals WHERE id = $1")
+        .bind(appeal_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or(ActError::NotFound)?;
+    let body: i64 = row.try_get("body_id")?;
+    if !handles(svc, principal, body).await? {
+        return Err(ActError::NotFound);
+    }
+    if row.try_get::<String, _>("status")? == "resolved" {
+        return Err(ActError::Resolved);
+    }
+    let registered = shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?)
+        .ok_or_else(|| Error::ReferenceData("a registered day that is not a date".into()))?;
+    let calendar = calendar(svc).await?;
+    let due = category.term().due(&calendar, registered);
+    let now = svc.clock.now_ms();
+    let mut tx = svc.db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE appeals SET category = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, \
+           due_day = $2, due_at = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(category.code())
+    .bind(day_text(due))
+    .bind(shared::calendar::end_of(due))
+    .bind(now)
+    .bind(appeal_id)
+    .execute(&mut *tx)
+    .await?;
+    event(
+        &mut *tx,
+        appeal_id,
+        "triaged",
+        Some(principal.user_id),
+        Some(body),
+        category.code(),
+        Some(due),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(day_text(due))
+}
+
+/// The control-time regime: every unresolved appeal whose term ended passes to its body's
+/// parent with a new term of its category, an event on its timeline and an SMS to the
+/// resident. Each move is conditional on the term it ends, so several instances running this
+/// at once move an appeal once per term. Returns how many moved.
+pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
+    let now = svc.clock.now_ms();
+    let rows = sqlx::query(
+        "SELECT a.id, a.body_id, a.due_at, a.category, b.parent_id FROM appeals a JOIN bodies b ON b.id = a.body_id \
+         WHERE a.status <> 'resolved' AND a.due_at < $1 AND b.parent_id IS NOT NULL ORDER BY a.due_at, a.id LIMIT $2",
+    )
+    .bind(now)
+    .bind(batch)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let calendar = calendar(svc).await?;
+    let today = calendar.registration_day(now);
+    let mut moved = 0;
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let from: i64 = row.try_get("body_id")?;
+        let old_due: i64 = row.try_get("due_at")?;
+        let parent: i64 = row.try_get::<Option<i64>, _>("parent_id")?.unwrap_or(from);
+        let category = row
+            .try_get::<Option<String>, _>("category")?
+            .as_deref()
+            .and_then(Category::parse)
+            .unwrap_or(Category::Ordinary);
+        let due = category.term().due(&calendar, today);
+        let mut tx = svc.db.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE appeals SET body_id = $1, due_day = $2, due_at = $3, escalations = escalations + 1, updated_at = $4 \
+             WHERE id = $5 AND due_at = $6 AND body_id = $7 AND status <> 'resolved'",
+        )
+        .bind(parent)
+        .bind(day_text(due))
+        .bind(shared::calendar::end_of(due))
+        .bind(now)
+        .bind(id)
+        .bind(old_due)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            continue; // another instance moved it first
+        }
+        event(
+            &mut *tx,
+            id,
+            "escalated",
+            None,
+            Some(parent),
+            &from.to_string(),
+            Some(due),
+            now,
+        )
+        .await?;
+        let resident = sqlx::query(
+            "SELECT u.phone, u.locale, a.number FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
+        if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+            let number: String = resident.try_get("number")?;
+            let body = text::escalated(locale, &number, &day_text(due));
+            crate::sms::enqueue(&mut *tx, &phone, &body, locale, "appeal", now).await?;
+        }
+        // The parent body's officers hear of it too.
+        let officers = sqlx::query(
+            "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+             JOIN users u ON u.id = g.user_id \
+             WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
+        )
+        .bind(Scope::Body(parent).encode())
+        .fetch_all(&mut *tx)
+        .await?;
+        for officer in &officers {
+            let locale =
+                shared::Locale::from_tag(&officer.try_get::<String, _>("locale")?).unwrap_or_default();
+            if let Ok(phone) = Phone::parse(&officer.try_get::<String, _>("phone")?) {
+                let number: String = resident.try_get("number")?;
+                let body = text::escalated_to_officer(locale, &number, &day_text(due));
+                crate::sms::enqueue(&mut *tx, &phone, &body, locale, "appeal", now).await?;
+            }
+        }
+        tx.commit().await?;
+        moved += 1;
+    }
+    if moved > 0 {
+        svc.sms_wakeup.notify_one();
+    }
+    Ok(moved)
+}
+
+pub mod text {
+    use shared::Locale;
+
+    pub fn escalated(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaatingiz muddatida koʻrilmagani uchun yuqori turuvchi organga oʻtdi. Yangi muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаатингиз муддатида кўрилмагани учун юқори турувчи органга ўтди. Янги муддат: {due}."
+            ),
+            Locale::Ru => format!(
+                "Fuqaro: обращение {number} не рассмотрено в срок и передано вышестоящему органу. Новый срок: {due}."
+            ),
+        }
+    }
+
+    pub fn escalated_to_officer(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaati muddati oʻtgani uchun sizning organingizga oʻtdi. Muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаати муддати ўтгани учун сизнинг органингизга ўтди. Муддат: {due}."
+            ),
+            Locale::Ru => {
+                format!("Fuqaro: обращение {number} просрочено и передано вашему органу. Срок: {due}.")
+            }
+        }
+    }
+}
+
+/// The demo tree of bodies (development only): the Ministry of Health with its city, district
+/// and institution levels (seed 004), and the energy and housing ministries residents of the
+/// demo districts write to. Idempotent.
+pub async fn seed_demo_bodies(svc: &Services) -> Result<()> {
+    // (id, parent, kind, uz, uz-Cyrl, ru, region, district, topics)
+    type Body = (
+        i64,
+        Option<i64>,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static [&'static str],
+    );
+    const BODIES: [Body; 11] = [
+        (
+            1,
+            None,
+            "ministry",
+            "Sogʻliqni saqlash vazirligi",
+            "Соғлиқни сақлаш вазирлиги",
+            "Министерство здравоохранения",
+            None,
+            None,
+            &["healthcare", "medicines"],
+        ),
+        (
+            2,
+            Some(1),
+            "regional",
+            "Toshkent shahar sogʻliqni saqlash bosh boshqarmasi",
+            "Тошкент шаҳар соғлиқни сақлаш бош бошқармаси",
+            "Главное управление здравоохранения города Ташкента",
+            Some("1726"),
+            None,
+            &["healthcare"],
+        ),
+        (
+            3,
+            Some(2),
+            "district",
+            "Yunusobod tumani tibbiyot birlashmasi",
+            "Юнусобод тумани тиббиёт бирлашмаси",
+            "Юнусабадское районное медицинское объединение",
+            Some("1726"),
+            Some("1726266"),
+            &["healthcare"],
+        ),
+        (
+            4,
+            Some(3),
+            "institution",
+            "Yunusobod tumani 1-son oilaviy poliklinika",
+            "Юнусобод тумани 1-сон оилавий поликлиника",
+            "Семейная поликлиника № 1 Юнусабадского района",
+            Some("1726"),
+            Some("1726266"),
+            &["healthcare", "medicines"],
+        ),
+        (
+            5,
+            Some(2),
+            "district",
+            "Chilonzor tumani tibbiyot birlashmasi",
+            "Чилонзор тумани тиббиёт бирлашмаси",
+            "Чиланзарское районное медицинское объединение",
+            Some("1726"),
+            Some("1726294"),
+            &["healthcare"],
+        ),
+        (
+            6,
+            Some(1),
+            "regional",
+            "Samarqand viloyati sogʻliqni saqlash boshqarmasi",
+            "Самарқанд вилояти соғлиқни сақлаш бошқармаси",
+            "Управление здравоохранения Самаркандской области",
+            Some("1718"),
+            None,
+            &["healthcare"],
+        ),
+        (
+            7,
+            None,
+            "ministry",
+            "Energetika vazirligi",
+            "Энергетика вазирлиги",
+            "Министерство энергетики",
+            None,
+            None,
+            &["electricity"],
+        ),
+        (
+            8,
+            Some(7),
+            "regional",
+            "Toshkent shahar hududiy elektr tarmoqlari korxonasi",
+            "Тошкент шаҳар ҳудудий электр тармоқлари корхонаси",
+            "Ташкентское городское предприятие территориальных электросетей",
+            Some("1726"),
+            None,
+            &["electricity"],
+        ),
+        (
+            9,
+            Some(8),
+            "district",
+            "Yunusobod tumani elektr tarmoqlari",
+            "Юнусобод тумани электр тармоқлари",
+            "Юнусабадские районные электросети",
+            Some("1726"),
+            Some("1726266"),
+            &["electricity"],
+        ),
+        (
+            10,
+            None,
+            "ministry",
+            "Qurilish va uy-joy kommunal xoʻjaligi vazirligi",
+            "Қурилиш ва уй-жой коммунал хўжалиги вазирлиги",
+            "Министерство строительства и жилищно-коммунального хозяйства",
+            None,
+            None,
+            &["housing"],
+        ),
+        (
+            11,
+            Some(10),
+            "regional",
+            "Toshkent shahar uy-joy kommunal xoʻjaligi bosh boshqarmasi",
+            "Тошкент шаҳар уй-жой коммунал хўжалиги бош бошқармаси",
+            "Главное управление ЖКХ города Ташкента",
+            Some("1726"),
+            None,
+            &["housing"],
+        ),
+    ];
+    let now = svc.clock.now_ms();
+    let mut tx = svc.db.pool.begin().await?;
+    for (id, parent, kind, uz, cyrl, ru, region, district, topics) in BODIES {
+        sqlx::query(
+            "INSERT INTO bodies (id, parent_id, kind, name_uz, name_uz_cyrl, name_ru, region_soato, district_soato, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(parent)
+        .bind(kind)
+        .bind(uz)
+        .bind(cyrl)
+        .bind(ru)
+        .bind(region)
+        .bind(district)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for topic in topics {
+            sqlx::query(
+                "INSERT INTO body_topics (body_id, topic_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(topic)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    // Ids given by hand: on PostgreSQL bodies added later must continue after them.
+    if svc.db.backend == crate::db::Backend::Postgres {
+        sqlx::query("SELECT setval(pg_get_serial_sequence('bodies', 'id'), (SELECT MAX(id) FROM bodies))")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
