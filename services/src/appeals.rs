@@ -504,6 +504,14 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
 pub mod text {
     use shared::Locale;
 
+    pub fn changed(locale: Locale, number: &str) -> String {
+        match locale {
+            Locale::Uz => format!("Fuqaro: {number} murojaatingiz boʻyicha yangilik bor. Ilovada koʻring."),
+            Locale::UzCyrl => format!("Fuqaro: {number} мурожаатингиз бўйича янгилик бор. Иловада кўринг."),
+            Locale::Ru => format!("Fuqaro: по обращению {number} есть новости. Посмотрите в приложении."),
+        }
+    }
+
     pub fn escalated(locale: Locale, number: &str, due: &str) -> String {
         match locale {
             Locale::Uz => format!(
@@ -707,5 +715,307 @@ pub async fn seed_demo_bodies(svc: &Services) -> Result<()> {
             .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// One line of the officer's desk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskItem {
+    pub id: i64,
+    pub number: String,
+    pub body_id: i64,
+    pub kind: String,
+    pub subject: String,
+    pub category: Option<String>,
+    pub status: String,
+    pub due_day: String,
+    pub due_at: i64,
+    pub overdue: bool,
+    pub assigned_to: Option<i64>,
+    pub repeat: bool,
+}
+
+/// Every body a person handles: those named in their grants and all below them.
+async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
+    let parents = parents(svc).await?;
+    let mut out = Vec::new();
+    for &body in parents.keys() {
+        let mut current = Some(body);
+        let mut steps = 0;
+        while let Some(b) = current {
+            let named = principal.has_role(Role::Administrator)
+                || principal.grants.iter().any(|g| {
+                    matches!(g.role, Role::AppealsOfficer | Role::HeadOfBody)
+                        && g.scopes.contains(&Scope::Body(b))
+                });
+            if named {
+                out.push(body);
+                break;
+            }
+            current = parents.get(&b).copied().flatten();
+            steps += 1;
+            if steps > 64 {
+                break;
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The officer's desk: unresolved appeals of the bodies they handle, by time left (overdue
+/// first), optionally only one category.
+pub async fn desk(
+    svc: &Services,
+    principal: &Principal,
+    category: Option<Category>,
+    limit: i64,
+) -> Result<Vec<DeskItem>> {
+    let bodies = handled_bodies(svc, principal).await?;
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let mut sql = format!(
+        "SELECT id, number, body_id, kind, subject, category, status, due_day, due_at, assigned_to, repeat_of \
+         FROM appeals WHERE status <> 'resolved' AND body_id IN ({list})"
+    );
+    if category.is_some() {
+        sql.push_str(" AND category = $2");
+    }
+    sql.push_str(" ORDER BY due_at, id LIMIT $1");
+    let mut query = sqlx::query(&sql).bind(limit);
+    if let Some(c) = category {
+        query = query.bind(c.code());
+    }
+    let now = svc.clock.now_ms();
+    query
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let due_at: i64 = r.try_get("due_at")?;
+            Ok(DeskItem {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                body_id: r.try_get("body_id")?,
+                kind: r.try_get("kind")?,
+                subject: r.try_get("subject")?,
+                category: r.try_get("category")?,
+                status: r.try_get("status")?,
+                due_day: r.try_get("due_day")?,
+                due_at,
+                overdue: due_at < now,
+                assigned_to: r.try_get("assigned_to")?,
+                repeat: r.try_get::<Option<i64>, _>("repeat_of")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// How an appeal ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolution {
+    Satisfied,
+    Explained,
+    Rejected,
+}
+
+impl Resolution {
+    pub fn code(self) -> &'static str {
+        match self {
+            Resolution::Satisfied => "satisfied",
+            Resolution::Explained => "explained",
+            Resolution::Rejected => "rejected",
+        }
+    }
+}
+
+/// What an officer does with an appeal of their bodies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Gives it to a staff member of the body.
+    Assign(i64),
+    /// Answers the resident (the appeal stays open until resolved).
+    Answer(String),
+    /// Sends it to the competent body, within 5 working days of registration.
+    Forward { to: i64, reason: String },
+    /// Extends the term once, by up to a month, with a reason.
+    Extend(String),
+    /// Ends it; a rejection needs its reason.
+    Resolve { resolution: Resolution, reason: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("no such appeal in this person's bodies")]
+    NotFound,
+    #[error("already resolved")]
+    Resolved,
+    #[error("a reason or text is required")]
+    ReasonRequired,
+    #[error("the term was already extended once")]
+    AlreadyExtended,
+    #[error("forwarding is allowed within 5 working days of registration")]
+    TooLateToForward,
+    #[error("no such body")]
+    Body,
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+impl From<sqlx::Error> for ActionError {
+    fn from(e: sqlx::Error) -> Self {
+        ActionError::Service(Error::Database(e))
+    }
+}
+
+/// Carries out an officer's action; every action is an event on the timeline with who and
+/// when, and the resident is told of a forward, an extension, an answer and the resolution.
+pub async fn act(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    action: &Action,
+) -> Result<(), ActionError> {
+    let row = sqlx::query("SELECT body_id, status, extended, registered_day, due_day, user_id, number FROM appeals WHERE id = $1")
+        .bind(appeal_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or(ActionError::NotFound)?;
+    let body: i64 = row.try_get("body_id")?;
+    if !handles(svc, principal, body).await? {
+        return Err(ActionError::NotFound);
+    }
+    if row.try_get::<String, _>("status")? == "resolved" {
+        return Err(ActionError::Resolved);
+    }
+    let number: String = row.try_get("number")?;
+    let now = svc.clock.now_ms();
+    let calendar = calendar(svc).await?;
+    let mut tx = svc.db.pool.begin().await?;
+    let (kind, detail, due, tell): (&str, String, Option<i64>, bool) = match action {
+        Action::Assign(user) => {
+            sqlx::query("UPDATE appeals SET assigned_to = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, updated_at = $2 WHERE id = $3")
+                .bind(user)
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("assigned", user.to_string(), None, false)
+        }
+        Action::Answer(text) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(ActionError::ReasonRequired);
+            }
+            sqlx::query("UPDATE appeals SET status = 'answered', updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("answered", text.to_string(), None, true)
+        }
+        Action::Forward { to, reason } => {
+            if reason.trim().is_empty() {
+                return Err(ActionError::ReasonRequired);
+            }
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE id = $1")
+                .bind(to)
+                .fetch_one(&mut *tx)
+                .await
+                .ok();
+            if exists.is_none() {
+                return Err(ActionError::Body);
+            }
+            let registered =
+                shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
+            if shared::calendar::day_of(now) > calendar.add_working_days(registered, 5) {
+                return Err(ActionError::TooLateToForward);
+            }
+            sqlx::query("UPDATE appeals SET body_id = $1, assigned_to = NULL, updated_at = $2 WHERE id = $3")
+                .bind(to)
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("forwarded", format!("{to}: {}", reason.trim()), None, true)
+        }
+        Action::Extend(reason) => {
+            if reason.trim().is_empty() {
+                return Err(ActionError::ReasonRequired);
+            }
+            if row.try_get::<i16, _>("extended")? != 0 {
+                return Err(ActionError::AlreadyExtended);
+            }
+            let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day")?).unwrap_or_default();
+            let due = shared::calendar::Term::CalendarDays(30).due(&calendar, old);
+            sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
+                .bind(day_text(due))
+                .bind(shared::calendar::end_of(due))
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("extended", reason.trim().to_string(), Some(due), true)
+        }
+        Action::Resolve { resolution, reason } => {
+            if *resolution == Resolution::Rejected && reason.trim().is_empty() {
+                return Err(ActionError::ReasonRequired);
+            }
+            let done = sqlx::query("UPDATE appeals SET status = 'resolved', resolution = $1, updated_at = $2 WHERE id = $3 AND status <> 'resolved'")
+                .bind(resolution.code())
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(ActionError::Resolved);
+            }
+            (
+                "resolved",
+                format!("{}: {}", resolution.code(), reason.trim()),
+                None,
+                true,
+            )
+        }
+    };
+    let event_body = match action {
+        Action::Forward { to, .. } => Some(*to),
+        _ => Some(body),
+    };
+    event(
+        &mut *tx,
+        appeal_id,
+        kind,
+        Some(principal.user_id),
+        event_body,
+        &detail,
+        due,
+        now,
+    )
+    .await?;
+    if tell {
+        let resident = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
+            .bind(row.try_get::<i64, _>("user_id")?)
+            .fetch_one(&mut *tx)
+            .await?;
+        let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
+        if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+            crate::sms::enqueue(
+                &mut *tx,
+                &phone,
+                &text::changed(locale, &number),
+                locale,
+                "appeal",
+                now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    if tell {
+        svc.sms_wakeup.notify_one();
+    }
     Ok(())
 }

@@ -289,3 +289,144 @@ async fn the_seeded_calendar_knows_2026_and_2027() {
     let days = count(&app, "SELECT COUNT(*) FROM calendar_days").await;
     assert_eq!(days, 23);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeline() {
+    use services::appeals::{Action, ActionError, Resolution};
+    let app = spawn_app().await;
+    let resident = user_id(&app, RESIDENTS[0].phone).await;
+    let officer = principal(&app, STAFF[1].phone).await;
+    let ordinary = services::appeals::file(&app.services, &appeal(resident, 4))
+        .await
+        .unwrap();
+    let urgent = services::appeals::file(
+        &app.services,
+        &NewAppeal {
+            subject: "Tez yordam kelmadi",
+            ..appeal(resident, 3)
+        },
+    )
+    .await
+    .unwrap();
+    services::appeals::triage(&app.services, &officer, urgent.id, Category::Urgent)
+        .await
+        .unwrap();
+    let energy = services::appeals::file(
+        &app.services,
+        &NewAppeal {
+            topic: "electricity",
+            subject: "Elektr uzilishi",
+            ..appeal(resident, 9)
+        },
+    )
+    .await
+    .unwrap();
+
+    // The Ministry of Health's officer sees its subtree, the urgent one first; not energy's.
+    let desk = services::appeals::desk(&app.services, &officer, None, 50)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = desk.iter().map(|d| d.id).collect();
+    assert_eq!(ids, [urgent.id, ordinary.id]);
+    assert!(!desk[1].repeat && !desk[0].overdue);
+    let only_urgent = services::appeals::desk(&app.services, &officer, Some(Category::Urgent), 50)
+        .await
+        .unwrap();
+    assert_eq!(only_urgent.len(), 1);
+    assert!(matches!(
+        services::appeals::act(&app.services, &officer, energy.id, &Action::Extend("x".into())).await,
+        Err(ActionError::NotFound)
+    ));
+
+    let act = |action: Action| {
+        let officer = officer.clone();
+        let app = &app;
+        async move { services::appeals::act(&app.services, &officer, ordinary.id, &action).await }
+    };
+    act(Action::Assign(officer.user_id)).await.unwrap();
+    assert!(matches!(
+        act(Action::Extend("  ".into())).await,
+        Err(ActionError::ReasonRequired)
+    ));
+    act(Action::Extend("Qoʻshimcha tekshiruv kerak".into()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        act(Action::Extend("yana".into())).await,
+        Err(ActionError::AlreadyExtended)
+    ));
+    act(Action::Answer("Shifokor qabuli 25-noyabrga belgilandi.".into()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        act(Action::Resolve {
+            resolution: Resolution::Rejected,
+            reason: "".into()
+        })
+        .await,
+        Err(ActionError::ReasonRequired)
+    ));
+    act(Action::Resolve {
+        resolution: Resolution::Satisfied,
+        reason: "".into(),
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        act(Action::Answer("yana".into())).await,
+        Err(ActionError::Resolved)
+    ));
+
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM appeal_events WHERE appeal_id = $1 ORDER BY id")
+            .bind(ordinary.id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kinds,
+        ["registered", "assigned", "extended", "answered", "resolved"]
+    );
+    let actors: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM appeal_events WHERE appeal_id = $1 AND actor_id = $2")
+            .bind(ordinary.id)
+            .bind(officer.user_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(actors, 4);
+
+    // Forwarding: within five working days of registration, not after.
+    let admin = principal(&app, STAFF[4].phone).await;
+    services::appeals::act(
+        &app.services,
+        &admin,
+        urgent.id,
+        &Action::Forward {
+            to: 5,
+            reason: "Chilonzorga tegishli".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let body: i64 = sqlx::query_scalar("SELECT body_id FROM appeals WHERE id = $1")
+        .bind(urgent.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(body, 5);
+    app.services.clock.advance_ms(12 * 86_400_000);
+    assert!(matches!(
+        services::appeals::act(
+            &app.services,
+            &admin,
+            urgent.id,
+            &Action::Forward {
+                to: 3,
+                reason: "qaytadan".into()
+            }
+        )
+        .await,
+        Err(ActionError::TooLateToForward)
+    ));
+}
