@@ -5,6 +5,7 @@ use crate::i18n::{Key, detect_locale, tr};
 use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
+use crate::pages::appeals::{AppealPage, AppealsPage, NewAppealPage};
 use crate::pages::home::HomePage;
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::not_found::NotFound;
@@ -85,6 +86,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("receipts/verify/:code") view=VerifyReceiptPage ssr=SsrMode::Async />
                     <Route path=path!("inspector") view=InspectorPage ssr=SsrMode::Async />
+                    <Route path=path!("appeals") view=AppealsPage ssr=SsrMode::Async />
+                    <Route path=path!("appeals/new") view=NewAppealPage ssr=SsrMode::Async />
+                    <Route path=path!("appeals/:id") view=AppealPage ssr=SsrMode::Async />
                     <Route path=path!("inspector/readings/:id") view=InspectorReadingPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -1019,3 +1019,155 @@ pub async fn act(
     }
     Ok(())
 }
+
+fn names_at(row: &sqlx::any::AnyRow, prefix: &str) -> Result<shared::geo::Names> {
+    Ok(shared::geo::Names {
+        uz: row.try_get(format!("{prefix}uz").as_str())?,
+        uz_cyrl: row.try_get(format!("{prefix}cyrl").as_str())?,
+        ru: row.try_get(format!("{prefix}ru").as_str())?,
+    })
+}
+
+/// The bodies (in tree order) and topics the filing form offers.
+pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM bodies ORDER BY id",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let links = sqlx::query("SELECT body_id, topic_code FROM body_topics")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    let mut nodes = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let parent: Option<i64> = r.try_get("parent_id")?;
+        let mut topics = Vec::new();
+        for l in &links {
+            if l.try_get::<i64, _>("body_id")? == id {
+                topics.push(l.try_get("topic_code")?);
+            }
+        }
+        nodes.push((id, parent, names_at(r, "")?, topics));
+    }
+    // Depth-first from the top bodies, children in id order.
+    let mut bodies = Vec::with_capacity(nodes.len());
+    fn walk(
+        parent: Option<i64>,
+        depth: usize,
+        nodes: &[(i64, Option<i64>, shared::geo::Names, Vec<String>)],
+        out: &mut Vec<shared::appeal::BodyChoice>,
+    ) {
+        for (id, p, name, topics) in nodes {
+            if *p == parent && depth < 16 {
+                out.push(shared::appeal::BodyChoice {
+                    id: *id,
+                    depth,
+                    name: name.clone(),
+                    topics: topics.clone(),
+                });
+                walk(Some(*id), depth + 1, nodes, out);
+            }
+        }
+    }
+    walk(None, 0, &nodes, &mut bodies);
+    let topics = sqlx::query(
+        "SELECT code, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM topics ORDER BY code",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("code")?, names_at(r, "")?)))
+    .collect::<Result<_>>()?;
+    let districts = sqlx::query(
+        "SELECT soato, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM districts ORDER BY region_soato, name_uz",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("soato")?, names_at(r, "")?)))
+    .collect::<Result<_>>()?;
+    Ok(shared::appeal::AppealChoices {
+        bodies,
+        topics,
+        districts,
+    })
+}
+
+const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
+       b.name_uz AS uz, b.name_uz_cyrl AS cyrl, b.name_ru AS ru FROM appeals a JOIN bodies b ON b.id = a.body_id";
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
+    Ok(shared::appeal::AppealSummary {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        subject: r.try_get("subject")?,
+        status: r.try_get("status")?,
+        category: r.try_get("category")?,
+        due_day: r.try_get("due_day")?,
+        body: names_at(r, "")?,
+    })
+}
+
+/// The resident's own appeals, newest first.
+pub async fn mine(svc: &Services, user_id: i64) -> Result<Vec<shared::appeal::AppealSummary>> {
+    sqlx::query(&format!(
+        "{SUMMARY} WHERE a.user_id = $1 ORDER BY a.id DESC LIMIT 200"
+    ))
+    .bind(user_id)
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(summary)
+    .collect()
+}
+
+/// One of the resident's own appeals with its timeline; another's is "not found".
+pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared::appeal::AppealView> {
+    let row = sqlx::query(&format!("{SUMMARY} WHERE a.id = $1 AND a.user_id = $2"))
+        .bind(appeal_id)
+        .bind(user_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let events = sqlx::query(
+        "SELECT e.kind, e.detail, e.due_day, e.at, b.name_uz AS uz, b.name_uz_cyrl AS cyrl, b.name_ru AS ru \
+         FROM appeal_events e LEFT JOIN bodies b ON b.id = e.body_id WHERE e.appeal_id = $1 ORDER BY e.id",
+    )
+    .bind(appeal_id)
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|e| {
+        let kind: String = e.try_get("kind")?;
+        // What officers wrote about forwarding targets or assignees stays internal; answers
+        // and reasons are the resident's to read.
+        let detail: String = match kind.as_str() {
+            "assigned" | "escalated" | "repeat" => String::new(),
+            "forwarded" => e
+                .try_get::<String, _>("detail")?
+                .split_once(": ")
+                .map(|(_, r)| r.to_string())
+                .unwrap_or_default(),
+            _ => e.try_get("detail")?,
+        };
+        Ok(shared::appeal::AppealEvent {
+            body: e
+                .try_get::<Option<String>, _>("uz")?
+                .map(|_| names_at(e, ""))
+                .transpose()?,
+            kind,
+            detail,
+            due_day: e.try_get("due_day")?,
+            at: e.try_get("at")?,
+        })
+    })
+    .collect::<Result<_>>()?;
+    Ok(shared::appeal::AppealView {
+        summary: summary(&row)?,
+        kind: row.try_get("kind")?,
+        text: row.try_get("body_text")?,
+        resolution: row.try_get("resolution")?,
+        events,
+    })
+}

@@ -3,6 +3,7 @@
 //! Everything here is plain data and pure functions: no I/O, no framework.
 
 pub mod account;
+pub mod appeal;
 pub mod auth;
 pub mod calendar;
 pub mod card;

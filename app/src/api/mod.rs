@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod appeals;
 pub mod me;
 pub mod payments;
 pub mod readings;

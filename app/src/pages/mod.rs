@@ -1,6 +1,7 @@
 pub mod about;
 pub mod account;
 pub mod accounts;
+pub mod appeals;
 pub mod home;
 pub mod inspector;
 pub mod not_found;

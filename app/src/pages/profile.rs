@@ -45,6 +45,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 })}
                             </dl>
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
+                            <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
                             {inspector.then(|| view! {
                                 <p><a class="button" href="/inspector">{tr(locale, Key::InspectorTitle)}</a></p>
                             })}

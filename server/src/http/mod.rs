@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod appeals;
 mod auth;
 mod dev;
 pub mod guard;
@@ -68,7 +69,8 @@ pub fn router(state: AppState) -> Router {
             post(readings::submit).layer(axum::extract::DefaultBodyLimit::max(readings::UPLOAD_LIMIT)),
         )
         .route("/readings/{id}/photo", get(readings::photo))
-        .route("/inspector/readings/{id}", post(readings::decide));
+        .route("/inspector/readings/{id}", post(readings::decide))
+        .route("/appeals", post(appeals::file));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

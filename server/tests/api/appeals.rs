@@ -430,3 +430,56 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         Err(ActionError::TooLateToForward)
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_files_through_the_form_and_sees_the_number_and_term() {
+    use crate::helpers::location;
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let form = |subject: &str, text: &str| {
+        vec![
+            ("body", "4".to_string()),
+            ("topic", "healthcare".to_string()),
+            ("kind", "complaint".to_string()),
+            ("subject", subject.to_string()),
+            ("text", text.to_string()),
+            ("district", "1726266".to_string()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            location(&app.post_form("/appeals", &cookie, &fields).await)
+        }
+    };
+    let to = post(form("Dori yoʻq", "Poliklinikada bepul dori berilmayapti.")).await;
+    assert!(to.starts_with("/appeals/") && to.ends_with("?filed=1"), "{to}");
+    let (status, page) = app.get_text_as(&to, &cookie).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("M-20") && page.contains("Javob muddati:") && page.contains("Roʻyxatga olindi"));
+
+    // Bad input comes back with its message and what was typed; nothing is stored.
+    let before = count(&app, "SELECT COUNT(*) FROM appeals").await;
+    let to = post(form("Dori", "   ")).await;
+    assert!(
+        to.contains("error=text_empty") && to.contains("subject=Dori"),
+        "{to}"
+    );
+    let to = post(form("Dori", &"ж".repeat(100_000))).await;
+    assert!(to.contains("error=text_too_long"), "{to}");
+    let mut no_body = form("Dori", "Matn");
+    no_body[0].1 = "999999".into();
+    assert!(post(no_body).await.contains("error=body"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appeals").await, before);
+
+    // Another resident does not see it.
+    let other = app.sign_in(RESIDENTS[1].phone).await;
+    let id = sqlx::query_scalar::<_, i64>("SELECT MAX(id) FROM appeals")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (status, _) = app.get_text_as(&format!("/appeals/{id}"), &other).await;
+    assert_eq!(status, 404);
+}

@@ -51,7 +51,7 @@ async fn allowed(
     app: &TestApp,
     call: Call,
     cookie: &str,
-    a_account: &(i64, i64, String, i64, i64),
+    a_account: &(i64, i64, String, i64, i64, i64),
 ) -> (bool, String) {
     let fill = |s: &str| {
         s.replace("{A}", &a_account.0.to_string())
@@ -59,6 +59,7 @@ async fn allowed(
             .replace("{CODE}", &a_account.2)
             .replace("{RUN}", &a_account.3.to_string())
             .replace("{R}", &a_account.4.to_string())
+            .replace("{AP}", &a_account.5.to_string())
     };
     let response = match call {
         Call::ServerFn(path, args) => {
@@ -161,7 +162,25 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .await
     .unwrap()
     .reading_id;
-    let fixtures = (a_account, order, code, run, reading);
+    // An appeal of resident A's.
+    let appeal = services::appeals::file(
+        &app.services,
+        &services::appeals::NewAppeal {
+            user_id: a_user,
+            body_id: 4,
+            topic: "healthcare",
+            kind: "application",
+            subject: "Navbat",
+            text: "Matn",
+            region: "1726",
+            district: "1726266",
+            mahalla: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let fixtures = (a_account, order, code, run, reading, appeal);
 
     let table: Vec<(Call, &[Who])> = vec![
         (Call::ServerFn("/api/service_types", &[]), EVERYONE),
@@ -211,6 +230,28 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::Get("/pay/{O}"), &[Who::ResidentA]),
         (Call::Get("/receipts/{O}/pdf"), &[Who::ResidentA]),
         (Call::ServerFn("/api/tariffs", &[]), &[Who::Admin]),
+        (Call::ServerFn("/api/appeal_choices", &[]), SIGNED_IN),
+        (Call::ServerFn("/api/my_appeals", &[]), SIGNED_IN),
+        (
+            Call::ServerFn("/api/appeal", &[("id", "{AP}")]),
+            &[Who::ResidentA],
+        ),
+        (Call::Get("/appeals"), SIGNED_IN),
+        (Call::Get("/appeals/{AP}"), &[Who::ResidentA]),
+        (
+            Call::Form(
+                "/appeals",
+                &[
+                    ("body", "4"),
+                    ("topic", "healthcare"),
+                    ("kind", "complaint"),
+                    ("subject", "Navbat"),
+                    ("text", "Matn"),
+                    ("district", "1726266"),
+                ],
+            ),
+            SIGNED_IN,
+        ),
         (Call::Get("/admin/tariffs"), &[Who::Admin]),
         (
             Call::Form(
