@@ -1,12 +1,12 @@
 //! Utility accounts: lookup by service, place and number; linking to a resident; the
 //! account page; and the ledger, whose sum is the balance.
 
+use crate::db::names;
 use crate::{Db, Error, Result, Services};
 use shared::Tiyin;
 use shared::account::{
     AccountDetails, AccountNumber, AccountSummary, LedgerRow, Page, ReadingRow, mask_name,
 };
-use shared::geo::Names;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -110,14 +110,6 @@ const SUMMARY_SELECT: &str = "SELECT a.id, a.service_code, a.number, a.holder_na
      FROM utility_accounts a \
      JOIN service_types st ON st.code = a.service_code \
      JOIN districts d ON d.soato = a.district_soato";
-
-fn names(row: &AnyRow, prefix: &str) -> Result<Names> {
-    Ok(Names {
-        uz: row.try_get(format!("{prefix}_uz").as_str())?,
-        uz_cyrl: row.try_get(format!("{prefix}_cyrl").as_str())?,
-        ru: row.try_get(format!("{prefix}_ru").as_str())?,
-    })
-}
 
 fn summary(row: &AnyRow) -> Result<AccountSummary> {
     Ok(AccountSummary {

@@ -1020,18 +1020,10 @@ pub async fn act(
     Ok(())
 }
 
-fn names_at(row: &sqlx::any::AnyRow, prefix: &str) -> Result<shared::geo::Names> {
-    Ok(shared::geo::Names {
-        uz: row.try_get(format!("{prefix}uz").as_str())?,
-        uz_cyrl: row.try_get(format!("{prefix}cyrl").as_str())?,
-        ru: row.try_get(format!("{prefix}ru").as_str())?,
-    })
-}
-
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     let rows = sqlx::query(
-        "SELECT id, parent_id, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM bodies ORDER BY id",
+        "SELECT id, parent_id, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies ORDER BY id",
     )
     .fetch_all(&svc.db.pool)
     .await?;
@@ -1048,7 +1040,7 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
                 topics.push(l.try_get("topic_code")?);
             }
         }
-        nodes.push((id, parent, names_at(r, "")?, topics));
+        nodes.push((id, parent, crate::db::names(r, "n")?, topics));
     }
     // Depth-first from the top bodies, children in id order.
     let mut bodies = Vec::with_capacity(nodes.len());
@@ -1072,20 +1064,20 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     }
     walk(None, 0, &nodes, &mut bodies);
     let topics = sqlx::query(
-        "SELECT code, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM topics ORDER BY code",
+        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
     )
     .fetch_all(&svc.db.pool)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("code")?, names_at(r, "")?)))
+    .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
     .collect::<Result<_>>()?;
     let districts = sqlx::query(
-        "SELECT soato, name_uz AS uz, name_uz_cyrl AS cyrl, name_ru AS ru FROM districts ORDER BY region_soato, name_uz",
+        "SELECT soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
     )
     .fetch_all(&svc.db.pool)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("soato")?, names_at(r, "")?)))
+    .map(|r| Ok((r.try_get("soato")?, crate::db::names(r, "n")?)))
     .collect::<Result<_>>()?;
     Ok(shared::appeal::AppealChoices {
         bodies,
@@ -1095,7 +1087,7 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
 }
 
 const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
-       b.name_uz AS uz, b.name_uz_cyrl AS cyrl, b.name_ru AS ru FROM appeals a JOIN bodies b ON b.id = a.body_id";
+       b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru FROM appeals a JOIN bodies b ON b.id = a.body_id";
 
 fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
     Ok(shared::appeal::AppealSummary {
@@ -1105,7 +1097,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
         status: r.try_get("status")?,
         category: r.try_get("category")?,
         due_day: r.try_get("due_day")?,
-        body: names_at(r, "")?,
+        body: crate::db::names(r, "n")?,
     })
 }
 
@@ -1131,7 +1123,7 @@ pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared
         .await?
         .ok_or(Error::NotFound)?;
     let events = sqlx::query(
-        "SELECT e.kind, e.detail, e.due_day, e.at, b.name_uz AS uz, b.name_uz_cyrl AS cyrl, b.name_ru AS ru \
+        "SELECT e.kind, e.detail, e.due_day, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
          FROM appeal_events e LEFT JOIN bodies b ON b.id = e.body_id WHERE e.appeal_id = $1 ORDER BY e.id",
     )
     .bind(appeal_id)
@@ -1153,8 +1145,8 @@ pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared
         };
         Ok(shared::appeal::AppealEvent {
             body: e
-                .try_get::<Option<String>, _>("uz")?
-                .map(|_| names_at(e, ""))
+                .try_get::<Option<String>, _>("n_uz")?
+                .map(|_| crate::db::names(e, "n"))
                 .transpose()?,
             kind,
             detail,

@@ -223,6 +223,17 @@ fn ensure_sqlite_parent_dir(url: &str) -> Result<(), OpenError> {
     Ok(())
 }
 
+/// A name in three languages from columns `<prefix>_uz`, `<prefix>_cyrl` and `<prefix>_ru`
+/// (queries alias them so).
+pub fn names(row: &sqlx::any::AnyRow, prefix: &str) -> Result<shared::geo::Names> {
+    use sqlx::Row;
+    Ok(shared::geo::Names {
+        uz: row.try_get(format!("{prefix}_uz").as_str())?,
+        uz_cyrl: row.try_get(format!("{prefix}_cyrl").as_str())?,
+        ru: row.try_get(format!("{prefix}_ru").as_str())?,
+    })
+}
+
 /// Whether an error is a unique constraint refusing a second row (on either backend).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())

@@ -312,13 +312,7 @@ const READING_SELECT: &str = "SELECT r.id, r.account_id, a.number, r.service_cod
      LEFT JOIN mahallas m ON m.code = r.mahalla_code";
 
 fn inspector_reading(row: &AnyRow) -> Result<InspectorReading> {
-    let names = |p: &str| -> Result<Names> {
-        Ok(Names {
-            uz: row.try_get(format!("{p}_uz").as_str())?,
-            uz_cyrl: row.try_get(format!("{p}_cyrl").as_str())?,
-            ru: row.try_get(format!("{p}_ru").as_str())?,
-        })
-    };
+    use crate::db::names;
     let mahalla = match row.try_get::<Option<String>, _>("m_uz")? {
         Some(uz) => {
             let cyrl: String = row.try_get("m_cyrl")?;
@@ -336,8 +330,8 @@ fn inspector_reading(row: &AnyRow) -> Result<InspectorReading> {
         account_id: row.try_get("account_id")?,
         account_number: row.try_get("number")?,
         service_code: row.try_get("service_code")?,
-        service: names("s")?,
-        district: names("d")?,
+        service: names(row, "s")?,
+        district: names(row, "d")?,
         mahalla,
         meter_unit: row.try_get("meter_unit")?,
         meter_decimals: i64::from(row.try_get::<i16, _>("meter_decimals")?),
@@ -898,31 +892,25 @@ pub async fn scope_names(
     }
     let mut named_districts = Vec::new();
     for soato in districts {
-        let row = sqlx::query("SELECT name_uz, name_uz_cyrl, name_ru FROM districts WHERE soato = $1")
-            .bind(&soato)
-            .fetch_optional(&svc.db.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts WHERE soato = $1",
+        )
+        .bind(&soato)
+        .fetch_optional(&svc.db.pool)
+        .await?;
         if let Some(row) = row {
-            named_districts.push((soato, names_of(&row)?));
+            named_districts.push((soato, crate::db::names(&row, "n")?));
         }
     }
     let mut named_services = Vec::new();
     for code in services {
-        let row = sqlx::query("SELECT name_uz, name_uz_cyrl, name_ru FROM service_types WHERE code = $1")
+        let row = sqlx::query("SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM service_types WHERE code = $1")
             .bind(&code)
             .fetch_optional(&svc.db.pool)
             .await?;
         if let Some(row) = row {
-            named_services.push((code, names_of(&row)?));
+            named_services.push((code, crate::db::names(&row, "n")?));
         }
     }
     Ok((named_districts, named_services))
-}
-
-fn names_of(row: &AnyRow) -> Result<Names> {
-    Ok(Names {
-        uz: row.try_get("name_uz")?,
-        uz_cyrl: row.try_get("name_uz_cyrl")?,
-        ru: row.try_get("name_ru")?,
-    })
 }
