@@ -304,13 +304,9 @@ async fn parents(svc: &Services) -> Result<HashMap<i64, Option<i64>>> {
         .collect()
 }
 
-/// Whether a person handles a body's appeals: an officer or head of that body or of one of
-/// its ancestors, or an administrator.
-pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Result<bool> {
-    if principal.has_role(Role::Administrator) {
-        return Ok(true);
-    }
-    let mine: Vec<i64> = principal
+/// The bodies named in a person's officer and head grants.
+fn named_bodies(principal: &Principal) -> Vec<i64> {
+    principal
         .grants
         .iter()
         .filter(|g| matches!(g.role, Role::AppealsOfficer | Role::HeadOfBody))
@@ -319,37 +315,30 @@ pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Res
             Scope::Body(b) => Some(*b),
             _ => None,
         })
-        .collect();
-    let parents = parents(svc).await?;
-    let mut current = Some(body_id);
-    let mut steps = 0;
-    while let Some(body) = current {
-        if mine.contains(&body) {
-            return Ok(true);
-        }
-        current = parents.get(&body).copied().flatten();
-        steps += 1;
-        if steps > 64 {
-            break;
-        }
-    }
-    Ok(false)
+        .collect()
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ActError {
-    #[error("no such appeal in this person's bodies")]
-    NotFound,
-    #[error("already resolved")]
-    Resolved,
-    #[error(transparent)]
-    Service(#[from] Error),
+/// Whether `body` or one of its ancestors is among `named` (the walk stops after 64 levels,
+/// so a cycle entered by mistake cannot hang it).
+fn within(parents: &HashMap<i64, Option<i64>>, body: i64, named: &[i64]) -> bool {
+    let mut current = Some(body);
+    for _ in 0..64 {
+        let Some(b) = current else { return false };
+        if named.contains(&b) {
+            return true;
+        }
+        current = parents.get(&b).copied().flatten();
+    }
+    false
 }
 
-impl From<sqlx::Error> for ActError {
-    fn from(e: sqlx::Error) -> Self {
-        ActError::Service(Error::Database(e))
+/// Whether a person handles a body's appeals: an officer or head of that body or of one of
+/// its ancestors, or an administrator.
+pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Result<bool> {
+    if principal.has_role(Role::Administrator) {
+        return Ok(true);
     }
+    Ok(within(&parents(svc).await?, body_id, &named_bodies(principal)))
 }
 
 /// The officer sorts an appeal; its term is counted again from registration by the category.
@@ -358,19 +347,9 @@ pub async fn triage(
     principal: &Principal,
     appeal_id: i64,
     category: Category,
-) -> Result<String, ActError> {
-    let row = sqlx::query("SELECT body_id, status, registered_day FROM appeals WHERE id = $1")
-        .bind(appeal_id)
-        .fetch_optional(&svc.db.pool)
-        .await?
-        .ok_or(ActError::NotFound)?;
+) -> Result<String, ActionError> {
+    let row = open_appeal(svc, principal, appeal_id).await?;
     let body: i64 = row.try_get("body_id")?;
-    if !handles(svc, principal, body).await? {
-        return Err(ActError::NotFound);
-    }
-    if row.try_get::<String, _>("status")? == "resolved" {
-        return Err(ActError::Resolved);
-    }
     let registered = shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?)
         .ok_or_else(|| Error::ReferenceData("a registered day that is not a date".into()))?;
     let calendar = calendar(svc).await?;
@@ -738,27 +717,13 @@ pub struct DeskItem {
 /// Every body a person handles: those named in their grants and all below them.
 async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
     let parents = parents(svc).await?;
-    let mut out = Vec::new();
-    for &body in parents.keys() {
-        let mut current = Some(body);
-        let mut steps = 0;
-        while let Some(b) = current {
-            let named = principal.has_role(Role::Administrator)
-                || principal.grants.iter().any(|g| {
-                    matches!(g.role, Role::AppealsOfficer | Role::HeadOfBody)
-                        && g.scopes.contains(&Scope::Body(b))
-                });
-            if named {
-                out.push(body);
-                break;
-            }
-            current = parents.get(&b).copied().flatten();
-            steps += 1;
-            if steps > 64 {
-                break;
-            }
-        }
-    }
+    let admin = principal.has_role(Role::Administrator);
+    let named = named_bodies(principal);
+    let mut out: Vec<i64> = parents
+        .keys()
+        .copied()
+        .filter(|&body| admin || within(&parents, body, &named))
+        .collect();
     out.sort_unstable();
     Ok(out)
 }
@@ -870,6 +835,28 @@ impl From<sqlx::Error> for ActionError {
     }
 }
 
+/// An unresolved appeal of a body the person handles; "not found" outside their bodies.
+async fn open_appeal(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+) -> Result<sqlx::any::AnyRow, ActionError> {
+    let row = sqlx::query(
+        "SELECT body_id, status, extended, registered_day, due_day, user_id, number FROM appeals WHERE id = $1",
+    )
+    .bind(appeal_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(ActionError::NotFound)?;
+    if !handles(svc, principal, row.try_get("body_id")?).await? {
+        return Err(ActionError::NotFound);
+    }
+    if row.try_get::<String, _>("status")? == "resolved" {
+        return Err(ActionError::Resolved);
+    }
+    Ok(row)
+}
+
 /// Carries out an officer's action; every action is an event on the timeline with who and
 /// when, and the resident is told of a forward, an extension, an answer and the resolution.
 pub async fn act(
@@ -878,18 +865,8 @@ pub async fn act(
     appeal_id: i64,
     action: &Action,
 ) -> Result<(), ActionError> {
-    let row = sqlx::query("SELECT body_id, status, extended, registered_day, due_day, user_id, number FROM appeals WHERE id = $1")
-        .bind(appeal_id)
-        .fetch_optional(&svc.db.pool)
-        .await?
-        .ok_or(ActionError::NotFound)?;
+    let row = open_appeal(svc, principal, appeal_id).await?;
     let body: i64 = row.try_get("body_id")?;
-    if !handles(svc, principal, body).await? {
-        return Err(ActionError::NotFound);
-    }
-    if row.try_get::<String, _>("status")? == "resolved" {
-        return Err(ActionError::Resolved);
-    }
     let number: String = row.try_get("number")?;
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;

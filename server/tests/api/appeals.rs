@@ -2,7 +2,7 @@
 //! body's officer, and the control-time regime driven by a controllable clock.
 
 use crate::helpers::{TestApp, spawn_app};
-use services::appeals::{ActError, Category, FileError, NewAppeal};
+use services::appeals::{ActionError, Category, FileError, NewAppeal};
 use services::demo::{RESIDENTS, STAFF};
 
 async fn user_id(app: &TestApp, phone: &str) -> i64 {
@@ -169,7 +169,7 @@ async fn the_officer_triages_and_the_term_follows_the_category() {
     let stranger = principal(&app, RESIDENTS[1].phone).await;
     assert!(matches!(
         services::appeals::triage(&app.services, &stranger, registered.id, Category::Ordinary).await,
-        Err(ActError::NotFound)
+        Err(ActionError::NotFound)
     ));
 }
 
@@ -292,7 +292,7 @@ async fn the_seeded_calendar_knows_2026_and_2027() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeline() {
-    use services::appeals::{Action, ActionError, Resolution};
+    use services::appeals::{Action, Resolution};
     let app = spawn_app().await;
     let resident = user_id(&app, RESIDENTS[0].phone).await;
     let officer = principal(&app, STAFF[1].phone).await;
