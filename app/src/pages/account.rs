@@ -5,12 +5,12 @@ use crate::api::accounts::get_account;
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::accounts::balance_text;
-use crate::pages::failure_view;
 use crate::pages::pay::PaySection;
 use crate::pages::reading::{ReadingSection, reading_item};
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::Tiyin;
 use shared::account::{LedgerRow, Page, ReadingRow, format_reading};
 use shared::time::format_date;
@@ -18,7 +18,7 @@ use shared::time::format_date;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
+    let route = route_id();
     let query = use_query_map();
     let page_of = move |name: &str| {
         query
@@ -29,12 +29,12 @@ pub fn AccountPage() -> impl IntoView {
     };
     let account = Resource::new(
         move || {
-            let id = params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0);
-            (id, page_of("readings"), page_of("charges"), page_of("payments"))
+            (
+                route(),
+                page_of("readings"),
+                page_of("charges"),
+                page_of("payments"),
+            )
         },
         |(id, r, c, p)| get_account(id, r, c, p),
     );

@@ -4,10 +4,10 @@
 use crate::api::appeals::{get_appeal, get_appeal_choices, my_appeals};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
-use crate::pages::failure_view;
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::time::format_date_time;
 
 fn status_key(status: &str) -> Key {
@@ -159,18 +159,8 @@ pub fn NewAppealPage() -> impl IntoView {
 #[component]
 pub fn AppealPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let appeal = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        get_appeal,
-    );
+    let appeal = Resource::new(route_id(), get_appeal);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

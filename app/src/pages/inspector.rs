@@ -5,11 +5,11 @@
 use crate::api::readings::{get_inspector_scope, get_reading_case, inspector_queue};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
-use crate::pages::failure_view;
 use crate::pages::reading::{reason_key, status_key, submit_error_key};
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::account::format_reading;
 use shared::reading::{Flag, InspectorReading, ReadingEvent, RejectReason};
 use shared::time::format_date_time;
@@ -158,18 +158,8 @@ fn queue_item(locale: Locale, r: InspectorReading) -> impl IntoView {
 #[component]
 pub fn InspectorReadingPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let case = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        get_reading_case,
-    );
+    let case = Resource::new(route_id(), get_reading_case);
     let error = move || {
         query
             .read()

@@ -27,3 +27,15 @@ pub fn failure_view(error: AppError) -> AnyView {
         error => view! { <ErrorBox error /> }.into_any(),
     }
 }
+
+/// The route's `:id` as a number, tracked (0 — which finds nothing — when it is not one).
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

@@ -4,7 +4,7 @@
 use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
-use crate::pages::failure_view;
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -110,18 +110,8 @@ fn provider_name(locale: crate::i18n::Locale, method: &str) -> &'static str {
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let order = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        get_order,
-    );
+    let order = Resource::new(route_id(), get_order);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -186,17 +176,7 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let receipt = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        get_receipt,
-    );
+    let receipt = Resource::new(route_id(), get_receipt);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -3,10 +3,10 @@
 use crate::api::admin::get_reconciliation;
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
-use crate::pages::failure_view;
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::time::format_date;
 
 #[component]
@@ -38,17 +38,7 @@ pub fn ReconcilePage() -> impl IntoView {
 #[component]
 pub fn ReconcileRunPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let run = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        get_reconciliation,
-    );
+    let run = Resource::new(route_id(), get_reconciliation);
     view! {
         <Title text=tr(locale, Key::ReconcileTitle) />
         <h1>{tr(locale, Key::ReconcileTitle)}</h1>
