@@ -157,9 +157,7 @@ async fn photos_are_kept_in_an_s3_compatible_bucket() {
 
     let response = send_reading(&app, "s3-reading-key-1").await;
     assert_eq!(response.status(), 200);
-    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let reading = crate::readings::reading_id(response).await;
     assert_eq!(
         bucket.objects.lock().unwrap().len(),
         2,

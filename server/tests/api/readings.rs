@@ -72,6 +72,13 @@ async fn send(
     request.send().await.expect("request failed")
 }
 
+/// The reading a successful JSON upload answered with.
+pub async fn reading_id(response: reqwest::Response) -> i64 {
+    assert_eq!(response.status(), 200, "the upload was accepted");
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["reading_id"].as_i64().expect("a reading id")
+}
+
 async fn error_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.unwrap();
@@ -245,9 +252,7 @@ async fn corrections_and_rejections_carry_their_reason_to_the_resident() {
         ("key", "key-0002-abcdef"),
     ];
     let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
-    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let reading = reading_id(response).await;
 
     // A correction needs a reason.
     let corrected = value_text(last + 50_000);
@@ -287,9 +292,7 @@ async fn corrections_and_rejections_carry_their_reason_to_the_resident() {
         ("key", "key-0003-abcdef"),
     ];
     let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
-    let second = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let second = reading_id(response).await;
     let before = services::accounts::balance(&app.db, account).await.unwrap();
     let response = app
         .post_form(
@@ -493,9 +496,7 @@ async fn an_inspector_cannot_see_or_decide_outside_their_scope() {
         ("key", "scope-key-0001"),
     ];
     let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
-    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let reading = reading_id(response).await;
 
     let inspector = app.sign_in(STAFF[0].phone).await;
     assert!(
@@ -549,9 +550,7 @@ async fn concurrent_decisions_charge_once() {
         ("key", "race-key-00001"),
     ];
     let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
-    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let reading = reading_id(response).await;
     let inspector = app.sign_in(STAFF[0].phone).await;
     let admin = app.sign_in(STAFF[4].phone).await;
     let before = services::accounts::balance(&app.db, account).await.unwrap();
@@ -650,9 +649,7 @@ async fn an_administrator_adds_a_tiered_price_list_that_charges_from_its_day() {
         ("key", "tariff-key-0001"),
     ];
     let response = send(&app, &resident, account, &fields, Some(jpeg()), true).await;
-    let reading = response.json::<serde_json::Value>().await.unwrap()["reading_id"]
-        .as_i64()
-        .unwrap();
+    let reading = reading_id(response).await;
     app.post_form(
         &format!("/inspector/readings/{reading}"),
         &inspector,
