@@ -5,7 +5,9 @@ use crate::i18n::{Key, detect_locale, tr};
 use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
-use crate::pages::appeals::{AppealPage, AppealsPage, NewAppealPage};
+use crate::pages::appeals::{AppealPage, AppealsPage, CosignPage, NewAppealPage};
+use crate::pages::appeals_admin::{BodiesPage, CalendarPage};
+use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::home::HomePage;
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::not_found::NotFound;
@@ -88,7 +90,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inspector") view=InspectorPage ssr=SsrMode::Async />
                     <Route path=path!("appeals") view=AppealsPage ssr=SsrMode::Async />
                     <Route path=path!("appeals/new") view=NewAppealPage ssr=SsrMode::Async />
+                    <Route path=path!("appeals/cosign") view=CosignPage ssr=SsrMode::Async />
                     <Route path=path!("appeals/:id") view=AppealPage ssr=SsrMode::Async />
+                    <Route path=path!("desk") view=DeskPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/appeals/:id") view=DeskCasePage ssr=SsrMode::Async />
+                    <Route path=path!("admin/calendar") view=CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/bodies") view=BodiesPage ssr=SsrMode::Async />
                     <Route path=path!("inspector/readings/:id") view=InspectorReadingPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

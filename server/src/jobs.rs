@@ -25,7 +25,8 @@ pub fn spawn(services: Services) -> Jobs {
     let handles = vec![
         tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
         tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
-        tokio::spawn(appeal_escalations(services, stopped)),
+        tokio::spawn(appeal_escalations(services.clone(), stopped.clone())),
+        tokio::spawn(services::live::relay(services, stopped)),
     ];
     Jobs { stop, handles }
 }
@@ -57,6 +58,8 @@ async fn payme_timeouts(services: Services, mut stopped: tokio::sync::watch::Rec
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            // The development clock was moved: terms may have ended just now.
+            _ = services.clock.moved() => {}
             _ = stopped.changed() => return,
         }
     }
@@ -73,6 +76,8 @@ async fn appeal_escalations(services: Services, mut stopped: tokio::sync::watch:
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            // The development clock was moved: terms may have ended just now.
+            _ = services.clock.moved() => {}
             _ = stopped.changed() => return,
         }
     }

@@ -143,6 +143,7 @@ impl Application {
         let grace = self.grace;
         let jobs = jobs::spawn(self.state.services.clone());
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let live = self.state.services.live.clone();
         let serve = axum::serve(
             listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -150,6 +151,8 @@ impl Application {
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing requests in flight");
+            // Open event streams end now (browsers reconnect to another instance).
+            live.close();
             let _ = stopping_tx.send(());
         });
         let result = tokio::select! {

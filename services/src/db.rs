@@ -36,6 +36,8 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The URL it was opened with (PostgreSQL's LISTEN needs a connection of its own).
+    pub url: String,
 }
 
 /// Why the database could not be opened, worded for the operator who has to fix it.
@@ -102,7 +104,11 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|source| OpenError::Migrate { url: shown, source })?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            url: url.to_string(),
+        })
     }
 
     /// One round trip to the database: the readiness check.

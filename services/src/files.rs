@@ -107,3 +107,38 @@ mod tests {
         out
     }
 }
+
+/// Puts a checked file in the store and records it (once per content: a second copy of the
+/// same bytes gets the first one's id). Returns the record's id.
+pub async fn keep(
+    svc: &crate::Services,
+    bytes: &[u8],
+    content_type: &str,
+    size: Option<(u32, u32)>,
+    thumb: Option<&[u8]>,
+) -> Result<i64> {
+    let sha = svc.files.put(bytes).await?;
+    let thumb = match thumb {
+        Some(t) => Some(svc.files.put(t).await?),
+        None => None,
+    };
+    sqlx::query(
+        "INSERT INTO stored_files (sha256, content_type, bytes, width, height, thumb_sha256, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(content_type)
+    .bind(bytes.len() as i64)
+    .bind(size.map(|(w, _)| i64::from(w)))
+    .bind(size.map(|(_, h)| i64::from(h)))
+    .bind(thumb)
+    .bind(svc.clock.now_ms())
+    .execute(&svc.db.pool)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM stored_files WHERE sha256 = $1")
+            .bind(&sha)
+            .fetch_one(&svc.db.pool)
+            .await?,
+    )
+}

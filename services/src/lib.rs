@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod live;
 pub mod orders;
 pub mod payme;
 pub mod pdf;
@@ -53,6 +54,8 @@ pub struct Services {
     pub checkout: checkout::Checkout,
     /// Where photos and attachments are kept.
     pub files: files::FileStore,
+    /// Live appeal events for the open streams.
+    pub live: live::Live,
 }
 
 impl Services {
@@ -71,6 +74,7 @@ impl Services {
             files: files::FileStore::Local {
                 root: std::path::PathBuf::from("data/files"),
             },
+            live: live::Live::default(),
         })
     }
 }

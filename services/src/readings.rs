@@ -231,26 +231,8 @@ pub async fn submit(svc: &Services, new: NewReading<'_>) -> Result<Submitted, Su
 }
 
 async fn store_photo(svc: &Services, photo: &crate::photos::Processed) -> Result<i64> {
-    let sha = svc.files.put(&photo.jpeg).await?;
-    let thumb = svc.files.put(&photo.thumb).await?;
-    sqlx::query(
-        "INSERT INTO stored_files (sha256, content_type, bytes, width, height, thumb_sha256, created_at) \
-         VALUES ($1, 'image/jpeg', $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(&sha)
-    .bind(photo.jpeg.len() as i64)
-    .bind(i64::from(photo.width))
-    .bind(i64::from(photo.height))
-    .bind(&thumb)
-    .bind(svc.clock.now_ms())
-    .execute(&svc.db.pool)
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT id FROM stored_files WHERE sha256 = $1")
-            .bind(&sha)
-            .fetch_one(&svc.db.pool)
-            .await?,
-    )
+    let size = Some((photo.width, photo.height));
+    crate::files::keep(svc, &photo.jpeg, "image/jpeg", size, Some(&photo.thumb)).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -774,26 +756,11 @@ pub async fn mahallas_for(svc: &Services, user_id: i64, account_id: i64) -> Resu
     if !crate::accounts::is_linked(&svc.db, user_id, account_id).await? {
         return Err(Error::NotFound);
     }
-    let rows = sqlx::query(
-        "SELECT m.code, m.name_uz, m.name_uz_cyrl FROM mahallas m \
-         JOIN utility_accounts a ON a.district_soato = m.district_soato WHERE a.id = $1 ORDER BY m.name_uz",
-    )
-    .bind(account_id)
-    .fetch_all(&svc.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let cyrl: String = r.try_get("name_uz_cyrl")?;
-            Ok((
-                r.try_get("code")?,
-                Names {
-                    uz: r.try_get("name_uz")?,
-                    ru: cyrl.clone(),
-                    uz_cyrl: cyrl,
-                },
-            ))
-        })
-        .collect()
+    let district: String = sqlx::query_scalar("SELECT district_soato FROM utility_accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&svc.db.pool)
+        .await?;
+    crate::reference::mahallas_of(svc, &district).await
 }
 
 /// The resident's messages about a decision.

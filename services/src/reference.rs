@@ -262,3 +262,31 @@ mod tests {
         assert_eq!(fingerprint(&["x"]), fingerprint(&["x"]));
     }
 }
+
+/// The mahallas of a district, by name (they have Uzbek names only; Russian pages show the
+/// Cyrillic one).
+pub async fn mahallas_of(
+    svc: &crate::Services,
+    district: &str,
+) -> crate::Result<Vec<(String, shared::geo::Names)>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT code, name_uz, name_uz_cyrl FROM mahallas WHERE district_soato = $1 ORDER BY name_uz",
+    )
+    .bind(district)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let cyrl: String = r.try_get("name_uz_cyrl")?;
+            Ok((
+                r.try_get("code")?,
+                shared::geo::Names {
+                    uz: r.try_get("name_uz")?,
+                    ru: cyrl.clone(),
+                    uz_cyrl: cyrl,
+                },
+            ))
+        })
+        .collect()
+}

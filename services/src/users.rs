@@ -196,6 +196,16 @@ pub async fn list_staff(svc: &Services) -> Result<Vec<StaffMember>> {
     Ok(staff)
 }
 
+/// A user's phone.
+pub async fn phone_of(svc: &Services, user_id: i64) -> Result<Phone> {
+    let phone: String = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&svc.db.pool)
+        .await?;
+    Phone::parse(&phone)
+        .map_err(|_| crate::Error::ReferenceData(format!("user {user_id} has a malformed phone")))
+}
+
 /// The phone and name of a user, for the profile page.
 pub async fn profile(svc: &Services, user_id: i64) -> Result<(String, Option<String>)> {
     let row = sqlx::query("SELECT phone, full_name FROM users WHERE id = $1")

@@ -135,6 +135,8 @@ pub enum Need {
     Role(Role),
     /// An inspector whose scope covers this district and service.
     Inspects { district: String, service: String },
+    /// An appeals officer or a head of a body (the body is checked against the appeal).
+    HandlesAppeals,
 }
 
 /// Why access was refused: not signed in at all (401), or signed in without the right (403).
@@ -158,6 +160,9 @@ pub fn decide(principal: Option<&Principal>, need: &Need) -> Result<(), Denied> 
         Need::Anyone | Need::SignedIn => true,
         Need::Role(role) => admin || principal.has_role(*role),
         Need::Inspects { district, service } => admin || principal.inspects(district, service),
+        Need::HandlesAppeals => {
+            admin || principal.has_role(Role::AppealsOfficer) || principal.has_role(Role::HeadOfBody)
+        }
     };
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }

@@ -1,18 +1,28 @@
-//! A resident's appeals: what the filing form offers, the list, one appeal with its timeline.
-//! Filing itself is a form post (`POST /appeals`), so it works without JavaScript.
+//! Appeals: what the filing form offers, the resident's list and pages, the officer's desk and
+//! case page, and the calendar administrators keep. Every action is a form post (see the
+//! server's `http::appeals`), so each page works without JavaScript.
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use shared::appeal::{AppealChoices, AppealSummary, AppealView};
+use shared::appeal::{AppealChoices, AppealList, AppealView, CalendarDay, DeskCase, DeskPage};
 
 #[server(prefix = "/api", endpoint = "appeal_choices")]
 pub async fn get_appeal_choices() -> Result<AppealChoices, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    let mut choices = services::appeals::choices(&svc).await?;
+    choices.earlier = services::appeals::answered_of(&svc, principal.user_id).await?;
+    Ok(choices)
+}
+
+/// The mahallas of a district, for the filing form.
+#[server(prefix = "/api", endpoint = "appeal_mahallas")]
+pub async fn get_appeal_mahallas(district: String) -> Result<Vec<(String, shared::geo::Names)>, AppError> {
     let (svc, _) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
-    Ok(services::appeals::choices(&svc).await?)
+    Ok(services::reference::mahallas_of(&svc, &district).await?)
 }
 
 #[server(prefix = "/api", endpoint = "my_appeals")]
-pub async fn my_appeals() -> Result<Vec<AppealSummary>, AppError> {
+pub async fn my_appeals() -> Result<AppealList, AppError> {
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
     Ok(services::appeals::mine(&svc, principal.user_id).await?)
 }
@@ -21,4 +31,59 @@ pub async fn my_appeals() -> Result<Vec<AppealSummary>, AppError> {
 pub async fn get_appeal(id: i64) -> Result<AppealView, AppError> {
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
     Ok(services::appeals::view(&svc, principal.user_id, id).await?)
+}
+
+/// The desk, filtered: `category` (urgent, ordinary, consultation or empty), one `body` (0:
+/// all), only `overdue`, only `mine`, and the page after (`after_at`, `after_id`).
+#[server(prefix = "/api", endpoint = "desk")]
+pub async fn get_desk(
+    category: String,
+    body: i64,
+    overdue: bool,
+    mine: bool,
+    after_at: Option<i64>,
+    after_id: Option<i64>,
+) -> Result<DeskPage, AppError> {
+    use services::appeals::{Category, DeskFilter};
+    const PAGE: i64 = 50;
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    let filter = DeskFilter {
+        category: Category::parse(&category),
+        body: (body > 0).then_some(body),
+        overdue,
+        mine,
+        after: after_at.zip(after_id),
+    };
+    let items = services::appeals::desk(&svc, &principal, &filter, PAGE + 1).await?;
+    let next = (items.len() as i64 > PAGE).then(|| {
+        let last = &items[PAGE as usize - 1];
+        (last.due_at, last.id)
+    });
+    Ok(DeskPage {
+        items: items.into_iter().take(PAGE as usize).collect(),
+        bodies: services::appeals::desk_bodies(&svc, &principal).await?,
+        next,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "desk_case")]
+pub async fn get_desk_case(id: i64) -> Result<DeskCase, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    Ok(services::appeals::desk_case(&svc, &principal, id).await?)
+}
+
+/// The calendar's exceptions of a year, for administrators.
+#[server(prefix = "/api", endpoint = "calendar_days")]
+pub async fn get_calendar_days(year: i32) -> Result<Vec<CalendarDay>, AppError> {
+    use shared::auth::{Need, Role};
+    let (svc, _) = super::guard_signed_in(&Need::Role(Role::Administrator)).await?;
+    Ok(services::appeals::admin::calendar_days(&svc, year).await?)
+}
+
+/// The tree of bodies with their topics, for administrators to edit.
+#[server(prefix = "/api", endpoint = "admin_bodies")]
+pub async fn get_admin_bodies() -> Result<AppealChoices, AppError> {
+    use shared::auth::{Need, Role};
+    let (svc, _) = super::guard_signed_in(&Need::Role(Role::Administrator)).await?;
+    Ok(services::appeals::choices(&svc).await?)
 }

@@ -1,16 +1,20 @@
-//! A resident's appeals: the list, the filing form (a plain form post), and one appeal with
-//! its category, term and timeline.
+//! A resident's appeals: the list, the filing form (a plain multipart form post, with a draft
+//! kept on the phone), one appeal with its category, term, timeline and what the resident can
+//! do about the answer, and the co-signers' page. The list and the appeal page follow the live
+//! stream and change by themselves; without JavaScript each load shows the current state.
 
-use crate::api::appeals::{get_appeal, get_appeal_choices, my_appeals};
+use crate::api::appeals::{get_appeal, get_appeal_choices, get_appeal_mahallas, my_appeals};
 use crate::components::error_box::Loading;
-use crate::i18n::{Key, tr, trf, use_locale};
+use crate::error::AppError;
+use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::appeal::{AppealEvent, Attachment, BodyChoice};
 use shared::time::format_date_time;
 
-fn status_key(status: &str) -> Key {
+pub fn status_key(status: &str) -> Key {
     match status {
         "in_progress" => Key::AppealsStatusInProgress,
         "answered" => Key::AppealsStatusAnswered,
@@ -19,12 +23,20 @@ fn status_key(status: &str) -> Key {
     }
 }
 
-fn category_key(category: Option<&str>) -> Key {
+pub fn category_key(category: Option<&str>) -> Key {
     match category {
         Some("urgent") => Key::AppealsCategoryUrgent,
         Some("ordinary") => Key::AppealsCategoryOrdinary,
         Some("consultation") => Key::AppealsCategoryConsultation,
         _ => Key::AppealsCategoryNone,
+    }
+}
+
+pub fn kind_key(kind: &str) -> Key {
+    match kind {
+        "proposal" => Key::AppealsKindProposal,
+        "complaint" => Key::AppealsKindComplaint,
+        _ => Key::AppealsKindApplication,
     }
 }
 
@@ -38,25 +50,53 @@ fn event_key(kind: &str) -> Key {
         "resolved" => Key::AppealsEventResolved,
         "escalated" => Key::AppealsEventEscalated,
         "repeat" => Key::AppealsEventRepeat,
+        "returned" => Key::AppealsEventReturned,
+        "rated" => Key::AppealsEventRated,
+        "cosigned" => Key::AppealsEventCosigned,
+        "consent" => Key::AppealsEventConsent,
         _ => Key::AppealsEventRegistered,
     }
 }
 
-fn error_key(code: &str) -> Key {
+/// The message for an error code of the filing form, the resident's actions, the desk and the
+/// co-signing page.
+pub fn error_key(code: &str) -> Key {
     match code {
         "topic" => Key::AppealsErrorTopic,
         "kind" => Key::AppealsErrorKind,
         "subject_empty" => Key::AppealsErrorSubjectEmpty,
         "subject_too_long" => Key::AppealsErrorSubjectTooLong,
         "text_empty" => Key::AppealsErrorTextEmpty,
-        "text_too_long" => Key::AppealsErrorTextTooLong,
+        "text_too_long" | "too_long" => Key::AppealsErrorTextTooLong,
         "place" => Key::AppealsErrorPlace,
+        "cosigner_phone" => Key::AppealsErrorCosignerPhone,
+        "cosigners_too_many" => Key::AppealsErrorCosignersTooMany,
+        "about" => Key::AppealsErrorAbout,
+        "files_too_many" => Key::AppealsErrorFilesTooMany,
+        "file_too_large" => Key::AppealsErrorFileTooLarge,
+        "file_type" => Key::AppealsErrorFileType,
+        "pdf_damaged" | "photo_damaged" => Key::AppealsErrorFileDamaged,
+        "photo_heic" => Key::ReadingErrorPhotoHeic,
+        "photo_too_many_pixels" => Key::ReadingErrorPhotoTooManyPixels,
+        "malformed" => Key::ErrorBadRequest,
+        "no_answer" => Key::AppealsErrorNoAnswer,
+        "already_returned" => Key::AppealsErrorAlreadyReturned,
+        "too_late" => Key::AppealsErrorTooLate,
+        "reason_required" => Key::AppealsErrorReasonRequired,
+        "score" => Key::AppealsErrorScore,
+        "not_invited" => Key::AppealsErrorNotInvited,
+        "wrong_code" => Key::AppealsErrorWrongCode,
+        "code_malformed" => Key::SigninErrorCodeMalformed,
+        "too_many_tries" => Key::AppealsErrorTooManyTries,
+        "expired" => Key::AppealsErrorCodeExpired,
+        "already" => Key::AppealsErrorAlreadyCosigned,
+        "phone" => Key::SigninErrorPhoneLength,
         _ => Key::AppealsErrorBody,
     }
 }
 
 /// `2026-12-07` as `07.12.2026`.
-fn date(iso: &str) -> String {
+pub fn date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => format!("{d}.{m}.{y}"),
@@ -64,26 +104,57 @@ fn date(iso: &str) -> String {
     }
 }
 
+/// Follows the live stream once the resource has loaded (the stream starts after the newest
+/// event the page shows), refetching it on every event; closed when the page is left.
+fn follow_live<T>(resource: Resource<Result<T, AppError>>, url: impl Fn(&T) -> String + 'static)
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let stream = StoredValue::new(None::<u64>);
+    Effect::new(move |_| {
+        let loaded = resource.get();
+        #[cfg(feature = "hydrate")]
+        if stream.get_value().is_none() {
+            if let Some(Ok(value)) = loaded {
+                let id = crate::components::live::follow(&url(&value), move || resource.refetch());
+                stream.set_value(id);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (loaded, &url, stream);
+    });
+    on_cleanup(move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(Some(id)) = stream.try_get_value() {
+            crate::components::live::unfollow(id);
+        }
+    });
+}
+
 #[component]
 pub fn AppealsPage() -> impl IntoView {
     let locale = use_locale();
     let list = Resource::new(|| (), |_| my_appeals());
+    follow_live(list, |l| format!("/api/appeals/events?after={}", l.last_event));
     view! {
         <Title text=tr(locale, Key::AppealsTitle) />
         <h1>{tr(locale, Key::AppealsTitle)}</h1>
-        <p><a class="button" href="/appeals/new">{tr(locale, Key::AppealsNew)}</a></p>
-        <Suspense fallback=Loading>
+        <p class="row">
+            <a class="button" href="/appeals/new">{tr(locale, Key::AppealsNew)}</a>
+            <a href="/appeals/cosign">{tr(locale, Key::CosignTitle)}</a>
+        </p>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let items = match list.await {
-                    Ok(items) => items,
+                let list = match list.await {
+                    Ok(list) => list,
                     Err(error) => return failure_view(error),
                 };
-                if items.is_empty() {
+                if list.items.is_empty() {
                     return view! { <p class="muted">{tr(locale, Key::AppealsNone)}</p> }.into_any();
                 }
                 view! {
                     <ul class="list appeals">
-                        {items.into_iter().map(|a| view! {
+                        {list.items.into_iter().map(|a| view! {
                             <li><a href=format!("/appeals/{}", a.id)>
                                 <strong>{a.number.clone()}" · "{a.subject.clone()}</strong>
                                 <span class="muted">{a.body.get(locale).to_string()}</span>
@@ -94,8 +165,16 @@ pub fn AppealsPage() -> impl IntoView {
                     </ul>
                 }.into_any()
             })}
-        </Suspense>
+        </Transition>
     }
+}
+
+/// The first body in tree order that handles a topic (the form's suggestion).
+fn suggested_body(bodies: &[BodyChoice], topic: &str) -> Option<i64> {
+    bodies
+        .iter()
+        .find(|b| b.topics.iter().any(|t| t == topic))
+        .map(|b| b.id)
 }
 
 #[component]
@@ -103,51 +182,130 @@ pub fn NewAppealPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let choices = Resource::new(|| (), |_| get_appeal_choices());
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let param = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let district = RwSignal::new(param("district"));
+    let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
+    let topic = RwSignal::new(param("topic"));
+    let body = RwSignal::new(param("body"));
+    let kind = RwSignal::new(if param("kind").is_empty() {
+        "application".to_string()
+    } else {
+        param("kind")
+    });
+    let restored = RwSignal::new(false);
+    // The draft: kept on the phone as it is typed, restored when the form is opened again
+    // (after a dropped connection, a closed tab, a failed send), cleared once it is filed.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if query.read_untracked().get("error").is_none() && crate::components::draft::restore("appeal-form") {
+            restored.set(true);
+        }
+    });
+    let save_draft = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::components::draft::save("appeal-form");
+    };
     view! {
         <Title text=tr(locale, Key::AppealsNew) />
         <h1>{tr(locale, Key::AppealsNew)}</h1>
         {move || query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> })}
+        {move || restored.get().then(|| view! { <p class="notice draft-restored" role="status">{tr(locale, Key::AppealsDraftRestored)}</p> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let c = match choices.await {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
-                let (body, topic, kind, district) = (param("body"), param("topic"), param("kind"), param("district"));
+                if district.get_untracked().is_empty() {
+                    if let Some((first, _)) = c.districts.first() {
+                        district.set(first.clone());
+                    }
+                }
+                let bodies = c.bodies.clone();
+                let suggest_from = bodies.clone();
+                let pick_topic = move |ev| {
+                    let t = event_target_value(&ev);
+                    if let Some(b) = suggested_body(&suggest_from, &t) {
+                        body.set(b.to_string());
+                    }
+                    topic.set(t);
+                };
+                let suggestion = move || {
+                    let t = topic.get();
+                    let b = bodies.iter().find(|b| b.topics.iter().any(|x| *x == t))?;
+                    Some(view! { <p class="muted body-suggestion">{trf(locale, Key::AppealsSuggested, &[("body", b.name.get(locale))])}</p> })
+                };
+                let earlier = c.earlier.clone();
                 view! {
-                    <form class="stack" method="post" action="/appeals">
+                    <form id="appeal-form" class="stack" method="post" action="/appeals" enctype="multipart/form-data"
+                        on:input=save_draft on:change=save_draft>
+                        <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
+                        <select id="appeal-topic" name="topic" required on:change=pick_topic>
+                            <option value="" selected=topic.get_untracked().is_empty()>"—"</option>
+                            {c.topics.iter().map(|(code, n)| view! {
+                                <option value=code.clone() selected=*code == topic.get_untracked()>{n.get(locale).to_string()}</option>
+                            }).collect_view()}
+                        </select>
                         <label for="appeal-body">{tr(locale, Key::AppealsBody)}</label>
-                        <select id="appeal-body" name="body" required>
+                        <select id="appeal-body" name="body" required prop:value=move || body.get()
+                            on:change=move |ev| body.set(event_target_value(&ev))>
                             {c.bodies.iter().map(|b| {
                                 let indent = "\u{a0}\u{a0}".repeat(b.depth);
-                                view! { <option value=b.id.to_string() selected=b.id.to_string() == body>{indent}{b.name.get(locale).to_string()}</option> }
+                                let id = b.id.to_string();
+                                view! { <option value=id.clone() selected=id == body.get_untracked()>{indent}{b.name.get(locale).to_string()}</option> }
                             }).collect_view()}
                         </select>
-                        <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
-                        <select id="appeal-topic" name="topic" required>
-                            {c.topics.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == topic>{n.get(locale).to_string()}</option>
-                            }).collect_view()}
-                        </select>
+                        {suggestion}
                         <fieldset class="methods">
                             <legend>{tr(locale, Key::AppealsKind)}</legend>
                             {[("application", Key::AppealsKindApplication), ("proposal", Key::AppealsKindProposal), ("complaint", Key::AppealsKindComplaint)]
                                 .into_iter()
                                 .map(|(code, key)| view! {
-                                    <label><input type="radio" name="kind" value=code checked=kind == code || (kind.is_empty() && code == "application") />" "{tr(locale, key)}</label>
+                                    <label><input type="radio" name="kind" value=code checked=kind.get_untracked() == code
+                                        on:change=move |_| kind.set(code.to_string()) />" "{tr(locale, key)}</label>
                                 }).collect_view()}
                         </fieldset>
+                        {(!earlier.is_empty()).then(|| view! {
+                            <label for="appeal-about">{tr(locale, Key::AppealsAbout)}</label>
+                            <select id="appeal-about" name="about">
+                                <option value="">"—"</option>
+                                {earlier.iter().map(|(id, label)| view! {
+                                    <option value=id.to_string() selected=id.to_string() == param("about")>{label.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        })}
                         <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
-                        <select id="appeal-district" name="district" required>
+                        <select id="appeal-district" name="district" required on:change=move |ev| district.set(event_target_value(&ev))>
                             {c.districts.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == district>{n.get(locale).to_string()}</option>
+                                <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
                             }).collect_view()}
                         </select>
+                        <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = mahallas.await.unwrap_or_default();
+                                let chosen = param("mahalla");
+                                view! {
+                                    <select id="appeal-mahalla" name="mahalla">
+                                        <option value="">"—"</option>
+                                        {list.into_iter().map(|(code, n)| {
+                                            let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
+                                            view! { <option value=code.clone() selected=code == chosen>{name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
+                        </Transition>
                         <label for="appeal-subject">{tr(locale, Key::AppealsSubject)}</label>
                         <input id="appeal-subject" name="subject" type="text" maxlength="200" required value=param("subject") />
                         <label for="appeal-text">{tr(locale, Key::AppealsText)}</label>
                         <textarea id="appeal-text" name="text" rows="8" maxlength="10000" required>{param("text")}</textarea>
+                        <label for="appeal-files">{tr(locale, Key::AppealsFiles)}</label>
+                        <input id="appeal-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" />
+                        <p class="muted">{tr(locale, Key::AppealsFilesHint)}</p>
+                        <label for="appeal-cosigners">{tr(locale, Key::AppealsCosigners)}</label>
+                        <textarea id="appeal-cosigners" name="cosigners" rows="2" inputmode="tel">{param("cosigners")}</textarea>
+                        <p class="muted">{tr(locale, Key::AppealsCosignersHint)}</p>
                         <button class="button" type="submit">{tr(locale, Key::AppealsSubmit)}</button>
                     </form>
                 }.into_any()
@@ -156,46 +314,160 @@ pub fn NewAppealPage() -> impl IntoView {
     }
 }
 
+/// Links to files, photos as thumbnails.
+pub fn attachment_list(appeal: i64, files: Vec<Attachment>) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="attachments">
+                {files.into_iter().map(|f| {
+                    let href = format!("/appeals/{appeal}/files/{}", f.id);
+                    let size = format!(" ({} KB)", (f.bytes + 1023) / 1024);
+                    if f.content_type.starts_with("image/") {
+                        let src = href.clone();
+                        view! { <li><a href=href><img src=src alt=f.name.clone() loading="lazy" width="96" /></a></li> }.into_any()
+                    } else {
+                        view! { <li><a href=href download=f.name.clone()>{f.name.clone()}{size}</a></li> }.into_any()
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// An appeal's timeline, newest first.
+pub fn timeline(locale: Locale, appeal: i64, events: Vec<AppealEvent>) -> impl IntoView {
+    view! {
+        <section class="history timeline">
+            <h2>{tr(locale, Key::AppealsTimeline)}</h2>
+            <ul class="list compact">
+                {events.into_iter().rev().map(|e| view! {
+                    <li class=format!("event {}", e.kind)>
+                        <span>{tr(locale, event_key(&e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}</span>
+                        <span class="muted">{format_date_time(e.at)}
+                            {e.due_day.as_deref().map(|d| format!(" · {}", trf(locale, Key::AppealsDue, &[("date", &date(d))])))}</span>
+                        {(!e.detail.is_empty()).then(|| view! { <span class="event-detail">{e.detail.clone()}</span> })}
+                        {attachment_list(appeal, e.attachments)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 #[component]
 pub fn AppealPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let appeal = Resource::new(route_id(), get_appeal);
+    let id = route_id();
+    let appeal = Resource::new(id, get_appeal);
+    follow_live(appeal, move |a| {
+        format!(
+            "/api/appeals/events?appeal={}&after={}",
+            a.summary.id, a.last_event
+        )
+    });
+    // Filed: the draft on the phone has served.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if query.read_untracked().get("filed").is_some() {
+            crate::components::draft::clear("appeal-form");
+        }
+    });
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 let a = match appeal.await {
                     Ok(a) => a,
                     Err(error) => return failure_view(error),
                 };
                 let s = &a.summary;
+                let appeal_id = s.id;
+                let notice = query.read().get("done").map(|done| {
+                    let key = if done == "returned" { Key::AppealsReturnedNotice } else { Key::AppealsRatedNotice };
+                    view! { <p class="notice success" role="status">{tr(locale, key)}</p> }
+                });
+                let error = query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> });
                 view! {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     {query.read().get("filed").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::AppealsFiled)}</p> })}
+                    {notice}
                     <h1 class="appeal-number">{s.number.clone()}</h1>
                     <dl class="facts">
                         <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
+                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(&a.kind))}</dd>
                         <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
                         <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
                         <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
+                        {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>
                     <p class="appeal-text">{a.text.clone()}</p>
-                    <section class="history timeline">
-                        <h2>{tr(locale, Key::AppealsTimeline)}</h2>
-                        <ul class="list compact">
-                            {a.events.into_iter().rev().map(|e| view! {
-                                <li class=format!("event {}", e.kind)>
-                                    <span>{tr(locale, event_key(&e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}</span>
-                                    <span class="muted">{format_date_time(e.at)}
-                                        {e.due_day.as_deref().map(|d| format!(" · {}", trf(locale, Key::AppealsDue, &[("date", &date(d))])))}</span>
-                                    {(!e.detail.is_empty()).then(|| view! { <span class="event-detail">{e.detail.clone()}</span> })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
+                    {attachment_list(appeal_id, a.attachments.clone())}
+                    {a.collective.then(|| view! {
+                        <section class="cosigners">
+                            <h2>{tr(locale, Key::AppealsCosigners)}</h2>
+                            <ul class="list compact">
+                                {a.cosigners.iter().map(|c| view! {
+                                    <li>{c.phone.clone()}" · "{tr(locale, if c.confirmed { Key::AppealsCosignerConfirmed } else { Key::AppealsCosignerWaiting })}</li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {error}
+                    {a.answer.clone().map(|ans| view! {
+                        <section id="answer" class="answer-actions stack">
+                            {ans.rating.clone().map(|r| view! {
+                                <p class="my-rating">{trf(locale, Key::AppealsYourRating, &[("score", &r.score.to_string())])}</p>
+                            })}
+                            <form class="stack" method="post" action=format!("/appeals/{appeal_id}/rating")>
+                                <fieldset class="methods rating">
+                                    <legend>{tr(locale, Key::AppealsRate)}</legend>
+                                    {(1..=5).map(|n| view! {
+                                        <label><input type="radio" name="score" value=n.to_string() required
+                                            checked=ans.rating.as_ref().is_some_and(|r| r.score == n) />" "{n.to_string()}</label>
+                                    }).collect_view()}
+                                </fieldset>
+                                <label for="rating-comment">{tr(locale, Key::AppealsRatingComment)}</label>
+                                <textarea id="rating-comment" name="comment" rows="2" maxlength="10000"></textarea>
+                                <button class="button secondary" type="submit">{tr(locale, Key::AppealsRateSubmit)}</button>
+                            </form>
+                            {ans.returnable.then(|| view! {
+                                <form class="stack" method="post" action=format!("/appeals/{appeal_id}/return")>
+                                    <label for="return-reason">{tr(locale, Key::AppealsReturnReason)}</label>
+                                    <textarea id="return-reason" name="reason" rows="3" maxlength="10000" required></textarea>
+                                    <button class="button secondary" type="submit">{tr(locale, Key::AppealsReturn)}</button>
+                                </form>
+                            })}
+                            {ans.returned.then(|| view! { <p class="muted">{tr(locale, Key::AppealsReturnedAlready)}</p> })}
+                        </section>
+                    })}
+                    {timeline(locale, appeal_id, a.events.clone())}
                 }.into_any()
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// A co-signer confirms with the code from their SMS (no sign-in: the code proves the phone).
+#[component]
+pub fn CosignPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    view! {
+        <Title text=tr(locale, Key::CosignTitle) />
+        <h1>{tr(locale, Key::CosignTitle)}</h1>
+        {move || query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> })}
+        {move || query.read().get("done").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::CosignDone)}</p> })}
+        <p class="muted">{tr(locale, Key::CosignHint)}</p>
+        <form class="stack" method="post" action="/appeals/cosign">
+            <label for="cosign-number">{tr(locale, Key::CosignNumber)}</label>
+            <input id="cosign-number" name="number" type="text" required value=move || param("number") placeholder="M-2026-000001" />
+            <label for="cosign-phone">{tr(locale, Key::SigninPhone)}</label>
+            <input id="cosign-phone" name="phone" type="tel" required autocomplete="tel" value=move || param("phone") />
+            <label for="cosign-code">{tr(locale, Key::SigninCode)}</label>
+            <input id="cosign-code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code" />
+            <button class="button" type="submit">{tr(locale, Key::CosignSubmit)}</button>
+        </form>
     }
 }

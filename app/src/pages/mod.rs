@@ -2,6 +2,8 @@ pub mod about;
 pub mod account;
 pub mod accounts;
 pub mod appeals;
+pub mod appeals_admin;
+pub mod desk;
 pub mod home;
 pub mod inspector;
 pub mod not_found;

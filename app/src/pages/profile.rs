@@ -35,6 +35,7 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(Some(me)) => {
                         let admin = me.roles.contains(&Role::Administrator);
                         let inspector = admin || me.roles.contains(&Role::Inspector);
+                        let officer = admin || me.roles.contains(&Role::AppealsOfficer) || me.roles.contains(&Role::HeadOfBody);
                         view! {
                             <dl class="facts">
                                 <dt>{tr(locale, Key::ProfilePhone)}</dt><dd class="my-phone">{me.phone.clone()}</dd>
@@ -49,7 +50,12 @@ pub fn ProfilePage() -> impl IntoView {
                             {inspector.then(|| view! {
                                 <p><a class="button" href="/inspector">{tr(locale, Key::InspectorTitle)}</a></p>
                             })}
+                            {officer.then(|| view! {
+                                <p><a class="button" href="/desk">{tr(locale, Key::DeskTitle)}</a></p>
+                            })}
                             {admin.then(|| view! {
+                                <p><a href="/admin/calendar">{tr(locale, Key::CalendarTitle)}</a></p>
+                                <p><a href="/admin/bodies">{tr(locale, Key::BodiesTitle)}</a></p>
                                 <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
                                 <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>
                                 <p><a href="/admin/tariffs">{tr(locale, Key::TariffsTitle)}</a></p>

@@ -6,6 +6,7 @@ mod admin;
 mod appeals;
 mod auth;
 mod dev;
+mod form;
 pub mod guard;
 mod health;
 mod lang;
@@ -70,7 +71,21 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/readings/{id}/photo", get(readings::photo))
         .route("/inspector/readings/{id}", post(readings::decide))
-        .route("/appeals", post(appeals::file));
+        .route(
+            "/appeals",
+            post(appeals::file).layer(axum::extract::DefaultBodyLimit::max(appeals::FORM_LIMIT)),
+        )
+        .route("/appeals/cosign", post(appeals::cosign))
+        .route("/appeals/{id}/return", post(appeals::return_to_control))
+        .route("/appeals/{id}/rating", post(appeals::rate))
+        .route("/appeals/{id}/files/{file}", get(appeals::attachment))
+        .route(
+            "/desk/appeals/{id}",
+            post(appeals::desk_action).layer(axum::extract::DefaultBodyLimit::max(appeals::FORM_LIMIT)),
+        )
+        .route("/admin/calendar", post(appeals::calendar_day))
+        .route("/admin/bodies", post(appeals::save_body))
+        .route("/api/appeals/events", get(appeals::events));
     if state.config.development() {
         router = router
             .route("/dev/sms", get(dev::sms_page))

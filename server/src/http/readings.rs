@@ -4,12 +4,13 @@
 //! (`POST /inspector/readings/{id}`).
 
 use super::accounts::urlencode;
+use super::form::{self, Limits, ReadError};
 use super::guard::{Caller, text, unavailable};
 use crate::AppState;
 use app::i18n::{Key, tr};
 use app::pages::reading::submit_error_key;
 use axum::Form;
-use axum::extract::multipart::{Field, Multipart};
+use axum::extract::multipart::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,6 +22,7 @@ use shared::reading::RejectReason;
 /// The most a request to the upload route may carry: the photo and a few short fields.
 pub const UPLOAD_LIMIT: usize = services::photos::MAX_BYTES + 64 * 1024;
 
+/// What the upload form carries.
 #[derive(Default)]
 struct Upload {
     mahalla: String,
@@ -29,57 +31,22 @@ struct Upload {
     photo: Vec<u8>,
 }
 
-/// Why reading the upload stopped.
-enum ReadError {
-    TooLarge,
-    Malformed,
-}
-
-/// Reads one field into memory, stopping as soon as it passes `limit` bytes.
-async fn read_limited(field: &mut Field<'_>, limit: usize) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) => {
-                if bytes.len() + chunk.len() > limit {
-                    return Err(ReadError::TooLarge);
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(bytes),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ReadError::TooLarge),
-            Err(_) => return Err(ReadError::Malformed),
-        }
-    }
-}
-
 async fn read_upload(multipart: &mut Multipart) -> Result<Upload, ReadError> {
-    let mut upload = Upload::default();
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(upload),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ReadError::TooLarge),
-            Err(_) => return Err(ReadError::Malformed),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            let bytes = read_limited(&mut field, services::photos::MAX_BYTES).await?;
-            // The form has two photo inputs (camera and gallery): the first one filled wins.
-            if upload.photo.is_empty() {
-                upload.photo = bytes;
-            }
-            continue;
-        }
-        let bytes = read_limited(&mut field, 1024).await?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        match name.as_str() {
-            "mahalla" => upload.mahalla = text,
-            "value" => upload.value = text,
-            "key" => upload.key = text,
-            _ => {}
-        }
-    }
+    let limits = Limits {
+        text: 1024,
+        file: services::photos::MAX_BYTES,
+        files: 2,
+        file_fields: &["photo"],
+    };
+    let mut form = form::read(multipart, &limits).await?;
+    // The form has two photo inputs (camera and gallery): the first one filled wins.
+    let photo = form.files.drain(..).find(|f| f.field == "photo").map(|f| f.bytes);
+    Ok(Upload {
+        mahalla: form.get("mahalla").to_string(),
+        value: form.get("value").to_string(),
+        key: form.get("key").to_string(),
+        photo: photo.unwrap_or_default(),
+    })
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
@@ -119,11 +86,7 @@ pub async fn submit(
         }
     };
     // A declared size past the limit is refused before a byte of the body is read.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > UPLOAD_LIMIT) {
+    if form::declared_too_large(&headers, UPLOAD_LIMIT) {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "photo_too_large",

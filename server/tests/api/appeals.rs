@@ -35,6 +35,10 @@ fn appeal(user_id: i64, body_id: i64) -> NewAppeal<'static> {
         region: "1726",
         district: "1726266",
         mahalla: None,
+        cosigners: &[],
+        files: &[],
+        about: None,
+        locale: shared::Locale::Uz,
     }
 }
 
@@ -323,15 +327,23 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
     .unwrap();
 
     // The Ministry of Health's officer sees its subtree, the urgent one first; not energy's.
-    let desk = services::appeals::desk(&app.services, &officer, None, 50)
+    let desk = services::appeals::desk(&app.services, &officer, &Default::default(), 50)
         .await
         .unwrap();
     let ids: Vec<i64> = desk.iter().map(|d| d.id).collect();
     assert_eq!(ids, [urgent.id, ordinary.id]);
     assert!(!desk[1].repeat && !desk[0].overdue);
-    let only_urgent = services::appeals::desk(&app.services, &officer, Some(Category::Urgent), 50)
-        .await
-        .unwrap();
+    let only_urgent = services::appeals::desk(
+        &app.services,
+        &officer,
+        &services::appeals::DeskFilter {
+            category: Some(Category::Urgent),
+            ..Default::default()
+        },
+        50,
+    )
+    .await
+    .unwrap();
     assert_eq!(only_urgent.len(), 1);
     assert!(matches!(
         services::appeals::act(&app.services, &officer, energy.id, &Action::Extend("x".into())).await,
@@ -451,7 +463,7 @@ async fn a_resident_files_through_the_form_and_sees_the_number_and_term() {
         let app = &app;
         async move {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            location(&app.post_form("/appeals", &cookie, &fields).await)
+            location(&app.post_multipart("/appeals", &cookie, &fields, &[]).await)
         }
     };
     let to = post(form("Dori yoʻq", "Poliklinikada bepul dori berilmayapti.")).await;

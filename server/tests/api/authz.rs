@@ -29,6 +29,7 @@ const EVERYONE: &[Who] = &[
     Who::Admin,
 ];
 const INSPECTORS: &[Who] = &[Who::Inspector, Who::Admin];
+const APPEALS: &[Who] = &[Who::Officer, Who::Head, Who::Admin];
 const SIGNED_IN: &[Who] = &[
     Who::ResidentA,
     Who::ResidentB,
@@ -44,6 +45,8 @@ enum Call {
     ServerFn(&'static str, &'static [(&'static str, &'static str)]),
     Get(&'static str),
     Form(&'static str, &'static [(&'static str, &'static str)]),
+    /// A multipart form (the routes that take files).
+    Multipart(&'static str, &'static [(&'static str, &'static str)]),
 }
 
 /// Did the caller get what they asked for?
@@ -51,7 +54,7 @@ async fn allowed(
     app: &TestApp,
     call: Call,
     cookie: &str,
-    a_account: &(i64, i64, String, i64, i64, i64),
+    a_account: &(i64, i64, String, i64, i64, i64, i64),
 ) -> (bool, String) {
     let fill = |s: &str| {
         s.replace("{A}", &a_account.0.to_string())
@@ -60,6 +63,7 @@ async fn allowed(
             .replace("{RUN}", &a_account.3.to_string())
             .replace("{R}", &a_account.4.to_string())
             .replace("{AP}", &a_account.5.to_string())
+            .replace("{F}", &a_account.6.to_string())
     };
     let response = match call {
         Call::ServerFn(path, args) => {
@@ -79,6 +83,19 @@ async fn allowed(
                 .post(app.url(&fill(path)))
                 .header("cookie", cookie)
                 .form(&args)
+                .send()
+                .await
+                .unwrap()
+        }
+        Call::Multipart(path, args) => {
+            let mut form = reqwest::multipart::Form::new();
+            for (k, v) in args.iter() {
+                form = form.text(*k, fill(v));
+            }
+            app.client
+                .post(app.url(&fill(path)))
+                .header("cookie", cookie)
+                .multipart(form)
                 .send()
                 .await
                 .unwrap()
@@ -162,7 +179,8 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .await
     .unwrap()
     .reading_id;
-    // An appeal of resident A's.
+    // An appeal of resident A's with a photo, answered (so that it can be rated and returned).
+    let files = services::appeals::attachments::check_all(&[("a.jpg".into(), photo.clone())]).unwrap();
     let appeal = services::appeals::file(
         &app.services,
         &services::appeals::NewAppeal {
@@ -175,12 +193,36 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             region: "1726",
             district: "1726266",
             mahalla: None,
+            cosigners: &[],
+            files: &files,
+            about: None,
+            locale: shared::Locale::Uz,
         },
     )
     .await
     .unwrap()
     .id;
-    let fixtures = (a_account, order, code, run, reading, appeal);
+    let admin = shared::auth::Principal {
+        user_id: a_user,
+        grants: vec![shared::auth::Grant {
+            role: shared::auth::Role::Administrator,
+            scopes: vec![],
+        }],
+    };
+    services::appeals::act(
+        &app.services,
+        &admin,
+        appeal,
+        &services::appeals::Action::Answer("Javob".into()),
+    )
+    .await
+    .unwrap();
+    let file: i64 = sqlx::query_scalar("SELECT id FROM appeal_files WHERE appeal_id = $1")
+        .bind(appeal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let fixtures = (a_account, order, code, run, reading, appeal, file);
 
     let table: Vec<(Call, &[Who])> = vec![
         (Call::ServerFn("/api/service_types", &[]), EVERYONE),
@@ -239,7 +281,84 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::Get("/appeals"), SIGNED_IN),
         (Call::Get("/appeals/{AP}"), &[Who::ResidentA]),
         (
+            Call::ServerFn("/api/appeal_mahallas", &[("district", "1726266")]),
+            SIGNED_IN,
+        ),
+        (
+            Call::Get("/appeals/{AP}/files/{F}"),
+            &[Who::ResidentA, Who::Officer, Who::Head, Who::Admin],
+        ),
+        (Call::Get("/api/appeals/events"), SIGNED_IN),
+        (Call::Get("/api/appeals/events?appeal={AP}"), &[Who::ResidentA]),
+        (Call::Get("/appeals/cosign"), EVERYONE),
+        // A made-up code gets nobody through, whoever asks.
+        (
             Call::Form(
+                "/appeals/cosign",
+                &[
+                    ("number", "M-2026-000001"),
+                    ("phone", "+998901112233"),
+                    ("code", "123456"),
+                ],
+            ),
+            &[],
+        ),
+        (
+            Call::Form("/appeals/{AP}/rating", &[("score", "4"), ("comment", "Yaxshi")]),
+            &[Who::ResidentA],
+        ),
+        (
+            Call::ServerFn(
+                "/api/desk",
+                &[
+                    ("category", ""),
+                    ("body", "0"),
+                    ("overdue", "false"),
+                    ("mine", "false"),
+                ],
+            ),
+            APPEALS,
+        ),
+        (Call::ServerFn("/api/desk_case", &[("id", "{AP}")]), APPEALS),
+        (Call::Get("/desk"), APPEALS),
+        (Call::Get("/desk/appeals/{AP}"), APPEALS),
+        (
+            Call::Multipart(
+                "/desk/appeals/{AP}",
+                &[("action", "triage"), ("category", "urgent")],
+            ),
+            APPEALS,
+        ),
+        (
+            Call::ServerFn("/api/calendar_days", &[("year", "2026")]),
+            &[Who::Admin],
+        ),
+        (Call::Get("/admin/calendar"), &[Who::Admin]),
+        (Call::Get("/admin/bodies"), &[Who::Admin]),
+        (Call::ServerFn("/api/admin_bodies", &[]), &[Who::Admin]),
+        (
+            Call::Form(
+                "/admin/calendar",
+                &[("day", "2027-06-01"), ("kind", "off"), ("name", "Bolalar kuni")],
+            ),
+            &[Who::Admin],
+        ),
+        (
+            Call::Form(
+                "/admin/bodies",
+                &[
+                    ("parent", "1"),
+                    ("kind", "regional"),
+                    ("name_uz", "Buxoro viloyati sogʻliqni saqlash boshqarmasi"),
+                    ("name_uz_cyrl", "Бухоро вилояти соғлиқни сақлаш бошқармаси"),
+                    ("name_ru", "Управление здравоохранения Бухарской области"),
+                    ("topics", "healthcare"),
+                ],
+            ),
+            &[Who::Admin],
+        ),
+        (
+            Call::Multipart(
                 "/appeals",
                 &[
                     ("body", "4"),
@@ -319,6 +438,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         // Last, because they end things: unlinking (only the owner can), sign-out everywhere.
         (Call::Form("/accounts/{A}/unlink", &[]), &[Who::ResidentA]),
+        (
+            Call::Form("/appeals/{AP}/return", &[("reason", "Javob toʻliq emas")]),
+            &[Who::ResidentA],
+        ),
         (Call::Form("/auth/sign-out-everywhere", &[]), SIGNED_IN),
     ];
 
@@ -348,7 +471,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             let expected = may.contains(who);
             if got != expected {
                 let what = match call {
-                    Call::ServerFn(p, _) | Call::Get(p) | Call::Form(p, _) => p,
+                    Call::ServerFn(p, _) | Call::Get(p) | Call::Form(p, _) | Call::Multipart(p, _) => p,
                 };
                 wrong.push(format!(
                     "{what} as {who:?}: expected {}, got {detail}",

@@ -39,6 +39,31 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// A multipart form POST: text fields and files (field, file name, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string());
+            form = form.part(field.to_string(), part);
+        }
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// A form POST with the given cookie header.
     pub async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -3,6 +3,11 @@
 //! ended unresolved passes to the parent body with a new term, once per term, whatever number
 //! of server instances run the job.
 
+pub mod admin;
+pub mod attachments;
+pub mod collective;
+pub mod control;
+
 use crate::{Error, Result, Services};
 use serde::{Deserialize, Serialize};
 use shared::Phone;
@@ -79,6 +84,14 @@ pub struct NewAppeal<'a> {
     pub region: &'a str,
     pub district: &'a str,
     pub mahalla: Option<&'a str>,
+    /// Co-signers (a collective appeal when any).
+    pub cosigners: &'a [Phone],
+    /// Checked attachments.
+    pub files: &'a [attachments::Checked],
+    /// An earlier appeal of the same resident whose answer this complaint is about.
+    pub about: Option<i64>,
+    /// The filer's language, for the co-signers' invitations.
+    pub locale: shared::Locale,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +112,10 @@ pub enum FileError {
     TextTooLong,
     #[error("the place does not exist")]
     Place,
+    #[error("too many co-signers")]
+    TooManyCosigners,
+    #[error("the earlier appeal is not this resident's answered appeal")]
+    About,
     #[error(transparent)]
     Service(#[from] Error),
 }
@@ -120,6 +137,8 @@ impl FileError {
             FileError::TextEmpty => "text_empty",
             FileError::TextTooLong => "text_too_long",
             FileError::Place => "place",
+            FileError::TooManyCosigners => "cosigners_too_many",
+            FileError::About => "about",
             FileError::Service(_) => "unavailable",
         }
     }
@@ -191,23 +210,45 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let calendar = calendar(svc).await?;
     let registered = calendar.registration_day(now);
     let due = Category::Ordinary.term().due(&calendar, registered);
-    // Repeat: the same resident to the same body on the same subject within 12 months.
-    let repeat_of: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM appeals WHERE user_id = $1 AND body_id = $2 AND LOWER(subject) = LOWER($3) \
-         AND created_at > $4 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(new.user_id)
-    .bind(new.body_id)
-    .bind(subject)
-    .bind(now - 365 * 86_400_000)
-    .fetch_optional(&svc.db.pool)
-    .await?;
+    if new.cosigners.len() > collective::MAX_COSIGNERS {
+        return Err(FileError::TooManyCosigners);
+    }
+    // Repeat: a complaint about the answer to an earlier appeal, or the same resident to the
+    // same body on the same subject within 12 months.
+    let repeat_of: Option<i64> = match new.about {
+        Some(earlier) => {
+            let own: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM appeals WHERE id = $1 AND user_id = $2")
+                    .bind(earlier)
+                    .bind(new.user_id)
+                    .fetch_optional(&svc.db.pool)
+                    .await?;
+            if new.kind != "complaint" || own.is_none() || control::last_answer(svc, earlier).await?.is_none()
+            {
+                return Err(FileError::About);
+            }
+            Some(earlier)
+        }
+        None => {
+            sqlx::query_scalar(
+                "SELECT id FROM appeals WHERE user_id = $1 AND body_id = $2 AND LOWER(subject) = LOWER($3) \
+                 AND created_at > $4 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(new.user_id)
+            .bind(new.body_id)
+            .bind(subject)
+            .bind(now - 365 * 86_400_000)
+            .fetch_optional(&svc.db.pool)
+            .await?
+        }
+    };
+    let stored = attachments::store(svc, new.files).await?;
 
     let mut tx = svc.db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, \
-           district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $15) RETURNING id",
+           district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, collective, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16) RETURNING id",
     )
     .bind(format!("new-{}", crate::secret::token()))
     .bind(new.user_id)
@@ -223,6 +264,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     .bind(day_text(due))
     .bind(shared::calendar::end_of(due))
     .bind(repeat_of)
+    .bind(i16::from(!new.cosigners.is_empty()))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -233,31 +275,43 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    event(
-        &mut *tx,
-        id,
-        "registered",
-        Some(new.user_id),
-        Some(new.body_id),
-        "",
-        Some(due),
-        now,
-    )
-    .await?;
-    if let Some(earlier) = repeat_of {
-        event(
-            &mut *tx,
-            id,
-            "repeat",
-            None,
-            None,
-            &earlier.to_string(),
-            None,
-            now,
+    let mut notices = vec![
+        record(
+            svc,
+            &mut tx,
+            Step {
+                appeal: id,
+                user: new.user_id,
+                kind: "registered",
+                actor: Some(new.user_id),
+                body: Some(new.body_id),
+                detail: "",
+                due: Some(due),
+                at: now,
+            },
         )
-        .await?;
+        .await?,
+    ];
+    if let Some(earlier) = repeat_of {
+        let step = Step {
+            appeal: id,
+            user: new.user_id,
+            kind: "repeat",
+            actor: None,
+            body: None,
+            detail: &earlier.to_string(),
+            due: None,
+            at: now,
+        };
+        notices.push(record(svc, &mut tx, step).await?);
     }
+    attachments::link(&mut tx, id, None, new.files, &stored, now).await?;
+    collective::invite(svc, &mut tx, id, &number, new.cosigners, new.locale, now).await?;
     tx.commit().await?;
+    svc.live.publish(notices);
+    if !new.cosigners.is_empty() {
+        svc.sms_wakeup.notify_one();
+    }
     Ok(Registered {
         id,
         number,
@@ -265,33 +319,55 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn event<'e, E>(
-    executor: E,
-    appeal_id: i64,
-    kind: &str,
+/// One step of an appeal's timeline.
+struct Step<'a> {
+    appeal: i64,
+    /// The resident whose appeal it is (whose live stream hears of it).
+    user: i64,
+    kind: &'a str,
     actor: Option<i64>,
     body: Option<i64>,
-    detail: &str,
+    detail: &'a str,
     due: Option<i64>,
-    now: i64,
-) -> Result<()>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "INSERT INTO appeal_events (appeal_id, kind, actor_id, body_id, detail, due_day, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    at: i64,
+}
+
+/// Writes a step inside the caller's transaction and returns what to announce once it
+/// commits. On PostgreSQL the resident's events are serialized (an advisory lock until
+/// commit), so their ids commit in order and a stream resuming after an id misses none; and
+/// the other instances are told by NOTIFY, which PostgreSQL delivers on commit.
+async fn record(
+    svc: &Services,
+    conn: &mut sqlx::AnyConnection,
+    step: Step<'_>,
+) -> Result<crate::live::Notice> {
+    if svc.db.backend == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7001, CAST($1 % 2147483647 AS INTEGER))")
+            .bind(step.user)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO appeal_events (appeal_id, kind, actor_id, body_id, detail, due_day, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(appeal_id)
-    .bind(kind)
-    .bind(actor)
-    .bind(body)
-    .bind(detail)
-    .bind(due.map(day_text))
-    .bind(now)
-    .execute(executor)
+    .bind(step.appeal)
+    .bind(step.kind)
+    .bind(step.actor)
+    .bind(step.body)
+    .bind(step.detail)
+    .bind(step.due.map(day_text))
+    .bind(step.at)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    let notice = crate::live::Notice {
+        event_id: id,
+        appeal_id: step.appeal,
+        user_id: step.user,
+        kind: step.kind.to_string(),
+    };
+    svc.live.notify(&mut *conn, svc.db.backend, &notice).await?;
+    Ok(notice)
 }
 
 /// Every body's parent, for scope checks (a small table, read whole).
@@ -367,18 +443,19 @@ pub async fn triage(
     .bind(appeal_id)
     .execute(&mut *tx)
     .await?;
-    event(
-        &mut *tx,
-        appeal_id,
-        "triaged",
-        Some(principal.user_id),
-        Some(body),
-        category.code(),
-        Some(due),
-        now,
-    )
-    .await?;
+    let step = Step {
+        appeal: appeal_id,
+        user: row.try_get("user_id")?,
+        kind: "triaged",
+        actor: Some(principal.user_id),
+        body: Some(body),
+        detail: category.code(),
+        due: Some(due),
+        at: now,
+    };
+    let notice = record(svc, &mut tx, step).await?;
     tx.commit().await?;
+    svc.live.publish([notice]);
     Ok(day_text(due))
 }
 
@@ -389,7 +466,7 @@ pub async fn triage(
 pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
     let now = svc.clock.now_ms();
     let rows = sqlx::query(
-        "SELECT a.id, a.body_id, a.due_at, a.category, b.parent_id FROM appeals a JOIN bodies b ON b.id = a.body_id \
+        "SELECT a.id, a.user_id, a.body_id, a.due_at, a.category, b.parent_id FROM appeals a JOIN bodies b ON b.id = a.body_id \
          WHERE a.status <> 'resolved' AND a.due_at < $1 AND b.parent_id IS NOT NULL ORDER BY a.due_at, a.id LIMIT $2",
     )
     .bind(now)
@@ -430,17 +507,17 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
         if updated.rows_affected() == 0 {
             continue; // another instance moved it first
         }
-        event(
-            &mut *tx,
-            id,
-            "escalated",
-            None,
-            Some(parent),
-            &from.to_string(),
-            Some(due),
-            now,
-        )
-        .await?;
+        let step = Step {
+            appeal: id,
+            user: row.try_get("user_id")?,
+            kind: "escalated",
+            actor: None,
+            body: Some(parent),
+            detail: &from.to_string(),
+            due: Some(due),
+            at: now,
+        };
+        let notice = record(svc, &mut tx, step).await?;
         let resident = sqlx::query(
             "SELECT u.phone, u.locale, a.number FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
         )
@@ -454,24 +531,10 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
             crate::sms::enqueue(&mut *tx, &phone, &body, locale, "appeal", now).await?;
         }
         // The parent body's officers hear of it too.
-        let officers = sqlx::query(
-            "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
-             JOIN users u ON u.id = g.user_id \
-             WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
-        )
-        .bind(Scope::Body(parent).encode())
-        .fetch_all(&mut *tx)
-        .await?;
-        for officer in &officers {
-            let locale =
-                shared::Locale::from_tag(&officer.try_get::<String, _>("locale")?).unwrap_or_default();
-            if let Ok(phone) = Phone::parse(&officer.try_get::<String, _>("phone")?) {
-                let number: String = resident.try_get("number")?;
-                let body = text::escalated_to_officer(locale, &number, &day_text(due));
-                crate::sms::enqueue(&mut *tx, &phone, &body, locale, "appeal", now).await?;
-            }
-        }
+        let number: String = resident.try_get("number")?;
+        tell_officers(&mut tx, parent, &number, &day_text(due), Arrival::Overdue, now).await?;
         tx.commit().await?;
+        svc.live.publish([notice]);
         moved += 1;
     }
     if moved > 0 {
@@ -501,6 +564,20 @@ pub mod text {
             ),
             Locale::Ru => format!(
                 "Fuqaro: обращение {number} не рассмотрено в срок и передано вышестоящему органу. Новый срок: {due}."
+            ),
+        }
+    }
+
+    pub fn returned_to_officer(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaati fuqaro tomonidan nazoratga qaytarildi va sizning organingizga oʻtdi. Muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаати фуқаро томонидан назоратга қайтарилди ва сизнинг органингизга ўтди. Муддат: {due}."
+            ),
+            Locale::Ru => format!(
+                "Fuqaro: обращение {number} возвращено заявителем на контроль и передано вашему органу. Срок: {due}."
             ),
         }
     }
@@ -697,23 +774,6 @@ pub async fn seed_demo_bodies(svc: &Services) -> Result<()> {
     Ok(())
 }
 
-/// One line of the officer's desk.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskItem {
-    pub id: i64,
-    pub number: String,
-    pub body_id: i64,
-    pub kind: String,
-    pub subject: String,
-    pub category: Option<String>,
-    pub status: String,
-    pub due_day: String,
-    pub due_at: i64,
-    pub overdue: bool,
-    pub assigned_to: Option<i64>,
-    pub repeat: bool,
-}
-
 /// Every body a person handles: those named in their grants and all below them.
 async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
     let parents = parents(svc).await?;
@@ -728,42 +788,62 @@ async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64
     Ok(out)
 }
 
+/// What the desk shows: one category, one body, only overdue, only the person's own; and
+/// where the page starts (after this term end and id).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskFilter {
+    pub category: Option<Category>,
+    pub body: Option<i64>,
+    pub overdue: bool,
+    pub mine: bool,
+    pub after: Option<(i64, i64)>,
+}
+
 /// The officer's desk: unresolved appeals of the bodies they handle, by time left (overdue
-/// first), optionally only one category.
+/// first), filtered, a page at a time.
 pub async fn desk(
     svc: &Services,
     principal: &Principal,
-    category: Option<Category>,
+    filter: &DeskFilter,
     limit: i64,
-) -> Result<Vec<DeskItem>> {
-    let bodies = handled_bodies(svc, principal).await?;
+) -> Result<Vec<shared::appeal::DeskItem>> {
+    let mut bodies = handled_bodies(svc, principal).await?;
+    if let Some(only) = filter.body {
+        bodies.retain(|b| *b == only);
+    }
     if bodies.is_empty() {
         return Ok(Vec::new());
     }
-    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let mut sql = format!(
-        "SELECT id, number, body_id, kind, subject, category, status, due_day, due_at, assigned_to, repeat_of \
-         FROM appeals WHERE status <> 'resolved' AND body_id IN ({list})"
-    );
-    if category.is_some() {
-        sql.push_str(" AND category = $2");
-    }
-    sql.push_str(" ORDER BY due_at, id LIMIT $1");
-    let mut query = sqlx::query(&sql).bind(limit);
-    if let Some(c) = category {
-        query = query.bind(c.code());
-    }
     let now = svc.clock.now_ms();
-    query
+    // The body list comes from the database's own ids, never from the request.
+    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let (after_at, after_id) = filter.after.unwrap_or((i64::MIN, i64::MIN));
+    let sql = format!(
+        "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
+           a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+         FROM appeals a JOIN bodies b ON b.id = a.body_id \
+         WHERE a.status <> 'resolved' AND a.body_id IN ({list}) \
+           AND ($2 = '' OR a.category = $2) AND ($3 = 0 OR a.due_at < $4) AND ($5 = 0 OR a.assigned_to = $5) \
+           AND (a.due_at > $6 OR (a.due_at = $6 AND a.id > $7)) \
+         ORDER BY a.due_at, a.id LIMIT $1"
+    );
+    sqlx::query(&sql)
+        .bind(limit)
+        .bind(filter.category.map(Category::code).unwrap_or(""))
+        .bind(i64::from(filter.overdue))
+        .bind(now)
+        .bind(if filter.mine { principal.user_id } else { 0 })
+        .bind(after_at)
+        .bind(after_id)
         .fetch_all(&svc.db.pool)
         .await?
         .iter()
         .map(|r| {
             let due_at: i64 = r.try_get("due_at")?;
-            Ok(DeskItem {
+            Ok(shared::appeal::DeskItem {
                 id: r.try_get("id")?,
                 number: r.try_get("number")?,
-                body_id: r.try_get("body_id")?,
+                body: crate::db::names(r, "n")?,
                 kind: r.try_get("kind")?,
                 subject: r.try_get("subject")?,
                 category: r.try_get("category")?,
@@ -771,11 +851,23 @@ pub async fn desk(
                 due_day: r.try_get("due_day")?,
                 due_at,
                 overdue: due_at < now,
-                assigned_to: r.try_get("assigned_to")?,
+                assigned: r.try_get::<Option<i64>, _>("assigned_to")?.is_some(),
                 repeat: r.try_get::<Option<i64>, _>("repeat_of")?.is_some(),
+                collective: r.try_get::<i16, _>("collective")? != 0,
             })
         })
         .collect()
+}
+
+/// The bodies a person handles, in tree order (the desk's filter).
+pub async fn desk_bodies(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::BodyChoice>> {
+    let handled = handled_bodies(svc, principal).await?;
+    Ok(choices(svc)
+        .await?
+        .bodies
+        .into_iter()
+        .filter(|b| handled.contains(&b.id))
+        .collect())
 }
 
 /// How an appeal ends.
@@ -807,8 +899,59 @@ pub enum Action {
     Forward { to: i64, reason: String },
     /// Extends the term once, by up to a month, with a reason.
     Extend(String),
-    /// Ends it; a rejection needs its reason.
+    /// Records a named person's consent or refusal to close a collective appeal.
+    Consent {
+        person: String,
+        role: ConsentRole,
+        consent: bool,
+    },
+    /// Ends it; a rejection needs its reason, a collective appeal the recorded consent.
     Resolve { resolution: Resolution, reason: String },
+}
+
+/// Who gives consent to close a collective appeal: a representative of the co-signers, or a
+/// member of the mahalla seven (mahalla yettiligi).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentRole {
+    Representative,
+    MahallaChair,
+    HokimAssistant,
+    YouthLeader,
+    WomensActivist,
+    PreventionInspector,
+    TaxInspector,
+    SocialWorker,
+}
+
+impl ConsentRole {
+    pub const ALL: [ConsentRole; 8] = [
+        ConsentRole::Representative,
+        ConsentRole::MahallaChair,
+        ConsentRole::HokimAssistant,
+        ConsentRole::YouthLeader,
+        ConsentRole::WomensActivist,
+        ConsentRole::PreventionInspector,
+        ConsentRole::TaxInspector,
+        ConsentRole::SocialWorker,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentRole::Representative => "representative",
+            ConsentRole::MahallaChair => "mahalla_chair",
+            ConsentRole::HokimAssistant => "hokim_assistant",
+            ConsentRole::YouthLeader => "youth_leader",
+            ConsentRole::WomensActivist => "womens_activist",
+            ConsentRole::PreventionInspector => "prevention_inspector",
+            ConsentRole::TaxInspector => "tax_inspector",
+            ConsentRole::SocialWorker => "social_worker",
+        }
+    }
+    pub fn parse(code: &str) -> Option<ConsentRole> {
+        ConsentRole::ALL.into_iter().find(|r| r.code() == code)
+    }
+    pub fn of_mahalla_seven(self) -> bool {
+        self != ConsentRole::Representative
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -819,14 +962,55 @@ pub enum ActionError {
     Resolved,
     #[error("a reason or text is required")]
     ReasonRequired,
+    #[error("the text is too long")]
+    TooLong,
     #[error("the term was already extended once")]
     AlreadyExtended,
     #[error("forwarding is allowed within 5 working days of registration")]
     TooLateToForward,
     #[error("no such body")]
     Body,
+    #[error("the assignee does not work for this body")]
+    Assignee,
+    #[error("consent only concerns collective appeals")]
+    NotCollective,
+    #[error(
+        "a collective appeal closes only with the consent of the co-signers' representatives and the mahalla seven"
+    )]
+    ConsentMissing(ConsentGap),
     #[error(transparent)]
     Service(#[from] Error),
+}
+
+/// What is missing before a collective appeal may close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentGap {
+    /// No representative of the co-signers has consented.
+    Representative,
+    /// No member of the mahalla seven has consented.
+    MahallaSeven,
+    /// Someone refused (their last word counts).
+    Refused,
+}
+
+impl ActionError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ActionError::NotFound => "not_found",
+            ActionError::Resolved => "resolved",
+            ActionError::ReasonRequired => "reason_required",
+            ActionError::TooLong => "too_long",
+            ActionError::AlreadyExtended => "already_extended",
+            ActionError::TooLateToForward => "too_late_to_forward",
+            ActionError::Body => "body",
+            ActionError::Assignee => "assignee",
+            ActionError::NotCollective => "not_collective",
+            ActionError::ConsentMissing(ConsentGap::Representative) => "consent_representative",
+            ActionError::ConsentMissing(ConsentGap::MahallaSeven) => "consent_mahalla",
+            ActionError::ConsentMissing(ConsentGap::Refused) => "consent_refused",
+            ActionError::Service(_) => "unavailable",
+        }
+    }
 }
 
 impl From<sqlx::Error> for ActionError {
@@ -842,7 +1026,7 @@ async fn open_appeal(
     appeal_id: i64,
 ) -> Result<sqlx::any::AnyRow, ActionError> {
     let row = sqlx::query(
-        "SELECT body_id, status, extended, registered_day, due_day, user_id, number FROM appeals WHERE id = $1",
+        "SELECT body_id, status, extended, registered_day, due_day, user_id, number, collective FROM appeals WHERE id = $1",
     )
     .bind(appeal_id)
     .fetch_optional(&svc.db.pool)
@@ -857,19 +1041,138 @@ async fn open_appeal(
     Ok(row)
 }
 
+/// Staff who work on a body's appeals: officers and heads of it or of a body above it.
+pub async fn body_staff(svc: &Services, body_id: i64) -> Result<Vec<(i64, String)>> {
+    let parents = parents(svc).await?;
+    let rows = sqlx::query(
+        "SELECT DISTINCT u.id, u.phone, u.full_name, s.scope FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+         JOIN users u ON u.id = g.user_id WHERE g.role IN ('appeals_officer', 'head_of_body') ORDER BY u.id",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let mut staff: Vec<(i64, String)> = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let Some(Scope::Body(named)) = Scope::decode(&r.try_get::<String, _>("scope")?) else {
+            continue;
+        };
+        if within(&parents, body_id, &[named]) && !staff.iter().any(|(s, _)| *s == id) {
+            let phone: String = r.try_get("phone")?;
+            let shown = Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone);
+            let name = r
+                .try_get::<Option<String>, _>("full_name")?
+                .map(|n| format!("{n} ({shown})"))
+                .unwrap_or(shown);
+            staff.push((id, name));
+        }
+    }
+    Ok(staff)
+}
+
+/// Whether the recorded consent lets a collective appeal close: the last word of each named
+/// person counts; at least one representative and one of the mahalla seven consent, and
+/// nobody refuses.
+pub fn consent_gap(records: &[(String, ConsentRole, bool)]) -> Option<ConsentGap> {
+    let mut last: Vec<(&str, ConsentRole, bool)> = Vec::new();
+    for (person, role, consent) in records {
+        let key = person.trim();
+        match last
+            .iter_mut()
+            .find(|(p, r, _)| p.eq_ignore_ascii_case(key) && r == role)
+        {
+            Some(entry) => entry.2 = *consent,
+            None => last.push((key, *role, *consent)),
+        }
+    }
+    if last.iter().any(|(_, _, c)| !c) {
+        Some(ConsentGap::Refused)
+    } else if !last.iter().any(|(_, r, _)| !r.of_mahalla_seven()) {
+        Some(ConsentGap::Representative)
+    } else if !last.iter().any(|(_, r, _)| r.of_mahalla_seven()) {
+        Some(ConsentGap::MahallaSeven)
+    } else {
+        None
+    }
+}
+
+/// The consent recorded for an appeal, oldest first.
+pub async fn consents(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appeal::Consent>> {
+    sqlx::query("SELECT person, role, consent, at FROM appeal_consents WHERE appeal_id = $1 ORDER BY id")
+        .bind(appeal_id)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(shared::appeal::Consent {
+                person: r.try_get("person")?,
+                role: r.try_get("role")?,
+                consent: r.try_get::<i16, _>("consent")? != 0,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+/// The longest answer, reason or comment an officer or resident may write.
+pub const NOTE_MAX: usize = 10_000;
+
+fn note(text: &str) -> Result<&str, ActionError> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ActionError::ReasonRequired)
+    } else if text.chars().count() > NOTE_MAX {
+        Err(ActionError::TooLong)
+    } else {
+        Ok(text)
+    }
+}
+
 /// Carries out an officer's action; every action is an event on the timeline with who and
 /// when, and the resident is told of a forward, an extension, an answer and the resolution.
+/// Returns the event's id.
 pub async fn act(
     svc: &Services,
     principal: &Principal,
     appeal_id: i64,
     action: &Action,
-) -> Result<(), ActionError> {
+) -> Result<i64, ActionError> {
+    act_with_files(svc, principal, appeal_id, action, &[], &[]).await
+}
+
+/// [`act`], with files checked and stored beforehand (an answer's attachments), linked to the
+/// action's event in its transaction.
+pub async fn act_with_files(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    action: &Action,
+    files: &[attachments::Checked],
+    stored: &[i64],
+) -> Result<i64, ActionError> {
     let row = open_appeal(svc, principal, appeal_id).await?;
     let body: i64 = row.try_get("body_id")?;
     let number: String = row.try_get("number")?;
+    let collective = row.try_get::<i16, _>("collective")? != 0;
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;
+    // Checked before the transaction: reads of other tables.
+    match action {
+        Action::Assign(user) if !body_staff(svc, body).await?.iter().any(|(s, _)| s == user) => {
+            return Err(ActionError::Assignee);
+        }
+        Action::Consent { .. } if !collective => return Err(ActionError::NotCollective),
+        Action::Resolve { .. } if collective => {
+            let records: Vec<(String, ConsentRole, bool)> = consents(svc, appeal_id)
+                .await?
+                .into_iter()
+                .filter_map(|c| Some((c.person, ConsentRole::parse(&c.role)?, c.consent)))
+                .collect();
+            if let Some(gap) = consent_gap(&records) {
+                return Err(ActionError::ConsentMissing(gap));
+            }
+        }
+        _ => {}
+    }
     let mut tx = svc.db.pool.begin().await?;
     let (kind, detail, due, tell): (&str, String, Option<i64>, bool) = match action {
         Action::Assign(user) => {
@@ -882,10 +1185,7 @@ pub async fn act(
             ("assigned", user.to_string(), None, false)
         }
         Action::Answer(text) => {
-            let text = text.trim();
-            if text.is_empty() {
-                return Err(ActionError::ReasonRequired);
-            }
+            let text = note(text)?;
             sqlx::query("UPDATE appeals SET status = 'answered', updated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(appeal_id)
@@ -894,15 +1194,12 @@ pub async fn act(
             ("answered", text.to_string(), None, true)
         }
         Action::Forward { to, reason } => {
-            if reason.trim().is_empty() {
-                return Err(ActionError::ReasonRequired);
-            }
+            let reason = note(reason)?;
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE id = $1")
                 .bind(to)
-                .fetch_one(&mut *tx)
-                .await
-                .ok();
-            if exists.is_none() {
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() || *to == body {
                 return Err(ActionError::Body);
             }
             let registered =
@@ -916,30 +1213,57 @@ pub async fn act(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            ("forwarded", format!("{to}: {}", reason.trim()), None, true)
+            ("forwarded", format!("{to}: {reason}"), None, true)
         }
         Action::Extend(reason) => {
-            if reason.trim().is_empty() {
-                return Err(ActionError::ReasonRequired);
-            }
+            let reason = note(reason)?;
             if row.try_get::<i16, _>("extended")? != 0 {
                 return Err(ActionError::AlreadyExtended);
             }
             let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day")?).unwrap_or_default();
             let due = shared::calendar::Term::CalendarDays(30).due(&calendar, old);
-            sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
+            let done = sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
                 .bind(day_text(due))
                 .bind(shared::calendar::end_of(due))
                 .bind(now)
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            ("extended", reason.trim().to_string(), Some(due), true)
+            if done.rows_affected() == 0 {
+                return Err(ActionError::AlreadyExtended);
+            }
+            ("extended", reason.to_string(), Some(due), true)
+        }
+        Action::Consent {
+            person,
+            role,
+            consent,
+        } => {
+            let person = note(person)?;
+            sqlx::query(
+                "INSERT INTO appeal_consents (appeal_id, person, role, consent, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(appeal_id)
+            .bind(person)
+            .bind(role.code())
+            .bind(i16::from(*consent))
+            .bind(principal.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let word = if *consent { "consent" } else { "refusal" };
+            (
+                "consent",
+                format!("{word}: {} · {person}", role.code()),
+                None,
+                false,
+            )
         }
         Action::Resolve { resolution, reason } => {
-            if *resolution == Resolution::Rejected && reason.trim().is_empty() {
-                return Err(ActionError::ReasonRequired);
-            }
+            let reason = match resolution {
+                Resolution::Rejected => note(reason)?,
+                _ => reason.trim(),
+            };
             let done = sqlx::query("UPDATE appeals SET status = 'resolved', resolution = $1, updated_at = $2 WHERE id = $3 AND status <> 'resolved'")
                 .bind(resolution.code())
                 .bind(now)
@@ -949,50 +1273,90 @@ pub async fn act(
             if done.rows_affected() == 0 {
                 return Err(ActionError::Resolved);
             }
-            (
-                "resolved",
-                format!("{}: {}", resolution.code(), reason.trim()),
-                None,
-                true,
-            )
+            ("resolved", format!("{}: {reason}", resolution.code()), None, true)
         }
     };
-    let event_body = match action {
-        Action::Forward { to, .. } => Some(*to),
-        _ => Some(body),
-    };
-    event(
-        &mut *tx,
-        appeal_id,
+    let step = Step {
+        appeal: appeal_id,
+        user: row.try_get("user_id")?,
         kind,
-        Some(principal.user_id),
-        event_body,
-        &detail,
+        actor: Some(principal.user_id),
+        body: match action {
+            Action::Forward { to, .. } => Some(*to),
+            _ => Some(body),
+        },
+        detail: &detail,
         due,
-        now,
-    )
-    .await?;
+        at: now,
+    };
+    let notice = record(svc, &mut tx, step).await?;
+    attachments::link(&mut tx, appeal_id, Some(notice.event_id), files, stored, now).await?;
     if tell {
-        let resident = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
-            .bind(row.try_get::<i64, _>("user_id")?)
-            .fetch_one(&mut *tx)
-            .await?;
-        let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
-        if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
-            crate::sms::enqueue(
-                &mut *tx,
-                &phone,
-                &text::changed(locale, &number),
-                locale,
-                "appeal",
-                now,
-            )
-            .await?;
-        }
+        tell_resident(&mut tx, row.try_get("user_id")?, &number, now).await?;
     }
     tx.commit().await?;
+    let event_id = notice.event_id;
+    svc.live.publish([notice]);
     if tell {
         svc.sms_wakeup.notify_one();
+    }
+    Ok(event_id)
+}
+
+/// Why an appeal came to a body from below.
+#[derive(Clone, Copy)]
+enum Arrival {
+    Overdue,
+    Returned,
+}
+
+/// Queues "an appeal has come to your body, due then" to the body's officers and heads.
+async fn tell_officers(
+    conn: &mut sqlx::AnyConnection,
+    body: i64,
+    number: &str,
+    due: &str,
+    why: Arrival,
+    now: i64,
+) -> Result<()> {
+    let officers = sqlx::query(
+        "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+         JOIN users u ON u.id = g.user_id \
+         WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
+    )
+    .bind(Scope::Body(body).encode())
+    .fetch_all(&mut *conn)
+    .await?;
+    for officer in &officers {
+        let locale = shared::Locale::from_tag(&officer.try_get::<String, _>("locale")?).unwrap_or_default();
+        if let Ok(phone) = Phone::parse(&officer.try_get::<String, _>("phone")?) {
+            let body = match why {
+                Arrival::Overdue => text::escalated_to_officer(locale, number, due),
+                Arrival::Returned => text::returned_to_officer(locale, number, due),
+            };
+            crate::sms::enqueue(&mut *conn, &phone, &body, locale, "appeal", now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues "there is news about your appeal" to the resident, in their language.
+async fn tell_resident(conn: &mut sqlx::AnyConnection, user_id: i64, number: &str, now: i64) -> Result<()> {
+    let resident = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
+    if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+        crate::sms::enqueue(
+            &mut *conn,
+            &phone,
+            &text::changed(locale, number),
+            locale,
+            "appeal",
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -1000,7 +1364,7 @@ pub async fn act(
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     let rows = sqlx::query(
-        "SELECT id, parent_id, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies ORDER BY id",
+        "SELECT id, parent_id, kind, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies ORDER BY id",
     )
     .fetch_all(&svc.db.pool)
     .await?;
@@ -1017,25 +1381,30 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
                 topics.push(l.try_get("topic_code")?);
             }
         }
-        nodes.push((id, parent, crate::db::names(r, "n")?, topics));
+        nodes.push(shared::appeal::BodyChoice {
+            id,
+            parent,
+            kind: r.try_get("kind")?,
+            depth: 0,
+            name: crate::db::names(r, "n")?,
+            topics,
+        });
     }
     // Depth-first from the top bodies, children in id order.
     let mut bodies = Vec::with_capacity(nodes.len());
     fn walk(
         parent: Option<i64>,
         depth: usize,
-        nodes: &[(i64, Option<i64>, shared::geo::Names, Vec<String>)],
+        nodes: &[shared::appeal::BodyChoice],
         out: &mut Vec<shared::appeal::BodyChoice>,
     ) {
-        for (id, p, name, topics) in nodes {
-            if *p == parent && depth < 16 {
+        for node in nodes {
+            if node.parent == parent && depth < 16 {
                 out.push(shared::appeal::BodyChoice {
-                    id: *id,
                     depth,
-                    name: name.clone(),
-                    topics: topics.clone(),
+                    ..node.clone()
                 });
-                walk(Some(*id), depth + 1, nodes, out);
+                walk(Some(node.id), depth + 1, nodes, out);
             }
         }
     }
@@ -1060,11 +1429,13 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
         bodies,
         topics,
         districts,
+        earlier: Vec::new(),
     })
 }
 
 const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
-       b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru FROM appeals a JOIN bodies b ON b.id = a.body_id";
+       b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru";
+const SUMMARY_FROM: &str = "FROM appeals a JOIN bodies b ON b.id = a.body_id";
 
 fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
     Ok(shared::appeal::AppealSummary {
@@ -1078,29 +1449,71 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
     })
 }
 
-/// The resident's own appeals, newest first.
-pub async fn mine(svc: &Services, user_id: i64) -> Result<Vec<shared::appeal::AppealSummary>> {
-    sqlx::query(&format!(
-        "{SUMMARY} WHERE a.user_id = $1 ORDER BY a.id DESC LIMIT 200"
+/// The resident's own appeals, newest first, and the newest event among them.
+pub async fn mine(svc: &Services, user_id: i64) -> Result<shared::appeal::AppealList> {
+    let items = sqlx::query(&format!(
+        "{SUMMARY} {SUMMARY_FROM} WHERE a.user_id = $1 ORDER BY a.id DESC LIMIT 200"
     ))
     .bind(user_id)
     .fetch_all(&svc.db.pool)
     .await?
     .iter()
     .map(summary)
+    .collect::<Result<_>>()?;
+    Ok(shared::appeal::AppealList {
+        items,
+        last_event: crate::live::latest(svc, user_id, None).await?,
+    })
+}
+
+/// The resident's answered appeals (a complaint can be about one): id and "number · subject".
+pub async fn answered_of(svc: &Services, user_id: i64) -> Result<Vec<(i64, String)>> {
+    sqlx::query(
+        "SELECT a.id, a.number, a.subject FROM appeals a WHERE a.user_id = $1 AND EXISTS \
+         (SELECT 1 FROM appeal_events e WHERE e.appeal_id = a.id AND e.kind IN ('answered', 'resolved')) \
+         ORDER BY a.id DESC LIMIT 50",
+    )
+    .bind(user_id)
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let number: String = r.try_get("number")?;
+        let subject: String = r.try_get("subject")?;
+        Ok((r.try_get("id")?, format!("{number} · {subject}")))
+    })
     .collect()
 }
 
+/// How many days after an answer the resident may return it to control.
+pub const RETURN_DAYS: i64 = 30;
+
 /// One of the resident's own appeals with its timeline; another's is "not found".
 pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared::appeal::AppealView> {
-    let row = sqlx::query(&format!("{SUMMARY} WHERE a.id = $1 AND a.user_id = $2"))
+    let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM appeals WHERE id = $1")
         .bind(appeal_id)
-        .bind(user_id)
         .fetch_optional(&svc.db.pool)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let events = sqlx::query(
-        "SELECT e.kind, e.detail, e.due_day, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+        .await?;
+    if owner != Some(user_id) {
+        return Err(Error::NotFound);
+    }
+    load_view(svc, appeal_id, false).await
+}
+
+/// An appeal as its page shows it; `internal` keeps what officers wrote for each other
+/// (assignees, forwarding targets, consent records) instead of leaving it out.
+async fn load_view(svc: &Services, appeal_id: i64, internal: bool) -> Result<shared::appeal::AppealView> {
+    let row = sqlx::query(&format!(
+        "{SUMMARY}, a.collective, a.repeat_of, r.number AS repeat_number FROM appeals a JOIN bodies b ON b.id = a.body_id \
+         LEFT JOIN appeals r ON r.id = a.repeat_of WHERE a.id = $1"
+    ))
+    .bind(appeal_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let files = attachments::list(svc, appeal_id).await?;
+    let mut events: Vec<shared::appeal::AppealEvent> = sqlx::query(
+        "SELECT e.id, e.kind, e.detail, e.due_day, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
          FROM appeal_events e LEFT JOIN bodies b ON b.id = e.body_id WHERE e.appeal_id = $1 ORDER BY e.id",
     )
     .bind(appeal_id)
@@ -1109,18 +1522,18 @@ pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared
     .iter()
     .map(|e| {
         let kind: String = e.try_get("kind")?;
-        // What officers wrote about forwarding targets or assignees stays internal; answers
-        // and reasons are the resident's to read.
-        let detail: String = match kind.as_str() {
-            "assigned" | "escalated" | "repeat" => String::new(),
-            "forwarded" => e
-                .try_get::<String, _>("detail")?
-                .split_once(": ")
-                .map(|(_, r)| r.to_string())
-                .unwrap_or_default(),
-            _ => e.try_get("detail")?,
+        let id: i64 = e.try_get("id")?;
+        let detail: String = e.try_get("detail")?;
+        // What officers wrote about forwarding targets, assignees and consent stays internal;
+        // answers and reasons are the resident's to read.
+        let detail = match kind.as_str() {
+            _ if internal => detail,
+            "assigned" | "escalated" | "repeat" | "consent" => String::new(),
+            "forwarded" => detail.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or_default(),
+            _ => detail,
         };
         Ok(shared::appeal::AppealEvent {
+            id,
             body: e
                 .try_get::<Option<String>, _>("n_uz")?
                 .map(|_| crate::db::names(e, "n"))
@@ -1129,14 +1542,104 @@ pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared
             detail,
             due_day: e.try_get("due_day")?,
             at: e.try_get("at")?,
+            attachments: files
+                .iter()
+                .filter(|(event, _)| *event == Some(id))
+                .map(|(_, f)| f.clone())
+                .collect(),
         })
     })
     .collect::<Result<_>>()?;
+    if !internal {
+        events.retain(|e| e.kind != "consent");
+    }
+    let now = svc.clock.now_ms();
+    let answer = match control::last_answer(svc, appeal_id).await? {
+        Some((event_id, at)) => {
+            let returned: Option<i64> =
+                sqlx::query_scalar("SELECT answer_event_id FROM appeal_returns WHERE answer_event_id = $1")
+                    .bind(event_id)
+                    .fetch_optional(&svc.db.pool)
+                    .await?;
+            let rating =
+                sqlx::query("SELECT score, comment, at FROM appeal_ratings WHERE answer_event_id = $1")
+                    .bind(event_id)
+                    .fetch_optional(&svc.db.pool)
+                    .await?
+                    .map(|r| control::rating(&r))
+                    .transpose()?;
+            Some(shared::appeal::LastAnswer {
+                event_id,
+                at,
+                returnable: returned.is_none() && now - at <= RETURN_DAYS * crate::clock::DAY_MS,
+                returned: returned.is_some(),
+                rating,
+            })
+        }
+        None => None,
+    };
     Ok(shared::appeal::AppealView {
         summary: summary(&row)?,
         kind: row.try_get("kind")?,
         text: row.try_get("body_text")?,
         resolution: row.try_get("resolution")?,
+        last_event: events.iter().map(|e| e.id).max().unwrap_or(0),
         events,
+        attachments: files
+            .into_iter()
+            .filter(|(event, _)| event.is_none())
+            .map(|(_, f)| f)
+            .collect(),
+        collective: row.try_get::<i16, _>("collective")? != 0,
+        cosigners: collective::cosigners(svc, appeal_id).await?,
+        repeat_of: row.try_get("repeat_number")?,
+        answer,
+    })
+}
+
+/// One appeal as an officer who handles its body sees it, with what they can do next.
+pub async fn desk_case(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+) -> Result<shared::appeal::DeskCase> {
+    let row = sqlx::query(
+        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, u.phone \
+         FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+    )
+    .bind(appeal_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let body_id: i64 = row.try_get("body_id")?;
+    if !handles(svc, principal, body_id).await? {
+        return Err(Error::NotFound);
+    }
+    let calendar = calendar(svc).await?;
+    let registered =
+        shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
+    let last_forward = calendar.add_working_days(registered, 5);
+    let open = row.try_get::<String, _>("status")? != "resolved";
+    let phone: String = row.try_get("phone")?;
+    let ratings =
+        sqlx::query("SELECT score, comment, at FROM appeal_ratings WHERE appeal_id = $1 ORDER BY at")
+            .bind(appeal_id)
+            .fetch_all(&svc.db.pool)
+            .await?
+            .iter()
+            .map(control::rating)
+            .collect::<Result<_>>()?;
+    Ok(shared::appeal::DeskCase {
+        view: load_view(svc, appeal_id, true).await?,
+        body_id,
+        resident: Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone),
+        assigned_to: row.try_get("assigned_to")?,
+        extended: row.try_get::<i16, _>("extended")? != 0,
+        forward_until: (open && shared::calendar::day_of(svc.clock.now_ms()) <= last_forward)
+            .then(|| day_text(last_forward)),
+        staff: body_staff(svc, body_id).await?,
+        bodies: choices(svc).await?.bodies,
+        consents: consents(svc, appeal_id).await?,
+        ratings,
     })
 }

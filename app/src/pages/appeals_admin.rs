@@ -1,0 +1,156 @@
+//! What administrators keep for appeals: the working-day calendar (holidays, rest days moved
+//! onto weekdays, weekend days made working) and the tree of state bodies with their topics.
+
+use crate::api::appeals::{get_admin_bodies, get_calendar_days};
+use crate::components::error_box::Loading;
+use crate::i18n::{Key, tr, use_locale};
+use crate::pages::appeals::date;
+use crate::pages::failure_view;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn admin_error_key(code: &str) -> Key {
+    match code {
+        "day" => Key::CalendarErrorDay,
+        "kind" => Key::CalendarErrorKind,
+        "name" => Key::CalendarErrorName,
+        "cycle" => Key::BodiesErrorCycle,
+        _ => Key::AppealsErrorBody,
+    }
+}
+
+#[component]
+pub fn CalendarPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let year = move || param("year").parse::<i32>().unwrap_or(2026);
+    let days = Resource::new(year, get_calendar_days);
+    view! {
+        <Title text=tr(locale, Key::CalendarTitle) />
+        <h1>{tr(locale, Key::CalendarTitle)}</h1>
+        {move || query.read().get("saved").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::CalendarSaved)}</p> })}
+        {move || query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, admin_error_key(&code))}</p> })}
+        <p class="row">
+            {move || {
+                let y = year();
+                view! {
+                    <a href=format!("/admin/calendar?year={}", y - 1)>"← "{(y - 1).to_string()}</a>
+                    <strong>{y.to_string()}</strong>
+                    <a href=format!("/admin/calendar?year={}", y + 1)>{(y + 1).to_string()}" →"</a>
+                }
+            }}
+        </p>
+        <form class="stack" method="post" action="/admin/calendar">
+            <label for="calendar-day">{tr(locale, Key::CalendarDay)}</label>
+            <input id="calendar-day" name="day" type="date" required value=move || param("day") />
+            <select name="kind" aria-label=tr(locale, Key::CalendarKind)>
+                <option value="off">{tr(locale, Key::CalendarOff)}</option>
+                <option value="working">{tr(locale, Key::CalendarWorking)}</option>
+            </select>
+            <label for="calendar-name">{tr(locale, Key::CalendarName)}</label>
+            <input id="calendar-name" name="name" type="text" maxlength="200" required value=move || param("name") />
+            <button class="button" type="submit">{tr(locale, Key::CalendarAdd)}</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let days = match days.await {
+                    Ok(d) => d,
+                    Err(error) => return failure_view(error),
+                };
+                view! {
+                    <ul class="list compact calendar">
+                        {days.into_iter().map(|d| view! {
+                            <li class=format!("day {}", d.kind)>
+                                <span><strong>{date(&d.day)}</strong>" · "{d.name.clone()}" · "
+                                    {tr(locale, if d.kind == "off" { Key::CalendarOff } else { Key::CalendarWorking })}</span>
+                                <form method="post" action="/admin/calendar">
+                                    <input type="hidden" name="day" value=d.day.clone() />
+                                    <input type="hidden" name="remove" value="1" />
+                                    <button class="link-button" type="submit">{tr(locale, Key::CalendarRemove)}</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn BodiesPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let choices = Resource::new(|| (), |_| get_admin_bodies());
+    let kinds = [
+        ("ministry", Key::BodiesKindMinistry),
+        ("regional", Key::BodiesKindRegional),
+        ("district", Key::BodiesKindDistrict),
+        ("institution", Key::BodiesKindInstitution),
+    ];
+    view! {
+        <Title text=tr(locale, Key::BodiesTitle) />
+        <h1>{tr(locale, Key::BodiesTitle)}</h1>
+        {move || query.read().get("saved").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::CalendarSaved)}</p> })}
+        {move || query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, admin_error_key(&code))}</p> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let c = match choices.await {
+                    Ok(c) => c,
+                    Err(error) => return failure_view(error),
+                };
+                let topics_hint = c.topics.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>().join(", ");
+                // One form for a new body and one for each existing body.
+                let all = c.bodies.clone();
+                let form = move |body: Option<&shared::appeal::BodyChoice>, parent: Option<i64>| {
+                    let parent_of = parent;
+                    view! {
+                        <form class="stack body-form" method="post" action="/admin/bodies">
+                            <input type="hidden" name="id" value=body.map(|b| b.id.to_string()).unwrap_or_default() />
+                            <label>{tr(locale, Key::BodiesParent)}
+                                <select name="parent">
+                                    <option value="">"—"</option>
+                                    {all.iter().map(|p| view! {
+                                        <option value=p.id.to_string() selected=parent_of == Some(p.id)>{"\u{a0}\u{a0}".repeat(p.depth)}{p.name.get(locale).to_string()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label>{tr(locale, Key::BodiesKind)}
+                                <select name="kind">
+                                    {kinds.iter().map(|(code, key)| view! {
+                                        <option value=*code selected=body.map(|b| b.kind.as_str()) == Some(*code)>{tr(locale, *key)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label>"Oʻzbekcha"<input name="name_uz" type="text" required value=body.map(|b| b.name.uz.clone()) /></label>
+                            <label>"Ўзбекча"<input name="name_uz_cyrl" type="text" required value=body.map(|b| b.name.uz_cyrl.clone()) /></label>
+                            <label>"Русский"<input name="name_ru" type="text" required value=body.map(|b| b.name.ru.clone()) /></label>
+                            <label>{tr(locale, Key::BodiesTopics)}
+                                <input name="topics" type="text" value=body.map(|b| b.topics.join(", ")) placeholder=topics_hint.clone() />
+                            </label>
+                            <button class="button secondary" type="submit">{tr(locale, Key::BodiesSave)}</button>
+                        </form>
+                    }
+                };
+                view! {
+                    <details class="new-body">
+                        <summary>{tr(locale, Key::BodiesAdd)}</summary>
+                        {form(None, None)}
+                    </details>
+                    <ul class="list bodies">
+                        {c.bodies.iter().map(|b| view! {
+                            <li>
+                                <details>
+                                    <summary>{"\u{a0}\u{a0}".repeat(b.depth)}{b.name.get(locale).to_string()}</summary>
+                                    {form(Some(b), b.parent)}
+                                </details>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,278 @@
+//! The appeals officer's desk: the appeals of their bodies by time left, overdue first, with
+//! filters (a GET form, so links and the back button keep them); and one appeal with every
+//! action — triage, assign, answer (with files), forward, extend, consent, resolve — each a
+//! plain form post, so the desk works on any browser, with or without JavaScript.
+
+use crate::api::appeals::{get_desk, get_desk_case};
+use crate::components::error_box::Loading;
+use crate::i18n::{Key, tr, trf, use_locale};
+use crate::pages::appeals::{attachment_list, category_key, date, error_key, kind_key, status_key, timeline};
+use crate::pages::{failure_view, route_id};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use shared::time::format_date_time;
+
+fn desk_error_key(code: &str) -> Key {
+    match code {
+        "resolved" => Key::DeskErrorResolved,
+        "already_extended" => Key::DeskErrorExtended,
+        "too_late_to_forward" => Key::DeskErrorForwardLate,
+        "assignee" => Key::DeskErrorAssignee,
+        "not_collective" | "role" => Key::DeskErrorConsentRole,
+        "consent_representative" => Key::DeskErrorConsentRepresentative,
+        "consent_mahalla" => Key::DeskErrorConsentMahalla,
+        "consent_refused" => Key::DeskErrorConsentRefused,
+        "files_not_here" => Key::DeskErrorFilesNotHere,
+        "category" | "resolution" | "action" => Key::ErrorBadRequest,
+        other => error_key(other),
+    }
+}
+
+/// The roles whose consent closes a collective appeal, with their names.
+const CONSENT_ROLES: [(&str, Key); 8] = [
+    ("representative", Key::ConsentRepresentative),
+    ("mahalla_chair", Key::ConsentMahallaChair),
+    ("hokim_assistant", Key::ConsentHokimAssistant),
+    ("youth_leader", Key::ConsentYouthLeader),
+    ("womens_activist", Key::ConsentWomensActivist),
+    ("prevention_inspector", Key::ConsentPreventionInspector),
+    ("tax_inspector", Key::ConsentTaxInspector),
+    ("social_worker", Key::ConsentSocialWorker),
+];
+
+fn consent_role_key(code: &str) -> Key {
+    CONSENT_ROLES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, k)| *k)
+        .unwrap_or(Key::ConsentRepresentative)
+}
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let page = Resource::new(
+        move || {
+            (
+                param("category"),
+                param("body").parse::<i64>().unwrap_or(0),
+                param("overdue") == "1",
+                param("mine") == "1",
+                param("after_at").parse::<i64>().ok(),
+                param("after_id").parse::<i64>().ok(),
+            )
+        },
+        |(category, body, overdue, mine, after_at, after_id)| {
+            get_desk(category, body, overdue, mine, after_at, after_id)
+        },
+    );
+    view! {
+        <Title text=tr(locale, Key::DeskTitle) />
+        <h1>{tr(locale, Key::DeskTitle)}</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let p = match page.await {
+                    Ok(p) => p,
+                    Err(error) => return failure_view(error),
+                };
+                let (category, body) = (param("category"), param("body"));
+                let next = p.next.map(|(at, id)| {
+                    let mut href = format!("/desk?after_at={at}&after_id={id}");
+                    for k in ["category", "body", "overdue", "mine"] {
+                        let v = param(k);
+                        if !v.is_empty() {
+                            href.push_str(&format!("&{k}={v}"));
+                        }
+                    }
+                    view! { <p><a class="button secondary" href=href>{tr(locale, Key::InspectorMore)}</a></p> }
+                });
+                view! {
+                    <form class="filters row" method="get" action="/desk">
+                        <select name="category" aria-label=tr(locale, Key::AppealsCategory)>
+                            <option value="">{tr(locale, Key::DeskAllCategories)}</option>
+                            {["urgent", "ordinary", "consultation"].into_iter().map(|c| view! {
+                                <option value=c selected=category == c>{tr(locale, category_key(Some(c)))}</option>
+                            }).collect_view()}
+                        </select>
+                        <select name="body" aria-label=tr(locale, Key::AppealsBody)>
+                            <option value="">{tr(locale, Key::DeskAllBodies)}</option>
+                            {p.bodies.iter().map(|b| {
+                                let id = b.id.to_string();
+                                view! { <option value=id.clone() selected=id == body>{"\u{a0}\u{a0}".repeat(b.depth)}{b.name.get(locale).to_string()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label><input type="checkbox" name="overdue" value="1" checked=param("overdue") == "1" />" "{tr(locale, Key::DeskOverdueOnly)}</label>
+                        <label><input type="checkbox" name="mine" value="1" checked=param("mine") == "1" />" "{tr(locale, Key::DeskMineOnly)}</label>
+                        <button class="button secondary" type="submit">{tr(locale, Key::InspectorFilterApply)}</button>
+                    </form>
+                    {p.items.is_empty().then(|| view! { <p class="muted">{tr(locale, Key::DeskEmpty)}</p> })}
+                    <ul class="list desk">
+                        {p.items.into_iter().map(|a| view! {
+                            <li class:overdue=a.overdue><a href=format!("/desk/appeals/{}", a.id)>
+                                <strong>{a.number.clone()}" · "{a.subject.clone()}</strong>
+                                <span class="muted">{a.body.get(locale).to_string()}" · "{tr(locale, kind_key(&a.kind))}</span>
+                                <span>
+                                    {a.overdue.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskOverdue)}</span>" " })}
+                                    {a.repeat.then(|| view! { <span class="badge">{tr(locale, Key::DeskRepeat)}</span>" " })}
+                                    {a.collective.then(|| view! { <span class="badge">{tr(locale, Key::DeskCollective)}</span>" " })}
+                                    <span class="desk-category">{tr(locale, category_key(a.category.as_deref()))}</span>" · "
+                                    <span class="desk-status">{tr(locale, status_key(&a.status))}</span>" · "
+                                    {trf(locale, Key::AppealsDue, &[("date", &date(&a.due_day))])}
+                                </span>
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                    {next}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn DeskCasePage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let case = Resource::new(route_id(), get_desk_case);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let c = match case.await {
+                    Ok(c) => c,
+                    Err(error) => return failure_view(error),
+                };
+                let a = &c.view;
+                let s = &a.summary;
+                let id = s.id;
+                let action = format!("/desk/appeals/{id}");
+                let open = s.status != "resolved";
+                let typed = query.read().get("text").unwrap_or_default();
+                let assignee = c.assigned_to.and_then(|u| c.staff.iter().find(|(s, _)| *s == u)).map(|(_, n)| n.clone());
+                view! {
+                    <Title text=format!("{} · {}", s.number, s.subject) />
+                    <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
+                    {query.read().get("done").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::DeskDone)}</p> })}
+                    {query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, desk_error_key(&code))}</p> })}
+                    <h1 class="appeal-number">{s.number.clone()}</h1>
+                    <dl class="facts">
+                        <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
+                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(&a.kind))}</dd>
+                        <dt>{tr(locale, Key::DeskResident)}</dt><dd>{c.resident.clone()}</dd>
+                        <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
+                        <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
+                        <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
+                        <dt>{tr(locale, Key::DeskAssignee)}</dt><dd>{assignee.unwrap_or_else(|| "—".into())}</dd>
+                        {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
+                    </dl>
+                    <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>
+                    <p class="appeal-text">{a.text.clone()}</p>
+                    {attachment_list(id, a.attachments.clone())}
+                    {a.collective.then(|| view! {
+                        <section class="cosigners">
+                            <h2>{tr(locale, Key::AppealsCosigners)}</h2>
+                            <ul class="list compact">
+                                {a.cosigners.iter().map(|co| view! {
+                                    <li>{co.phone.clone()}" · "{tr(locale, if co.confirmed { Key::AppealsCosignerConfirmed } else { Key::AppealsCosignerWaiting })}</li>
+                                }).collect_view()}
+                            </ul>
+                            <h2>{tr(locale, Key::DeskConsents)}</h2>
+                            <ul class="list compact consents">
+                                {c.consents.iter().map(|k| view! {
+                                    <li>{k.person.clone()}" · "{tr(locale, consent_role_key(&k.role))}" · "
+                                        {tr(locale, if k.consent { Key::DeskConsentYes } else { Key::DeskConsentNo })}" · "
+                                        <span class="muted">{format_date_time(k.at)}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {(!c.ratings.is_empty()).then(|| view! {
+                        <section class="ratings">
+                            <h2>{tr(locale, Key::DeskRatings)}</h2>
+                            <ul class="list compact">
+                                {c.ratings.iter().map(|r| view! {
+                                    <li class="rating"><strong>{format!("{} / 5", r.score)}</strong>" "{r.comment.clone()}
+                                        " "<span class="muted">{format_date_time(r.at)}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {open.then(|| view! {
+                        <section class="desk-actions stack">
+                            <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
+                                <input type="hidden" name="action" value="triage" />
+                                <select name="category" aria-label=tr(locale, Key::AppealsCategory)>
+                                    {["urgent", "ordinary", "consultation"].into_iter().map(|cat| view! {
+                                        <option value=cat selected=s.category.as_deref() == Some(cat)>{tr(locale, category_key(Some(cat)))}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button class="button secondary" type="submit">{tr(locale, Key::DeskTriage)}</button>
+                            </form>
+                            <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
+                                <input type="hidden" name="action" value="assign" />
+                                <select name="assignee" aria-label=tr(locale, Key::DeskAssignee)>
+                                    {c.staff.iter().map(|(u, n)| view! {
+                                        <option value=u.to_string() selected=c.assigned_to == Some(*u)>{n.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button class="button secondary" type="submit">{tr(locale, Key::DeskAssign)}</button>
+                            </form>
+                            <form class="stack" method="post" action=action.clone() enctype="multipart/form-data">
+                                <label for="desk-text">{tr(locale, Key::DeskText)}</label>
+                                <textarea id="desk-text" name="text" rows="5" maxlength="10000">{typed}</textarea>
+                                <label for="desk-files">{tr(locale, Key::AppealsFiles)}</label>
+                                <input id="desk-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" />
+                                <div class="row">
+                                    <button class="button" type="submit" name="action" value="answer">{tr(locale, Key::DeskAnswer)}</button>
+                                    {(!c.extended).then(|| view! {
+                                        <button class="button secondary" type="submit" name="action" value="extend">{tr(locale, Key::DeskExtend)}</button>
+                                    })}
+                                </div>
+                                {c.forward_until.clone().map(|until| view! {
+                                    <label for="desk-to">{trf(locale, Key::DeskForwardUntil, &[("date", &date(&until))])}</label>
+                                    <div class="row">
+                                        <select id="desk-to" name="to">
+                                            {c.bodies.iter().filter(|b| b.id != c.body_id).map(|b| view! {
+                                                <option value=b.id.to_string()>{"\u{a0}\u{a0}".repeat(b.depth)}{b.name.get(locale).to_string()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <button class="button secondary" type="submit" name="action" value="forward">{tr(locale, Key::DeskForward)}</button>
+                                    </div>
+                                })}
+                                <label for="desk-resolution">{tr(locale, Key::DeskResolution)}</label>
+                                <div class="row">
+                                    <select id="desk-resolution" name="resolution">
+                                        <option value="satisfied">{tr(locale, Key::DeskResolutionSatisfied)}</option>
+                                        <option value="explained">{tr(locale, Key::DeskResolutionExplained)}</option>
+                                        <option value="rejected">{tr(locale, Key::DeskResolutionRejected)}</option>
+                                    </select>
+                                    <button class="button secondary" type="submit" name="action" value="resolve">{tr(locale, Key::DeskResolve)}</button>
+                                </div>
+                            </form>
+                            {a.collective.then(|| view! {
+                                <form class="stack consent-form" method="post" action=action.clone() enctype="multipart/form-data">
+                                    <input type="hidden" name="action" value="consent" />
+                                    <h2>{tr(locale, Key::DeskRecordConsent)}</h2>
+                                    <label for="consent-person">{tr(locale, Key::DeskConsentPerson)}</label>
+                                    <input id="consent-person" name="person" type="text" maxlength="200" required />
+                                    <label for="consent-role">{tr(locale, Key::DeskConsentRole)}</label>
+                                    <select id="consent-role" name="role">
+                                        {CONSENT_ROLES.iter().map(|(code, key)| view! { <option value=*code>{tr(locale, *key)}</option> }).collect_view()}
+                                    </select>
+                                    <fieldset class="methods">
+                                        <label><input type="radio" name="consent" value="yes" checked=true />" "{tr(locale, Key::DeskConsentYes)}</label>
+                                        <label><input type="radio" name="consent" value="no" />" "{tr(locale, Key::DeskConsentNo)}</label>
+                                    </fieldset>
+                                    <button class="button secondary" type="submit">{tr(locale, Key::DeskRecordConsent)}</button>
+                                </form>
+                            })}
+                        </section>
+                    })}
+                    {timeline(locale, id, a.events.clone())}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
