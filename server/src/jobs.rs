@@ -58,8 +58,6 @@ async fn payme_timeouts(services: Services, mut stopped: tokio::sync::watch::Rec
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
-            // The development clock was moved: terms may have ended just now.
-            _ = services.clock.moved() => {}
             _ = stopped.changed() => return,
         }
     }
@@ -76,8 +74,6 @@ async fn appeal_escalations(services: Services, mut stopped: tokio::sync::watch:
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
-            // The development clock was moved: terms may have ended just now.
-            _ = services.clock.moved() => {}
             _ = stopped.changed() => return,
         }
     }

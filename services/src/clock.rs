@@ -9,7 +9,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
-    moved: Arc<tokio::sync::Notify>,
 }
 
 impl Clock {
@@ -25,12 +24,6 @@ impl Clock {
     /// Moves this clock (and every clone of it) forward.
     pub fn advance_ms(&self, ms: i64) {
         self.offset_ms.fetch_add(ms, Ordering::Relaxed);
-        self.moved.notify_waiters();
-    }
-
-    /// Resolves when the clock is next moved (jobs that wait for time to pass wake up).
-    pub async fn moved(&self) {
-        self.moved.notified().await;
     }
 
     pub fn offset_ms(&self) -> i64 {

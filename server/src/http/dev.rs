@@ -71,6 +71,11 @@ pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<Clock
         .services
         .clock
         .advance_ms(form.advance_seconds.clamp(0, 400 * 24 * 3600) * 1000);
+    // Terms may have ended just now: the control-time job runs at once instead of within the
+    // minute, so a moved clock shows its effect on the next look.
+    if let Err(error) = services::appeals::escalate_overdue(&state.services, 10_000).await {
+        tracing::warn!(%error, "escalating after the clock moved failed");
+    }
     Redirect::to("/").into_response()
 }
 

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod appeals;
+mod appeals_flow;
 mod authz;
 mod click;
 mod files;

@@ -1,0 +1,522 @@
+//! Appeals after filing, through real HTTP: attachments, collective appeals with co-signers and
+//! consent, returns to control and ratings, and the live stream (SSE) with its resume and —
+//! on PostgreSQL — its reach across server instances.
+
+use crate::helpers::{TestApp, location, on_postgres, spawn_app, spawn_app_with, test_config};
+use services::appeals::{Action, ActionError, ConsentGap, ConsentRole, NewAppeal, Resolution};
+use services::demo::{RESIDENTS, STAFF};
+use std::time::{Duration, Instant};
+
+async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
+    let cookie = app.sign_in(phone).await;
+    let token = cookie.split('=').nth(1).unwrap().to_string();
+    services::auth::principal(&app.services, &token)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn new_appeal<'a>(user_id: i64, cosigners: &'a [shared::Phone]) -> NewAppeal<'a> {
+    NewAppeal {
+        user_id,
+        body_id: 4,
+        topic: "healthcare",
+        kind: "application",
+        subject: "Poliklinika hovlisi",
+        text: "Poliklinika hovlisidagi chiroqlar yoqilmaydi.",
+        region: "1726",
+        district: "1726266",
+        mahalla: None,
+        cosigners,
+        files: &[],
+        about: None,
+        locale: shared::Locale::Uz,
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// The fields of a valid filing form.
+fn filing(subject: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("body", "4".into()),
+        ("topic", "healthcare".into()),
+        ("kind", "application".into()),
+        ("subject", subject.into()),
+        ("text", "Matn".into()),
+        ("district", "1726266".into()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and_officers_only() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let photo = services::photos::sample(2400, 1800, image::ImageFormat::Png);
+    let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let post = |files: Vec<(&'static str, &'static str, Vec<u8>)>, fields: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            location(&app.post_multipart("/appeals", &cookie, &fields, &files).await)
+        }
+    };
+    let before = count(&app, "SELECT COUNT(*) FROM appeals").await;
+    // A text file named like a photo, six files, a PDF cut short, a pixel bomb: each refused,
+    // with what was typed kept, and nothing stored.
+    let to = post(vec![("files", "photo.jpg", b"not a photo at all".to_vec())], filing("Soxta")).await;
+    assert!(to.contains("error=file_type") && to.contains("subject=Soxta"), "{to}");
+    let six = (0..6).map(|_| ("files", "a.pdf", pdf.clone())).collect();
+    assert!(post(six, filing("Olti")).await.contains("error="), "six files");
+    let to = post(vec![("files", "cut.pdf", pdf[..30].to_vec())], filing("Kesik")).await;
+    assert!(to.contains("error=pdf_damaged"), "{to}");
+    let bomb = services::photos::bomb_png(30_000, 30_000);
+    let to = post(vec![("files", "bomb.png", bomb)], filing("Bomba")).await;
+    assert!(to.contains("error=photo_too_many_pixels"), "{to}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appeals").await, before);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appeal_files").await, 0);
+
+    // A photo and a PDF: the photo is re-encoded as a JPEG, the PDF kept as sent.
+    let to = post(
+        vec![("files", "hovli.png", photo), ("files", "../../akt.pdf", pdf.clone())],
+        filing("Hovli"),
+    )
+    .await;
+    assert!(to.ends_with("?filed=1"), "{to}");
+    let id: i64 = to.trim_start_matches("/appeals/").split('?').next().unwrap().parse().unwrap();
+    let files: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM appeal_files WHERE appeal_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(files.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["hovli.jpg", "akt.pdf"]);
+    let photo_url = format!("/appeals/{id}/files/{}", files[0].0);
+    let response = app.get_as(&photo_url, &cookie).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    let jpeg = response.bytes().await.unwrap();
+    assert_eq!(&jpeg[..3], [0xFF, 0xD8, 0xFF]);
+    let response = app.get_as(&format!("/appeals/{id}/files/{}", files[1].0), &cookie).await;
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let (status, page) = app.get_text_as(&format!("/appeals/{id}"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&photo_url), "the page links the photo");
+
+    // The body's officer sees it; another resident and another body's officer do not.
+    let officer = app.sign_in(STAFF[1].phone).await;
+    assert_eq!(app.get_as(&photo_url, &officer).await.status(), 200);
+    let other = app.sign_in(RESIDENTS[1].phone).await;
+    assert_eq!(app.get_as(&photo_url, &other).await.status(), 404);
+    assert_eq!(app.get_as(&format!("/appeals/{}/files/{}", id + 1, files[0].0), &cookie).await.status(), 404);
+
+    // An officer's answer carries files too, from the desk form.
+    let to = location(
+        &app.post_multipart(
+            &format!("/desk/appeals/{id}"),
+            &officer,
+            &[("action", "answer"), ("text", "Chiroqlar almashtirildi.")],
+            &[("files", "dalolatnoma.pdf", pdf.clone())],
+        )
+        .await,
+    );
+    assert!(to.ends_with("?done=answer"), "{to}");
+    let view = services::appeals::view(&app.services, files_owner(&app, id).await, id).await.unwrap();
+    let answer = view.events.iter().find(|e| e.kind == "answered").unwrap();
+    assert_eq!(answer.attachments.len(), 1);
+    assert_eq!(view.attachments.len(), 2);
+    // Files only go with an answer.
+    let to = location(
+        &app.post_multipart(
+            &format!("/desk/appeals/{id}"),
+            &officer,
+            &[("action", "extend"), ("text", "Tekshiruv")],
+            &[("files", "x.pdf", pdf)],
+        )
+        .await,
+    );
+    assert!(to.contains("error=files_not_here"), "{to}");
+}
+
+async fn files_owner(app: &TestApp, appeal: i64) -> i64 {
+    sqlx::query_scalar("SELECT user_id FROM appeals WHERE id = $1")
+        .bind(appeal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// The code an SMS invitation carries (after "Kod:", "Код:").
+async fn invitation_code(app: &TestApp, phone: &str) -> String {
+    let phone = shared::Phone::parse(phone).unwrap();
+    let messages = services::sms::recent(&app.db, Some(&phone), 1).await.unwrap();
+    let body = &messages.first().expect("an invitation").body;
+    let after = body.split_once("Kod: ").or_else(|| body.split_once("Код: ")).unwrap().1;
+    after[..6].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consent() {
+    let app = spawn_app().await;
+    let filer = principal(&app, RESIDENTS[0].phone).await;
+    let officer = principal(&app, STAFF[1].phone).await;
+    let cosigners = [
+        shared::Phone::parse("+998 93 111 22 33").unwrap(),
+        shared::Phone::parse("+998 94 555 66 77").unwrap(),
+    ];
+    let collective = services::appeals::file(&app.services, &new_appeal(filer.user_id, &cosigners))
+        .await
+        .unwrap();
+    let other = services::appeals::file(&app.services, &new_appeal(filer.user_id, &cosigners[..1]))
+        .await
+        .unwrap();
+    let code_for_other = invitation_code(&app, "+998931112233").await;
+    // The first invitation to that phone was for the collective appeal; find it by appeal.
+    let first_code = {
+        let phone = shared::Phone::parse("+998931112233").unwrap();
+        let messages = services::sms::recent(&app.db, Some(&phone), 5).await.unwrap();
+        let body = messages.iter().find(|m| m.body.contains(&collective.number)).unwrap().body.clone();
+        body.split_once("Kod: ").unwrap().1[..6].to_string()
+    };
+    let cosign = |number: String, phone: &'static str, code: String| {
+        let app = &app;
+        async move {
+            location(
+                &app.post_form(
+                    "/appeals/cosign",
+                    "",
+                    &[("number", &number), ("phone", phone), ("code", &code)],
+                )
+                .await,
+            )
+        }
+    };
+    // A code for another appeal does not sign this one; letters are not a code; a phone not
+    // named is not invited.
+    let wrong = if code_for_other == first_code { "000000".to_string() } else { code_for_other.clone() };
+    let to = cosign(collective.number.clone(), "+998931112233", wrong).await;
+    assert!(to.contains("error=wrong_code"), "{to}");
+    let to = cosign(collective.number.clone(), "+998931112233", "12ab56".into()).await;
+    assert!(to.contains("error=code_malformed"), "{to}");
+    let to = cosign(collective.number.clone(), "+998977777777", first_code.clone()).await;
+    assert!(to.contains("error=not_invited"), "{to}");
+    let to = cosign(collective.number.clone(), "+998931112233", first_code.clone()).await;
+    assert!(to.contains("done=1"), "{to}");
+    let to = cosign(collective.number.clone(), "+998931112233", first_code).await;
+    assert!(to.contains("error=already"), "{to}");
+    let to = cosign(other.number.clone(), "+998931112233", code_for_other).await;
+    assert!(to.contains("done=1"), "{to}");
+    let view = services::appeals::view(&app.services, filer.user_id, collective.id).await.unwrap();
+    assert!(view.collective);
+    assert_eq!(
+        view.cosigners.iter().map(|c| c.confirmed).collect::<Vec<_>>(),
+        [true, false]
+    );
+    // Five wrong codes end the tries.
+    for _ in 0..5 {
+        cosign(collective.number.clone(), "+998945556677", "000001".into()).await;
+    }
+    let to = cosign(collective.number.clone(), "+998945556677", "000001".into()).await;
+    assert!(to.contains("error=too_many_tries"), "{to}");
+
+    // Closing needs consent: refused without it, with the reason; a refusal blocks it too.
+    let act = |action: Action| {
+        let officer = officer.clone();
+        let app = &app;
+        async move { services::appeals::act(&app.services, &officer, collective.id, &action).await }
+    };
+    let resolve = || Action::Resolve {
+        resolution: Resolution::Satisfied,
+        reason: String::new(),
+    };
+    assert!(matches!(
+        act(resolve()).await,
+        Err(ActionError::ConsentMissing(ConsentGap::Representative))
+    ));
+    let consent = |person: &str, role: ConsentRole, consent: bool| Action::Consent {
+        person: person.into(),
+        role,
+        consent,
+    };
+    act(consent("Karimov Anvar", ConsentRole::Representative, true)).await.unwrap();
+    assert!(matches!(
+        act(resolve()).await,
+        Err(ActionError::ConsentMissing(ConsentGap::MahallaSeven))
+    ));
+    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, false)).await.unwrap();
+    assert!(matches!(
+        act(resolve()).await,
+        Err(ActionError::ConsentMissing(ConsentGap::Refused))
+    ));
+    // Through the desk form the refusal comes back with its message code.
+    let desk = app.sign_in(STAFF[1].phone).await;
+    let to = location(
+        &app.post_multipart(
+            &format!("/desk/appeals/{}", collective.id),
+            &desk,
+            &[("action", "resolve"), ("resolution", "satisfied")],
+            &[],
+        )
+        .await,
+    );
+    assert!(to.contains("error=consent_refused"), "{to}");
+    // Her last word counts.
+    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, true)).await.unwrap();
+    act(resolve()).await.unwrap();
+    // An individual appeal takes no consent records.
+    let single = services::appeals::file(&app.services, &new_appeal(filer.user_id, &[]))
+        .await
+        .unwrap();
+    assert!(matches!(
+        services::appeals::act(
+            &app.services,
+            &officer,
+            single.id,
+            &consent("X", ConsentRole::Representative, true)
+        )
+        .await,
+        Err(ActionError::NotCollective)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_is_returned_to_control_once_within_30_days_and_rated() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let resident = principal(&app, RESIDENTS[0].phone).await;
+    let officer = principal(&app, STAFF[1].phone).await;
+    let filed = services::appeals::file(&app.services, &new_appeal(resident.user_id, &[]))
+        .await
+        .unwrap();
+    let post = |path: String, fields: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move { location(&app.post_form(&path, &cookie, &fields).await) }
+    };
+    let returned = format!("/appeals/{}/return", filed.id);
+    let rating = format!("/appeals/{}/rating", filed.id);
+    // Nothing to return or rate before an answer.
+    assert!(post(returned.clone(), vec![("reason", "Javob yoʻq")]).await.contains("error=no_answer"));
+    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Chiroqlar tuzatildi.".into()))
+        .await
+        .unwrap();
+    // Ratings: 1 to 5 only; a second rating of the same answer replaces the first.
+    for bad in ["0", "6", "besh", ""] {
+        let to = post(rating.clone(), vec![("score", bad)]).await;
+        assert!(to.contains("error=score"), "{bad}: {to}");
+    }
+    assert!(post(rating.clone(), vec![("score", "2"), ("comment", "Hali ham qorongʻi")]).await.ends_with("done=rated"));
+    assert!(post(rating.clone(), vec![("score", "3"), ("comment", "Qisman")]).await.ends_with("done=rated"));
+    let case = services::appeals::desk_case(&app.services, &officer, filed.id).await.unwrap();
+    assert_eq!(case.ratings.len(), 1);
+    assert_eq!((case.ratings[0].score, case.ratings[0].comment.as_str()), (3, "Qisman"));
+
+    // Returned: to the parent body (the district's polyclinic → Yunusobod), 3 working days.
+    assert!(post(returned.clone(), vec![("reason", "  ")]).await.contains("error=reason_required"));
+    let to = post(returned.clone(), vec![("reason", "Chiroqlar hali ham yonmaydi")]).await;
+    assert!(to.ends_with("done=returned"), "{to}");
+    let (body, status, due): (i64, String, String) =
+        sqlx::query_as("SELECT body_id, status, due_day FROM appeals WHERE id = $1")
+            .bind(filed.id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((body, status.as_str()), (3, "in_progress"));
+    let calendar = services::appeals::calendar(&app.services).await.unwrap();
+    let today = calendar.registration_day(app.services.clock.now_ms());
+    let expected = shared::calendar::Term::WorkingDays(3).due(&calendar, today);
+    assert_eq!(due, shared::time::format_iso_date(shared::calendar::start_of(expected)));
+    // The same answer cannot be returned twice.
+    assert!(post(returned.clone(), vec![("reason", "Yana")]).await.contains("error=already_returned"));
+    // A new answer can be; but not 31 days later.
+    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Qayta koʻrildi.".into()))
+        .await
+        .unwrap();
+    app.services.clock.advance_ms(31 * 86_400_000);
+    // (Sessions end after 30 days as well.)
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let to = location(&app.post_form(&returned, &cookie, &[("reason", "Kech")]).await);
+    assert!(to.contains("error=too_late"), "{to}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM appeal_returns").await, 1);
+    // Another resident cannot return it at all.
+    let other = app.sign_in(RESIDENTS[1].phone).await;
+    let response = app.post_form(&returned, &other, &[("reason", "x")]).await;
+    assert_eq!(response.status(), 404);
+
+    // A complaint about the answer is marked as a repeat of the earlier appeal.
+    let complaint = services::appeals::file(
+        &app.services,
+        &NewAppeal {
+            kind: "complaint",
+            subject: "Javobdan norozilik",
+            about: Some(filed.id),
+            ..new_appeal(resident.user_id, &[])
+        },
+    )
+    .await
+    .unwrap();
+    let view = services::appeals::view(&app.services, resident.user_id, complaint.id).await.unwrap();
+    assert_eq!(view.repeat_of.as_deref(), Some(filed.number.as_str()));
+    // Not about someone else's appeal, nor as an application.
+    let b = principal(&app, RESIDENTS[1].phone).await;
+    assert!(matches!(
+        services::appeals::file(
+            &app.services,
+            &NewAppeal {
+                kind: "complaint",
+                about: Some(filed.id),
+                ..new_appeal(b.user_id, &[])
+            }
+        )
+        .await,
+        Err(services::appeals::FileError::About)
+    ));
+}
+
+/// A Server-Sent Events stream read as it arrives.
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(app: &TestApp, path: &str, cookie: &str, last: Option<i64>) -> Stream {
+        let mut request = app.client.get(app.url(path)).header("cookie", cookie);
+        if let Some(last) = last {
+            request = request.header("last-event-id", last.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Stream {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event's id and data, or `None` when none comes within `within`.
+    async fn next(&mut self, within: Duration) -> Option<(i64, serde_json::Value)> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = None;
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = serde_json::from_str(v.trim()).ok();
+                    }
+                }
+                if let (Some(id), Some(data)) = (id, data) {
+                    return Some((id, data));
+                }
+                continue; // a keep-alive comment
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_across_a_reconnect() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let resident = principal(&app, RESIDENTS[0].phone).await;
+    let officer = principal(&app, STAFF[1].phone).await;
+    let filed = services::appeals::file(&app.services, &new_appeal(resident.user_id, &[]))
+        .await
+        .unwrap();
+    let path = format!("/api/appeals/events?appeal={}", filed.id);
+    let mut one = Stream::open(&app, &path, &cookie, None).await;
+    let mut all = Stream::open(&app, "/api/appeals/events", &cookie, None).await;
+    // Another resident's appeal: its events never reach this resident's streams.
+    let b = principal(&app, RESIDENTS[1].phone).await;
+    let theirs = services::appeals::file(&app.services, &new_appeal(b.user_id, &[]))
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    services::appeals::triage(&app.services, &officer, filed.id, services::appeals::Category::Urgent)
+        .await
+        .unwrap();
+    let (first, data) = one.next(Duration::from_secs(1)).await.expect("the triage within a second");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(data["kind"], "triaged");
+    assert_eq!(data["appeal"], filed.id);
+    let (id, data) = all.next(Duration::from_secs(1)).await.expect("on the list's stream too");
+    assert_eq!((id, data["kind"].as_str()), (first, Some("triaged")));
+
+    // The connection drops; two things happen meanwhile; the reconnect brings both, in order.
+    drop(one);
+    services::appeals::act(&app.services, &officer, filed.id, &Action::Assign(officer.user_id))
+        .await
+        .unwrap();
+    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Tuzatildi.".into()))
+        .await
+        .unwrap();
+    let mut again = Stream::open(&app, &path, &cookie, Some(first)).await;
+    let (a, da) = again.next(Duration::from_secs(1)).await.expect("the missed assignment");
+    let (b_id, db) = again.next(Duration::from_secs(1)).await.expect("the missed answer");
+    assert!(first < a && a < b_id);
+    assert_eq!((da["kind"].as_str(), db["kind"].as_str()), (Some("assigned"), Some("answered")));
+    // The list's stream saw them live, and nothing of the other resident's.
+    services::appeals::triage(&app.services, &officer, theirs.id, services::appeals::Category::Urgent)
+        .await
+        .unwrap();
+    let kinds: Vec<String> = [all.next(Duration::from_secs(1)).await, all.next(Duration::from_secs(1)).await]
+        .into_iter()
+        .map(|e| e.expect("an event").1["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["assigned", "answered"]);
+    assert!(all.next(Duration::from_millis(500)).await.is_none(), "another resident's event leaked");
+
+    // The escalation job's move reaches the stream too.
+    app.services.clock.advance_ms(30 * 86_400_000);
+    services::appeals::escalate_overdue(&app.services, 100).await.unwrap();
+    let (_, data) = again.next(Duration::from_secs(1)).await.expect("the escalation");
+    assert_eq!(data["kind"], "escalated");
+
+    // Another resident's appeal: 404; no session: 401; nothing is opened.
+    let other = app.sign_in(RESIDENTS[1].phone).await;
+    assert_eq!(app.get_as(&path, &other).await.status(), 404);
+    assert_eq!(app.get_as(&path, "").await.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
+    if !on_postgres() {
+        return; // one SQLite file belongs to one process
+    }
+    let first = spawn_app().await;
+    let second = spawn_app_with(server::config::Config {
+        database_url: first.database_url.clone(),
+        ..test_config().await
+    })
+    .await;
+    let cookie = second.sign_in(RESIDENTS[0].phone).await;
+    let resident = principal(&second, RESIDENTS[0].phone).await;
+    let officer = principal(&first, STAFF[1].phone).await;
+    let filed = services::appeals::file(&first.services, &new_appeal(resident.user_id, &[]))
+        .await
+        .unwrap();
+    let mut stream = Stream::open(&second, &format!("/api/appeals/events?appeal={}", filed.id), &cookie, None).await;
+    // The relay's LISTEN may start a moment after the server; give it that moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    services::appeals::triage(&first.services, &officer, filed.id, services::appeals::Category::Ordinary)
+        .await
+        .unwrap();
+    let (_, data) = stream
+        .next(Duration::from_secs(1))
+        .await
+        .expect("the other instance's event within a second");
+    assert_eq!(data["kind"], "triaged");
+}
