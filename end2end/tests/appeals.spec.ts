@@ -1,5 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 import { phoneFor, signIn } from "./helpers";
+
+const OFFICER = "+998900000102";
 
 // Filing an appeal from a phone: registered at once with a number and the date an answer is
 // due, and the timeline on its page; bad input comes back with its message and the text kept.
@@ -9,10 +11,10 @@ test("a resident files an appeal and sees its number, term and timeline", async 
   await page.goto("/appeals");
   await page.getByRole("link", { name: "Yangi murojaat" }).click();
   await expect(page).toHaveURL(/\/appeals\/new$/);
-  await page.getByLabel("Davlat organi").selectOption("4");
-  await page.getByLabel("Mavzu").selectOption("healthcare");
-  await page.getByLabel("Shikoyat").check();
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Mavzu").selectOption("healthcare");
+  await page.getByLabel("Davlat organi").selectOption("4");
+  await page.getByLabel("Shikoyat").check();
   await page.getByLabel("Qisqacha mazmuni").fill("Shifokor qabuliga yozilib boʻlmayapti");
   await page.getByLabel("Murojaat matni").fill("Uch haftadan beri oilaviy shifokor qabuliga navbat yoʻq.");
   await page.getByRole("button", { name: "Murojaatni yuborish" }).click();
@@ -29,9 +31,160 @@ test("a resident files an appeal and sees its number, term and timeline", async 
 test("an appeal without text is refused with its message and keeps the subject", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 16));
   await page.goto("/appeals/new");
+  await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Yoritish");
   await page.getByLabel("Murojaat matni").fill("   ");
   await page.getByRole("button", { name: "Murojaatni yuborish" }).click();
   await expect(page.getByRole("alert")).toHaveText("Murojaat matnini yozing.");
   await expect(page.getByLabel("Qisqacha mazmuni")).toHaveValue("Yoritish");
+});
+
+/** Files an appeal from the form; returns its id. */
+async function fileAppeal(page: Page, subject: string, cosigners = ""): Promise<string> {
+  await page.goto("/appeals/new");
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Mavzu").selectOption("healthcare");
+  await page.getByLabel("Davlat organi").selectOption("4");
+  await page.getByLabel("Qisqacha mazmuni").fill(subject);
+  await page.getByLabel("Murojaat matni").fill("Poliklinika hovlisidagi chiroqlar bir oydan beri yoqilmaydi.");
+  if (cosigners) {
+    await page.getByLabel("Hammualliflar", { exact: true }).fill(cosigners);
+  }
+  await page.getByRole("button", { name: "Murojaatni yuborish" }).click();
+  await expect(page).toHaveURL(/\/appeals\/\d+\?filed=1$/);
+  return /\/appeals\/(\d+)/.exec(page.url())![1];
+}
+
+/** The appeals officer, signed in a browser context of their own. */
+async function officerPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ ...test.info().project.use });
+  const page = await context.newPage();
+  await signIn(page, OFFICER);
+  return page;
+}
+
+test("the topic suggests the body closest to the resident's district @js", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 17));
+  await page.goto("/appeals/new");
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await page.getByLabel("Mavzu").selectOption("healthcare");
+  await expect(page.getByLabel("Davlat organi")).toHaveValue("4");
+  await expect(page.locator(".body-suggestion")).toContainText("1-son oilaviy poliklinika");
+  await page.getByLabel("Mavzu").selectOption("electricity");
+  await expect(page.locator(".body-suggestion")).toContainText("elektr");
+});
+
+test("a draft stays on the phone when the connection drops before sending @js", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 18));
+  await page.goto("/appeals/new");
+  await page.getByLabel("Mavzu").selectOption("healthcare");
+  await page.getByLabel("Qisqacha mazmuni").fill("Qoralama");
+  await page.getByLabel("Murojaat matni").fill("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
+  // The network goes: the send fails and the browser shows its error page.
+  await page.context().setOffline(true);
+  await page.getByRole("button", { name: "Murojaatni yuborish" }).click().catch(() => {});
+  await page.waitForTimeout(500);
+  await page.context().setOffline(false);
+  await page.goto("/appeals/new");
+  await expect(page.locator(".draft-restored")).toBeVisible();
+  await expect(page.getByLabel("Qisqacha mazmuni")).toHaveValue("Qoralama");
+  await expect(page.getByLabel("Murojaat matni")).toHaveValue("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
+  await page.getByRole("button", { name: "Murojaatni yuborish" }).click();
+  await expect(page).toHaveURL(/\?filed=1$/);
+  // Sent: the draft is gone.
+  await page.goto("/appeals/new");
+  await expect(page.locator(".draft-restored")).toHaveCount(0);
+  await expect(page.getByLabel("Qisqacha mazmuni")).toHaveValue("");
+});
+
+test("an officer triages and answers on the desk and the resident's page changes without a reload @js", async ({ page, browser }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 19));
+  const id = await fileAppeal(page, "Chiroqlar yonmaydi");
+  await expect(page.locator(".appeal-category")).toHaveText("hali saralanmagan");
+  // The live stream is open before the officer acts (a request the page made itself).
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/api/appeals/events")));
+
+  const desk = await officerPage(browser);
+  await desk.goto("/desk");
+  await desk.locator(`a[href="/desk/appeals/${id}"]`).click();
+  await expect(desk.locator(".appeal-number")).toBeVisible();
+  await desk.getByLabel("Toifa").selectOption("urgent");
+  await desk.getByRole("button", { name: "Saralash" }).click();
+  await expect(desk.getByText("Saqlandi.")).toBeVisible();
+
+  // The resident's page, untouched, follows within a second or so.
+  await expect(page.locator(".appeal-category")).toHaveText("shoshilinch", { timeout: 3000 });
+  await expect(page.locator(".timeline li.event.triaged")).toBeVisible();
+
+  await desk.getByLabel("Javob matni yoki sabab").fill("Chiroqlar 25-noyabrgacha almashtiriladi.");
+  await desk.getByRole("button", { name: "Javob berish" }).click();
+  await expect(desk.getByText("Saqlandi.")).toBeVisible();
+  await expect(page.locator(".appeal-status")).toHaveText("javob berildi", { timeout: 3000 });
+  await expect(page.locator(".timeline li.event.answered")).toContainText("25-noyabrgacha");
+  // The list follows too.
+  await page.goto("/appeals");
+  const row = page.locator(".list.appeals li", { hasText: "Chiroqlar yonmaydi" });
+  await expect(row.locator(".appeal-status")).toHaveText("javob berildi");
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(row.locator(".appeal-status")).toHaveText("yakunlandi", { timeout: 3000 });
+
+  // The resident rates the answer; the officer sees the rating.
+  await page.goto(`/appeals/${id}`);
+  await page.getByLabel("4", { exact: true }).check();
+  await page.getByLabel("Izoh (ixtiyoriy)").fill("Tez hal qilindi");
+  await page.getByRole("button", { name: "Bahoni yuborish" }).click();
+  await expect(page.getByText("Bahoingiz uchun rahmat.")).toBeVisible();
+  await desk.reload();
+  await expect(desk.locator(".ratings .rating")).toContainText("4 / 5");
+  await desk.context().close();
+});
+
+test("an escalation is shown live when the clock passes the term @js", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 20));
+  const id = await fileAppeal(page, "Muddati oʻtadigan murojaat");
+  await expect(page.locator(".appeal-body")).toContainText("1-son oilaviy poliklinika");
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/api/appeals/events")));
+  // Sixteen days later the ordinary term (15 days) has ended unanswered.
+  await page.request.post("/dev/clock", { form: { advance_seconds: String(16 * 24 * 3600) } });
+  await expect(page.locator(".appeal-body")).toContainText("Yunusobod tumani tibbiyot birlashmasi", { timeout: 3000 });
+  await expect(page.locator(".timeline li.event.escalated")).toBeVisible();
+  expect(id).toMatch(/^\d+$/);
+});
+
+test("a collective appeal is refused closing without consent, then closes with it", async ({ page, browser }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 21));
+  const id = await fileAppeal(page, "Koʻcha yoritilishi", "+998 93 100 21 00, +998 93 100 21 01");
+  await expect(page.locator(".cosigners li")).toHaveCount(2);
+  // A co-signer confirms with the code from their SMS.
+  const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent("+998931002100")}`)).json();
+  const number = (await page.locator(".appeal-number").textContent())!.trim();
+  const code = /Kod: (\d{6})/.exec(messages[0].body)![1];
+  await page.goto(`/appeals/cosign?number=${number}`);
+  await page.getByLabel("Mobil telefon raqami").fill("+998 93 100 21 00");
+  await page.getByLabel("6 xonali kod").fill(code);
+  await page.getByRole("button", { name: "Imzoni tasdiqlash" }).click();
+  await expect(page.getByText("Imzongiz tasdiqlandi. Rahmat!")).toBeVisible();
+
+  const desk = await officerPage(browser);
+  await desk.goto(`/desk/appeals/${id}`);
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(desk.getByRole("alert")).toHaveText(
+    "Jamoaviy murojaatni yakunlash uchun hammualliflar vakilining roziligi kerak.",
+  );
+  const consent = async (person: string, role: string) => {
+    await desk.getByLabel("Familiyasi, ismi").fill(person);
+    await desk.getByLabel("Kim", { exact: true }).selectOption(role);
+    await desk.getByRole("button", { name: "Rozilikni qayd etish" }).last().click();
+    await expect(desk.getByText("Saqlandi.")).toBeVisible();
+  };
+  await consent("Karimov Anvar", "representative");
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(desk.getByRole("alert")).toHaveText(
+    "Jamoaviy murojaatni yakunlash uchun mahalla yettiligi aʼzosining roziligi kerak.",
+  );
+  await consent("Rahimova Dilnoza", "mahalla_chair");
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(desk.getByText("Saqlandi.")).toBeVisible();
+  await expect(desk.locator(".appeal-status")).toHaveText("yakunlandi");
+  await desk.context().close();
 });

@@ -75,39 +75,6 @@ fn io(e: std::io::Error) -> Error {
     Error::Storage(e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn local_files_are_content_addressed_and_stored_once() {
-        let root = std::env::temp_dir().join(format!("fuqaro-files-{}", crate::secret::token()));
-        let store = FileStore::Local { root: root.clone() };
-        let key = store.put(b"meter photo").await.unwrap();
-        assert_eq!(key, address(b"meter photo"));
-        assert_eq!(store.put(b"meter photo").await.unwrap(), key);
-        assert_eq!(store.get(&key).await.unwrap().unwrap(), b"meter photo");
-        assert_eq!(store.get(&address(b"other")).await.unwrap(), None);
-        assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
-        let files: Vec<_> = walk(&root);
-        assert_eq!(files.len(), 1, "no temporary files left: {files:?}");
-        std::fs::remove_dir_all(root).unwrap();
-    }
-
-    fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                out.extend(walk(&path));
-            } else {
-                out.push(path);
-            }
-        }
-        out
-    }
-}
-
 /// Puts a checked file in the store and records it (once per content: a second copy of the
 /// same bytes gets the first one's id). Returns the record's id.
 pub async fn keep(
@@ -141,4 +108,37 @@ pub async fn keep(
             .fetch_one(&svc.db.pool)
             .await?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn local_files_are_content_addressed_and_stored_once() {
+        let root = std::env::temp_dir().join(format!("fuqaro-files-{}", crate::secret::token()));
+        let store = FileStore::Local { root: root.clone() };
+        let key = store.put(b"meter photo").await.unwrap();
+        assert_eq!(key, address(b"meter photo"));
+        assert_eq!(store.put(b"meter photo").await.unwrap(), key);
+        assert_eq!(store.get(&key).await.unwrap().unwrap(), b"meter photo");
+        assert_eq!(store.get(&address(b"other")).await.unwrap(), None);
+        assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
+        let files: Vec<_> = walk(&root);
+        assert_eq!(files.len(), 1, "no temporary files left: {files:?}");
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
 }

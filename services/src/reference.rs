@@ -239,30 +239,6 @@ pub async fn counts(db: &Db) -> Result<(i64, i64, i64, i64)> {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_embedded_files_hold_every_unit_of_the_country() {
-        assert_eq!(parse_csv(REGIONS_CSV, 4).unwrap().len(), 14);
-        assert_eq!(parse_csv(DISTRICTS_CSV, 6).unwrap().len(), 208);
-        assert_eq!(parse_csv(MAHALLAS_CSV, 5).unwrap().len(), 9452);
-    }
-
-    #[test]
-    fn a_short_row_is_reported_with_its_line() {
-        let err = parse_csv("a,b\n1,2\n3\n", 2).unwrap_err().to_string();
-        assert!(err.contains("line 3"), "{err}");
-    }
-
-    #[test]
-    fn the_fingerprint_changes_with_the_data() {
-        assert_ne!(fingerprint(&["a", "b"]), fingerprint(&["ab", ""]));
-        assert_eq!(fingerprint(&["x"]), fingerprint(&["x"]));
-    }
-}
-
 /// The mahallas of a district, by name (they have Uzbek names only; Russian pages show the
 /// Cyrillic one).
 pub async fn mahallas_of(
@@ -289,4 +265,28 @@ pub async fn mahallas_of(
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_files_hold_every_unit_of_the_country() {
+        assert_eq!(parse_csv(REGIONS_CSV, 4).unwrap().len(), 14);
+        assert_eq!(parse_csv(DISTRICTS_CSV, 6).unwrap().len(), 208);
+        assert_eq!(parse_csv(MAHALLAS_CSV, 5).unwrap().len(), 9452);
+    }
+
+    #[test]
+    fn a_short_row_is_reported_with_its_line() {
+        let err = parse_csv("a,b\n1,2\n3\n", 2).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_the_data() {
+        assert_ne!(fingerprint(&["a", "b"]), fingerprint(&["ab", ""]));
+        assert_eq!(fingerprint(&["x"]), fingerprint(&["x"]));
+    }
 }

@@ -10,6 +10,9 @@ pub struct BodyChoice {
     pub parent: Option<i64>,
     /// ministry, regional, district or institution.
     pub kind: String,
+    /// The region and district it serves, if it serves one.
+    pub region: Option<String>,
+    pub district: Option<String>,
     pub depth: usize,
     pub name: Names,
     pub topics: Vec<String>,

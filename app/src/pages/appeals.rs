@@ -114,11 +114,11 @@ where
     Effect::new(move |_| {
         let loaded = resource.get();
         #[cfg(feature = "hydrate")]
-        if stream.get_value().is_none() {
-            if let Some(Ok(value)) = loaded {
-                let id = crate::components::live::follow(&url(&value), move || resource.refetch());
-                stream.set_value(id);
-            }
+        if stream.get_value().is_none()
+            && let Some(Ok(value)) = loaded
+        {
+            let id = crate::components::live::follow(&url(&value), move || resource.refetch());
+            stream.set_value(id);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (loaded, &url, stream);
@@ -169,12 +169,26 @@ pub fn AppealsPage() -> impl IntoView {
     }
 }
 
-/// The first body in tree order that handles a topic (the form's suggestion).
-fn suggested_body(bodies: &[BodyChoice], topic: &str) -> Option<i64> {
-    bodies
+/// The body the form suggests for a topic: of those that handle it, the closest to the
+/// resident — one of their district (the most specific), else of their region, else the first.
+pub fn suggested_body<'a>(bodies: &'a [BodyChoice], topic: &str, district: &str) -> Option<&'a BodyChoice> {
+    let handling: Vec<&BodyChoice> = bodies
         .iter()
-        .find(|b| b.topics.iter().any(|t| t == topic))
-        .map(|b| b.id)
+        .filter(|b| b.topics.iter().any(|t| t == topic))
+        .collect();
+    let region = district.get(..4).unwrap_or_default();
+    handling
+        .iter()
+        .filter(|b| b.district.as_deref() == Some(district))
+        .max_by_key(|b| b.depth)
+        .or_else(|| {
+            handling
+                .iter()
+                .filter(|b| b.region.as_deref() == Some(region))
+                .min_by_key(|b| b.depth)
+        })
+        .or_else(|| handling.first())
+        .copied()
 }
 
 #[component]
@@ -216,29 +230,50 @@ pub fn NewAppealPage() -> impl IntoView {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
-                if district.get_untracked().is_empty() {
-                    if let Some((first, _)) = c.districts.first() {
-                        district.set(first.clone());
-                    }
+                if district.get_untracked().is_empty()
+                    && let Some((first, _)) = c.districts.first()
+                {
+                    district.set(first.clone());
                 }
                 let bodies = c.bodies.clone();
                 let suggest_from = bodies.clone();
                 let pick_topic = move |ev| {
                     let t = event_target_value(&ev);
-                    if let Some(b) = suggested_body(&suggest_from, &t) {
-                        body.set(b.to_string());
+                    if let Some(b) = suggested_body(&suggest_from, &t, &district.get_untracked()) {
+                        body.set(b.id.to_string());
                     }
                     topic.set(t);
                 };
                 let suggestion = move || {
-                    let t = topic.get();
-                    let b = bodies.iter().find(|b| b.topics.iter().any(|x| *x == t))?;
+                    let b = suggested_body(&bodies, &topic.get(), &district.get())?;
                     Some(view! { <p class="muted body-suggestion">{trf(locale, Key::AppealsSuggested, &[("body", b.name.get(locale))])}</p> })
                 };
                 let earlier = c.earlier.clone();
                 view! {
                     <form id="appeal-form" class="stack" method="post" action="/appeals" enctype="multipart/form-data"
                         on:input=save_draft on:change=save_draft>
+                        <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
+                        <select id="appeal-district" name="district" required on:change=move |ev| district.set(event_target_value(&ev))>
+                            {c.districts.iter().map(|(code, n)| view! {
+                                <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = mahallas.await.unwrap_or_default();
+                                let chosen = param("mahalla");
+                                view! {
+                                    <select id="appeal-mahalla" name="mahalla">
+                                        <option value="">"—"</option>
+                                        {list.into_iter().map(|(code, n)| {
+                                            let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
+                                            view! { <option value=code.clone() selected=code == chosen>{name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
+                        </Transition>
                         <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
                         <select id="appeal-topic" name="topic" required on:change=pick_topic>
                             <option value="" selected=topic.get_untracked().is_empty()>"—"</option>
@@ -274,28 +309,6 @@ pub fn NewAppealPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         })}
-                        <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
-                        <select id="appeal-district" name="district" required on:change=move |ev| district.set(event_target_value(&ev))>
-                            {c.districts.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
-                            }).collect_view()}
-                        </select>
-                        <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let list = mahallas.await.unwrap_or_default();
-                                let chosen = param("mahalla");
-                                view! {
-                                    <select id="appeal-mahalla" name="mahalla">
-                                        <option value="">"—"</option>
-                                        {list.into_iter().map(|(code, n)| {
-                                            let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
-                                            view! { <option value=code.clone() selected=code == chosen>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                }
-                            })}
-                        </Transition>
                         <label for="appeal-subject">{tr(locale, Key::AppealsSubject)}</label>
                         <input id="appeal-subject" name="subject" type="text" maxlength="200" required value=param("subject") />
                         <label for="appeal-text">{tr(locale, Key::AppealsText)}</label>

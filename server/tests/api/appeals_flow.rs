@@ -55,7 +55,8 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
     let app = spawn_app().await;
     let cookie = app.sign_in(RESIDENTS[0].phone).await;
     let photo = services::photos::sample(2400, 1800, image::ImageFormat::Png);
-    let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let pdf =
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
     let post = |files: Vec<(&'static str, &'static str, Vec<u8>)>, fields: Vec<(&'static str, String)>| {
         let cookie = cookie.clone();
         let app = &app;
@@ -67,8 +68,15 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
     let before = count(&app, "SELECT COUNT(*) FROM appeals").await;
     // A text file named like a photo, six files, a PDF cut short, a pixel bomb: each refused,
     // with what was typed kept, and nothing stored.
-    let to = post(vec![("files", "photo.jpg", b"not a photo at all".to_vec())], filing("Soxta")).await;
-    assert!(to.contains("error=file_type") && to.contains("subject=Soxta"), "{to}");
+    let to = post(
+        vec![("files", "photo.jpg", b"not a photo at all".to_vec())],
+        filing("Soxta"),
+    )
+    .await;
+    assert!(
+        to.contains("error=file_type") && to.contains("subject=Soxta"),
+        "{to}"
+    );
     let six = (0..6).map(|_| ("files", "a.pdf", pdf.clone())).collect();
     assert!(post(six, filing("Olti")).await.contains("error="), "six files");
     let to = post(vec![("files", "cut.pdf", pdf[..30].to_vec())], filing("Kesik")).await;
@@ -81,26 +89,46 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
 
     // A photo and a PDF: the photo is re-encoded as a JPEG, the PDF kept as sent.
     let to = post(
-        vec![("files", "hovli.png", photo), ("files", "../../akt.pdf", pdf.clone())],
+        vec![
+            ("files", "hovli.png", photo),
+            ("files", "../../akt.pdf", pdf.clone()),
+        ],
         filing("Hovli"),
     )
     .await;
     assert!(to.ends_with("?filed=1"), "{to}");
-    let id: i64 = to.trim_start_matches("/appeals/").split('?').next().unwrap().parse().unwrap();
-    let files: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM appeal_files WHERE appeal_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(&app.db.pool)
-        .await
+    let id: i64 = to
+        .trim_start_matches("/appeals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
         .unwrap();
-    assert_eq!(files.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["hovli.jpg", "akt.pdf"]);
+    let files: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM appeal_files WHERE appeal_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        files.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(),
+        ["hovli.jpg", "akt.pdf"]
+    );
     let photo_url = format!("/appeals/{id}/files/{}", files[0].0);
     let response = app.get_as(&photo_url, &cookie).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/jpeg");
     let jpeg = response.bytes().await.unwrap();
     assert_eq!(&jpeg[..3], [0xFF, 0xD8, 0xFF]);
-    let response = app.get_as(&format!("/appeals/{id}/files/{}", files[1].0), &cookie).await;
-    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let response = app
+        .get_as(&format!("/appeals/{id}/files/{}", files[1].0), &cookie)
+        .await;
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
     let (status, page) = app.get_text_as(&format!("/appeals/{id}"), &cookie).await;
     assert_eq!(status, 200);
@@ -111,7 +139,12 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
     assert_eq!(app.get_as(&photo_url, &officer).await.status(), 200);
     let other = app.sign_in(RESIDENTS[1].phone).await;
     assert_eq!(app.get_as(&photo_url, &other).await.status(), 404);
-    assert_eq!(app.get_as(&format!("/appeals/{}/files/{}", id + 1, files[0].0), &cookie).await.status(), 404);
+    assert_eq!(
+        app.get_as(&format!("/appeals/{}/files/{}", id + 1, files[0].0), &cookie)
+            .await
+            .status(),
+        404
+    );
 
     // An officer's answer carries files too, from the desk form.
     let to = location(
@@ -124,7 +157,9 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
         .await,
     );
     assert!(to.ends_with("?done=answer"), "{to}");
-    let view = services::appeals::view(&app.services, files_owner(&app, id).await, id).await.unwrap();
+    let view = services::appeals::view(&app.services, files_owner(&app, id).await, id)
+        .await
+        .unwrap();
     let answer = view.events.iter().find(|e| e.kind == "answered").unwrap();
     assert_eq!(answer.attachments.len(), 1);
     assert_eq!(view.attachments.len(), 2);
@@ -154,7 +189,11 @@ async fn invitation_code(app: &TestApp, phone: &str) -> String {
     let phone = shared::Phone::parse(phone).unwrap();
     let messages = services::sms::recent(&app.db, Some(&phone), 1).await.unwrap();
     let body = &messages.first().expect("an invitation").body;
-    let after = body.split_once("Kod: ").or_else(|| body.split_once("Код: ")).unwrap().1;
+    let after = body
+        .split_once("Kod: ")
+        .or_else(|| body.split_once("Код: "))
+        .unwrap()
+        .1;
     after[..6].to_string()
 }
 
@@ -178,7 +217,12 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
     let first_code = {
         let phone = shared::Phone::parse("+998931112233").unwrap();
         let messages = services::sms::recent(&app.db, Some(&phone), 5).await.unwrap();
-        let body = messages.iter().find(|m| m.body.contains(&collective.number)).unwrap().body.clone();
+        let body = messages
+            .iter()
+            .find(|m| m.body.contains(&collective.number))
+            .unwrap()
+            .body
+            .clone();
         body.split_once("Kod: ").unwrap().1[..6].to_string()
     };
     let cosign = |number: String, phone: &'static str, code: String| {
@@ -196,7 +240,11 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
     };
     // A code for another appeal does not sign this one; letters are not a code; a phone not
     // named is not invited.
-    let wrong = if code_for_other == first_code { "000000".to_string() } else { code_for_other.clone() };
+    let wrong = if code_for_other == first_code {
+        "000000".to_string()
+    } else {
+        code_for_other.clone()
+    };
     let to = cosign(collective.number.clone(), "+998931112233", wrong).await;
     assert!(to.contains("error=wrong_code"), "{to}");
     let to = cosign(collective.number.clone(), "+998931112233", "12ab56".into()).await;
@@ -209,7 +257,9 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
     assert!(to.contains("error=already"), "{to}");
     let to = cosign(other.number.clone(), "+998931112233", code_for_other).await;
     assert!(to.contains("done=1"), "{to}");
-    let view = services::appeals::view(&app.services, filer.user_id, collective.id).await.unwrap();
+    let view = services::appeals::view(&app.services, filer.user_id, collective.id)
+        .await
+        .unwrap();
     assert!(view.collective);
     assert_eq!(
         view.cosigners.iter().map(|c| c.confirmed).collect::<Vec<_>>(),
@@ -241,12 +291,16 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
         role,
         consent,
     };
-    act(consent("Karimov Anvar", ConsentRole::Representative, true)).await.unwrap();
+    act(consent("Karimov Anvar", ConsentRole::Representative, true))
+        .await
+        .unwrap();
     assert!(matches!(
         act(resolve()).await,
         Err(ActionError::ConsentMissing(ConsentGap::MahallaSeven))
     ));
-    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, false)).await.unwrap();
+    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, false))
+        .await
+        .unwrap();
     assert!(matches!(
         act(resolve()).await,
         Err(ActionError::ConsentMissing(ConsentGap::Refused))
@@ -264,7 +318,9 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
     );
     assert!(to.contains("error=consent_refused"), "{to}");
     // Her last word counts.
-    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, true)).await.unwrap();
+    act(consent("Rahimova Dilnoza", ConsentRole::MahallaChair, true))
+        .await
+        .unwrap();
     act(resolve()).await.unwrap();
     // An individual appeal takes no consent records.
     let single = services::appeals::file(&app.services, &new_appeal(filer.user_id, &[]))
@@ -299,23 +355,52 @@ async fn an_answer_is_returned_to_control_once_within_30_days_and_rated() {
     let returned = format!("/appeals/{}/return", filed.id);
     let rating = format!("/appeals/{}/rating", filed.id);
     // Nothing to return or rate before an answer.
-    assert!(post(returned.clone(), vec![("reason", "Javob yoʻq")]).await.contains("error=no_answer"));
-    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Chiroqlar tuzatildi.".into()))
-        .await
-        .unwrap();
+    assert!(
+        post(returned.clone(), vec![("reason", "Javob yoʻq")])
+            .await
+            .contains("error=no_answer")
+    );
+    services::appeals::act(
+        &app.services,
+        &officer,
+        filed.id,
+        &Action::Answer("Chiroqlar tuzatildi.".into()),
+    )
+    .await
+    .unwrap();
     // Ratings: 1 to 5 only; a second rating of the same answer replaces the first.
     for bad in ["0", "6", "besh", ""] {
         let to = post(rating.clone(), vec![("score", bad)]).await;
         assert!(to.contains("error=score"), "{bad}: {to}");
     }
-    assert!(post(rating.clone(), vec![("score", "2"), ("comment", "Hali ham qorongʻi")]).await.ends_with("done=rated"));
-    assert!(post(rating.clone(), vec![("score", "3"), ("comment", "Qisman")]).await.ends_with("done=rated"));
-    let case = services::appeals::desk_case(&app.services, &officer, filed.id).await.unwrap();
+    assert!(
+        post(
+            rating.clone(),
+            vec![("score", "2"), ("comment", "Hali ham qorongʻi")]
+        )
+        .await
+        .ends_with("done=rated")
+    );
+    assert!(
+        post(rating.clone(), vec![("score", "3"), ("comment", "Qisman")])
+            .await
+            .ends_with("done=rated")
+    );
+    let case = services::appeals::desk_case(&app.services, &officer, filed.id)
+        .await
+        .unwrap();
     assert_eq!(case.ratings.len(), 1);
-    assert_eq!((case.ratings[0].score, case.ratings[0].comment.as_str()), (3, "Qisman"));
+    assert_eq!(
+        (case.ratings[0].score, case.ratings[0].comment.as_str()),
+        (3, "Qisman")
+    );
 
     // Returned: to the parent body (the district's polyclinic → Yunusobod), 3 working days.
-    assert!(post(returned.clone(), vec![("reason", "  ")]).await.contains("error=reason_required"));
+    assert!(
+        post(returned.clone(), vec![("reason", "  ")])
+            .await
+            .contains("error=reason_required")
+    );
     let to = post(returned.clone(), vec![("reason", "Chiroqlar hali ham yonmaydi")]).await;
     assert!(to.ends_with("done=returned"), "{to}");
     let (body, status, due): (i64, String, String) =
@@ -328,13 +413,25 @@ async fn an_answer_is_returned_to_control_once_within_30_days_and_rated() {
     let calendar = services::appeals::calendar(&app.services).await.unwrap();
     let today = calendar.registration_day(app.services.clock.now_ms());
     let expected = shared::calendar::Term::WorkingDays(3).due(&calendar, today);
-    assert_eq!(due, shared::time::format_iso_date(shared::calendar::start_of(expected)));
+    assert_eq!(
+        due,
+        shared::time::format_iso_date(shared::calendar::start_of(expected))
+    );
     // The same answer cannot be returned twice.
-    assert!(post(returned.clone(), vec![("reason", "Yana")]).await.contains("error=already_returned"));
+    assert!(
+        post(returned.clone(), vec![("reason", "Yana")])
+            .await
+            .contains("error=already_returned")
+    );
     // A new answer can be; but not 31 days later.
-    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Qayta koʻrildi.".into()))
-        .await
-        .unwrap();
+    services::appeals::act(
+        &app.services,
+        &officer,
+        filed.id,
+        &Action::Answer("Qayta koʻrildi.".into()),
+    )
+    .await
+    .unwrap();
     app.services.clock.advance_ms(31 * 86_400_000);
     // (Sessions end after 30 days as well.)
     let cookie = app.sign_in(RESIDENTS[0].phone).await;
@@ -358,7 +455,9 @@ async fn an_answer_is_returned_to_control_once_within_30_days_and_rated() {
     )
     .await
     .unwrap();
-    let view = services::appeals::view(&app.services, resident.user_id, complaint.id).await.unwrap();
+    let view = services::appeals::view(&app.services, resident.user_id, complaint.id)
+        .await
+        .unwrap();
     assert_eq!(view.repeat_of.as_deref(), Some(filed.number.as_str()));
     // Not about someone else's appeal, nor as an application.
     let b = principal(&app, RESIDENTS[1].phone).await;
@@ -445,43 +544,86 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
         .unwrap();
 
     let started = Instant::now();
-    services::appeals::triage(&app.services, &officer, filed.id, services::appeals::Category::Urgent)
+    services::appeals::triage(
+        &app.services,
+        &officer,
+        filed.id,
+        services::appeals::Category::Urgent,
+    )
+    .await
+    .unwrap();
+    let (first, data) = one
+        .next(Duration::from_secs(1))
         .await
-        .unwrap();
-    let (first, data) = one.next(Duration::from_secs(1)).await.expect("the triage within a second");
+        .expect("the triage within a second");
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(data["kind"], "triaged");
     assert_eq!(data["appeal"], filed.id);
-    let (id, data) = all.next(Duration::from_secs(1)).await.expect("on the list's stream too");
+    let (id, data) = all
+        .next(Duration::from_secs(1))
+        .await
+        .expect("on the list's stream too");
     assert_eq!((id, data["kind"].as_str()), (first, Some("triaged")));
 
     // The connection drops; two things happen meanwhile; the reconnect brings both, in order.
     drop(one);
-    services::appeals::act(&app.services, &officer, filed.id, &Action::Assign(officer.user_id))
-        .await
-        .unwrap();
-    services::appeals::act(&app.services, &officer, filed.id, &Action::Answer("Tuzatildi.".into()))
-        .await
-        .unwrap();
+    services::appeals::act(
+        &app.services,
+        &officer,
+        filed.id,
+        &Action::Assign(officer.user_id),
+    )
+    .await
+    .unwrap();
+    services::appeals::act(
+        &app.services,
+        &officer,
+        filed.id,
+        &Action::Answer("Tuzatildi.".into()),
+    )
+    .await
+    .unwrap();
     let mut again = Stream::open(&app, &path, &cookie, Some(first)).await;
-    let (a, da) = again.next(Duration::from_secs(1)).await.expect("the missed assignment");
-    let (b_id, db) = again.next(Duration::from_secs(1)).await.expect("the missed answer");
-    assert!(first < a && a < b_id);
-    assert_eq!((da["kind"].as_str(), db["kind"].as_str()), (Some("assigned"), Some("answered")));
-    // The list's stream saw them live, and nothing of the other resident's.
-    services::appeals::triage(&app.services, &officer, theirs.id, services::appeals::Category::Urgent)
+    let (a, da) = again
+        .next(Duration::from_secs(1))
         .await
-        .unwrap();
-    let kinds: Vec<String> = [all.next(Duration::from_secs(1)).await, all.next(Duration::from_secs(1)).await]
-        .into_iter()
-        .map(|e| e.expect("an event").1["kind"].as_str().unwrap().to_string())
-        .collect();
+        .expect("the missed assignment");
+    let (b_id, db) = again
+        .next(Duration::from_secs(1))
+        .await
+        .expect("the missed answer");
+    assert!(first < a && a < b_id);
+    assert_eq!(
+        (da["kind"].as_str(), db["kind"].as_str()),
+        (Some("assigned"), Some("answered"))
+    );
+    // The list's stream saw them live, and nothing of the other resident's.
+    services::appeals::triage(
+        &app.services,
+        &officer,
+        theirs.id,
+        services::appeals::Category::Urgent,
+    )
+    .await
+    .unwrap();
+    let kinds: Vec<String> = [
+        all.next(Duration::from_secs(1)).await,
+        all.next(Duration::from_secs(1)).await,
+    ]
+    .into_iter()
+    .map(|e| e.expect("an event").1["kind"].as_str().unwrap().to_string())
+    .collect();
     assert_eq!(kinds, ["assigned", "answered"]);
-    assert!(all.next(Duration::from_millis(500)).await.is_none(), "another resident's event leaked");
+    assert!(
+        all.next(Duration::from_millis(500)).await.is_none(),
+        "another resident's event leaked"
+    );
 
     // The escalation job's move reaches the stream too.
     app.services.clock.advance_ms(30 * 86_400_000);
-    services::appeals::escalate_overdue(&app.services, 100).await.unwrap();
+    services::appeals::escalate_overdue(&app.services, 100)
+        .await
+        .unwrap();
     let (_, data) = again.next(Duration::from_secs(1)).await.expect("the escalation");
     assert_eq!(data["kind"], "escalated");
 
@@ -508,12 +650,23 @@ async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
     let filed = services::appeals::file(&first.services, &new_appeal(resident.user_id, &[]))
         .await
         .unwrap();
-    let mut stream = Stream::open(&second, &format!("/api/appeals/events?appeal={}", filed.id), &cookie, None).await;
+    let mut stream = Stream::open(
+        &second,
+        &format!("/api/appeals/events?appeal={}", filed.id),
+        &cookie,
+        None,
+    )
+    .await;
     // The relay's LISTEN may start a moment after the server; give it that moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    services::appeals::triage(&first.services, &officer, filed.id, services::appeals::Category::Ordinary)
-        .await
-        .unwrap();
+    services::appeals::triage(
+        &first.services,
+        &officer,
+        filed.id,
+        services::appeals::Category::Ordinary,
+    )
+    .await
+    .unwrap();
     let (_, data) = stream
         .next(Duration::from_secs(1))
         .await

@@ -129,20 +129,16 @@ pub async fn save_body(svc: &Services, edit: &BodyEdit<'_>) -> Result<i64, Admin
         required(edit.names[2])?,
     ];
     let parents = super::parents(svc).await?;
-    if let Some(id) = edit.id {
-        if !parents.contains_key(&id) {
-            return Err(EditError::Body.into());
-        }
+    if edit.id.is_some_and(|id| !parents.contains_key(&id)) {
+        return Err(EditError::Body.into());
     }
     if let Some(parent) = edit.parent {
         if !parents.contains_key(&parent) {
             return Err(EditError::Body.into());
         }
         // The new parent must not be the body or lie below it.
-        if let Some(id) = edit.id {
-            if super::within(&parents, parent, &[id]) {
-                return Err(EditError::Cycle.into());
-            }
+        if edit.id.is_some_and(|id| super::within(&parents, parent, &[id])) {
+            return Err(EditError::Cycle.into());
         }
     }
     let known: Vec<String> = sqlx::query_scalar("SELECT code FROM topics")

@@ -1364,7 +1364,8 @@ async fn tell_resident(conn: &mut sqlx::AnyConnection, user_id: i64, number: &st
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     let rows = sqlx::query(
-        "SELECT id, parent_id, kind, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies ORDER BY id",
+        "SELECT id, parent_id, kind, region_soato, district_soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru \
+         FROM bodies ORDER BY id",
     )
     .fetch_all(&svc.db.pool)
     .await?;
@@ -1385,6 +1386,8 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
             id,
             parent,
             kind: r.try_get("kind")?,
+            region: r.try_get("region_soato")?,
+            district: r.try_get("district_soato")?,
             depth: 0,
             name: crate::db::names(r, "n")?,
             topics,
