@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { phoneFor, signIn } from "./helpers";
+import { hydrated, phoneFor, signIn } from "./helpers";
 
 const OFFICER = "+998900000102";
 
@@ -31,6 +31,7 @@ test("a resident files an appeal and sees its number, term and timeline", async 
 test("an appeal without text is refused with its message and keeps the subject", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 16));
   await page.goto("/appeals/new");
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Yoritish");
   await page.getByLabel("Murojaat matni").fill("   ");
@@ -66,6 +67,7 @@ async function officerPage(browser: Browser): Promise<Page> {
 test("the topic suggests the body closest to the resident's district @js", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 17));
   await page.goto("/appeals/new");
+  await hydrated(page);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await expect(page.getByLabel("Davlat organi")).toHaveValue("4");
@@ -77,6 +79,8 @@ test("the topic suggests the body closest to the resident's district @js", async
 test("a draft stays on the phone when the connection drops before sending @js", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 18));
   await page.goto("/appeals/new");
+  await hydrated(page);
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Qoralama");
   await page.getByLabel("Murojaat matni").fill("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
@@ -86,13 +90,16 @@ test("a draft stays on the phone when the connection drops before sending @js", 
   await page.waitForTimeout(500);
   await page.context().setOffline(false);
   await page.goto("/appeals/new");
+  await hydrated(page);
   await expect(page.locator(".draft-restored")).toBeVisible();
   await expect(page.getByLabel("Qisqacha mazmuni")).toHaveValue("Qoralama");
   await expect(page.getByLabel("Murojaat matni")).toHaveValue("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
   await page.getByRole("button", { name: "Murojaatni yuborish" }).click();
   await expect(page).toHaveURL(/\?filed=1$/);
+  await hydrated(page);
   // Sent: the draft is gone.
   await page.goto("/appeals/new");
+  await hydrated(page);
   await expect(page.locator(".draft-restored")).toHaveCount(0);
   await expect(page.getByLabel("Qisqacha mazmuni")).toHaveValue("");
 });
@@ -101,8 +108,9 @@ test("an officer triages and answers on the desk and the resident's page changes
   await signIn(page, phoneFor(testInfo, 19));
   const id = await fileAppeal(page, "Chiroqlar yonmaydi");
   await expect(page.locator(".appeal-category")).toHaveText("hali saralanmagan");
-  // The live stream is open before the officer acts (a request the page made itself).
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/api/appeals/events")));
+  // The page follows the live stream from the newest event it shows, so nothing falls
+  // between the render and the stream's start.
+  await hydrated(page);
 
   const desk = await officerPage(browser);
   await desk.goto("/desk");
@@ -123,6 +131,7 @@ test("an officer triages and answers on the desk and the resident's page changes
   await expect(page.locator(".timeline li.event.answered")).toContainText("25-noyabrgacha");
   // The list follows too.
   await page.goto("/appeals");
+  await hydrated(page);
   const row = page.locator(".list.appeals li", { hasText: "Chiroqlar yonmaydi" });
   await expect(row.locator(".appeal-status")).toHaveText("javob berildi");
   await desk.getByRole("button", { name: "Yakunlash" }).click();
@@ -143,9 +152,10 @@ test("an escalation is shown live when the clock passes the term @js", async ({ 
   await signIn(page, phoneFor(testInfo, 20));
   const id = await fileAppeal(page, "Muddati oʻtadigan murojaat");
   await expect(page.locator(".appeal-body")).toContainText("1-son oilaviy poliklinika");
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/api/appeals/events")));
-  // Sixteen days later the ordinary term (15 days) has ended unanswered.
-  await page.request.post("/dev/clock", { form: { advance_seconds: String(16 * 24 * 3600) } });
+  await hydrated(page);
+  // Weeks later the ordinary term (15 days from the next working day, on past holidays) has
+  // ended unanswered.
+  await page.request.post("/dev/clock", { form: { advance_seconds: String(25 * 24 * 3600) } });
   await expect(page.locator(".appeal-body")).toContainText("Yunusobod tumani tibbiyot birlashmasi", { timeout: 3000 });
   await expect(page.locator(".timeline li.event.escalated")).toBeVisible();
   expect(id).toMatch(/^\d+$/);

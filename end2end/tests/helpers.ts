@@ -47,3 +47,8 @@ export async function linkAccount(page: Page) {
   await page.getByRole("button", { name: "Hisobni topish" }).click();
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
 }
+
+/** Waits until the WASM app has taken over the page (with JavaScript on). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}

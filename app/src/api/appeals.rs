@@ -18,6 +18,9 @@ pub async fn get_appeal_choices() -> Result<AppealChoices, AppError> {
 #[server(prefix = "/api", endpoint = "appeal_mahallas")]
 pub async fn get_appeal_mahallas(district: String) -> Result<Vec<(String, shared::geo::Names)>, AppError> {
     let (svc, _) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    if district.is_empty() {
+        return Ok(Vec::new());
+    }
     Ok(services::reference::mahallas_of(&svc, &district).await?)
 }
 

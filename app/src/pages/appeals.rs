@@ -230,11 +230,6 @@ pub fn NewAppealPage() -> impl IntoView {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
-                if district.get_untracked().is_empty()
-                    && let Some((first, _)) = c.districts.first()
-                {
-                    district.set(first.clone());
-                }
                 let bodies = c.bodies.clone();
                 let suggest_from = bodies.clone();
                 let pick_topic = move |ev| {
@@ -254,6 +249,7 @@ pub fn NewAppealPage() -> impl IntoView {
                         on:input=save_draft on:change=save_draft>
                         <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
                         <select id="appeal-district" name="district" required on:change=move |ev| district.set(event_target_value(&ev))>
+                            <option value="" selected=district.get_untracked().is_empty()>"—"</option>
                             {c.districts.iter().map(|(code, n)| view! {
                                 <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
                             }).collect_view()}
