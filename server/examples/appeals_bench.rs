@@ -34,10 +34,22 @@ fn ms(d: Duration) -> f64 {
 async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<(), Error> {
     let db = services::Db::open(url, 4).await?;
     services::reference::load(&db).await?;
-    let svc = services::Services::new(db.clone(), std::sync::Arc::new(services::sms::OutboxOnly), false, "http://localhost").await?;
+    let svc = services::Services::new(
+        db.clone(),
+        std::sync::Arc::new(services::sms::OutboxOnly),
+        false,
+        "http://localhost",
+    )
+    .await?;
     services::appeals::seed_demo_bodies(&svc).await?;
     let now = svc.clock.now_ms();
-    let resident = services::users::find_or_create(&db.pool, &shared::Phone::parse("+998901230000").map_err(|_| "phone")?, shared::Locale::Uz, now).await?;
+    let resident = services::users::find_or_create(
+        &db.pool,
+        &shared::Phone::parse("+998901230000").map_err(|_| "phone")?,
+        shared::Locale::Uz,
+        now,
+    )
+    .await?;
     let start = Instant::now();
     // Overdue ones sit with bodies that have a parent; the rest anywhere in the tree, with
     // terms ending over the coming weeks. One in seven is urgent.
@@ -229,12 +241,21 @@ async fn sse(base: &str, url: &str, pid: u32, subscribers: usize) -> Result<(), 
     let stream_url = format!("{base}/api/appeals/events?appeal={appeal}");
 
     // Baseline: one stream, one event.
-    let one = fan_out(&http, &stream_url, &resident, 1, pid, || act(&http, base, &officer, appeal, "1")).await?;
-    println!("baseline, one stream: the event arrives in {:8.2} ms", ms(one.latest));
+    let one = fan_out(&http, &stream_url, &resident, 1, pid, || {
+        act(&http, base, &officer, appeal, "1")
+    })
+    .await?;
+    println!(
+        "baseline, one stream: the event arrives in {:8.2} ms",
+        ms(one.latest)
+    );
 
     let before = rss_mib(pid)?;
     let opened = Instant::now();
-    let all = fan_out(&http, &stream_url, &resident, subscribers, pid, || act(&http, base, &officer, appeal, "2")).await?;
+    let all = fan_out(&http, &stream_url, &resident, subscribers, pid, || {
+        act(&http, base, &officer, appeal, "2")
+    })
+    .await?;
     println!(
         "{subscribers} streams opened in {:.1} s",
         (all.opened_at - opened).as_secs_f64()
@@ -257,7 +278,13 @@ async fn sse(base: &str, url: &str, pid: u32, subscribers: usize) -> Result<(), 
 }
 
 /// The officer triages (first) and answers (then) the appeal through the desk form.
-async fn act(http: &reqwest::Client, base: &str, officer: &str, appeal: i64, round: &str) -> Result<(), Error> {
+async fn act(
+    http: &reqwest::Client,
+    base: &str,
+    officer: &str,
+    appeal: i64,
+    round: &str,
+) -> Result<(), Error> {
     let form = if round == "1" {
         reqwest::multipart::Form::new()
             .text("action", "triage")
@@ -305,7 +332,13 @@ where
     let (got_tx, mut got_rx) = tokio::sync::mpsc::channel::<Instant>(n);
     let mut tasks = Vec::with_capacity(n);
     for _ in 0..n {
-        let (http, url, cookie, open_tx, got_tx) = (http.clone(), url.to_string(), cookie.to_string(), open_tx.clone(), got_tx.clone());
+        let (http, url, cookie, open_tx, got_tx) = (
+            http.clone(),
+            url.to_string(),
+            cookie.to_string(),
+            open_tx.clone(),
+            got_tx.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let Ok(mut response) = http.get(&url).header("cookie", &cookie).send().await else {
                 return;
@@ -361,17 +394,23 @@ where
 }
 
 /// Signs in through the real routes, reading the code from the development outbox.
-async fn sign_in(http: &reqwest::Client, base: &str, db: &services::Db, phone: &str) -> Result<String, Error> {
+async fn sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    db: &services::Db,
+    phone: &str,
+) -> Result<String, Error> {
     let asked = http
         .post(format!("{base}/auth/code"))
         .form(&[("phone", phone)])
         .send()
         .await?;
     let phone_cookie = cookie_named(&asked, shared::cookies::SIGN_IN_PHONE)?;
-    let body: String = sqlx::query_scalar("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-        .bind(phone)
-        .fetch_one(&db.pool)
-        .await?;
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
+            .bind(phone)
+            .fetch_one(&db.pool)
+            .await?;
     let code: String = body
         .split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)

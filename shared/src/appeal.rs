@@ -49,6 +49,8 @@ pub struct AppealEvent {
     pub at: i64,
     /// Files attached to this step (an answer's).
     pub attachments: Vec<Attachment>,
+    /// Who took the step (officers' view only: name, or the phone masked).
+    pub actor: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

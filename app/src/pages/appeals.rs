@@ -351,7 +351,8 @@ pub fn timeline(locale: Locale, appeal: i64, events: Vec<AppealEvent>) -> impl I
             <ul class="list compact">
                 {events.into_iter().rev().map(|e| view! {
                     <li class=format!("event {}", e.kind)>
-                        <span>{tr(locale, event_key(&e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}</span>
+                        <span>{tr(locale, event_key(&e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}
+                            {e.actor.map(|a| view! { <span class="event-actor">" · "{a}</span> })}</span>
                         <span class="muted">{format_date_time(e.at)}
                             {e.due_day.as_deref().map(|d| format!(" · {}", trf(locale, Key::AppealsDue, &[("date", &date(d))])))}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="event-detail">{e.detail.clone()}</span> })}

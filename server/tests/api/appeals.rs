@@ -332,6 +332,19 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         .unwrap();
     let ids: Vec<i64> = desk.iter().map(|d| d.id).collect();
     assert_eq!(ids, [urgent.id, ordinary.id]);
+    // Keyset pages: the one after the first line is the second.
+    let after = services::appeals::desk(
+        &app.services,
+        &officer,
+        &services::appeals::DeskFilter {
+            after: Some((desk[0].due_at, desk[0].id)),
+            ..Default::default()
+        },
+        50,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.iter().map(|d| d.id).collect::<Vec<_>>(), [ordinary.id]);
     assert!(!desk[1].repeat && !desk[0].overdue);
     let only_urgent = services::appeals::desk(
         &app.services,

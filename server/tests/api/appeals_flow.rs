@@ -673,3 +673,129 @@ async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
         .expect("the other instance's event within a second");
     assert_eq!(data["kind"], "triaged");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_edit_the_calendar_and_the_bodies_and_terms_follow() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(STAFF[4].phone).await;
+    let resident = principal(&app, RESIDENTS[0].phone).await;
+    let officer = principal(&app, STAFF[1].phone).await;
+    // An urgent term counted from a working day, then the same with the next two working days
+    // made holidays: the term moves by two working days.
+    let calendar = services::appeals::calendar(&app.services).await.unwrap();
+    let today = calendar.registration_day(app.services.clock.now_ms());
+    let next = calendar.add_working_days(today, 1);
+    let after = calendar.add_working_days(today, 2);
+    let iso = |day: i64| shared::time::format_iso_date(shared::calendar::start_of(day));
+    let before = services::appeals::file(&app.services, &new_appeal(resident.user_id, &[]))
+        .await
+        .unwrap();
+    let due_before = services::appeals::triage(
+        &app.services,
+        &officer,
+        before.id,
+        services::appeals::Category::Urgent,
+    )
+    .await
+    .unwrap();
+    for (day, name) in [(next, "Favqulodda dam olish"), (after, "Koʻchirilgan dam olish")] {
+        let to = location(
+            &app.post_form(
+                "/admin/calendar",
+                &admin,
+                &[("day", &iso(day)), ("kind", "off"), ("name", name)],
+            )
+            .await,
+        );
+        assert!(to.contains("saved=1"), "{to}");
+    }
+    let later = services::appeals::file(
+        &app.services,
+        &NewAppeal {
+            subject: "Boshqa mavzu",
+            ..new_appeal(resident.user_id, &[])
+        },
+    )
+    .await
+    .unwrap();
+    let due_after = services::appeals::triage(
+        &app.services,
+        &officer,
+        later.id,
+        services::appeals::Category::Urgent,
+    )
+    .await
+    .unwrap();
+    let calendar = services::appeals::calendar(&app.services).await.unwrap();
+    let moved = shared::calendar::Term::WorkingDays(3).due(&calendar, today);
+    assert_eq!(due_after, iso(moved));
+    assert_ne!(due_before, due_after, "the new holidays push the term");
+    // Bad input: not a date, no name, an unknown kind.
+    for (day, kind, name, code) in [
+        ("2027-02-30", "off", "X", "error=day"),
+        ("2027-06-01", "off", " ", "error=name"),
+        ("2027-06-01", "holiday", "X", "error=kind"),
+    ] {
+        let to = location(
+            &app.post_form(
+                "/admin/calendar",
+                &admin,
+                &[("day", day), ("kind", kind), ("name", name)],
+            )
+            .await,
+        );
+        assert!(to.contains(code), "{day} {kind} {name}: {to}");
+    }
+    // Removing a day makes it ordinary again.
+    app.post_form("/admin/calendar", &admin, &[("day", &iso(next)), ("remove", "1")])
+        .await;
+    let year: i32 = iso(next)[..4].parse().unwrap();
+    let days = services::appeals::admin::calendar_days(&app.services, year)
+        .await
+        .unwrap();
+    assert!(!days.iter().any(|d| d.day == iso(next)));
+
+    // A new regional department under the ministry, then renamed; a body cannot go under its
+    // own descendant.
+    let to = location(
+        &app.post_form(
+            "/admin/bodies",
+            &admin,
+            &[
+                ("parent", "1"),
+                ("kind", "regional"),
+                ("name_uz", "Buxoro viloyati sogʻliqni saqlash boshqarmasi"),
+                ("name_uz_cyrl", "Бухоро вилояти соғлиқни сақлаш бошқармаси"),
+                ("name_ru", "Управление здравоохранения Бухарской области"),
+                ("topics", "healthcare, medicines, nonsense"),
+            ],
+        )
+        .await,
+    );
+    let id: i64 = to.split("saved=").nth(1).unwrap().parse().unwrap();
+    let choices = services::appeals::choices(&app.services).await.unwrap();
+    let added = choices.bodies.iter().find(|b| b.id == id).unwrap();
+    assert_eq!((added.parent, added.depth), (Some(1), 1));
+    assert_eq!(added.topics, ["healthcare", "medicines"]);
+    let to = location(
+        &app.post_form(
+            "/admin/bodies",
+            &admin,
+            &[
+                ("id", "2"),
+                ("parent", "4"),
+                ("kind", "regional"),
+                ("name_uz", "X"),
+                ("name_uz_cyrl", "X"),
+                ("name_ru", "X"),
+            ],
+        )
+        .await,
+    );
+    assert!(to.contains("error=cycle"), "{to}");
+    let parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM bodies WHERE id = 2")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(parent, Some(1), "unchanged");
+}

@@ -824,7 +824,7 @@ pub async fn desk(
          FROM appeals a JOIN bodies b ON b.id = a.body_id \
          WHERE a.status <> 'resolved' AND a.body_id IN ({list}) \
            AND ($2 = '' OR a.category = $2) AND ($3 = 0 OR a.due_at < $4) AND ($5 = 0 OR a.assigned_to = $5) \
-           AND (a.due_at > $6 OR (a.due_at = $6 AND a.id > $7)) \
+           AND (a.due_at, a.id) > ($6, $7) \
          ORDER BY a.due_at, a.id LIMIT $1"
     );
     sqlx::query(&sql)
@@ -1516,8 +1516,10 @@ async fn load_view(svc: &Services, appeal_id: i64, internal: bool) -> Result<sha
     .ok_or(Error::NotFound)?;
     let files = attachments::list(svc, appeal_id).await?;
     let mut events: Vec<shared::appeal::AppealEvent> = sqlx::query(
-        "SELECT e.id, e.kind, e.detail, e.due_day, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
-         FROM appeal_events e LEFT JOIN bodies b ON b.id = e.body_id WHERE e.appeal_id = $1 ORDER BY e.id",
+        "SELECT e.id, e.kind, e.detail, e.due_day, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru, \
+           u.full_name AS actor_name, u.phone AS actor_phone \
+         FROM appeal_events e LEFT JOIN bodies b ON b.id = e.body_id LEFT JOIN users u ON u.id = e.actor_id \
+         WHERE e.appeal_id = $1 ORDER BY e.id",
     )
     .bind(appeal_id)
     .fetch_all(&svc.db.pool)
@@ -1550,6 +1552,13 @@ async fn load_view(svc: &Services, appeal_id: i64, internal: bool) -> Result<sha
                 .filter(|(event, _)| *event == Some(id))
                 .map(|(_, f)| f.clone())
                 .collect(),
+            actor: match (internal, e.try_get::<Option<String>, _>("actor_phone")?) {
+                (true, Some(phone)) => Some(
+                    e.try_get::<Option<String>, _>("actor_name")?
+                        .unwrap_or_else(|| Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone)),
+                ),
+                _ => None,
+            },
         })
     })
     .collect::<Result<_>>()?;
