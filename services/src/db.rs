@@ -178,19 +178,25 @@ pub async fn insert_batch(
             sql.push(')');
         }
         sql.push_str(tail);
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            for value in row {
-                query = match value {
-                    Value::Int(v) => query.bind(*v),
-                    Value::Text(v) => query.bind(v.clone()),
-                    Value::Null => query.bind(None::<String>),
-                };
-            }
-        }
-        query.execute(&mut **tx).await?;
+        let values: Vec<&Value> = chunk.iter().flatten().collect();
+        bind_all(sqlx::query(&sql), values).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Binds values to a query's placeholders, in order.
+pub fn bind_all<'q, 'v>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    values: impl IntoIterator<Item = &'v Value>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = match value {
+            Value::Int(v) => query.bind(*v),
+            Value::Text(v) => query.bind(v.clone()),
+            Value::Null => query.bind(None::<String>),
+        };
+    }
+    query
 }
 
 /// The URL with any password replaced, fit for logs and error lines.

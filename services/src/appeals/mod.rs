@@ -817,24 +817,40 @@ pub async fn desk(
     let now = svc.clock.now_ms();
     // The body list comes from the database's own ids, never from the request.
     let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let (after_at, after_id) = filter.after.unwrap_or((i64::MIN, i64::MIN));
-    let sql = format!(
+    let mut sql = format!(
         "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
            a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
          FROM appeals a JOIN bodies b ON b.id = a.body_id \
-         WHERE a.status <> 'resolved' AND a.body_id IN ({list}) \
-           AND ($2 = '' OR a.category = $2) AND ($3 = 0 OR a.due_at < $4) AND ($5 = 0 OR a.assigned_to = $5) \
-           AND (a.due_at, a.id) > ($6, $7) \
-         ORDER BY a.due_at, a.id LIMIT $1"
+         WHERE a.status <> 'resolved' AND a.body_id IN ({list})"
     );
-    sqlx::query(&sql)
-        .bind(limit)
-        .bind(filter.category.map(Category::code).unwrap_or(""))
-        .bind(i64::from(filter.overdue))
-        .bind(now)
-        .bind(if filter.mine { principal.user_id } else { 0 })
-        .bind(after_at)
-        .bind(after_id)
+    // Only the filters in use reach the SQL, so each query gets the plan that fits it.
+    use crate::db::Value;
+    let mut values = vec![Value::Int(limit)];
+    let mut param = |value: Value| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    if let Some(category) = filter.category {
+        sql.push_str(&format!(
+            " AND a.category = {}",
+            param(Value::Text(category.code().into()))
+        ));
+    }
+    if filter.overdue {
+        sql.push_str(&format!(" AND a.due_at < {}", param(Value::Int(now))));
+    }
+    if filter.mine {
+        sql.push_str(&format!(
+            " AND a.assigned_to = {}",
+            param(Value::Int(principal.user_id))
+        ));
+    }
+    if let Some((at, id)) = filter.after {
+        let (at, id) = (param(Value::Int(at)), param(Value::Int(id)));
+        sql.push_str(&format!(" AND (a.due_at, a.id) > ({at}, {id})"));
+    }
+    sql.push_str(" ORDER BY a.due_at, a.id LIMIT $1");
+    crate::db::bind_all(sqlx::query(&sql), &values)
         .fetch_all(&svc.db.pool)
         .await?
         .iter()
