@@ -45,11 +45,7 @@ pub enum AuthError {
     Service(#[from] crate::Error),
 }
 
-impl From<sqlx::Error> for AuthError {
-    fn from(e: sqlx::Error) -> Self {
-        AuthError::Service(e.into())
-    }
-}
+crate::error::service_error!(AuthError);
 
 /// Sends a sign-in code to `phone` (through the outbox), unless a limit says no.
 pub async fn request_code(

@@ -37,11 +37,7 @@ pub enum CardError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for CardError {
-    fn from(e: sqlx::Error) -> Self {
-        CardError::Service(e.into())
-    }
-}
+crate::error::service_error!(CardError);
 
 /// A card processor: starts a charge (the payer gets a code), then confirms it.
 pub trait CardProcessor: Send + Sync + std::fmt::Debug {

@@ -17,3 +17,16 @@ pub enum Error {
     #[error("file store: {0}")]
     Storage(String),
 }
+
+/// Lets `?` turn a database error into an error enum's `Service` variant (every service error
+/// enum has one): `service_error!(SubmitError);`.
+macro_rules! service_error {
+    ($t:ident) => {
+        impl From<sqlx::Error> for $t {
+            fn from(e: sqlx::Error) -> Self {
+                $t::Service($crate::Error::Database(e))
+            }
+        }
+    };
+}
+pub(crate) use service_error;

@@ -45,11 +45,7 @@ pub enum SubmitError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for SubmitError {
-    fn from(e: sqlx::Error) -> Self {
-        SubmitError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(SubmitError);
 
 impl SubmitError {
     /// The stable code carried in URLs and JSON answers.
@@ -505,11 +501,7 @@ pub enum DecideError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for DecideError {
-    fn from(e: sqlx::Error) -> Self {
-        DecideError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(DecideError);
 
 /// The price list of a tariff in effect at an instant, tiers in order.
 pub async fn tiers<'e, E>(executor: E, tariff: &str, at: i64) -> Result<Vec<Tier>>

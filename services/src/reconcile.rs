@@ -44,11 +44,7 @@ pub enum ReconcileError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for ReconcileError {
-    fn from(e: sqlx::Error) -> Self {
-        ReconcileError::Service(e.into())
-    }
-}
+crate::error::service_error!(ReconcileError);
 
 /// Reads a statement: either `{"transactions": [...]}` (GetStatement's result) or a bare list.
 fn entries(statement: &str) -> Result<Vec<Value>, ReconcileError> {

@@ -63,11 +63,7 @@ pub enum AddError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for AddError {
-    fn from(e: sqlx::Error) -> Self {
-        AddError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(AddError);
 
 /// Adds a price list from a Tashkent day on. Past days are refused: charges already made
 /// must keep the prices they were made with.

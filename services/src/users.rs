@@ -71,11 +71,7 @@ pub enum CreateStaffError {
     Service(#[from] crate::Error),
 }
 
-impl From<sqlx::Error> for CreateStaffError {
-    fn from(e: sqlx::Error) -> Self {
-        CreateStaffError::Service(e.into())
-    }
-}
+crate::error::service_error!(CreateStaffError);
 
 /// Grants a staff role (creating the person if needed) and tells them by SMS.
 pub async fn grant_role(

@@ -62,11 +62,7 @@ pub enum AdminError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for AdminError {
-    fn from(e: sqlx::Error) -> Self {
-        AdminError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(AdminError);
 
 fn required(text: &str) -> Result<&str, EditError> {
     let text = text.trim();

@@ -176,11 +176,7 @@ pub enum ConfirmError {
     Service(#[from] crate::Error),
 }
 
-impl From<sqlx::Error> for ConfirmError {
-    fn from(e: sqlx::Error) -> Self {
-        ConfirmError::Service(crate::Error::Database(e))
-    }
-}
+crate::error::service_error!(ConfirmError);
 
 /// An appeal's co-signers, phones masked, in the order named.
 pub async fn cosigners(svc: &Services, appeal: i64) -> Result<Vec<Cosigner>> {

@@ -30,11 +30,7 @@ pub enum ResidentError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for ResidentError {
-    fn from(e: sqlx::Error) -> Self {
-        ResidentError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(ResidentError);
 
 impl ResidentError {
     pub fn code(&self) -> &'static str {

@@ -120,11 +120,7 @@ pub enum FileError {
     Service(#[from] Error),
 }
 
-impl From<sqlx::Error> for FileError {
-    fn from(e: sqlx::Error) -> Self {
-        FileError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(FileError);
 
 impl FileError {
     pub fn code(&self) -> &'static str {
@@ -1029,11 +1025,7 @@ impl ActionError {
     }
 }
 
-impl From<sqlx::Error> for ActionError {
-    fn from(e: sqlx::Error) -> Self {
-        ActionError::Service(Error::Database(e))
-    }
-}
+crate::error::service_error!(ActionError);
 
 /// An unresolved appeal of a body the person handles; "not found" outside their bodies.
 async fn open_appeal(
