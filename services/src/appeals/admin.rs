@@ -36,8 +36,6 @@ pub enum EditError {
     Body,
     #[error("a body cannot be placed under itself")]
     Cycle,
-    #[error("a body with appeals or bodies below it cannot be removed")]
-    InUse,
 }
 
 impl EditError {
@@ -48,7 +46,6 @@ impl EditError {
             EditError::Name => "name",
             EditError::Body => "body",
             EditError::Cycle => "cycle",
-            EditError::InUse => "in_use",
         }
     }
 }
