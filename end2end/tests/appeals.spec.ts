@@ -116,6 +116,8 @@ test("an officer triages and answers on the desk and the resident's page changes
   await desk.goto("/desk");
   await desk.locator(`a[href="/desk/appeals/${id}"]`).click();
   await expect(desk.locator(".appeal-number")).toBeVisible();
+  // Nothing is wider than the phone (a long timeline line once made the page scroll sideways).
+  expect(await desk.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await desk.getByLabel("Toifa").selectOption("urgent");
   await desk.getByRole("button", { name: "Saralash" }).click();
   await expect(desk.getByText("Saqlandi.")).toBeVisible();

@@ -32,6 +32,14 @@ pub fn category_key(category: Option<&str>) -> Key {
     }
 }
 
+pub fn resolution_key(resolution: &str) -> Key {
+    match resolution {
+        "satisfied" => Key::DeskResolutionSatisfied,
+        "explained" => Key::DeskResolutionExplained,
+        _ => Key::DeskResolutionRejected,
+    }
+}
+
 pub fn kind_key(kind: &str) -> Key {
     match kind {
         "proposal" => Key::AppealsKindProposal,
@@ -408,6 +416,7 @@ pub fn AppealPage() -> impl IntoView {
                         <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
                         <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
                         <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
+                        {a.resolution.clone().map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(&r))}</dd> })}
                         {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>

@@ -6,7 +6,9 @@
 use crate::api::appeals::{get_desk, get_desk_case};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
-use crate::pages::appeals::{attachment_list, category_key, date, error_key, kind_key, status_key, timeline};
+use crate::pages::appeals::{
+    attachment_list, category_key, date, error_key, kind_key, resolution_key, status_key, timeline,
+};
 use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -165,6 +167,7 @@ pub fn DeskCasePage() -> impl IntoView {
                         <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
                         <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
                         <dt>{tr(locale, Key::DeskAssignee)}</dt><dd>{assignee.unwrap_or_else(|| "—".into())}</dd>
+                        {a.resolution.clone().map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(&r))}</dd> })}
                         {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>

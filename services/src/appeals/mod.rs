@@ -1540,6 +1540,9 @@ async fn load_view(svc: &Services, appeal_id: i64, internal: bool) -> Result<sha
         // What officers wrote about forwarding targets, assignees and consent stays internal;
         // answers and reasons are the resident's to read.
         let detail = match kind.as_str() {
+            // The category and the resolution are shown in words beside the timeline.
+            "triaged" => String::new(),
+            "resolved" => detail.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or_default(),
             _ if internal => detail,
             "assigned" | "escalated" | "repeat" | "consent" => String::new(),
             "forwarded" => detail.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or_default(),
