@@ -141,9 +141,9 @@ pub async fn relay(svc: Services, mut stopped: watch::Receiver<bool>) {
 }
 
 async fn listen(svc: &Services, stopped: &mut watch::Receiver<bool>) -> std::result::Result<(), sqlx::Error> {
+    // PgListener re-connects by itself; try_recv() reports the loss as Ok(None) (below), so
+    // the streams can catch up on what was sent meanwhile.
     let mut listener = sqlx::postgres::PgListener::connect(&svc.db.url).await?;
-    // Without this, a reconnect inside recv() would silently skip what was sent meanwhile.
-    listener.ignore_pool_close_event(false);
     listener.listen(CHANNEL).await?;
     // Anything sent before LISTEN took effect is in the table.
     svc.live.publish([Notice::resync()]);
