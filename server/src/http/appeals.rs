@@ -31,14 +31,27 @@ use std::time::Duration;
 /// The most a filing or an answer may carry: five files at the photo limit and the text.
 pub const FORM_LIMIT: usize = MAX_FILES * services::photos::MAX_BYTES + 1024 * 1024;
 
-fn limits() -> Limits {
-    Limits {
+/// Reads a form with files (a filing or an officer's action); a form too large or broken
+/// sends the person back to `page` with its message.
+async fn read_files_form(
+    headers: &HeaderMap,
+    multipart: &mut Multipart,
+    page: &str,
+) -> Result<form::FormData, Response> {
+    let limits = Limits {
         // Room for a text past the limit, so that it is refused as too long, not as too large.
         text: 512 * 1024,
         file: services::photos::MAX_BYTES,
         files: MAX_FILES,
         file_fields: &["files"],
+    };
+    if form::declared_too_large(headers, FORM_LIMIT) {
+        return Err(with_error(page, "file_too_large", &[]));
     }
+    form::read(multipart, &limits).await.map_err(|e| match e {
+        ReadError::TooLarge => with_error(page, "file_too_large", &[]),
+        ReadError::Malformed => with_error(page, "malformed", &[]),
+    })
 }
 
 fn redirect(to: &str) -> Response {
@@ -66,13 +79,9 @@ pub async fn file(
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
-    if form::declared_too_large(&headers, FORM_LIMIT) {
-        return with_error("/appeals/new", "file_too_large", &[]);
-    }
-    let form = match form::read(&mut multipart, &limits()).await {
+    let form = match read_files_form(&headers, &mut multipart, "/appeals/new").await {
         Ok(f) => f,
-        Err(ReadError::TooLarge) => return with_error("/appeals/new", "file_too_large", &[]),
-        Err(ReadError::Malformed) => return with_error("/appeals/new", "malformed", &[]),
+        Err(back) => return back,
     };
     let back = |error: &str| {
         let keep = [
@@ -285,13 +294,9 @@ pub async fn desk_action(
         Err(refusal) => return refusal,
     };
     let page = format!("/desk/appeals/{id}");
-    if form::declared_too_large(&headers, FORM_LIMIT) {
-        return with_error(&page, "file_too_large", &[]);
-    }
-    let form = match form::read(&mut multipart, &limits()).await {
+    let form = match read_files_form(&headers, &mut multipart, &page).await {
         Ok(f) => f,
-        Err(ReadError::TooLarge) => return with_error(&page, "file_too_large", &[]),
-        Err(ReadError::Malformed) => return with_error(&page, "malformed", &[]),
+        Err(back) => return back,
     };
     let back = |error: &str| with_error(&page, error, &[("text", form.get("text"))]);
     let svc = &state.services;
@@ -480,11 +485,9 @@ pub async fn events(
     };
     let user = principal.user_id;
     if let Some(appeal) = query.appeal {
-        match services::appeals::view(&svc, user, appeal).await {
-            Ok(_) => {}
-            Err(services::Error::NotFound) => {
-                return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
-            }
+        match services::appeals::owns(&svc, user, appeal).await {
+            Ok(true) => {}
+            Ok(false) => return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
             Err(error) => return unavailable(caller.locale, "opening a stream failed", &error),
         }
     }

@@ -874,9 +874,8 @@ pub async fn desk(
 /// The bodies a person handles, in tree order (the desk's filter).
 pub async fn desk_bodies(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::BodyChoice>> {
     let handled = handled_bodies(svc, principal).await?;
-    Ok(choices(svc)
+    Ok(bodies_tree(svc)
         .await?
-        .bodies
         .into_iter()
         .filter(|b| handled.contains(&b.id))
         .collect())
@@ -1371,6 +1370,33 @@ async fn tell_resident(conn: &mut sqlx::AnyConnection, user_id: i64, number: &st
 
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
+    let bodies = bodies_tree(svc).await?;
+    let topics = sqlx::query(
+        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
+    .collect::<Result<_>>()?;
+    let districts = sqlx::query(
+        "SELECT soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("soato")?, crate::db::names(r, "n")?)))
+    .collect::<Result<_>>()?;
+    Ok(shared::appeal::AppealChoices {
+        bodies,
+        topics,
+        districts,
+        earlier: Vec::new(),
+    })
+}
+
+/// Every body in tree order (depth-first, children by id) with its topics.
+pub async fn bodies_tree(svc: &Services) -> Result<Vec<shared::appeal::BodyChoice>> {
     let rows = sqlx::query(
         "SELECT id, parent_id, kind, region_soato, district_soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru \
          FROM bodies ORDER BY id",
@@ -1420,28 +1446,7 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
         }
     }
     walk(None, 0, &nodes, &mut bodies);
-    let topics = sqlx::query(
-        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
-    )
-    .fetch_all(&svc.db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
-    .collect::<Result<_>>()?;
-    let districts = sqlx::query(
-        "SELECT soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
-    )
-    .fetch_all(&svc.db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("soato")?, crate::db::names(r, "n")?)))
-    .collect::<Result<_>>()?;
-    Ok(shared::appeal::AppealChoices {
-        bodies,
-        topics,
-        districts,
-        earlier: Vec::new(),
-    })
+    Ok(bodies)
 }
 
 const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
@@ -1501,14 +1506,19 @@ pub const RETURN_DAYS: i64 = 30;
 
 /// One of the resident's own appeals with its timeline; another's is "not found".
 pub async fn view(svc: &Services, user_id: i64, appeal_id: i64) -> Result<shared::appeal::AppealView> {
+    if !owns(svc, user_id, appeal_id).await? {
+        return Err(Error::NotFound);
+    }
+    load_view(svc, appeal_id, false).await
+}
+
+/// Whether the appeal is this resident's.
+pub async fn owns(svc: &Services, user_id: i64, appeal_id: i64) -> Result<bool> {
     let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM appeals WHERE id = $1")
         .bind(appeal_id)
         .fetch_optional(&svc.db.pool)
         .await?;
-    if owner != Some(user_id) {
-        return Err(Error::NotFound);
-    }
-    load_view(svc, appeal_id, false).await
+    Ok(owner == Some(user_id))
 }
 
 /// An appeal as its page shows it; `internal` keeps what officers wrote for each other
@@ -1661,7 +1671,7 @@ pub async fn desk_case(
         forward_until: (open && shared::calendar::day_of(svc.clock.now_ms()) <= last_forward)
             .then(|| day_text(last_forward)),
         staff: body_staff(svc, body_id).await?,
-        bodies: choices(svc).await?.bodies,
+        bodies: bodies_tree(svc).await?,
         consents: consents(svc, appeal_id).await?,
         ratings,
     })
