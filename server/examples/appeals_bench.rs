@@ -12,10 +12,11 @@
 //!       event, against the time to one stream in the same run; and the server's memory
 //!       (resident set) before and with the streams open.
 
+mod common;
+
+use common::{Error, sign_in};
 use services::appeals::{Category, DeskFilter};
 use std::time::{Duration, Instant};
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -391,48 +392,4 @@ where
         opened_at,
         rss_open,
     })
-}
-
-/// Signs in through the real routes, reading the code from the development outbox.
-async fn sign_in(
-    http: &reqwest::Client,
-    base: &str,
-    db: &services::Db,
-    phone: &str,
-) -> Result<String, Error> {
-    let asked = http
-        .post(format!("{base}/auth/code"))
-        .form(&[("phone", phone)])
-        .send()
-        .await?;
-    let phone_cookie = cookie_named(&asked, shared::cookies::SIGN_IN_PHONE)?;
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-            .bind(phone)
-            .fetch_one(&db.pool)
-            .await?;
-    let code: String = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .ok_or("no code in the message")?
-        .to_string();
-    let response = http
-        .post(format!("{base}/auth/verify"))
-        .header("cookie", phone_cookie)
-        .form(&[("code", code.as_str())])
-        .send()
-        .await?;
-    cookie_named(&response, shared::cookies::SESSION)
-}
-
-fn cookie_named(response: &reqwest::Response, name: &str) -> Result<String, Error> {
-    let value = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .ok_or("no cookie")?;
-    Ok(format!("{name}={value}"))
 }

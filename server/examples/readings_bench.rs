@@ -9,6 +9,8 @@
 //!       over HTTP as the demo inspector (several filters and a deep page), against /healthz
 //!       through the same client in the same run.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 #[tokio::main]
@@ -114,7 +116,9 @@ async fn queue(
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let cookie = sign_in(&http, base, &db, "+998900000101").await?;
+    let cookie = common::sign_in(&http, base, &db, "+998900000101")
+        .await
+        .map_err(|e| -> Box<dyn std::error::Error> { e })?;
     let deep: (i64, i64) = sqlx::query_as(
         "SELECT submitted_at, id FROM meter_readings WHERE status = 'pending' AND district_soato IN ('1726266', '1726294') \
          AND service_code IN ('electricity', 'gas', 'cold_water') ORDER BY submitted_at, id LIMIT 1 OFFSET $1",
@@ -181,50 +185,4 @@ where
         response.bytes().await?;
     }
     Ok(ms(start.elapsed()) / n as f64)
-}
-
-/// Signs in through the real routes, reading the code from the development outbox.
-async fn sign_in(
-    http: &reqwest::Client,
-    base: &str,
-    db: &services::Db,
-    phone: &str,
-) -> Result<String, Box<dyn std::error::Error>> {
-    let asked = http
-        .post(format!("{base}/auth/code"))
-        .form(&[("phone", phone)])
-        .send()
-        .await?;
-    let phone_cookie = cookie_named(&asked, shared::cookies::SIGN_IN_PHONE)?;
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-            .bind(phone)
-            .fetch_one(&db.pool)
-            .await?;
-    let code: String = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .ok_or("no code in the message")?
-        .to_string();
-    let response = http
-        .post(format!("{base}/auth/verify"))
-        .header("cookie", phone_cookie)
-        .form(&[("code", code.as_str())])
-        .send()
-        .await?;
-    cookie_named(&response, shared::cookies::SESSION)
-}
-
-fn cookie_named(response: &reqwest::Response, name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    Ok(response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .ok_or_else(|| format!("no {name} cookie"))?
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string())
 }
