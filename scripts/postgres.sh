@@ -20,9 +20,17 @@ if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | g
   pg_ctlcluster "$version" main start 3>&-
 fi
 
+# After an unclean stop the server replays its log before it accepts connections, and
+# pg_ctlcluster may return before that ends: wait for it (up to five minutes).
+port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
+for _ in $(seq 1 600); do
+  pg_isready -q -h /var/run/postgresql -p "$port" && break
+  sleep 0.5
+done
+pg_isready -q -h /var/run/postgresql -p "$port" || { echo "PostgreSQL did not become ready" >&2; exit 1; }
+
 # One role for tests and local use; it may create databases (one per test).
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fuqaro'\"" | grep -q 1 ||
   su postgres -c "psql -qc \"CREATE ROLE fuqaro LOGIN CREATEDB PASSWORD 'fuqaro'\""
 
-port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
 echo "postgres://fuqaro:fuqaro@127.0.0.1:${port}/postgres" >&3

@@ -268,7 +268,12 @@ fn postgres_admin_url() -> Option<String> {
 /// A new, empty database: a SQLite file in the temp directory, or a PostgreSQL database
 /// cloned from a migrated and loaded template (so each test does not load 9,452 mahallas).
 pub async fn fresh_database_url() -> String {
-    let name = format!("fuqaro_test_{}", uuid::Uuid::new_v4().simple());
+    sweep_ended_runs().await;
+    let name = format!(
+        "{TEST_DB_PREFIX}{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
     match postgres_admin_url() {
         None => {
             let path = std::env::temp_dir().join(format!("{name}.db"));
@@ -280,6 +285,68 @@ pub async fn fresh_database_url() -> String {
             with_database(&admin, &name)
         }
     }
+}
+
+/// Every test database is named `fuqaro_test_<pid>_<uuid>` (a SQLite file in the temp
+/// directory or a PostgreSQL database).
+const TEST_DB_PREFIX: &str = "fuqaro_test_";
+
+/// Whether a test database belongs to a test process that has ended (or to none: names
+/// without a process id come from before the id was part of them).
+fn of_ended_run(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEST_DB_PREFIX) else {
+        return false;
+    };
+    match rest.split_once('_').map(|(pid, _)| pid.parse::<u32>()) {
+        Some(Ok(pid)) => !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        _ => true,
+    }
+}
+
+/// Removes, once per test process, the databases that test processes which have ended left
+/// behind: a test keeps its database to the end (a restart test opens it again), so it is the
+/// next run that clears them, and the disk does not fill with one database per test ever run.
+async fn sweep_ended_runs() {
+    static SWEPT: OnceCell<()> = OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+                for entry in entries.flatten() {
+                    let file = entry.file_name().to_string_lossy().into_owned();
+                    let stem = file.split(".db").next().unwrap_or_default();
+                    if file.contains(".db") && of_ended_run(stem) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+            }
+            let Some(admin) = postgres_admin_url() else {
+                return;
+            };
+            let current = format!("fuqaro_template_{:016x}", schema_fingerprint());
+            for name in admin_query_names(&admin).await {
+                let stale_template = name.starts_with("fuqaro_template_") && !name.starts_with(&current);
+                if of_ended_run(&name) || stale_template {
+                    admin_execute(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+                }
+            }
+        })
+        .await;
+}
+
+/// The test databases and templates on the PostgreSQL server.
+async fn admin_query_names(admin: &str) -> Vec<String> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("PostgreSQL admin connection");
+    let names = sqlx::query_scalar(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'fuqaro\\_test\\_%' OR datname LIKE 'fuqaro\\_template\\_%'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("pg_database query");
+    conn.close().await.ok();
+    names
 }
 
 async fn postgres_template(admin: &str) -> &'static str {

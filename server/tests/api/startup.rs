@@ -46,10 +46,26 @@ fn run_server(dir: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Out
         .expect("the binary runs")
 }
 
-fn temp_dir() -> std::path::PathBuf {
+/// A working directory for one run of the binary, removed when the test ends.
+struct TempDir(std::path::PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
     let dir = std::env::temp_dir().join(format!("fuqaro-startup-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 fn assert_one_clear_line(output: &std::process::Output, expected: &str) {
@@ -141,7 +157,7 @@ async fn create_admin_makes_an_administrator() {
     let dir = temp_dir();
     let url = format!("sqlite://{}/fuqaro.db?mode=rwc", dir.display());
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(&dir)
+        .current_dir(&*dir)
         .env("FUQARO_DATABASE_URL", &url)
         .args(["create-admin", "+998 90 555 00 11", "Bosh", "Admin"])
         .output()
