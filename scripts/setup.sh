@@ -28,6 +28,13 @@ apt_install() {
   fi
 }
 
+# Build tools are built for building, not for speed: cargo-leptos's own release profile asks
+# for fat LTO in one codegen unit, which is most of its build time on 2 cores.
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    CARGO_PROFILE_RELEASE_DEBUG=0 cargo install "$@"
+}
+
 # 1. The browser build target.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "rustup: adding wasm32-unknown-unknown"
@@ -37,16 +44,16 @@ fi
 # 2. cargo-leptos 0.3.10: 0.3.11 needs a newer rustc than 1.95. `no_downloads` turns its
 #    GitHub downloads into a clear error; every tool it runs comes from PATH.
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos 0.3.10" ]; then
-  say "cargo: building cargo-leptos 0.3.10 (about 30 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
+  say "cargo: building cargo-leptos 0.3.10 (once)"
+  tool_install cargo-leptos --version 0.3.10 --locked --features no_downloads
 fi
 
 # 3. The wasm-bindgen CLI must be exactly the version in Cargo.lock. Not --locked: its own
 #    lockfile names a webpki-roots version the registry mirror does not serve.
 wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
-  say "cargo: building wasm-bindgen-cli $wbg (about 10 minutes, once)"
-  cargo install wasm-bindgen-cli --version "=$wbg"
+  say "cargo: building wasm-bindgen-cli $wbg (once)"
+  tool_install wasm-bindgen-cli --version "=$wbg"
 fi
 
 # 4. wasm-opt for release builds, from npm's binaryen (root package.json).
