@@ -155,40 +155,73 @@ pub struct HistoryPages {
 
 /// The account page, for a resident who has linked the account. An account that exists but
 /// is not theirs is `NotFound`, exactly like one that does not exist.
+///
+/// Four queries whatever the pages: the account with its ownership check, its tariff's
+/// tiers, the readings (the last confirmed one and a page), and the ledger (a page of
+/// charges and a page of payments).
 pub async fn details(
     svc: &Services,
     user_id: i64,
     account_id: i64,
     pages: HistoryPages,
 ) -> Result<AccountDetails> {
-    if !is_linked(&svc.db, user_id, account_id).await? {
-        return Err(Error::NotFound);
-    }
     let row = sqlx::query(&format!(
         "SELECT x.*, a.address, a.meter_decimals, a.tariff_code, st.meter_unit, t.unit_price_tiyin, \
            r.name_uz AS r_uz, r.name_uz_cyrl AS r_cyrl, r.name_ru AS r_ru, \
            t.name_uz AS t_uz, t.name_uz_cyrl AS t_cyrl, t.name_ru AS t_ru \
          FROM ({SUMMARY_SELECT} WHERE a.id = $1) x \
+         JOIN account_links l ON l.account_id = x.id AND l.user_id = $2 \
          JOIN utility_accounts a ON a.id = x.id \
          JOIN service_types st ON st.code = a.service_code \
          JOIN regions r ON r.soato = a.region_soato \
          JOIN tariffs t ON t.code = a.tariff_code"
     ))
     .bind(account_id)
+    .bind(user_id)
     .fetch_optional(&svc.db.pool)
     .await?
     .ok_or(Error::NotFound)?;
-    let last_confirmed = sqlx::query(&format!(
-        "SELECT {READING_COLUMNS} FROM meter_readings \
-         WHERE account_id = $1 AND status IN ('confirmed', 'corrected') ORDER BY submitted_at DESC, id DESC LIMIT 1",
-    ))
-    .bind(account_id)
-    .fetch_optional(&svc.db.pool)
-    .await?
-    .map(|r| reading(&r))
-    .transpose()?;
     let tariff: String = row.try_get("tariff_code")?;
     let tiers = crate::readings::tiers(&svc.db.pool, &tariff, svc.clock.now_ms()).await?;
+    let (readings_page, readings_offset) = page_bounds(pages.readings);
+    let readings = parts(
+        sqlx::query(&format!(
+            "SELECT * FROM (SELECT 'last' AS part, {READING_COLUMNS} FROM meter_readings \
+               WHERE account_id = $1 AND status IN ('confirmed', 'corrected') \
+               ORDER BY submitted_at DESC, id DESC LIMIT 1) l \
+             UNION ALL \
+             SELECT * FROM (SELECT 'page' AS part, {READING_COLUMNS} FROM meter_readings \
+               WHERE account_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3) p \
+             ORDER BY part, submitted_at DESC, id DESC"
+        ))
+        .bind(account_id)
+        .bind(PAGE_SIZE + 1)
+        .bind(readings_offset)
+        .fetch_all(&svc.db.pool)
+        .await?,
+        reading,
+    )?;
+    let (charges_page, charges_offset) = page_bounds(pages.charges);
+    let (payments_page, payments_offset) = page_bounds(pages.payments);
+    let ledger = parts(
+        sqlx::query(
+            "SELECT * FROM (SELECT 'charges' AS part, id, kind, amount_tiyin, occurred_at, description \
+               FROM ledger_entries WHERE account_id = $1 AND kind IN ('charge', 'correction') \
+               ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3) c \
+             UNION ALL \
+             SELECT * FROM (SELECT 'payments' AS part, id, kind, amount_tiyin, occurred_at, description \
+               FROM ledger_entries WHERE account_id = $1 AND kind = 'payment' \
+               ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $4) p \
+             ORDER BY part, occurred_at DESC, id DESC",
+        )
+        .bind(account_id)
+        .bind(PAGE_SIZE + 1)
+        .bind(charges_offset)
+        .bind(payments_offset)
+        .fetch_all(&svc.db.pool)
+        .await?,
+        ledger_row,
+    )?;
     Ok(AccountDetails {
         unit_price: tiers
             .first()
@@ -201,17 +234,45 @@ pub async fn details(
         tariff: names(&row, "t")?,
         meter_unit: row.try_get("meter_unit")?,
         meter_decimals: i64::from(row.try_get::<i16, _>("meter_decimals")?),
-        last_confirmed,
-        readings: readings_page(&svc.db, account_id, pages.readings).await?,
-        charges: ledger_page(
-            &svc.db,
-            account_id,
-            "kind IN ('charge', 'correction')",
-            pages.charges,
-        )
-        .await?,
-        payments: ledger_page(&svc.db, account_id, "kind = 'payment'", pages.payments).await?,
+        last_confirmed: readings.take("last").into_iter().next(),
+        readings: readings.page("page", readings_page),
+        charges: ledger.page("charges", charges_page),
+        payments: ledger.page("payments", payments_page),
     })
+}
+
+/// Rows of several result sets sent in one query, told apart by a `part` column.
+struct Parts<T>(Vec<(String, T)>);
+
+fn parts<T>(rows: Vec<AnyRow>, read: impl Fn(&AnyRow) -> Result<T>) -> Result<Parts<T>> {
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String, _>("part")?, read(r)?)))
+        .collect::<Result<_>>()
+        .map(Parts)
+}
+
+impl<T: Clone> Parts<T> {
+    /// The rows of one part, in the query's order.
+    fn take(&self, part: &str) -> Vec<T> {
+        self.0
+            .iter()
+            .filter(|(p, _)| p == part)
+            .map(|(_, row)| row.clone())
+            .collect()
+    }
+
+    /// One part as a history page: the query asks for one row more than a page, to know
+    /// whether another page follows.
+    fn page(&self, part: &str, page: i64) -> Page<T> {
+        let mut items = self.take(part);
+        let has_more = items.len() as i64 > PAGE_SIZE;
+        items.truncate(PAGE_SIZE as usize);
+        Page {
+            items,
+            page,
+            has_more,
+        }
+    }
 }
 
 /// The columns `reading` reads.
@@ -247,48 +308,6 @@ fn ledger_row(r: &AnyRow) -> Result<LedgerRow> {
 fn page_bounds(page: i64) -> (i64, i64) {
     let page = page.clamp(1, 10_000);
     (page, (page - 1) * PAGE_SIZE)
-}
-
-async fn readings_page(db: &Db, account_id: i64, page: i64) -> Result<Page<ReadingRow>> {
-    let (page, offset) = page_bounds(page);
-    let rows = sqlx::query(&format!(
-        "SELECT {READING_COLUMNS} FROM meter_readings WHERE account_id = $1 \
-         ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(account_id)
-    .bind(PAGE_SIZE + 1)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut items: Vec<ReadingRow> = rows.iter().map(reading).collect::<Result<_>>()?;
-    let has_more = items.len() as i64 > PAGE_SIZE;
-    items.truncate(PAGE_SIZE as usize);
-    Ok(Page {
-        items,
-        page,
-        has_more,
-    })
-}
-
-async fn ledger_page(db: &Db, account_id: i64, filter: &str, page: i64) -> Result<Page<LedgerRow>> {
-    let (page, offset) = page_bounds(page);
-    let rows = sqlx::query(&format!(
-        "SELECT id, kind, amount_tiyin, occurred_at, description FROM ledger_entries \
-         WHERE account_id = $1 AND {filter} ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(account_id)
-    .bind(PAGE_SIZE + 1)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut items: Vec<LedgerRow> = rows.iter().map(ledger_row).collect::<Result<_>>()?;
-    let has_more = items.len() as i64 > PAGE_SIZE;
-    items.truncate(PAGE_SIZE as usize);
-    Ok(Page {
-        items,
-        page,
-        has_more,
-    })
 }
 
 /// A ledger entry to append.

@@ -96,6 +96,15 @@ async fn the_account_page_shows_debt_history_and_the_last_reading() {
             .all(|w| w[0].occurred_at >= w[1].occurred_at),
         "newest first"
     );
+    assert!(!details.payments.items.is_empty(), "a year of payments");
+    assert!(details.payments.items.iter().all(|p| p.kind == "payment"));
+    assert!(
+        details
+            .charges
+            .items
+            .iter()
+            .all(|c| c.kind == "charge" || c.kind == "correction")
+    );
     let last = details.last_confirmed.expect("a confirmed reading");
     assert_eq!(last.value_milli, details.readings.items[0].value_milli);
 
