@@ -37,7 +37,7 @@ if want control; then
 fi
 
 if want sse; then
-  cargo leptos build --release >&2
+  cargo leptos build --release --split >&2
   db="sqlite://$work/sse.db?mode=rwc"
   FUQARO_DATABASE_URL="$db" FUQARO_LISTEN="127.0.0.1:3940" FUQARO_DEMO_ACCOUNTS=200 \
     FUQARO_FILES__DIR="$work/files" RUST_LOG=warn LEPTOS_SITE_ROOT=target/site "$target/release/server" &

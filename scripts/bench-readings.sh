@@ -20,7 +20,7 @@ rm -rf "$work" && mkdir -p "$work"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; }
 trap cleanup EXIT
 
-cargo leptos build --release >&2
+cargo leptos build --release --split >&2
 cargo build --release -p server --example readings_bench >&2
 cargo build --release -p services --example sample_photo >&2
 "$target/release/examples/sample_photo" 4000 3000 "$work/12mp.jpg" >&2

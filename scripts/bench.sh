@@ -17,8 +17,8 @@ DURATION=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-  echo "== building release (cargo leptos build --release --precompress)" >&2
-  cargo leptos build --release --precompress >&2
+  echo "== building release (cargo leptos build --release --precompress --split)" >&2
+  cargo leptos build --release --precompress --split >&2
   cargo build --release -p server --example bare_axum >&2
 fi
 

@@ -7,6 +7,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+mod routes;
 mod shell;
 
 pub use shell::{App, shell};
@@ -16,5 +17,6 @@ pub use shell::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazily loaded pages (`routes`) hydrate once their chunk has arrived.
+    leptos::mount::hydrate_lazy(App);
 }

@@ -2,33 +2,19 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::{Key, detect_locale, tr};
-use crate::pages::about::AboutPage;
-use crate::pages::account::AccountPage;
-use crate::pages::accounts::{AccountsPage, LinkAccountPage};
-use crate::pages::appeals::{AppealPage, AppealsPage, CosignPage, NewAppealPage};
-use crate::pages::appeals_admin::{BodiesPage, CalendarPage};
-use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::home::HomePage;
-use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::not_found::NotFound;
-use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
-use crate::pages::profile::{ProfilePage, StaffPage};
-use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
-use crate::pages::region::RegionPage;
-use crate::pages::regions::RegionsPage;
 use crate::pages::sign_in::{SignInCodePage, SignInPage};
-use crate::pages::tariffs::TariffsPage;
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::{Lazy, SsrMode};
 
 /// The whole document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = detect_locale();
-    #[cfg(feature = "ssr")]
-    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -71,61 +57,34 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("regions") view=RegionsPage ssr=SsrMode::Async />
-                    <Route path=path!("regions/:soato") view=RegionPage ssr=SsrMode::Async />
-                    <Route path=path!("about") view=AboutPage ssr=SsrMode::Async />
+                    <Route path=path!("regions") view={Lazy::<routes::Regions>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("regions/:soato") view={Lazy::<routes::Region>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("about") view={Lazy::<routes::About>::new()} ssr=SsrMode::Async />
                     <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("sign-in/code") view=SignInCodePage ssr=SsrMode::Async />
-                    <Route path=path!("accounts") view=AccountsPage ssr=SsrMode::Async />
-                    <Route path=path!("accounts/link") view=LinkAccountPage ssr=SsrMode::Async />
-                    <Route path=path!("accounts/:id") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("admin/staff") view=StaffPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/reconcile") view=ReconcilePage ssr=SsrMode::Async />
-                    <Route path=path!("admin/tariffs") view=TariffsPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/reconcile/:id") view=ReconcileRunPage ssr=SsrMode::Async />
-                    <Route path=path!("pay/:id") view=OrderPage ssr=SsrMode::Async />
-                    <Route path=path!("receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
-                    <Route path=path!("receipts/verify/:code") view=VerifyReceiptPage ssr=SsrMode::Async />
-                    <Route path=path!("inspector") view=InspectorPage ssr=SsrMode::Async />
-                    <Route path=path!("appeals") view=AppealsPage ssr=SsrMode::Async />
-                    <Route path=path!("appeals/new") view=NewAppealPage ssr=SsrMode::Async />
-                    <Route path=path!("appeals/cosign") view=CosignPage ssr=SsrMode::Async />
-                    <Route path=path!("appeals/:id") view=AppealPage ssr=SsrMode::Async />
-                    <Route path=path!("desk") view=DeskPage ssr=SsrMode::Async />
-                    <Route path=path!("desk/appeals/:id") view=DeskCasePage ssr=SsrMode::Async />
-                    <Route path=path!("admin/calendar") view=CalendarPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/bodies") view=BodiesPage ssr=SsrMode::Async />
-                    <Route path=path!("inspector/readings/:id") view=InspectorReadingPage ssr=SsrMode::Async />
+                    <Route path=path!("accounts") view={Lazy::<routes::Accounts>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("accounts/link") view={Lazy::<routes::LinkAccount>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("accounts/:id") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("profile") view={Lazy::<routes::Profile>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/staff") view={Lazy::<routes::Staff>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/reconcile") view={Lazy::<routes::Reconcile>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/tariffs") view={Lazy::<routes::Tariffs>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/reconcile/:id") view={Lazy::<routes::ReconcileRun>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("pay/:id") view={Lazy::<routes::Order>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receipts/:id") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receipts/verify/:code") view={Lazy::<routes::VerifyReceipt>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("inspector") view={Lazy::<routes::Inspector>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("appeals") view={Lazy::<routes::Appeals>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("appeals/new") view={Lazy::<routes::NewAppeal>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("appeals/cosign") view={Lazy::<routes::Cosign>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("appeals/:id") view={Lazy::<routes::Appeal>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk") view={Lazy::<routes::Desk>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/appeals/:id") view={Lazy::<routes::DeskCase>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/bodies") view={Lazy::<routes::Bodies>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("inspector/readings/:id") view={Lazy::<routes::InspectorReading>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
-    }
-}
-
-/// A strict policy for pages: scripts only from this origin or carrying this response's
-/// nonce (Leptos puts it on its inline hydration scripts), WebAssembly allowed, no framing.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy(options: &LeptosOptions) {
-    let (Some(response), Some(nonce)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        leptos::nonce::use_nonce(),
-    ) else {
-        return;
-    };
-    // `cargo leptos watch` reloads the page over a websocket on the reload port.
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
-    } else {
-        String::new()
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
-         connect-src 'self'{reload}; font-src 'self'; manifest-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -21,7 +21,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
 use http::HeaderName;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -39,7 +39,15 @@ pub fn router(state: AppState) -> Router {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let services = state.services.clone();
-    let context = move || provide_context(services.clone());
+    let context = move || {
+        provide_context(services.clone());
+        // This request's nonce (`security::headers` names it in the page's policy).
+        if let Some(nonce) = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<security::PageNonce>().cloned())
+        {
+            provide_context(nonce.0);
+        }
+    };
 
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))

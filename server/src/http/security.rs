@@ -9,11 +9,37 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::any::Any;
 
-/// A policy for responses that did not set their own (pages set one with a nonce): they
-/// load nothing and cannot be framed.
+/// The policy of every response that is not a page: it loads nothing and cannot be framed.
 const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The nonce of the page this request renders: made here, given to Leptos as its nonce
+/// (it puts it on the inline hydration scripts, `http::router`'s context), and named in the
+/// page's policy by this layer. The policy is decided here rather than from inside the
+/// render because Leptos can drop headers a page sets when it also preloads lazy routes.
+#[derive(Clone)]
+pub struct PageNonce(pub leptos::nonce::Nonce);
+
+/// A strict policy for pages: scripts only from this origin or carrying this response's
+/// nonce, WebAssembly allowed, no framing.
+fn page_policy(nonce: &leptos::nonce::Nonce, state: &AppState) -> String {
+    // `cargo leptos watch` reloads the page over a websocket on the reload port.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        let options = &state.leptos_options;
+        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+    } else {
+        String::new()
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+         connect-src 'self'{reload}; font-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -33,12 +59,18 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(FALLBACK_CSP),
-        );
-    }
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let policy = if is_page {
+        HeaderValue::from_str(&page_policy(&nonce, &state)).ok()
+    } else {
+        None
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(FALLBACK_CSP)),
+    );
     if state.config.secure_cookies() {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
