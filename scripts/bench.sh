@@ -2,7 +2,7 @@
 # Foundation benchmarks; prints the figures (see docs/PERFORMANCE.md for what they mean).
 # Builds release (skip with BENCH_SKIP_BUILD=1 to measure the last build again), then measures on this machine, in this run:
 #   1. release WASM, JS and CSS sizes, raw and brotli
-#   2. bytes a first visit to / transfers (Chromium, phone profile, empty cache)
+#   2. bytes a first visit to / and to a lazily loaded page transfer (Chromium, phone profile, empty cache)
 #   3. server start-up: first start on an empty SQLite file, then a warm start
 #   4. /healthz throughput and latency, as a ratio to a bare Axum handler
 set -euo pipefail
@@ -32,6 +32,16 @@ for f in fuqaro.wasm fuqaro.js fuqaro.css; do
   br=$(brotli -q 11 -c "$pkg/$f" | wc -c)
   printf '%-16s raw %10s   brotli-11 %10s\n' "$f" "$(kb "$raw")" "$(kb "$br")"
 done
+# The lazily loaded pages (cargo leptos --split): each arrives when its page is first shown.
+chunks=("$pkg"/split_*.wasm "$pkg"/chunk_*.wasm "$pkg"/__wasm_split*.js)
+raw=0; br=0; biggest=0
+for f in "${chunks[@]}"; do
+  r=$(size "$f"); b=$(brotli -q 11 -c "$f" | wc -c)
+  raw=$((raw + r)); br=$((br + b))
+  case $f in */split_*) [ "$b" -gt "$biggest" ] && biggest=$b ;; esac
+done
+printf '%-16s raw %10s   brotli-11 %10s   (%d files; largest page module brotli %s)\n' "lazy chunks" \
+  "$(kb "$raw")" "$(kb "$br")" "${#chunks[@]}" "$(kb "$biggest")"
 
 work=$(mktemp -d)
 cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
@@ -57,8 +67,9 @@ t0=$(date +%s%N); start_server; warm=$(wait_ready "$t0")
 echo "warm start, existing database:                              ${warm} ms"
 
 echo
-echo "## First visit to / (Chromium, Pixel 7, empty cache, until hydrated)"
+echo "## First visit (Chromium, Pixel 7, empty cache, until hydrated): / and a lazily loaded page"
 node end2end/bench/first-visit.mjs "http://127.0.0.1:$port/"
+node end2end/bench/first-visit.mjs "http://127.0.0.1:$port/about"
 
 echo
 echo "## /healthz throughput (wrk -t1 -c$CONNECTIONS -d${DURATION}s, same machine)"
