@@ -43,13 +43,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = detect_locale();
     provide_context(locale);
-    // Marks the document once the WASM app has taken over; browser tests wait for it.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/fuqaro.css" />
         <Title formatter=|page: String| if page.is_empty() { "Fuqaro".to_string() } else { format!("{page} · Fuqaro") } />
