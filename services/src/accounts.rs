@@ -91,8 +91,8 @@ pub async fn unlink(svc: &Services, user_id: i64, account_id: i64) -> Result<()>
     }
 }
 
-/// Whether the account is linked to this resident: the ownership check for everything a
-/// resident does with an account.
+/// Whether the account is linked to this resident: the ownership check for what a resident
+/// does with an account (the account page joins on the links in its own query instead).
 pub async fn is_linked(db: &Db, user_id: i64, account_id: i64) -> Result<bool> {
     let found: Option<i32> =
         sqlx::query_scalar("SELECT 1 FROM account_links WHERE user_id = $1 AND account_id = $2")
@@ -184,7 +184,7 @@ pub async fn details(
     let tariff: String = row.try_get("tariff_code")?;
     let tiers = crate::readings::tiers(&svc.db.pool, &tariff, svc.clock.now_ms()).await?;
     let (readings_page, readings_offset) = page_bounds(pages.readings);
-    let readings = parts(
+    let mut readings = parts(
         sqlx::query(&format!(
             "SELECT * FROM (SELECT 'last' AS part, {READING_COLUMNS} FROM meter_readings \
                WHERE account_id = $1 AND status IN ('confirmed', 'corrected') \
@@ -203,7 +203,7 @@ pub async fn details(
     )?;
     let (charges_page, charges_offset) = page_bounds(pages.charges);
     let (payments_page, payments_offset) = page_bounds(pages.payments);
-    let ledger = parts(
+    let mut ledger = parts(
         sqlx::query(
             "SELECT * FROM (SELECT 'charges' AS part, id, kind, amount_tiyin, occurred_at, description \
                FROM ledger_entries WHERE account_id = $1 AND kind IN ('charge', 'correction') \
@@ -234,44 +234,35 @@ pub async fn details(
         tariff: names(&row, "t")?,
         meter_unit: row.try_get("meter_unit")?,
         meter_decimals: i64::from(row.try_get::<i16, _>("meter_decimals")?),
-        last_confirmed: readings.take("last").into_iter().next(),
-        readings: readings.page("page", readings_page),
-        charges: ledger.page("charges", charges_page),
-        payments: ledger.page("payments", payments_page),
+        last_confirmed: readings.remove("last").and_then(|rows| rows.into_iter().next()),
+        readings: history_page(readings.remove("page"), readings_page),
+        charges: history_page(ledger.remove("charges"), charges_page),
+        payments: history_page(ledger.remove("payments"), payments_page),
     })
 }
 
-/// Rows of several result sets sent in one query, told apart by a `part` column.
-struct Parts<T>(Vec<(String, T)>);
-
-fn parts<T>(rows: Vec<AnyRow>, read: impl Fn(&AnyRow) -> Result<T>) -> Result<Parts<T>> {
-    rows.iter()
-        .map(|r| Ok((r.try_get::<String, _>("part")?, read(r)?)))
-        .collect::<Result<_>>()
-        .map(Parts)
+/// Rows of several result sets sent in one query, grouped by their `part` column.
+fn parts<T>(
+    rows: Vec<AnyRow>,
+    read: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<std::collections::HashMap<String, Vec<T>>> {
+    let mut parts = std::collections::HashMap::<String, Vec<T>>::new();
+    for row in &rows {
+        parts.entry(row.try_get("part")?).or_default().push(read(row)?);
+    }
+    Ok(parts)
 }
 
-impl<T: Clone> Parts<T> {
-    /// The rows of one part, in the query's order.
-    fn take(&self, part: &str) -> Vec<T> {
-        self.0
-            .iter()
-            .filter(|(p, _)| p == part)
-            .map(|(_, row)| row.clone())
-            .collect()
-    }
-
-    /// One part as a history page: the query asks for one row more than a page, to know
-    /// whether another page follows.
-    fn page(&self, part: &str, page: i64) -> Page<T> {
-        let mut items = self.take(part);
-        let has_more = items.len() as i64 > PAGE_SIZE;
-        items.truncate(PAGE_SIZE as usize);
-        Page {
-            items,
-            page,
-            has_more,
-        }
+/// A history page from its part's rows: the query asks for one row more than a page, to
+/// know whether another page follows.
+fn history_page<T>(rows: Option<Vec<T>>, page: i64) -> Page<T> {
+    let mut items = rows.unwrap_or_default();
+    let has_more = items.len() as i64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    Page {
+        items,
+        page,
+        has_more,
     }
 }
 
