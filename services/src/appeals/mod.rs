@@ -1371,28 +1371,32 @@ async fn tell_resident(conn: &mut sqlx::AnyConnection, user_id: i64, number: &st
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     let bodies = bodies_tree(svc).await?;
-    let topics = sqlx::query(
+    let topics = coded_names(
+        svc,
         "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
     )
-    .fetch_all(&svc.db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
-    .collect::<Result<_>>()?;
-    let districts = sqlx::query(
-        "SELECT soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
+    .await?;
+    let districts = coded_names(
+        svc,
+        "SELECT soato AS code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
     )
-    .fetch_all(&svc.db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("soato")?, crate::db::names(r, "n")?)))
-    .collect::<Result<_>>()?;
+    .await?;
     Ok(shared::appeal::AppealChoices {
         bodies,
         topics,
         districts,
         earlier: Vec::new(),
     })
+}
+
+/// Rows of `code` and names (`n_uz`, `n_cyrl`, `n_ru`) from a query over a reference table.
+async fn coded_names(svc: &Services, sql: &str) -> Result<Vec<(String, shared::geo::Names)>> {
+    sqlx::query(sql)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
+        .collect()
 }
 
 /// Every body in tree order (depth-first, children by id) with its topics.
