@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { hydrated, phoneFor, signIn } from "./helpers";
+import { hydrated, phoneFor, ready, signIn } from "./helpers";
 
 const OFFICER = "+998900000102";
 
@@ -11,6 +11,7 @@ test("a resident files an appeal and sees its number, term and timeline", async 
   await page.goto("/appeals");
   await page.getByRole("link", { name: "Yangi murojaat" }).click();
   await expect(page).toHaveURL(/\/appeals\/new$/);
+  await ready(page, testInfo);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Davlat organi").selectOption("4");
@@ -31,6 +32,7 @@ test("a resident files an appeal and sees its number, term and timeline", async 
 test("an appeal without text is refused with its message and keeps the subject", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 16));
   await page.goto("/appeals/new");
+  await ready(page, testInfo);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Yoritish");

@@ -52,3 +52,12 @@ export async function linkAccount(page: Page) {
 export async function hydrated(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
+
+/**
+ * With JavaScript on, waits until the page has hydrated before a test types into it: a
+ * lazily loaded page hydrates once its chunk has arrived, and a click that lands while it
+ * does can be lost. With JavaScript off there is nothing to wait for.
+ */
+export async function ready(page: Page, testInfo: TestInfo) {
+  if (testInfo.project.use.javaScriptEnabled !== false) await hydrated(page);
+}
