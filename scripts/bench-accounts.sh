@@ -41,7 +41,7 @@ run_backend() { # name database_url
   local name=$1 url=$2 dir="$work/$1"
   echo "== filling $name" >&2
   "$target/release/examples/fill_accounts" "$url" "$ACCOUNTS" "$LEDGER" "$dir"
-  FUQARO_DATABASE_URL="$url" FUQARO_LISTEN=127.0.0.1:3919 FUQARO_DEMO_DATA=false FUQARO_ENVIRONMENT=production \
+  FUQARO_DATABASE_URL="$url" FUQARO_LISTEN=127.0.0.1:3919 FUQARO_DEMO_DATA=false FUQARO_ENVIRONMENT=development \
     FUQARO_DATABASE_MAX_CONNECTIONS=16 RUST_LOG=warn "$target/release/server" &
   local pid=$!
   until curl -sf http://127.0.0.1:3919/readyz >/dev/null; do sleep 0.05; done

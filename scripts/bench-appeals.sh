@@ -39,7 +39,7 @@ fi
 if want sse; then
   cargo leptos build --release --split >&2
   db="sqlite://$work/sse.db?mode=rwc"
-  FUQARO_DATABASE_URL="$db" FUQARO_LISTEN="127.0.0.1:3940" FUQARO_DEMO_ACCOUNTS=200 \
+  FUQARO_ENVIRONMENT=development FUQARO_DATABASE_URL="$db" FUQARO_LISTEN="127.0.0.1:3940" FUQARO_DEMO_ACCOUNTS=200 \
     FUQARO_FILES__DIR="$work/files" RUST_LOG=warn LEPTOS_SITE_ROOT=target/site "$target/release/server" &
   pid=$!
   until curl -sf "http://127.0.0.1:3940/readyz" >/dev/null; do sleep 0.1; done

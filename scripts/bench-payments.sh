@@ -23,12 +23,13 @@ printf '\n## Payme Create+Perform, %s orders, %s concurrent clients\n' "$ORDERS"
 printf 'baseline, bare axum handler: %.0f req/s (a pair is 2 requests)\n' "$base"
 
 run() { # name database_url
-  FUQARO_DATABASE_URL="$2" FUQARO_LISTEN=127.0.0.1:3920 FUQARO_DEMO_ACCOUNTS=50 FUQARO_DATABASE_MAX_CONNECTIONS=16 \
+  FUQARO_ENVIRONMENT=development FUQARO_PAYME_KEY=bench-cash-desk-key FUQARO_PAYME_MERCHANT_ID=bench \
+    FUQARO_DATABASE_URL="$2" FUQARO_LISTEN=127.0.0.1:3920 FUQARO_DEMO_ACCOUNTS=50 FUQARO_DATABASE_MAX_CONNECTIONS=16 \
     RUST_LOG=warn "$target/release/server" &
   local pid=$!
   until curl -sf http://127.0.0.1:3920/readyz >/dev/null; do sleep 0.05; done
   local line
-  line=$("$target/release/examples/payme_bench" http://127.0.0.1:3920 "$2" "$ORDERS" "$WORKERS")
+  line=$(PAYME_KEY=bench-cash-desk-key "$target/release/examples/payme_bench" http://127.0.0.1:3920 "$2" "$ORDERS" "$WORKERS")
   local pairs
   pairs=$(echo "$line" | sed -E 's/.*: ([0-9]+) pairs\/s.*/\1/')
   printf '%-9s %s\n          ratio (2 requests per pair / bare handler): %.3f\n' "$1" "$line" \

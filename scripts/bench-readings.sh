@@ -31,7 +31,7 @@ if want photo; then
 fi
 
 serve() { # database_url port
-  FUQARO_DATABASE_URL="$1" FUQARO_LISTEN="127.0.0.1:$2" FUQARO_DEMO_ACCOUNTS=3000 \
+  FUQARO_ENVIRONMENT=development FUQARO_DATABASE_URL="$1" FUQARO_LISTEN="127.0.0.1:$2" FUQARO_DEMO_ACCOUNTS=3000 \
     FUQARO_FILES__DIR="$work/files" RUST_LOG=warn LEPTOS_SITE_ROOT=target/site "$target/release/server" &
   until curl -sf "http://127.0.0.1:$2/readyz" >/dev/null; do sleep 0.1; done
 }

@@ -48,7 +48,7 @@ cleanup() { kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 port=3917
 start_server() {
-  FUQARO_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" FUQARO_LISTEN="127.0.0.1:$port" \
+  FUQARO_ENVIRONMENT=development FUQARO_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" FUQARO_LISTEN="127.0.0.1:$port" \
     FUQARO_SITE_ROOT="$PWD/target/site" FUQARO_DEMO_DATA=false RUST_LOG=warn "$target/release/server" &
   server_pid=$!
 }

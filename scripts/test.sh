@@ -29,7 +29,7 @@ step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
 # The browser tests give each phone an address of its own through X-Forwarded-For.
-FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 FUQARO_TRUST_FORWARDED_FOR=true \
+FUQARO_ENVIRONMENT=development FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 FUQARO_TRUST_FORWARDED_FOR=true \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
   timeout 30m cargo leptos end-to-end --split
 

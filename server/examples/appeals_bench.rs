@@ -40,6 +40,7 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
         std::sync::Arc::new(services::sms::OutboxOnly),
         false,
         "http://localhost",
+        "",
     )
     .await?;
     services::appeals::seed_demo_bodies(&svc).await?;

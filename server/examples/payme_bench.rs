@@ -2,7 +2,7 @@
 //! pairs, one order each, sent over HTTP by `workers` concurrent clients the way Payme would,
 //! then a check that every order was credited exactly once.
 //!
-//!   payme_bench <base_url> <database_url> <orders> <workers>
+//!   PAYME_KEY=<the server's payme_key> payme_bench <base_url> <database_url> <orders> <workers>
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -43,7 +43,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let auth = format!(
         "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("Paycom:{}", services::payme::SANDBOX_KEY))
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "Paycom:{}",
+            std::env::var("PAYME_KEY").map_err(|_| "PAYME_KEY: the key the server was given")?
+        ))
     );
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(workers)

@@ -9,6 +9,65 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// A secret setting (a key, a password, the code pepper). `Debug` never prints it, and it may
+/// be given as `file:/path/to/file` (a systemd credential, a mounted secret): the file's
+/// contents, without the final newline, are the value.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Replaces a `file:` value by the file's contents.
+    fn resolve(&mut self, name: &str) -> Result<(), ConfigError> {
+        if let Some(path) = self.0.strip_prefix("file:") {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                path: path.to_string(),
+                reason: format!("{e} (named by {name})"),
+            })?;
+            self.0 = text.trim_end_matches(['\n', '\r']).to_string();
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "(empty)" } else { "***" })
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(value.to_string())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+/// Keys the built-in provider sandboxes present to our own callbacks: made at random when a
+/// development server starts, so no key that is written down anywhere is ever accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxKeys {
+    pub payme_key: Secret,
+    pub click_service_id: String,
+    pub click_secret: Secret,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -19,7 +78,8 @@ pub struct Config {
     /// `sqlite://path?mode=rwc` (the default, a file under `data/`) or `postgres://…`.
     pub database_url: String,
     pub database_max_connections: u32,
-    /// `development` turns on developer pages; `production` turns them off.
+    /// `production` (the default) or `development`, which serves the developer pages, the
+    /// payment sandboxes and the demo people, and only on a loopback address.
     pub environment: Environment,
     /// `pretty` for people, `json` for log collectors.
     pub log_format: LogFormat,
@@ -38,11 +98,11 @@ pub struct Config {
     pub files: FilesConfig,
     /// The Payme cash-desk key (set it through FUQARO_PAYME_KEY). Empty: in development the
     /// built-in sandbox key, in production every Payme call is refused.
-    pub payme_key: String,
+    pub payme_key: Secret,
     /// Click's service id and secret key (FUQARO_CLICK_SECRET_KEY). Empty: the built-in
     /// sandbox's in development, every Click call refused in production.
     pub click_service_id: String,
-    pub click_secret_key: String,
+    pub click_secret_key: Secret,
     /// Payme's merchant (cash desk) id and checkout address, for the pay button in
     /// production. Required with `payme_key`.
     pub payme_merchant_id: String,
@@ -51,6 +111,20 @@ pub struct Config {
     /// `click_secret_key`.
     pub click_merchant_id: String,
     pub click_checkout_url: String,
+    /// The secret keyed hashes of one-time codes and receipt checks are made with
+    /// (FUQARO_CODE_PEPPER, or `file:/path`). Required in production, at least 32 characters;
+    /// in development, when empty, one is made and kept in the database.
+    pub code_pepper: Secret,
+    /// The bearer token the monitoring system presents to `GET /metrics`
+    /// (FUQARO_METRICS_TOKEN). Empty: only this machine may scrape, and not through a proxy.
+    pub metrics_token: Secret,
+    /// A PEM file of certificate authorities trusted for outbound https besides the system's
+    /// (a private CA in front of the SMS gateway or the object store; tests use their own).
+    pub tls_ca_file: Option<PathBuf>,
+    /// Made when a development server starts without provider credentials; never read from
+    /// the configuration.
+    #[serde(skip)]
+    pub sandbox: Option<SandboxKeys>,
 }
 
 /// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
@@ -61,7 +135,7 @@ pub struct SmsConfig {
     pub gateway: SmsGatewayKind,
     pub eskiz_url: String,
     pub eskiz_email: String,
-    pub eskiz_password: String,
+    pub eskiz_password: Secret,
     pub sender: String,
 }
 
@@ -83,7 +157,7 @@ pub struct FilesConfig {
     pub s3_region: String,
     pub s3_bucket: String,
     pub s3_access_key: String,
-    pub s3_secret_key: String,
+    pub s3_secret_key: Secret,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -102,13 +176,13 @@ impl Default for FilesConfig {
             s3_region: "us-east-1".into(),
             s3_bucket: String::new(),
             s3_access_key: String::new(),
-            s3_secret_key: String::new(),
+            s3_secret_key: Secret::default(),
         }
     }
 }
 
 impl FilesConfig {
-    pub fn store(&self) -> services::files::FileStore {
+    pub fn store(&self, outbound: &services::outbound::Outbound) -> services::files::FileStore {
         match self.store {
             FileStoreKind::Local => services::files::FileStore::Local {
                 root: self.dir.clone(),
@@ -119,6 +193,7 @@ impl FilesConfig {
                 &self.s3_bucket,
                 &self.s3_access_key,
                 &self.s3_secret_key,
+                outbound,
             )),
         }
     }
@@ -130,7 +205,7 @@ impl Default for SmsConfig {
             gateway: SmsGatewayKind::Outbox,
             eskiz_url: "https://notify.eskiz.uz".into(),
             eskiz_email: String::new(),
-            eskiz_password: String::new(),
+            eskiz_password: Secret::default(),
             sender: "4546".into(),
         }
     }
@@ -157,7 +232,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:3000".into(),
             database_url: "sqlite://data/fuqaro.db?mode=rwc".into(),
             database_max_connections: 8,
-            environment: Environment::Development,
+            environment: Environment::Production,
             log_format: LogFormat::Pretty,
             site_root: PathBuf::from("target/site"),
             shutdown_grace_seconds: 10,
@@ -166,13 +241,17 @@ impl Default for Config {
             trust_forwarded_for: false,
             sms: SmsConfig::default(),
             files: FilesConfig::default(),
-            payme_key: String::new(),
+            payme_key: Secret::default(),
             click_service_id: String::new(),
-            click_secret_key: String::new(),
+            click_secret_key: Secret::default(),
             payme_merchant_id: String::new(),
             payme_checkout_url: "https://checkout.paycom.uz".into(),
             click_merchant_id: String::new(),
             click_checkout_url: "https://my.click.uz/services/pay".into(),
+            code_pepper: Secret::default(),
+            metrics_token: Secret::default(),
+            tls_ca_file: None,
+            sandbox: None,
         }
     }
 }
@@ -233,16 +312,24 @@ impl Config {
                 reason: "no such file (named by FUQARO_CONFIG)".into(),
             });
         }
-        let config: Config = figment
+        let mut config: Config = figment
             .merge(env)
             .extract()
             .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
+        config.payme_key.resolve("payme_key")?;
+        config.click_secret_key.resolve("click_secret_key")?;
+        config.code_pepper.resolve("code_pepper")?;
+        config.metrics_token.resolve("metrics_token")?;
+        config.sms.eskiz_password.resolve("sms.eskiz_password")?;
+        config.files.s3_secret_key.resolve("files.s3_secret_key")?;
         config.check()?;
         Ok(config)
     }
 
-    /// Settings that only make sense together.
-    fn check(&self) -> Result<(), ConfigError> {
+    /// Settings that only make sense together, and what production and development each
+    /// require. [`crate::Application::build`] checks again, so a configuration made in code
+    /// (tests, tools) meets the same rules as one read from the environment.
+    pub fn check(&self) -> Result<(), ConfigError> {
         if self.files.store == FileStoreKind::S3
             && (self.files.s3_endpoint.is_empty() || self.files.s3_bucket.is_empty())
         {
@@ -262,7 +349,103 @@ impl Config {
                 "click_secret_key is set but click_service_id or click_merchant_id is not".into(),
             ));
         }
+        match self.environment {
+            Environment::Development => self.check_development(),
+            Environment::Production => self.check_production(),
+        }
+    }
+
+    /// How outbound clients are made: the system's roots, and `tls_ca_file`'s when set.
+    pub fn outbound(&self) -> Result<services::outbound::Outbound, ConfigError> {
+        let Some(path) = &self.tls_ca_file else {
+            return Ok(services::outbound::Outbound::default());
+        };
+        let file_error = |reason: String| ConfigError::File {
+            path: path.display().to_string(),
+            reason: format!("{reason} (named by tls_ca_file)"),
+        };
+        let pem = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
+        services::outbound::Outbound::with_roots_pem(&pem).map_err(file_error)
+    }
+
+    /// Development serves the developer pages and sandboxes: only on this machine.
+    fn check_development(&self) -> Result<(), ConfigError> {
+        if !self.listen.ip().is_loopback() {
+            return Err(ConfigError::Invalid(format!(
+                "environment is development, which serves only loopback addresses, but listen is {}; \
+                 use 127.0.0.1 (FUQARO_LISTEN) or environment = production",
+                self.listen
+            )));
+        }
+        if !url_is_loopback(&self.public_url) {
+            return Err(ConfigError::Invalid(format!(
+                "environment is development, but public_url {:?} is not this machine; development serves only http://127.0.0.1 or localhost",
+                self.public_url
+            )));
+        }
         Ok(())
+    }
+
+    /// What a real deployment must have; each refusal names its setting.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        let refuse = |message: String| Err(ConfigError::Invalid(message));
+        if !self.public_url.starts_with("https://") {
+            return refuse(format!(
+                "public_url must be https in production (it is {:?}): cookies are Secure and HSTS is sent only then; set FUQARO_PUBLIC_URL",
+                self.public_url
+            ));
+        }
+        if self.sms.gateway == SmsGatewayKind::Outbox {
+            return refuse(
+                "sms.gateway is outbox, which delivers nothing: in production set sms.gateway = \"eskiz\" (FUQARO_SMS__GATEWAY)"
+                    .into(),
+            );
+        }
+        if self.sms.gateway == SmsGatewayKind::Eskiz {
+            if !self.sms.eskiz_url.starts_with("https://") {
+                return refuse("sms.eskiz_url must be https in production".into());
+            }
+            if self.sms.eskiz_email.is_empty() || self.sms.eskiz_password.is_empty() {
+                return refuse(
+                    "sms.eskiz_email and sms.eskiz_password must be set (FUQARO_SMS__ESKIZ_PASSWORD)".into(),
+                );
+            }
+        }
+        if self.code_pepper.len() < 32 {
+            return refuse(
+                "code_pepper must be set to a random secret of at least 32 characters in production \
+                 (FUQARO_CODE_PEPPER, or file:/path); e.g. `openssl rand -base64 48`"
+                    .into(),
+            );
+        }
+        if self.files.store == FileStoreKind::S3 && !self.files.s3_endpoint.starts_with("https://") {
+            return refuse("files.s3_endpoint must be https in production".into());
+        }
+        Ok(())
+    }
+
+    /// In development without provider credentials: fresh random keys for the sandboxes.
+    pub fn make_sandbox_keys(&mut self) {
+        if self.development() && (self.payme_key.is_empty() || self.click_secret_key.is_empty()) {
+            self.sandbox = Some(SandboxKeys {
+                payme_key: services::secret::token().into(),
+                click_service_id: "90001".into(),
+                click_secret: services::secret::token().into(),
+            });
+        } else {
+            self.sandbox = None;
+        }
+    }
+
+    /// Whether the built-in sandbox plays `provider` (`payme`, `click`): development only,
+    /// and only while that provider has no credentials of its own.
+    pub fn sandbox_plays(&self, provider: &str) -> bool {
+        self.sandbox.is_some()
+            && match provider {
+                "payme" => self.payme_key.is_empty(),
+                "click" => self.click_secret_key.is_empty(),
+                _ => false,
+            }
     }
 
     /// The providers' checkout pages: production ones where credentials are set; otherwise
@@ -282,24 +465,22 @@ impl Config {
         }
     }
 
-    /// The key Payme must present.
+    /// The key Payme must present: the cash desk's, or the sandbox's in development; empty
+    /// (every call refused) otherwise.
     pub fn effective_payme_key(&self) -> &str {
-        if self.payme_key.is_empty() && self.development() {
-            services::payme::SANDBOX_KEY
-        } else {
-            &self.payme_key
+        match &self.sandbox {
+            Some(sandbox) if self.sandbox_plays("payme") => &sandbox.payme_key,
+            _ => &self.payme_key,
         }
     }
 
-    /// Click's service id and secret key.
+    /// Click's service id and secret key, the same way.
     pub fn effective_click(&self) -> (&str, &str) {
-        if self.click_secret_key.is_empty() && self.development() {
-            (
-                services::click::SANDBOX_SERVICE_ID,
-                services::click::SANDBOX_SECRET,
-            )
-        } else {
-            (&self.click_service_id, &self.click_secret_key)
+        match &self.sandbox {
+            Some(sandbox) if self.sandbox_plays("click") => {
+                (&sandbox.click_service_id, &sandbox.click_secret)
+            }
+            _ => (&self.click_service_id, &self.click_secret_key),
         }
     }
 
@@ -313,6 +494,57 @@ impl Config {
     }
 }
 
+/// Whether a URL's host is this machine (`127.x.x.x`, `[::1]`, `localhost`).
+fn url_is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 fn one_line(error: &figment::Error) -> String {
     error.to_string().replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_environment_is_production() {
+        assert_eq!(Config::default().environment, Environment::Production);
+    }
+
+    #[test]
+    fn loopback_urls_are_recognised() {
+        for url in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000/",
+            "http://[::1]:3000",
+            "http://127.0.0.2",
+        ] {
+            assert!(url_is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://fuqaro.uz",
+            "http://10.0.0.1:3000",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+        ] {
+            assert!(!url_is_loopback(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_never_printed() {
+        let config = Config {
+            payme_key: "very-secret-key".into(),
+            ..Config::default()
+        };
+        assert!(!format!("{config:?}").contains("very-secret-key"));
+    }
 }

@@ -26,6 +26,7 @@ pub fn spawn(services: Services) -> Jobs {
         tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
         tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
         tokio::spawn(appeal_escalations(services.clone(), stopped.clone())),
+        tokio::spawn(purge(services.clone(), stopped.clone())),
         tokio::spawn(services::live::relay(services, stopped)),
     ];
     Jobs { stop, handles }
@@ -45,6 +46,21 @@ async fn sms_outbox(services: Services, mut stopped: tokio::sync::watch::Receive
         tokio::select! {
             _ = services.sms_wakeup.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Every hour: delivered messages, ended codes and sessions, old rate-limit events go.
+async fn purge(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match services::sms::purge_old(&services.db, services.clock.now_ms()).await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "old messages, codes and sessions removed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "purge job failed; will retry"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
             _ = stopped.changed() => return,
         }
     }

@@ -46,6 +46,11 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "the database holds demo people ({}), whose numbers are dialable and who hold staff roles; remove them with `server remove-demo` before serving in production",
+        .0.join(", ")
+    )]
+    DemoPeople(Vec<String>),
 }
 
 /// A server that is bound and ready to serve.
@@ -62,12 +67,15 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, loads the reference data, builds the router and
     /// binds the listener. Nothing is served until [`Application::run_until`].
-    pub async fn build(config: Config) -> Result<Application, StartupError> {
+    pub async fn build(mut config: Config) -> Result<Application, StartupError> {
         let started = Instant::now();
+        config.check()?;
+        config.make_sandbox_keys();
         let db = Db::open(&config.database_url, config.database_max_connections).await?;
         services::reference::load(&db)
             .await
             .map_err(StartupError::ReferenceData)?;
+        let outbound = config.outbound()?;
         let gateway: services::sms::Gateway = match config.sms.gateway {
             config::SmsGatewayKind::Outbox => std::sync::Arc::new(services::sms::OutboxOnly),
             config::SmsGatewayKind::Eskiz => std::sync::Arc::new(services::sms::Eskiz::new(
@@ -75,13 +83,33 @@ impl Application {
                 &config.sms.eskiz_email,
                 &config.sms.eskiz_password,
                 &config.sms.sender,
+                &outbound,
             )),
         };
-        let mut services = Services::new(db, gateway, config.development(), &config.public_url)
-            .await
-            .map_err(StartupError::ReferenceData)?;
+        let mut services = Services::new(
+            db,
+            gateway,
+            config.development(),
+            &config.public_url,
+            &config.code_pepper,
+        )
+        .await
+        .map_err(StartupError::ReferenceData)?;
         services.checkout = config.checkout();
-        services.files = config.files.store();
+        services.files = config.files.store(&outbound);
+        services.outbound = outbound;
+        if config.development() {
+            tracing::warn!(
+                "development mode: developer pages (/dev/sms shows every code), payment sandboxes and demo people are on; never use it for real residents"
+            );
+        } else {
+            let demo = services::demo::people_present(&services.db)
+                .await
+                .map_err(StartupError::ReferenceData)?;
+            if !demo.is_empty() {
+                return Err(StartupError::DemoPeople(demo));
+            }
+        }
         if config.demo_data && config.development() {
             services::demo::seed(&services, config.demo_accounts)
                 .await

@@ -6,6 +6,7 @@
 //!   server create-admin +998901234567 [NAME]    make the first administrator
 //!   server reconcile payme FROM TO FILE          compare Payme's statement (GetStatement JSON)
 //!                                                for the Tashkent days FROM..TO with our records
+//!   server remove-demo                           remove the demo people from the database
 
 use server::config::Config;
 use server::{Application, StartupError, shutdown_signal, telemetry};
@@ -18,6 +19,7 @@ async fn main() -> ExitCode {
         None => serve().await,
         Some("create-admin") => create_admin(&args[1..]).await,
         Some("reconcile") => reconcile(&args[1..]).await,
+        Some("remove-demo") => remove_demo().await,
         Some(other) => Err(StartupError::Usage(format!(
             "unknown command {other:?}; use no argument to serve, `create-admin +998XXXXXXXXX [NAME]` or `reconcile payme FROM TO FILE`"
         ))),
@@ -66,6 +68,7 @@ async fn create_admin(args: &[String]) -> Result<(), StartupError> {
         std::sync::Arc::new(services::sms::OutboxOnly),
         config.development(),
         &config.public_url,
+        &config.code_pepper,
     )
     .await
     .map_err(StartupError::ReferenceData)?;
@@ -81,6 +84,18 @@ async fn create_admin(args: &[String]) -> Result<(), StartupError> {
     .await
     .map_err(|e| StartupError::Usage(format!("cannot create the administrator: {e}")))?;
     println!("administrator {phone} created; they sign in with this number");
+    Ok(())
+}
+
+/// Removes the demo people (a database that once ran in development), so that it may serve
+/// in production.
+async fn remove_demo() -> Result<(), StartupError> {
+    let config = Config::load()?;
+    let db = services::Db::open(&config.database_url, 2).await?;
+    let removed = services::demo::remove_people(&db)
+        .await
+        .map_err(|e| StartupError::Usage(format!("cannot remove the demo people: {e}")))?;
+    println!("{removed} demo people removed");
     Ok(())
 }
 
@@ -111,6 +126,7 @@ async fn reconcile(args: &[String]) -> Result<(), StartupError> {
         std::sync::Arc::new(services::sms::OutboxOnly),
         config.development(),
         &config.public_url,
+        &config.code_pepper,
     )
     .await
     .map_err(StartupError::ReferenceData)?;

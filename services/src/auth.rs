@@ -18,7 +18,16 @@ pub const RESEND_AFTER_MS: i64 = 60 * SECOND_MS;
 pub const CODES_PER_PHONE_PER_HOUR: i64 = 5;
 pub const CODES_PER_CLIENT_PER_HOUR: i64 = 20;
 pub const VERIFIES_PER_CLIENT_PER_HOUR: i64 = 60;
+/// A resident's session: 30 days at most, ended after 7 days without use.
 pub const SESSION_TTL_MS: i64 = 30 * DAY_MS;
+pub const RESIDENT_IDLE_MS: i64 = 7 * DAY_MS;
+/// A member of staff's session: 12 hours at most, ended after 30 minutes without use.
+pub const STAFF_SESSION_MS: i64 = 12 * HOUR_MS;
+pub const STAFF_IDLE_MS: i64 = 30 * MINUTE_MS;
+/// Administrator actions need a sign-in (an SMS code) at most this long ago.
+pub const RECENT_SIGN_IN_MS: i64 = 15 * MINUTE_MS;
+/// Use is written down at most this often per session.
+const SEEN_EVERY_MS: i64 = MINUTE_MS;
 
 /// What can go wrong signing in, each with its own message for the resident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -64,11 +73,21 @@ pub async fn request_code(
     if let Some(last) = last.filter(|last| now - last < RESEND_AFTER_MS) {
         return Err(SignInError::ResendTooSoon((RESEND_AFTER_MS - (now - last) + 999) / 1000).into());
     }
-    let phone_key = format!("code:phone:{}", phone.e164());
-    let client_key = format!("code:client:{client}");
-    if !rate::allow(&svc.db, &phone_key, CODES_PER_PHONE_PER_HOUR, HOUR_MS, now).await?
-        || !rate::allow(&svc.db, &client_key, CODES_PER_CLIENT_PER_HOUR, HOUR_MS, now).await?
-    {
+    // Both limits together: a client over its budget spends nothing of the phone's, so no
+    // one can lock a number out of signing in by asking for its codes from elsewhere.
+    let limits = [
+        rate::Limit::new(
+            format!("code:client:{client}"),
+            CODES_PER_CLIENT_PER_HOUR,
+            HOUR_MS,
+        ),
+        rate::Limit::new(
+            format!("code:phone:{}", phone.e164()),
+            CODES_PER_PHONE_PER_HOUR,
+            HOUR_MS,
+        ),
+    ];
+    if !rate::allow_all(&svc.db, &limits, now).await? {
         tracing::warn!(phone = %phone.masked(), client, "sign-in code rate limit");
         return Err(SignInError::RateLimited.into());
     }
@@ -213,21 +232,70 @@ pub async fn verify_code(
     })
 }
 
-/// The person a session cookie belongs to, if the session is live.
+/// The person a session cookie belongs to, if the session is live: not past its expiry, and
+/// used recently enough (staff sessions are shorter on both counts). A session that has ended
+/// is removed; a live one is marked as used.
 pub async fn principal(svc: &Services, token: &str) -> Result<Option<Principal>> {
-    let user_id: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(secret::sha256_hex(token.as_bytes()))
-            .bind(svc.clock.now_ms())
-            .fetch_optional(&svc.db.pool)
+    live_principal(svc, token, true).await
+}
+
+/// Whether the session is still live, without counting this as its use (an open event
+/// stream asks every minute; only the person's own requests keep a session alive).
+pub async fn still_live(svc: &Services, token: &str, user_id: i64) -> Result<bool> {
+    Ok(live_principal(svc, token, false)
+        .await?
+        .is_some_and(|p| p.user_id == user_id))
+}
+
+async fn live_principal(svc: &Services, token: &str, mark_used: bool) -> Result<Option<Principal>> {
+    let now = svc.clock.now_ms();
+    let hash = secret::sha256_hex(token.as_bytes());
+    let Some(row) = sqlx::query(
+        "SELECT user_id, created_at, COALESCE(last_seen, created_at) AS seen FROM sessions \
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let user_id: i64 = row.try_get("user_id")?;
+    let created_at: i64 = row.try_get("created_at")?;
+    let seen: i64 = row.try_get("seen")?;
+    let grants = grants(svc, user_id).await?;
+    let (longest, idle) = if grants.is_empty() {
+        (SESSION_TTL_MS, RESIDENT_IDLE_MS)
+    } else {
+        (STAFF_SESSION_MS, STAFF_IDLE_MS)
+    };
+    if now - created_at >= longest || now - seen >= idle {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&svc.db.pool)
             .await?;
-    match user_id {
-        None => Ok(None),
-        Some(user_id) => Ok(Some(Principal {
-            user_id,
-            grants: grants(svc, user_id).await?,
-        })),
+        tracing::info!(user = user_id, "session ended: unused too long or too old");
+        return Ok(None);
     }
+    if mark_used && now - seen >= SEEN_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(now)
+            .execute(&svc.db.pool)
+            .await?;
+    }
+    Ok(Some(Principal { user_id, grants }))
+}
+
+/// Whether this session began with an SMS code at most [`RECENT_SIGN_IN_MS`] ago (what an
+/// administrator's action asks).
+pub async fn signed_in_recently(svc: &Services, token: &str) -> Result<bool> {
+    let created: Option<i64> = sqlx::query_scalar("SELECT created_at FROM sessions WHERE token_hash = $1")
+        .bind(secret::sha256_hex(token.as_bytes()))
+        .fetch_optional(&svc.db.pool)
+        .await?;
+    Ok(created.is_some_and(|at| svc.clock.now_ms() - at <= RECENT_SIGN_IN_MS))
 }
 
 async fn grants(svc: &Services, user_id: i64) -> Result<Vec<Grant>> {

@@ -27,7 +27,15 @@ pub enum CardFailure {
     CodeExpired,
     #[error("too many wrong codes")]
     TooManyTries,
+    /// Too many card attempts today, by this resident or to this phone.
+    #[error("too many card attempts; try again tomorrow")]
+    RateLimited,
 }
+
+/// Card attempts a resident may start in a day, and codes one phone may get in a day: each
+/// attempt sends an SMS that costs money and looks like a bank's.
+pub const STARTS_PER_USER_PER_DAY: i64 = 10;
+pub const CODES_PER_PHONE_PER_DAY: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {
@@ -178,8 +186,18 @@ pub async fn start(
     phone: &Phone,
     locale: Locale,
 ) -> Result<i64, CardError> {
+    let processor = svc.card.as_ref().ok_or(CardFailure::NotPayable)?;
     payable(svc, user_id, order_id).await?;
-    svc.card.start(svc, order_id, card, phone, locale).await
+    let day = crate::clock::DAY_MS;
+    let limits = [
+        crate::rate::Limit::new(format!("card:user:{user_id}"), STARTS_PER_USER_PER_DAY, day),
+        crate::rate::Limit::new(format!("sms:to:{}", phone.e164()), CODES_PER_PHONE_PER_DAY, day),
+    ];
+    if !crate::rate::allow_all(&svc.db, &limits, svc.clock.now_ms()).await? {
+        tracing::warn!(user = user_id, phone = %phone.masked(), "card attempts limit");
+        return Err(CardFailure::RateLimited.into());
+    }
+    processor.start(svc, order_id, card, phone, locale).await
 }
 
 /// Step 2: the code; on success the order is paid and the account credited, once.
@@ -189,6 +207,7 @@ pub async fn confirm(
     order_id: i64,
     code: &OneTimeCode,
 ) -> Result<(), CardError> {
+    let processor = svc.card.as_ref().ok_or(CardFailure::NotPayable)?;
     payable(svc, user_id, order_id).await?;
     let charge_id: i64 = sqlx::query_scalar(
         "SELECT id FROM card_charges WHERE order_id = $1 AND state = 'awaiting_code' ORDER BY id DESC LIMIT 1",
@@ -197,7 +216,7 @@ pub async fn confirm(
     .fetch_optional(&svc.db.pool)
     .await?
     .ok_or(CardFailure::NoCharge)?;
-    let processor_id = svc.card.confirm(svc, charge_id, code).await?;
+    let processor_id = processor.confirm(svc, charge_id, code).await?;
     let now = svc.clock.now_ms();
     let amount: i64 = sqlx::query_scalar("SELECT amount_tiyin FROM payment_orders WHERE id = $1")
         .bind(order_id)

@@ -82,6 +82,7 @@ mod tests {
 
     fn order(method: &str) -> OrderView {
         OrderView {
+            sandbox: false,
             id: 42,
             account_id: 1,
             account_number: "10000001".into(),

@@ -11,9 +11,6 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 const PROVIDER: &str = "click";
-/// The secret key and service id of the built-in sandbox (development only, when unset).
-pub const SANDBOX_SECRET: &str = "fuqaro-sandbox-click-secret";
-pub const SANDBOX_SERVICE_ID: &str = "90001";
 
 fn note(error: i32) -> &'static str {
     match error {

@@ -71,6 +71,84 @@ pub const KNOWN_ACCOUNTS: [(&str, &str, &str, Option<usize>); 5] = [
     ("electricity", "1726266", "10000003", None),
 ];
 
+/// Every demo person's phone (residents and staff), as stored.
+pub fn phones() -> impl Iterator<Item = &'static str> {
+    RESIDENTS.iter().chain(STAFF.iter()).map(|p| p.phone)
+}
+
+/// The demo people this database holds (their phones). A production server refuses to start
+/// while there are any: their numbers are dialable, and staff among them hold roles.
+pub async fn people_present(db: &crate::Db) -> Result<Vec<String>> {
+    let mut present = Vec::new();
+    for phone in phones() {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+            .bind(phone)
+            .fetch_optional(&db.pool)
+            .await?;
+        if found.is_some() {
+            present.push(phone.to_string());
+        }
+    }
+    Ok(present)
+}
+
+/// Removes the demo people and everything that is theirs alone: sessions, codes, roles,
+/// links, the appeals they filed (with their events, files, co-signers, consents, returns and
+/// ratings) and the messages sent to them. What they did to shared things stays, without
+/// their name: a reading they sent or decided, a step on someone else's appeal, an order
+/// (the ledger is never rewritten). Returns how many people were removed.
+pub async fn remove_people(db: &crate::Db) -> Result<usize> {
+    let mut tx = db.pool.begin().await?;
+    let mut removed = 0;
+    for phone in phones() {
+        let Some(id): Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+            .bind(phone)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            continue;
+        };
+        let own_appeals = "(SELECT id FROM appeals WHERE user_id = $1)";
+        let statements = [
+            format!("UPDATE appeals SET repeat_of = NULL WHERE repeat_of IN {own_appeals}"),
+            format!("DELETE FROM appeal_ratings WHERE appeal_id IN {own_appeals}"),
+            format!("DELETE FROM appeal_returns WHERE appeal_id IN {own_appeals}"),
+            format!("DELETE FROM appeal_consents WHERE appeal_id IN {own_appeals} OR recorded_by = $1"),
+            format!("DELETE FROM appeal_cosigners WHERE appeal_id IN {own_appeals}"),
+            format!("DELETE FROM appeal_files WHERE appeal_id IN {own_appeals}"),
+            format!("DELETE FROM appeal_events WHERE appeal_id IN {own_appeals}"),
+            "DELETE FROM appeals WHERE user_id = $1".into(),
+            "UPDATE appeals SET assigned_to = NULL WHERE assigned_to = $1".into(),
+            "UPDATE appeal_events SET actor_id = NULL WHERE actor_id = $1".into(),
+            "UPDATE meter_readings SET user_id = NULL WHERE user_id = $1".into(),
+            "UPDATE meter_readings SET decided_by = NULL WHERE decided_by = $1".into(),
+            "UPDATE reading_events SET actor_id = NULL WHERE actor_id = $1".into(),
+            "UPDATE payment_orders SET user_id = NULL WHERE user_id = $1".into(),
+            "UPDATE reconciliation_runs SET created_by = NULL WHERE created_by = $1".into(),
+            "UPDATE role_grants SET created_by = NULL WHERE created_by = $1".into(),
+            "DELETE FROM role_grants WHERE user_id = $1".into(),
+            "DELETE FROM sessions WHERE user_id = $1".into(),
+            "DELETE FROM account_links WHERE user_id = $1".into(),
+        ];
+        for sql in &statements {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        for sql in [
+            "DELETE FROM login_codes WHERE phone = $1",
+            "DELETE FROM sms_outbox WHERE phone = $1",
+        ] {
+            sqlx::query(sql).bind(phone).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        removed += 1;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
 /// SplitMix64: small, fast, and the same sequence on every machine.
 struct Rng(u64);
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod files;
 pub mod live;
 pub mod orders;
+pub mod outbound;
 pub mod payme;
 pub mod pdf;
 pub mod photos;
@@ -48,19 +49,34 @@ pub struct Services {
     pub development: bool,
     /// The address residents use (links in receipts and QR codes).
     pub public_url: String,
-    /// The card processor (the in-app sandbox by default).
-    pub card: Arc<dyn card::CardProcessor>,
+    /// The card processor: none unless one is configured (the in-app sandbox in
+    /// development); without one, cards are not offered.
+    pub card: Option<Arc<dyn card::CardProcessor>>,
     /// The providers' production checkout pages (none: their sandboxes).
     pub checkout: checkout::Checkout,
     /// Where photos and attachments are kept.
     pub files: files::FileStore,
     /// Live appeal events for the open streams.
     pub live: live::Live,
+    /// How clients to the outside world are made (TLS roots).
+    pub outbound: outbound::Outbound,
 }
 
 impl Services {
-    pub async fn new(db: Db, sms: sms::Gateway, development: bool, public_url: &str) -> Result<Services> {
-        let pepper = installation_secret(&db, "code_pepper").await?;
+    /// `pepper` is the configured secret for keyed hashes; when it is empty (development
+    /// only: production refuses to start without one) one is made and kept in the database.
+    pub async fn new(
+        db: Db,
+        sms: sms::Gateway,
+        development: bool,
+        public_url: &str,
+        pepper: &str,
+    ) -> Result<Services> {
+        let pepper = if pepper.is_empty() {
+            installation_secret(&db, "code_pepper").await?
+        } else {
+            pepper.to_string()
+        };
         Ok(Services {
             db,
             clock: Clock::default(),
@@ -69,18 +85,37 @@ impl Services {
             pepper: pepper.into_bytes().into(),
             development,
             public_url: public_url.trim_end_matches('/').to_string(),
-            card: Arc::new(card::Sandbox),
+            card: development.then(|| Arc::new(card::Sandbox) as Arc<dyn card::CardProcessor>),
             checkout: checkout::Checkout::default(),
             files: files::FileStore::Local {
                 root: std::path::PathBuf::from("data/files"),
             },
             live: live::Live::default(),
+            outbound: outbound::Outbound::default(),
         })
     }
 }
 
-/// A random secret made once per installation and kept in the database, so that every
-/// server instance shares it and it survives restarts. The first writer wins.
+impl Services {
+    /// The ways to pay this installation offers: a provider with its credentials (or, in
+    /// development, its sandbox), and cards when a processor is configured.
+    pub fn payment_methods(&self) -> Vec<orders::Method> {
+        let mut methods = Vec::new();
+        if self.checkout.payme.is_some() || self.development {
+            methods.push(orders::Method::Payme);
+        }
+        if self.checkout.click.is_some() || self.development {
+            methods.push(orders::Method::Click);
+        }
+        if self.card.is_some() {
+            methods.push(orders::Method::Card);
+        }
+        methods
+    }
+}
+
+/// A random secret made once per development installation and kept in the database, so that
+/// every server instance shares it and it survives restarts. The first writer wins.
 async fn installation_secret(db: &Db, key: &str) -> Result<String> {
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
         .bind(key)

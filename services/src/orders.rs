@@ -28,7 +28,7 @@ pub async fn create(
     amount_tiyin: i64,
     method: Method,
 ) -> Result<i64> {
-    if amount_tiyin <= 0 {
+    if amount_tiyin <= 0 || !svc.payment_methods().contains(&method) {
         return Err(Error::NotFound);
     }
     if !accounts::is_linked(&svc.db, user_id, account_id).await? {
@@ -186,6 +186,7 @@ const ORDER_SELECT: &str = "SELECT o.id, o.account_id, a.number, o.amount_tiyin,
 fn order_view(row: &sqlx::any::AnyRow) -> Result<shared::payment::OrderView> {
     use sqlx::Row;
     Ok(shared::payment::OrderView {
+        sandbox: false,
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
         account_number: row.try_get("number")?,

@@ -19,8 +19,6 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub const TIMEOUT_MS: i64 = 43_200_000;
-/// The cash-desk key of the built-in sandbox, used only in development when no key is set.
-pub const SANDBOX_KEY: &str = "fuqaro-sandbox-payme-key-000000000000";
 const PROVIDER: &str = "payme";
 const CANCELLED: &str = "Payme: toʻlov bekor qilindi";
 

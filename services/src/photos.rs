@@ -77,8 +77,26 @@ pub struct Processed {
     pub height: u32,
 }
 
+/// How many photos are decoded at once in this process: one per core. A decode may take a
+/// quarter of a gigabyte and seconds of CPU; the rest wait their turn.
+static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs CPU-bound photo work off the async runtime (so requests, streams and the payment
+/// callbacks keep being answered), with at most one such job per core at a time.
+pub async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
+    let _permit = DECODES
+        .acquire()
+        .await
+        .map_err(|e| crate::Error::Storage(format!("photo workers closed: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::Error::Storage(format!("photo worker: {e}")))
+}
+
 /// Checks, decodes and re-encodes one uploaded photo. CPU-bound: call it through
-/// `tokio::task::spawn_blocking`.
+/// [`off_runtime`].
 pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     if bytes.len() > MAX_BYTES {
         return Err(PhotoError::TooLarge);

@@ -166,9 +166,8 @@ pub async fn submit(svc: &Services, new: NewReading<'_>) -> Result<Submitted, Su
         .unwrap_or_default();
 
     let photo = new.photo.to_vec();
-    let processed = tokio::task::spawn_blocking(move || crate::photos::process(&photo))
-        .await
-        .map_err(|e| Error::Storage(format!("photo worker: {e}")))?
+    let processed = crate::photos::off_runtime(move || crate::photos::process(&photo))
+        .await?
         .map_err(SubmitError::Photo)?;
     let photo_id = store_photo(svc, &processed).await?;
 

@@ -5,7 +5,7 @@
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Bucket {
     /// `https://s3.example.uz` or `http://127.0.0.1:9000`, without the bucket.
     pub endpoint: String,
@@ -14,6 +14,16 @@ pub struct Bucket {
     pub access_key: String,
     pub secret_key: String,
     pub client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Bucket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bucket")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -79,17 +89,21 @@ pub fn authorization(req: &Request, region: &str, access_key: &str, secret_key: 
 }
 
 impl Bucket {
-    pub fn new(endpoint: &str, region: &str, name: &str, access_key: &str, secret_key: &str) -> Bucket {
+    pub fn new(
+        endpoint: &str,
+        region: &str,
+        name: &str,
+        access_key: &str,
+        secret_key: &str,
+        outbound: &crate::outbound::Outbound,
+    ) -> Bucket {
         Bucket {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             region: region.to_string(),
             name: name.to_string(),
             access_key: access_key.to_string(),
             secret_key: secret_key.to_string(),
-            client: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(30))
-                .build()
-                .unwrap_or_default(),
+            client: outbound.client(std::time::Duration::from_secs(30)),
         }
     }
 

@@ -48,7 +48,6 @@ impl SmsGateway for OutboxOnly {
 /// An Eskiz-style gateway: `POST /api/auth/login` (email, password) gives a bearer token;
 /// `POST /api/message/sms/send` (mobile_phone, message, from) sends; a 401 means the token
 /// expired, so we log in again once and retry.
-#[derive(Debug)]
 pub struct Eskiz {
     base_url: String,
     email: String,
@@ -58,17 +57,30 @@ pub struct Eskiz {
     token: Mutex<Option<String>>,
 }
 
+impl std::fmt::Debug for Eskiz {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Eskiz")
+            .field("base_url", &self.base_url)
+            .field("email", &self.email)
+            .field("sender", &self.sender)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Eskiz {
-    pub fn new(base_url: &str, email: &str, password: &str, sender: &str) -> Eskiz {
+    pub fn new(
+        base_url: &str,
+        email: &str,
+        password: &str,
+        sender: &str,
+        outbound: &crate::outbound::Outbound,
+    ) -> Eskiz {
         Eskiz {
             base_url: base_url.trim_end_matches('/').to_string(),
             email: email.into(),
             password: password.into(),
             sender: sender.into(),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .build()
-                .expect("a plain HTTP client builds"),
+            http: outbound.client(std::time::Duration::from_secs(10)),
             token: Mutex::new(None),
         }
     }
@@ -134,10 +146,8 @@ impl Eskiz {
                 }))
             }
             status if status.is_server_error() => Err(SmsError::Unreachable(format!("HTTP {status}"))),
-            status => Err(SmsError::Rejected(format!(
-                "HTTP {status}: {}",
-                response.text().await.unwrap_or_default()
-            ))),
+            // Not the gateway's body: it may echo the message, and a code with it.
+            status => Err(SmsError::Rejected(format!("HTTP {status}"))),
         }
     }
 
@@ -270,7 +280,7 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64, batch: i64
          WHERE id IN (SELECT id FROM sms_outbox WHERE status = 'pending' AND next_attempt_at <= $2 \
                       AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3) \
            AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2) \
-         RETURNING id, phone, body, attempts",
+         RETURNING id, phone, body, purpose, attempts",
     )
     .bind(now + LEASE_MS)
     .bind(now)
@@ -281,18 +291,26 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64, batch: i64
         let id: i64 = row.try_get("id")?;
         let phone: String = row.try_get("phone")?;
         let body: String = row.try_get("body")?;
+        let purpose: String = row.try_get("purpose")?;
         let attempts: i16 = row.try_get::<i16, _>("attempts")? + 1;
         let digits = phone.trim_start_matches('+');
         match gateway.send(digits, &body).await {
             Ok(gateway_id) => {
+                // Once a code has left for the phone, the outbox keeps no readable copy.
+                let kept = if gateway.is_external() && CODE_PURPOSES.contains(&purpose.as_str()) {
+                    redact_codes(&body)
+                } else {
+                    body
+                };
                 sqlx::query(
                     "UPDATE sms_outbox SET status = 'sent', attempts = $2, gateway_id = $3, sent_at = $4, \
-                     lease_until = NULL, last_error = NULL WHERE id = $1",
+                     lease_until = NULL, last_error = NULL, body = $5 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(attempts)
                 .bind(gateway_id)
                 .bind(now)
+                .bind(kept)
                 .execute(&db.pool)
                 .await?;
             }
@@ -318,6 +336,58 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64, batch: i64
         }
     }
     Ok(leased.len())
+}
+
+/// The messages that carry a one-time code: sign-in, card payment, co-signing.
+pub const CODE_PURPOSES: [&str; 3] = ["sign_in", "card", "cosign"];
+
+/// The text with every six-digit code starred out (`123456` → `******`). An appeal's number
+/// (`M-2026-000123`) is not a code: a run after a hyphen stays.
+pub fn redact_codes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let after_hyphen = start > 0 && chars[start - 1] == '-';
+            if i - start == 6 && !after_hyphen {
+                out.push_str("******");
+            } else {
+                out.extend(&chars[start..i]);
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Removes what is no longer needed: delivered messages after 30 days, codes and sessions
+/// that have ended, rate-limit events past every window. Returns the rows removed.
+pub async fn purge_old(db: &Db, now: i64) -> Result<u64> {
+    let day = crate::clock::DAY_MS;
+    let mut removed = 0;
+    for (sql, before) in [
+        (
+            "DELETE FROM sms_outbox WHERE status IN ('sent', 'failed') AND created_at < $1",
+            now - 30 * day,
+        ),
+        ("DELETE FROM login_codes WHERE expires_at < $1", now - day),
+        ("DELETE FROM sessions WHERE expires_at < $1", now),
+        ("DELETE FROM rate_events WHERE at < $1", now - 2 * day),
+    ] {
+        removed += sqlx::query(sql)
+            .bind(before)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(removed)
 }
 
 /// 5 s, 10 s, 20 s … capped at 10 minutes.
@@ -366,6 +436,22 @@ mod tests {
         assert_eq!(backoff_ms(2), 10_000);
         assert_eq!(backoff_ms(4), 40_000);
         assert_eq!(backoff_ms(12), 600_000);
+    }
+
+    #[test]
+    fn codes_are_starred_out_and_appeal_numbers_kept() {
+        assert_eq!(
+            redact_codes("Fuqaro: kirish kodi 123456. Kod 5 daqiqa amal qiladi."),
+            "Fuqaro: kirish kodi ******. Kod 5 daqiqa amal qiladi."
+        );
+        assert_eq!(
+            redact_codes("M-2026-000123 Kod: 654321. https://x/appeals/cosign?number=M-2026-000123"),
+            "M-2026-000123 Kod: ******. https://x/appeals/cosign?number=M-2026-000123"
+        );
+        assert_eq!(
+            redact_codes("8600 **** **** 6311, 1 000 000 soʻm"),
+            "8600 **** **** 6311, 1 000 000 soʻm"
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct OrderView {
     /// built-in sandbox plays the provider, and for cards (paid on our page).
     #[serde(default)]
     pub checkout_url: Option<String>,
+    /// Development only: the built-in sandbox plays the provider (and the card processor).
+    #[serde(default)]
+    pub sandbox: bool,
 }
 
 /// A receipt the payer keeps.

@@ -11,8 +11,20 @@ pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     if order.status == "pending" {
         let locale = crate::i18n::detect_locale();
         order.checkout_url = svc.checkout.url(&order, &svc.public_url, locale);
+        order.sandbox = svc.development && order.checkout_url.is_none();
     }
     Ok(order)
+}
+
+/// The ways to pay this installation offers (`payme`, `click`, `card`); the same for everyone.
+#[server(prefix = "/api", endpoint = "payment_methods")]
+pub async fn payment_methods() -> Result<Vec<String>, AppError> {
+    let (svc, _) = super::guard(&shared::auth::Need::Anyone).await?;
+    Ok(svc
+        .payment_methods()
+        .into_iter()
+        .map(|m| m.code().to_string())
+        .collect())
 }
 
 /// The payment history of one of the resident's accounts.

@@ -1,7 +1,7 @@
 //! Paying: the form on the account page, the order page with the sandbox checkout, the
 //! receipt, and the public verification page.
 
-use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt};
+use crate::api::payments::{account_orders, check_receipt, get_order, get_receipt, payment_methods};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::{failure_view, route_id};
@@ -20,6 +20,7 @@ fn pay_error_key(code: &str) -> Option<Key> {
         "amount_too_large" => Key::PayErrorAmountTooLarge,
         "method" => Key::PayErrorMethod,
         "refused" => Key::PayErrorRefused,
+        "rate_limited" => Key::SigninErrorRateLimited,
         "card_number" => Key::PayErrorCardNumber,
         "card_checksum" => Key::PayErrorCardChecksum,
         "card_scheme" => Key::PayErrorCardScheme,
@@ -33,6 +34,16 @@ fn pay_error_key(code: &str) -> Option<Key> {
         "code_malformed" => Key::PayErrorCodeMalformed,
         _ => return None,
     })
+}
+
+/// The name of a way to pay, as the form offers it.
+fn method_key(method: &str) -> Option<Key> {
+    match method {
+        "payme" => Some(Key::PayMethodPayme),
+        "click" => Some(Key::PayMethodClick),
+        "card" => Some(Key::PayMethodCard),
+        _ => None,
+    }
 }
 
 fn status_key(status: &str) -> Key {
@@ -57,22 +68,36 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
     let typed = move || query.read().get("amount").unwrap_or_else(|| debt.clone());
     let error = move || query.read().get("pay_error").as_deref().and_then(pay_error_key);
     let orders = Resource::new(move || account_id, account_orders);
+    let methods = Resource::new(|| (), |_| payment_methods());
     view! {
         <section class="pay">
             <h2>{tr(locale, Key::PayTitle)}</h2>
             {move || error().map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
-            <form class="stack" method="post" action="/payments/orders">
-                <input type="hidden" name="account_id" value=account_id />
-                <label for="amount">{tr(locale, Key::PayAmount)}</label>
-                <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed />
-                <fieldset class="methods">
-                    <legend>{tr(locale, Key::PayMethod)}</legend>
-                    <label><input type="radio" name="method" value="payme" checked=true />" "{tr(locale, Key::PayMethodPayme)}</label>
-                    <label><input type="radio" name="method" value="click" />" "{tr(locale, Key::PayMethodClick)}</label>
-                    <label><input type="radio" name="method" value="card" />" "{tr(locale, Key::PayMethodCard)}</label>
-                </fieldset>
-                <button class="button" type="submit">{tr(locale, Key::PaySubmit)}</button>
-            </form>
+            <Suspense fallback=|| ()>
+                {move || { let typed = typed.clone(); Suspend::new(async move {
+                    let methods = methods.await.unwrap_or_default();
+                    if methods.is_empty() {
+                        return view! { <p class="notice">{tr(locale, Key::PayUnavailable)}</p> }.into_any();
+                    }
+                    view! {
+                        <form class="stack" method="post" action="/payments/orders">
+                            <input type="hidden" name="account_id" value=account_id />
+                            <label for="amount">{tr(locale, Key::PayAmount)}</label>
+                            <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed />
+                            <fieldset class="methods">
+                                <legend>{tr(locale, Key::PayMethod)}</legend>
+                                {methods.iter().enumerate().filter_map(|(i, method)| {
+                                    let label = method_key(method)?;
+                                    Some(view! {
+                                        <label><input type="radio" name="method" value=method.clone() checked=i == 0 />" "{tr(locale, label)}</label>
+                                    })
+                                }).collect_view()}
+                            </fieldset>
+                            <button class="button" type="submit">{tr(locale, Key::PaySubmit)}</button>
+                        </form>
+                    }.into_any()
+                })}}
+            </Suspense>
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -144,7 +169,7 @@ pub fn OrderPage() -> impl IntoView {
                             </form>
                         }.into_any(),
                         ("pending", "card") => view! {
-                            <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
+                            {o.sandbox.then(|| view! { <p class="notice">{tr(locale, Key::OrderSandbox)}</p> })}
                             <form class="stack" method="post" action=format!("/pay/{}/card", o.id)>
                                 <label for="card-number">{tr(locale, Key::CardNumber)}</label>
                                 <input id="card-number" name="number" type="text" inputmode="numeric" autocomplete="cc-number" placeholder="8600 0000 0000 0000" required />
@@ -158,12 +183,13 @@ pub fn OrderPage() -> impl IntoView {
                         ("pending", _) if o.checkout_url.is_some() => view! {
                             <p><a class="button" href=o.checkout_url.clone()>{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</a></p>
                         }.into_any(),
-                        ("pending", _) => view! {
+                        ("pending", _) if o.sandbox => view! {
                             <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
                             <form method="post" action=format!("/sandbox/checkout/{}", o.id)>
                                 <button class="button" type="submit">{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</button>
                             </form>
                         }.into_any(),
+                        ("pending", _) => view! { <p class="notice">{tr(locale, Key::PayUnavailable)}</p> }.into_any(),
                         ("paid", _) => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
                         _ => ().into_any(),
                     }}

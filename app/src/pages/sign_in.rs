@@ -19,6 +19,7 @@ fn error_key(code: &str) -> Option<Key> {
         "phone_length" => Key::SigninErrorPhoneLength,
         "phone_not_mobile" => Key::SigninErrorPhoneNotMobile,
         "rate_limited" => Key::SigninErrorRateLimited,
+        "again" => Key::SigninErrorAgain,
         "resend_too_soon" => Key::SigninErrorResendTooSoon,
         "no_code" => Key::SigninErrorNoCode,
         "expired" => Key::SigninErrorExpired,

@@ -24,7 +24,10 @@ pub struct StaffForm {
 }
 
 pub async fn grant(State(state): State<AppState>, caller: Caller, Form(form): Form<StaffForm>) -> Response {
-    let admin = match caller.require(&state, &Need::Role(Role::Administrator)).await {
+    let admin = match caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
@@ -72,7 +75,10 @@ pub async fn grant(State(state): State<AppState>, caller: Caller, Form(form): Fo
 }
 
 pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(grant_id): Path<i64>) -> Response {
-    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+    if let Err(refusal) = caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         return refusal;
     }
     match services::users::revoke_grant(&state.services, grant_id).await {
@@ -99,7 +105,10 @@ pub async fn reconcile(
     caller: Caller,
     Form(form): Form<ReconcileForm>,
 ) -> Response {
-    let admin = match caller.require(&state, &Need::Role(Role::Administrator)).await {
+    let admin = match caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
@@ -137,7 +146,10 @@ pub async fn add_price_list(
     caller: Caller,
     Form(form): Form<TariffForm>,
 ) -> Response {
-    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+    if let Err(refusal) = caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         return refusal;
     }
     let back = |error: &str| {

@@ -121,9 +121,10 @@ pub async fn file(
             Err(_) => return back("about"),
         },
     };
-    let files = match attachments::check_all(&form.files_of("files")) {
-        Ok(f) => f,
-        Err(e) => return back(e.code()),
+    let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return back(e.code()),
+        Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     // A district's SOATO code starts with its region's four digits.
     let district = form.get("district").trim();
@@ -157,6 +158,9 @@ pub struct CosignForm {
     code: String,
 }
 
+/// Co-signing attempts one client may make in an hour.
+const COSIGN_TRIES_PER_CLIENT_PER_HOUR: i64 = 30;
+
 /// A co-signer confirms with the code sent to their phone (the code is the proof; no
 /// session is needed, and five wrong codes end the tries for that phone).
 pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): Form<CosignForm>) -> Response {
@@ -164,6 +168,21 @@ pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): F
     let Ok(phone) = Phone::parse(&form.phone) else {
         return with_error("/appeals/cosign", "phone", &fields);
     };
+    // Guesses are limited per client as well as per co-signer (five tries each).
+    let now = state.services.clock.now_ms();
+    match services::rate::allow(
+        &state.services.db,
+        &format!("cosign:client:{}", caller.client),
+        COSIGN_TRIES_PER_CLIENT_PER_HOUR,
+        services::clock::HOUR_MS,
+        now,
+    )
+    .await
+    {
+        Ok(true) => {}
+        Ok(false) => return with_error("/appeals/cosign", "rate_limited", &fields),
+        Err(error) => return unavailable(caller.locale, "co-signing failed", &error),
+    }
     match collective::confirm(&state.services, &form.number, &phone, &form.code).await {
         Ok(_) => redirect(&format!(
             "/appeals/cosign?done=1&number={}",
@@ -270,7 +289,7 @@ pub async fn attachment(
                             urlencode(&name)
                         ),
                     ),
-                    (header::CACHE_CONTROL, "private, max-age=86400".to_string()),
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
                 ],
                 bytes,
             )
@@ -344,9 +363,10 @@ pub async fn desk_action(
         _ => return back("action"),
     };
     // An answer's files are checked before anything is done, and kept with the answer.
-    let files = match attachments::check_all(&form.files_of("files")) {
-        Ok(f) => f,
-        Err(e) => return back(e.code()),
+    let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return back(e.code()),
+        Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     if !files.is_empty() && !matches!(action, Action::Answer(_)) {
         return back("files_not_here");
@@ -392,7 +412,10 @@ pub async fn calendar_day(
     caller: Caller,
     Form(form): Form<DayForm>,
 ) -> Response {
-    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+    if let Err(refusal) = caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         return refusal;
     }
     let year = form.day.get(..4).unwrap_or("2026").to_string();
@@ -434,7 +457,10 @@ pub async fn save_body(
     caller: Caller,
     Form(form): Form<BodyForm>,
 ) -> Response {
-    if let Err(refusal) = caller.require(&state, &Need::Role(Role::Administrator)).await {
+    if let Err(refusal) = caller
+        .require_recent(&state, &Need::Role(Role::Administrator))
+        .await
+    {
         return refusal;
     }
     let number = |v: &str| v.trim().parse::<i64>().ok().filter(|n| *n > 0);
@@ -524,6 +550,20 @@ pub async fn events(
             .data(data);
         Some((Ok::<_, std::convert::Infallible>(sse), feed))
     });
+    // The stream ends with the session: signed out, everywhere or here, or ended by time.
+    let token = caller.token.clone().unwrap_or_default();
+    let watcher = state.services.clone();
+    let session_ended = async move {
+        loop {
+            tokio::time::sleep(STREAM_SESSION_CHECK).await;
+            match services::auth::still_live(&watcher, &token, user).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(error) => tracing::warn!(%error, "checking a stream's session failed"),
+            }
+        }
+    };
+    let stream = futures_util::StreamExt::take_until(stream, Box::pin(session_ended));
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();
@@ -533,6 +573,9 @@ pub async fn events(
         .insert("x-accel-buffering", header::HeaderValue::from_static("no"));
     response
 }
+
+/// How often an open stream checks that its session is still live.
+const STREAM_SESSION_CHECK: Duration = Duration::from_secs(60);
 
 /// One open stream.
 struct Feed {

@@ -152,8 +152,24 @@ pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Response
     {
         return unavailable(caller.locale, "sign-out failed", &error);
     }
+    signed_out(&state)
+}
+
+/// The answer to a sign-out: the session cookie cleared, and what this browser kept for the
+/// person (appeal drafts in its storage) cleared with it.
+fn signed_out(state: &AppState) -> Response {
     let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
-    (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()
+    (
+        AppendHeaders([
+            (header::SET_COOKIE, clear),
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                "\"storage\"".to_string(),
+            ),
+        ]),
+        Redirect::to("/"),
+    )
+        .into_response()
 }
 
 /// Ends every session of the signed-in person, on every device.
@@ -165,6 +181,5 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, caller: Caller) 
     if let Err(error) = services::auth::sign_out_everywhere(&state.services, principal.user_id).await {
         return unavailable(caller.locale, "sign-out everywhere failed", &error);
     }
-    let clear = cookies::clear(cookies::SESSION, state.config.secure_cookies());
-    (AppendHeaders([(header::SET_COOKIE, clear)]), Redirect::to("/")).into_response()
+    signed_out(&state)
 }

@@ -1,13 +1,29 @@
-//! Developer pages, routed only when the server runs in development mode: the SMS outbox
-//! (where sign-in codes can be read without a phone) and a clock that can be moved forward.
+//! Developer pages, routed only when the server runs in development mode (which listens on
+//! loopback alone) and answered only to loopback peers: the SMS outbox (where sign-in codes
+//! can be read without a phone) and a clock that can be moved forward.
 
 use crate::AppState;
 use axum::Form;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shared::Phone;
+use std::net::SocketAddr;
+
+/// Refuses (404, as if the page did not exist) every peer that is not this machine.
+pub async fn loopback_only(request: Request, next: Next) -> Response {
+    let local = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|peer| peer.0.ip().is_loopback());
+    if !local {
+        tracing::warn!(path = %request.uri().path(), "a developer page was asked for from another machine");
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
+}
 
 #[derive(Deserialize)]
 pub struct OutboxQuery {
@@ -84,4 +100,32 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn status_from(peer: &str) -> axum::http::StatusCode {
+        let router: Router = Router::new()
+            .route("/dev/sms", get(|| async { "codes" }))
+            .route_layer(axum::middleware::from_fn(loopback_only));
+        let mut request = axum::http::Request::get("/dev/sms").body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        router.oneshot(request).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn developer_pages_answer_only_this_machine() {
+        assert_eq!(status_from("127.0.0.1:5000").await, 200);
+        assert_eq!(status_from("[::1]:5000").await, 200);
+        assert_eq!(status_from("10.0.0.7:5000").await, 404);
+        assert_eq!(status_from("203.0.113.9:5000").await, 404);
+    }
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use services::auth::Guarded;
 use shared::Locale;
 use shared::auth::{Denied, Need, Principal};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 pub struct Caller {
     pub token: Option<String>,
@@ -34,18 +34,16 @@ impl FromRequestParts<AppState> for Caller {
             .config
             .trust_forwarded_for
             .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string());
+            .flatten();
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .map(|c| c.0.ip());
         Ok(Caller {
             token: shared::cookies::value(cookies(), shared::cookies::SESSION).map(str::to_string),
             sign_in_phone: shared::cookies::value(cookies(), shared::cookies::SIGN_IN_PHONE)
                 .map(str::to_string),
-            client: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+            client: client_address(forwarded, peer),
             locale: app::i18n::locale_of_request(&parts.headers),
             user_agent: parts
                 .headers
@@ -56,7 +54,45 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The client a request's limits count against. Behind a proxy (`trust_forwarded_for`), the
+/// address the proxy itself appended: the last entry of `X-Forwarded-For`, never the first,
+/// which the client writes. IPv6 clients count by their /64 (one subscriber's network), and
+/// anything that is not an address counts as the peer.
+pub fn client_address(forwarded: Option<&str>, peer: Option<IpAddr>) -> String {
+    let address = forwarded
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .or(peer);
+    match address {
+        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        None => "unknown".into(),
+    }
+}
+
 impl Caller {
+    /// The guard for an administrator's action: [`Caller::require`], and a sign-in with an
+    /// SMS code within the last minutes; otherwise the sign-in page asks for a fresh one.
+    pub async fn require_recent(&self, state: &AppState, need: &Need) -> Result<Principal, Response> {
+        let principal = self.require(state, need).await?;
+        let token = self.token.as_deref().unwrap_or_default();
+        match services::auth::signed_in_recently(&state.services, token).await {
+            Ok(true) => Ok(principal),
+            Ok(false) => {
+                tracing::info!(
+                    user = principal.user_id,
+                    "administrator action: fresh sign-in asked"
+                );
+                Err(Redirect::to("/sign-in?error=again").into_response())
+            }
+            Err(error) => Err(unavailable(self.locale, "checking the sign-in failed", &error)),
+        }
+    }
+
     /// The guard for a form route: the principal, or the answer to give instead (the
     /// sign-in page for someone not signed in, 403 for someone without the right).
     pub async fn require(&self, state: &AppState, need: &Need) -> Result<Principal, Response> {
@@ -95,4 +131,32 @@ pub fn text(status: StatusCode, locale: Locale, key: app::i18n::Key) -> Response
         app::i18n::tr(locale, key),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn the_client_is_the_address_the_proxy_appended() {
+        let peer = Some("127.0.0.1".parse().unwrap());
+        assert_eq!(
+            client_address(Some("203.0.113.9, 198.51.100.7"), peer),
+            "198.51.100.7"
+        );
+        assert_eq!(client_address(Some("198.51.100.7"), peer), "198.51.100.7");
+        assert_eq!(client_address(Some("not-an-address"), peer), "127.0.0.1");
+        assert_eq!(client_address(None, peer), "127.0.0.1");
+        assert_eq!(client_address(None, None), "unknown");
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_network() {
+        let a = client_address(Some("2001:db8:1:2:aaaa::1"), None);
+        let b = client_address(Some("2001:db8:1:2:bbbb::9"), None);
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_ne!(a, client_address(Some("2001:db8:1:3::1"), None));
+        assert_eq!(client_address(Some("::ffff:192.0.2.1"), None), "192.0.2.1");
+    }
 }

@@ -24,10 +24,24 @@ use http::HeaderName;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower::ServiceBuilder;
+use tower::layer::util::Stack;
+use tower::limit::ConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+
+/// Uploads each upload route reads at once (the rest wait before a byte is read): with the
+/// form limits this bounds the memory that uploads buffer to a few hundred megabytes.
+const UPLOADS_AT_ONCE: usize = 4;
+
+/// An upload route's limits: its body size, and how many are read at once.
+fn upload_limits(bytes: usize) -> Stack<axum::extract::DefaultBodyLimit, ConcurrencyLimitLayer> {
+    Stack::new(
+        axum::extract::DefaultBodyLimit::max(bytes),
+        ConcurrencyLimitLayer::new(UPLOADS_AT_ONCE),
+    )
+}
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -69,19 +83,18 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/click/prepare", post(payments::click_prepare))
         .route("/payments/click/complete", post(payments::click_complete))
         .route("/payments/orders", post(pay::create_order))
-        .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout))
         .route("/receipts/{order}/pdf", get(pay::receipt_pdf))
         .route("/pay/{order}/card", post(pay::card_start))
         .route("/pay/{order}/card/code", post(pay::card_confirm))
         .route(
             "/accounts/{id}/readings",
-            post(readings::submit).layer(axum::extract::DefaultBodyLimit::max(readings::UPLOAD_LIMIT)),
+            post(readings::submit).layer(upload_limits(readings::UPLOAD_LIMIT)),
         )
         .route("/readings/{id}/photo", get(readings::photo))
         .route("/inspector/readings/{id}", post(readings::decide))
         .route(
             "/appeals",
-            post(appeals::file).layer(axum::extract::DefaultBodyLimit::max(appeals::FORM_LIMIT)),
+            post(appeals::file).layer(upload_limits(appeals::FORM_LIMIT)),
         )
         .route("/appeals/cosign", post(appeals::cosign))
         .route("/appeals/{id}/return", post(appeals::return_to_control))
@@ -89,16 +102,22 @@ pub fn router(state: AppState) -> Router {
         .route("/appeals/{id}/files/{file}", get(appeals::attachment))
         .route(
             "/desk/appeals/{id}",
-            post(appeals::desk_action).layer(axum::extract::DefaultBodyLimit::max(appeals::FORM_LIMIT)),
+            post(appeals::desk_action).layer(upload_limits(appeals::FORM_LIMIT)),
         )
         .route("/admin/calendar", post(appeals::calendar_day))
         .route("/admin/bodies", post(appeals::save_body))
         .route("/api/appeals/events", get(appeals::events));
+    // Development only (which serves only on loopback): the outbox, the clock and the
+    // payment sandbox; the developer pages answer loopback peers alone.
     if state.config.development() {
-        router = router
+        let developer_pages = Router::new()
             .route("/dev/sms", get(dev::sms_page))
             .route("/dev/sms.json", get(dev::sms_json))
-            .route("/dev/clock", post(dev::advance_clock));
+            .route("/dev/clock", post(dev::advance_clock))
+            .route_layer(axum::middleware::from_fn(dev::loopback_only));
+        router = router
+            .merge(developer_pages)
+            .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout));
     }
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -119,7 +138,10 @@ pub fn router(state: AppState) -> Router {
                     state.clone(),
                     security::headers,
                 ))
-                .layer(axum::middleware::from_fn(security::same_origin_writes))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security::same_origin_writes,
+                ))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)

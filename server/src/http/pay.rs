@@ -51,6 +51,9 @@ pub async fn create_order(
         "card" => Method::Card,
         _ => return back("method"),
     };
+    if !state.services.payment_methods().contains(&method) {
+        return back("method");
+    }
     match services::orders::create(
         &state.services,
         principal.user_id,
@@ -108,7 +111,7 @@ pub async fn sandbox_checkout(
     let config = &state.config;
     let now = state.services.clock.now_ms();
     let result = match order.method.as_str() {
-        "payme" if config.development() && config.payme_key.is_empty() => {
+        "payme" if config.sandbox_plays("payme") => {
             services::sandbox::pay_with_payme(
                 base,
                 config.effective_payme_key(),
@@ -118,7 +121,7 @@ pub async fn sandbox_checkout(
             )
             .await
         }
-        "click" if config.development() && config.click_secret_key.is_empty() => {
+        "click" if config.sandbox_plays("click") => {
             let (service_id, secret) = config.effective_click();
             let (y, m, d, h, min) = shared::time::tashkent(now);
             let sign_time = format!("{y}-{m:02}-{d:02} {h:02}:{min:02}:00");
@@ -234,6 +237,7 @@ fn card_failure(order_id: i64, error: services::card::CardError, locale: shared:
         CardError::Failure(CardFailure::CodeExpired) => to("error=code_expired".into()),
         CardError::Failure(CardFailure::TooManyTries) => to("error=too_many_tries".into()),
         CardError::Failure(CardFailure::NoCharge) => to("error=no_charge".into()),
+        CardError::Failure(CardFailure::RateLimited) => to("error=rate_limited".into()),
         CardError::Failure(CardFailure::NotPayable) | CardError::Service(services::Error::NotFound) => {
             text(StatusCode::NOT_FOUND, locale, app::i18n::Key::ErrorNotFound)
         }

@@ -160,7 +160,7 @@ pub async fn photo(
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "private, max-age=86400"),
+                (header::CACHE_CONTROL, "private, no-store"),
             ],
             bytes,
         )

@@ -40,8 +40,22 @@ fn page_policy(nonce: &leptos::nonce::Nonce, state: &AppState) -> String {
 pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let signed_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| shared::cookies::value(std::iter::once(c), shared::cookies::SESSION).is_some());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // A signed-in person's pages and data stay out of every cache (a shared phone's too);
+    // the site's static files keep theirs.
+    let personal = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"text/html") || v.as_bytes().starts_with(b"application/json")
+    });
+    if signed_in && personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -80,28 +94,45 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
     response
 }
 
-/// Refuses a state-changing request that a browser says comes from another site. Requests
-/// without these headers (servers calling our callbacks, old browsers) pass: the browser is
-/// the one that must prove where a cookie-carrying form came from.
-pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+/// Refuses a state-changing request that may come from another site: one a browser marks
+/// cross-site, one whose `Origin` is neither this site's (`public_url`) nor the `Host` it was
+/// sent to, and one that carries a session cookie but says nowhere where it came from (no
+/// `Origin`, no `Sec-Fetch-Site`, no `Referer` of ours), as only a stripped or very old
+/// browser would send. Requests without a session cookie and without those headers pass:
+/// servers calling our callbacks authenticate otherwise.
+pub async fn same_origin_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
     let headers = request.headers();
-    let cross_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site");
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_mismatch = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| origin_host(origin) != host);
-    if cross_site || origin_mismatch {
+    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = value(header::HOST);
+    let ours = |origin: &str| {
+        origin.trim_end_matches('/') == site_origin(&state.config.public_url) || origin_host(origin) == host
+    };
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = value(header::ORIGIN);
+    let refused = if fetch_site == Some("cross-site") {
+        true
+    } else if let Some(origin) = origin {
+        !ours(origin)
+    } else if fetch_site.is_some() {
+        false
+    } else {
+        let has_session = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| shared::cookies::value(std::iter::once(c), shared::cookies::SESSION).is_some());
+        has_session && !value(header::REFERER).is_some_and(|referer| ours(&site_origin(referer)))
+    };
+    if refused {
         tracing::warn!(
-            origin = ?headers.get(header::ORIGIN),
+            origin = ?origin,
             host = ?host,
-            "refused a cross-site write"
+            fetch_site = ?fetch_site,
+            path = %request.uri().path(),
+            "refused a write that may come from another site"
         );
         let locale = app::i18n::locale_of_request(headers);
         return (
@@ -112,6 +143,21 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
             .into_response();
     }
     next.run(request).await
+}
+
+/// `https://example.uz:8443/path?q` → `https://example.uz:8443`.
+fn site_origin(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                authority.to_ascii_lowercase()
+            )
+        }
+        None => url.to_string(),
+    }
 }
 
 /// `https://example.uz:8443` → `example.uz:8443`; `null` (sandboxed frames) → `null`.
@@ -146,7 +192,17 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::origin_host;
+    use super::{origin_host, site_origin};
+
+    #[test]
+    fn a_site_is_its_scheme_host_and_port() {
+        assert_eq!(site_origin("https://Fuqaro.uz/accounts?x=1"), "https://fuqaro.uz");
+        assert_eq!(site_origin("http://127.0.0.1:3000/"), "http://127.0.0.1:3000");
+        assert_ne!(
+            site_origin("https://fuqaro.uz.evil.example/"),
+            "https://fuqaro.uz"
+        );
+    }
 
     #[test]
     fn origins_are_compared_by_host_and_port() {

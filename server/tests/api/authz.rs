@@ -146,7 +146,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .await
     .unwrap();
     let now = app.services.clock.now_ms();
-    services::sandbox::pay_with_payme(&app.address, services::payme::SANDBOX_KEY, order, 100_000, now)
+    services::sandbox::pay_with_payme(&app.address, &app.payme_key(), order, 100_000, now)
         .await
         .unwrap();
     let receipt = services::orders::receipt(&app.services, a_user, order)
@@ -258,6 +258,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             Call::ServerFn("/api/check_receipt", &[("code", "{CODE}")]),
             EVERYONE,
         ),
+        (Call::ServerFn("/api/payment_methods", &[]), EVERYONE),
         (
             Call::ServerFn("/api/reconciliation", &[("id", "{RUN}")]),
             &[Who::Admin],

@@ -2,7 +2,6 @@
 
 use crate::helpers::{TestApp, known_account, owner_of, spawn_app};
 use serde_json::Value;
-use services::click::{SANDBOX_SECRET, SANDBOX_SERVICE_ID};
 use std::collections::HashMap;
 
 struct Call<'a> {
@@ -27,7 +26,7 @@ async fn send(app: &TestApp, call: &Call<'_>) -> Value {
 async fn send_to(app: &TestApp, path: &str, call: &Call<'_>) -> Value {
     let mut fields: HashMap<String, String> = [
         ("click_trans_id", call.click_trans_id),
-        ("service_id", SANDBOX_SERVICE_ID),
+        ("service_id", app.click_keys().0.as_str()),
         ("click_paydoc_id", "555"),
         ("merchant_trans_id", call.order.as_str()),
         ("amount", call.amount),
@@ -81,6 +80,7 @@ async fn clicks_test_sequence_passes() {
     let app = spawn_app().await;
     let (first, account) = click_order(&app, 1_000_000).await;
     let (second, _) = click_order(&app, 1_000_000).await;
+    let secret = app.click_keys().1;
     let call = |id: &'static str, order: i64, action: &'static str, error: &'static str| Call {
         click_trans_id: id,
         order: order.to_string(),
@@ -88,7 +88,7 @@ async fn clicks_test_sequence_passes() {
         action,
         error,
         prepare_id: None,
-        secret: SANDBOX_SECRET,
+        secret: &secret,
     };
 
     // 1. Prepare with a bad signature.
@@ -230,6 +230,7 @@ async fn clicks_test_sequence_passes() {
 async fn amounts_formatted_otherwise_and_missing_fields_get_their_errors() {
     let app = spawn_app().await;
     let (order, account) = click_order(&app, 1_000_050).await;
+    let secret = app.click_keys().1;
     let base = |amount: &'static str| Call {
         click_trans_id: "201",
         order: order.to_string(),
@@ -237,7 +238,7 @@ async fn amounts_formatted_otherwise_and_missing_fields_get_their_errors() {
         action: "0",
         error: "0",
         prepare_id: None,
-        secret: SANDBOX_SECRET,
+        secret: &secret,
     };
     // The signature is over the raw strings, so each of these is correctly signed.
     for amount in ["10000,50", "1.000050e4", "10000.5000", "-10000.50"] {

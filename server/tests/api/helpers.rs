@@ -12,6 +12,10 @@ pub struct TestApp {
     pub db: Db,
     pub services: services::Services,
     pub database_url: String,
+    /// The configuration the server runs with (sandbox keys included).
+    pub config: std::sync::Arc<Config>,
+    /// The SMS gateway a production server sends through (codes are read from it).
+    pub gateway: Option<crate::fakes::SharedEskiz>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -19,6 +23,17 @@ pub struct TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The key the Payme sandbox of this development server presents (made at start).
+    pub fn payme_key(&self) -> String {
+        self.config.effective_payme_key().to_string()
+    }
+
+    /// Click's service id and secret key for this development server's sandbox.
+    pub fn click_keys(&self) -> (String, String) {
+        let (service, secret) = self.config.effective_click();
+        (service.to_string(), secret.to_string())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -80,8 +95,12 @@ impl TestApp {
         self.post_form(path, cookie, args).await
     }
 
-    /// The newest sign-in code sent to `phone`, read from the SMS outbox.
+    /// The newest code sent to `phone`: from the SMS outbox in development, from what the
+    /// gateway received in production.
     pub async fn last_code(&self, phone: &str) -> String {
+        if let Some(gateway) = &self.gateway {
+            return crate::fakes::delivered_code(gateway, phone).await;
+        }
         let phone = shared::Phone::parse(phone).unwrap();
         let messages = services::sms::recent(&self.db, Some(&phone), 1).await.unwrap();
         let body = &messages.first().expect("a message was sent").body;
@@ -208,10 +227,11 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
-/// The configuration of a test server: port 0, its own database, no site files.
+/// The configuration of a test server: development on port 0, its own database, no site files.
 pub async fn test_config() -> Config {
     LazyLock::force(&TRACING);
     Config {
+        environment: server::config::Environment::Development,
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: fresh_database_url().await,
         site_root: std::env::temp_dir().join("fuqaro-test-site"),
@@ -225,6 +245,31 @@ pub async fn test_config() -> Config {
     }
 }
 
+/// A production configuration that passes every guardrail: an https `public_url`, the Eskiz
+/// fake over https (its CA trusted through `tls_ca_file`), a code pepper from the settings.
+pub async fn production_config() -> (Config, crate::fakes::SharedEskiz) {
+    let (url, gateway) = crate::fakes::eskiz(0).await;
+    let mut config = test_config().await;
+    config.environment = server::config::Environment::Production;
+    config.public_url = "https://fuqaro.test".into();
+    config.sms.gateway = server::config::SmsGatewayKind::Eskiz;
+    config.sms.eskiz_url = url;
+    config.sms.eskiz_email = crate::fakes::ESKIZ_EMAIL.into();
+    config.sms.eskiz_password = crate::fakes::ESKIZ_PASSWORD.into();
+    config.tls_ca_file = Some(crate::fakes::TEST_CA.pem_file.clone());
+    config.code_pepper = "a-test-pepper-of-more-than-thirty-two-characters".into();
+    (config, gateway)
+}
+
+/// A production server (see [`production_config`]), after `adjust` has changed its settings.
+pub async fn spawn_production(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let (mut config, gateway) = production_config().await;
+    adjust(&mut config);
+    let mut app = spawn_app_with(config).await;
+    app.gateway = Some(gateway);
+    app
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(test_config().await).await
 }
@@ -235,13 +280,18 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let address = format!("http://{}", app.address());
     let db = app.state.services.db.clone();
     let services = app.state.services.clone();
+    let config = app.state.config.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
     // A request that never gets an answer fails the test instead of hanging the suite.
+    // The forms' own origin, as a browser sends it with every POST.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, address.parse().unwrap());
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
+        .default_headers(headers)
         .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap();
@@ -251,6 +301,8 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         db,
         services,
         database_url,
+        config,
+        gateway: None,
         shutdown: Some(tx),
         server: Some(server),
     }
@@ -314,7 +366,8 @@ async fn sweep_ended_runs() {
                 for entry in entries.flatten() {
                     let file = entry.file_name().to_string_lossy().into_owned();
                     let stem = file.split(".db").next().unwrap_or_default();
-                    if file.contains(".db") && of_ended_run(stem) {
+                    let ours = file.contains(".db") || file.ends_with(".pem");
+                    if ours && of_ended_run(stem) {
                         let _ = std::fs::remove_file(entry.path());
                     }
                 }
@@ -411,7 +464,7 @@ async fn admin_execute(admin: &str, sql: &str) {
         conn.close().await.ok();
         match result {
             Ok(_) => return,
-            Err(e) if attempt < 100 && e.to_string().contains("being accessed by other users") => {
+            Err(e) if attempt < 600 && e.to_string().contains("being accessed by other users") => {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             Err(e) => panic!("{sql}: {e}"),

@@ -2,6 +2,7 @@
 //! They run on SQLite by default and on PostgreSQL when `TEST_POSTGRES_URL` holds an
 //! admin URL (scripts/test.sh runs them both ways).
 
+mod fakes;
 mod helpers;
 
 mod accounts;

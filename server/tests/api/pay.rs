@@ -172,10 +172,11 @@ async fn bad_amounts_and_other_peoples_orders_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_is_off_in_production() {
-    let mut config = test_config().await;
-    config.environment = server::config::Environment::Production;
-    config.payme_key = "a-real-cash-desk-key".into();
-    let app = spawn_app_with(config).await;
+    let app = crate::helpers::spawn_production(|config| {
+        config.payme_key = "a-real-cash-desk-key".into();
+        config.payme_merchant_id = "587f72c72cac0d162c722ae2".into();
+    })
+    .await;
     // Production has no demo data: make a resident with an account by hand.
     let cookie = app.sign_in("+998 90 765 43 21").await;
     let response = app.post_form("/sandbox/checkout/1", &cookie, &[]).await;
@@ -439,4 +440,100 @@ async fn reconciliation_lists_every_difference_from_paymes_statement() {
         )
         .await;
     assert_eq!(location(&bad), "/admin/reconcile?error=statement");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_offers_only_what_it_can_really_charge() {
+    // No processor and no provider credentials: nothing is offered, a card order is refused.
+    let bare = crate::helpers::spawn_production(|_| {}).await;
+    let methods: Vec<String> = bare
+        .call("/api/payment_methods", "", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(methods.is_empty(), "{methods:?}");
+    let cookie = bare.sign_in("+998 90 765 43 21").await;
+    for method in ["card", "payme", "click"] {
+        let response = bare
+            .post_form(
+                "/payments/orders",
+                &cookie,
+                &[("account_id", "1"), ("amount", "1000"), ("method", method)],
+            )
+            .await;
+        assert!(location(&response).contains("pay_error=method"), "{method}");
+    }
+    let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_orders")
+        .fetch_one(&bare.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(orders, 0);
+    // With Payme's credentials, Payme alone.
+    let payme = crate::helpers::spawn_production(|config| {
+        config.payme_key = "a-real-cash-desk-key".into();
+        config.payme_merchant_id = "587f72c72cac0d162c722ae2".into();
+    })
+    .await;
+    let methods: Vec<String> = payme
+        .call("/api/payment_methods", "", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(methods, ["payme"]);
+    // Development offers every sandbox.
+    let development = spawn_app().await;
+    let methods: Vec<String> = development
+        .call("/api/payment_methods", "", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(methods, ["payme", "click", "card"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_codes_to_typed_phones_are_limited_per_resident_and_per_phone() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let account = account_a(&app).await;
+    let outbox = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sms_outbox WHERE purpose = 'card'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+    };
+    let mut refused = 0;
+    for i in 0..30 {
+        let response = app
+            .post_form(
+                "/payments/orders",
+                &cookie,
+                &[
+                    ("account_id", &account.to_string()),
+                    ("amount", "1000"),
+                    ("method", "card"),
+                ],
+            )
+            .await;
+        let order = location(&response).trim_start_matches("/pay/").to_string();
+        let phone = format!("+998 90 {:03} {:02} {:02}", 100 + i, i, i);
+        let response = app
+            .post_form(
+                &format!("/pay/{order}/card"),
+                &cookie,
+                &[
+                    ("number", "8600 0691 9540 6311"),
+                    ("expiry", "03/99"),
+                    ("phone", &phone),
+                ],
+            )
+            .await;
+        if location(&response).contains("error=rate_limited") {
+            refused += 1;
+        }
+    }
+    assert_eq!(outbox().await, services::card::STARTS_PER_USER_PER_DAY);
+    assert_eq!(refused, 30 - services::card::STARTS_PER_USER_PER_DAY);
 }

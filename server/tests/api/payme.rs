@@ -6,8 +6,6 @@ use base64::Engine;
 use serde_json::{Value, json};
 use shared::Tiyin;
 
-const KEY: &str = services::payme::SANDBOX_KEY;
-
 async fn rpc_with(app: &TestApp, auth: Option<&str>, body: &str) -> Value {
     let mut request = app.client.post(app.url("/payments/payme")).body(body.to_string());
     if let Some(auth) = auth {
@@ -21,7 +19,7 @@ async fn rpc_with(app: &TestApp, auth: Option<&str>, body: &str) -> Value {
 
 async fn rpc(app: &TestApp, method: &str, params: Value) -> Value {
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).to_string();
-    rpc_with(app, Some(&format!("Paycom:{KEY}")), &body).await
+    rpc_with(app, Some(&format!("Paycom:{}", app.payme_key())), &body).await
 }
 
 fn code(reply: &Value) -> i64 {
@@ -63,15 +61,15 @@ async fn protocol_errors_are_answered_in_the_body() {
     assert_eq!(code(&rpc_with(&app, None, &good).await), -32504);
     assert_eq!(code(&rpc_with(&app, Some("Paycom:wrong"), &good).await), -32504);
     assert_eq!(
-        code(&rpc_with(&app, Some(&format!("Other:{KEY}")), &good).await),
+        code(&rpc_with(&app, Some(&format!("Other:{}", app.payme_key())), &good).await),
         -32504
     );
-    let reply = rpc_with(&app, Some(&format!("Paycom:{KEY}")), "{not json").await;
+    let reply = rpc_with(&app, Some(&format!("Paycom:{}", app.payme_key())), "{not json").await;
     assert_eq!(code(&reply), -32700);
     assert_eq!(code(&rpc(&app, "Frobnicate", json!({})).await), -32601);
     let no_params = json!({"id": 1, "method": "CheckTransaction"}).to_string();
     assert_eq!(
-        code(&rpc_with(&app, Some(&format!("Paycom:{KEY}")), &no_params).await),
+        code(&rpc_with(&app, Some(&format!("Paycom:{}", app.payme_key())), &no_params).await),
         -32600
     );
     let reply = rpc(&app, "CheckTransaction", json!({"id": "nope"})).await;
@@ -350,4 +348,28 @@ async fn a_server_killed_between_create_and_perform_performs_once_after_restart(
         payments_on(&restarted, account).await,
         vec![("payment".to_string(), 5_000_000)]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_written_down_key_is_ever_accepted() {
+    // The key the sandbox used to have, published in the code and the review.
+    const OLD_SANDBOX_KEY: &str = "fuqaro-sandbox-payme-key-000000000000";
+    let check = json!({"id": 1, "method": "CheckTransaction", "params": {"id": "x"}}).to_string();
+    let production = crate::helpers::spawn_production(|_| {}).await;
+    for key in [OLD_SANDBOX_KEY, "", "Paycom"] {
+        let auth = format!("Paycom:{key}");
+        assert_eq!(
+            code(&rpc_with(&production, Some(&auth), &check).await),
+            -32504,
+            "{key:?}"
+        );
+    }
+    // Development's sandbox keys are made at random for each server.
+    let one = spawn_app().await;
+    let two = spawn_app().await;
+    assert_ne!(one.payme_key(), two.payme_key());
+    assert_ne!(one.click_keys().1, two.click_keys().1);
+    let auth = format!("Paycom:{}", one.payme_key());
+    assert_eq!(code(&rpc_with(&two, Some(&auth), &check).await), -32504);
+    assert_eq!(code(&rpc_with(&one, Some(&auth), &check).await), -31003);
 }

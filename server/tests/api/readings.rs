@@ -85,7 +85,7 @@ async fn declared_only(app: &TestApp, cookie: &str, account: i64, length: usize)
     let host = app.address.trim_start_matches("http://");
     let mut tcp = tokio::net::TcpStream::connect(host).await.unwrap();
     let head = format!(
-        "POST /accounts/{account}/readings HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
+        "POST /accounts/{account}/readings HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
          Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\n\r\n"
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
@@ -663,10 +663,11 @@ async fn an_administrator_adds_a_tiered_price_list_that_charges_from_its_day() {
 
     // Today's readings keep today's prices; from tomorrow the new list applies.
     let resident = app.sign_in(RESIDENTS[0].phone).await;
-    let inspector = app.sign_in(STAFF[0].phone).await;
     let account = known_account(&app, 0).await;
     let mahalla = mahalla_of(&app, account).await;
     app.services.clock.advance_ms(86_400_000);
+    // A day later a member of staff signs in anew (their sessions end after 30 idle minutes).
+    let inspector = app.sign_in(STAFF[0].phone).await;
     let value = value_text(last_confirmed(&app, account).await + 150_000);
     let fields = [
         ("mahalla", mahalla.as_str()),
@@ -687,6 +688,7 @@ async fn an_administrator_adds_a_tiered_price_list_that_charges_from_its_day() {
         .await
         .unwrap();
     assert_eq!(charge, 100 * 50_000 + 50 * 90_000);
+    let admin = app.sign_in(STAFF[4].phone).await;
     let tariffs: Vec<shared::reading::TariffInfo> =
         app.call("/api/tariffs", &admin, &[]).await.json().await.unwrap();
     let electricity = tariffs

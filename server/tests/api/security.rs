@@ -95,3 +95,40 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
         assert_eq!(response.headers()["content-encoding"], encoding);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_write_that_says_nowhere_where_it_came_from_is_refused() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(services::demo::RESIDENTS[0].phone).await;
+    // A bare client: no Origin, no Sec-Fetch-Site (a stripped or very old browser).
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |referer: Option<String>| {
+        let mut request = bare
+            .post(app.url("/auth/sign-out"))
+            .header("cookie", cookie.clone());
+        if let Some(referer) = referer {
+            request = request.header("referer", referer);
+        }
+        request.send()
+    };
+    assert_eq!(
+        post(None).await.unwrap().status(),
+        403,
+        "no word of where it came from"
+    );
+    let evil = post(Some("https://evil.example/page".into())).await.unwrap();
+    assert_eq!(evil.status(), 403);
+    let ours = post(Some(app.url("/profile"))).await.unwrap();
+    assert_eq!(ours.status(), 303, "a Referer of ours is enough");
+    // Without a session cookie (a provider's server calling back) nothing is asked.
+    let callback = bare
+        .post(app.url("/payments/payme"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(callback.status(), 200);
+}

@@ -31,9 +31,10 @@ async fn a_resident_signs_in_with_the_code_from_the_sms() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookies_are_secure_when_the_site_is_https() {
-    let mut config = test_config().await;
-    config.public_url = "https://fuqaro.example".into();
-    let app = spawn_app_with(config).await;
+    let app = crate::helpers::spawn_production(|config| {
+        config.public_url = "https://fuqaro.example".into();
+    })
+    .await;
     let (response, _) = app.request_code(PHONE).await;
     let cookie = set_cookie_header(&response, shared::cookies::SIGN_IN_PHONE).unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
@@ -284,10 +285,9 @@ async fn the_outbox_page_exists_only_in_development() {
     assert_eq!(status, 200);
     assert!(body.contains("+998935551234") && body.contains("Fuqaro: kirish kodi"));
 
-    let mut config = test_config().await;
-    config.environment = server::config::Environment::Production;
-    let production = spawn_app_with(config).await;
+    let production = crate::helpers::spawn_production(|_| {}).await;
     assert_eq!(production.get("/dev/sms").await.status(), 404);
+    assert_eq!(production.get("/dev/sms.json").await.status(), 404);
     assert_eq!(
         production
             .post_form("/dev/clock", "", &[("advance_seconds", "600")])
@@ -295,4 +295,108 @@ async fn the_outbox_page_exists_only_in_development() {
             .status(),
         404
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_over_its_budget_spends_nothing_of_a_phones() {
+    let app = spawn_app().await;
+    // One client (127.0.0.1) spends its 20 codes an hour on 20 numbers…
+    for i in 0..services::auth::CODES_PER_CLIENT_PER_HOUR {
+        let phone = format!("+99890{:07}", 3_000_000 + i);
+        app.post_form("/auth/code", "", &[("phone", &phone)]).await;
+    }
+    // …then asks five times for the administrator's number: refused, and nothing recorded.
+    for _ in 0..5 {
+        let response = app
+            .post_form("/auth/code", "", &[("phone", "+998 90 000 01 05")])
+            .await;
+        assert!(location(&response).contains("error=rate_limited"));
+    }
+    let spent: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE key = 'code:phone:+998900000105'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(spent, 0, "a refused request must not spend the victim's budget");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_forwarded_for_does_not_make_a_new_client() {
+    let mut config = test_config().await;
+    config.trust_forwarded_for = true;
+    let app = spawn_app_with(config).await;
+    let mut sent = 0;
+    for i in 0..40 {
+        let response = app
+            .client
+            .post(app.url("/auth/code"))
+            // The proxy appends the address it saw; the client wrote the first one.
+            .header("x-forwarded-for", format!("203.0.113.{i}, 198.51.100.7"))
+            .form(&[("phone", format!("+99890{:07}", 4_000_000 + i).as_str())])
+            .send()
+            .await
+            .unwrap();
+        if location(&response).starts_with("/sign-in/code") {
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, services::auth::CODES_PER_CLIENT_PER_HOUR);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_sessions_end_after_half_an_hour_unused_and_residents_after_a_week() {
+    let app = spawn_app().await;
+    let officer = app.sign_in(services::demo::STAFF[1].phone).await;
+    let resident = app.sign_in(services::demo::RESIDENTS[0].phone).await;
+    let live = |cookie: String| {
+        let app = &app;
+        async move {
+            app.call("/api/current_user", &cookie, &[])
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    app.services.clock.advance_ms(20 * 60_000);
+    assert!(
+        !live(officer.clone()).await.is_null(),
+        "used within 30 minutes: still in"
+    );
+    app.services.clock.advance_ms(31 * 60_000);
+    assert!(live(officer).await.is_null(), "31 minutes unused: out");
+    assert!(!live(resident.clone()).await.is_null());
+    app.services.clock.advance_ms(8 * 86_400_000);
+    assert!(live(resident).await.is_null(), "8 days unused: out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrators_action_asks_for_a_fresh_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(services::demo::STAFF[4].phone).await;
+    let day = [("day", "2026-12-31"), ("kind", "holiday"), ("name", "Yangi yil")];
+    let fresh = app.post_form("/admin/calendar", &admin, &day).await;
+    assert!(!location(&fresh).starts_with("/sign-in"), "{}", location(&fresh));
+    // Still signed in (used every few minutes), but the sign-in was 20 minutes ago.
+    for _ in 0..4 {
+        app.services.clock.advance_ms(5 * 60_000);
+        app.call("/api/current_user", &admin, &[]).await;
+    }
+    let stale = app.post_form("/admin/calendar", &admin, &day).await;
+    assert_eq!(location(&stale), "/sign-in?error=again");
+    let again = app.sign_in(services::demo::STAFF[4].phone).await;
+    let response = app.post_form("/admin/calendar", &again, &day).await;
+    assert!(!location(&response).starts_with("/sign-in"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_clears_what_the_browser_kept_and_personal_pages_are_not_stored() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(services::demo::RESIDENTS[0].phone).await;
+    let page = app.get_as("/accounts", &cookie).await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let data = app.call("/api/current_user", &cookie, &[]).await;
+    assert_eq!(data.headers()["cache-control"], "no-store");
+    let response = app.post_form("/auth/sign-out", &cookie, &[]).await;
+    assert_eq!(response.headers()["clear-site-data"], "\"storage\"");
 }

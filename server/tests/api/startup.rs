@@ -122,6 +122,7 @@ fn an_unreachable_database_stops_the_binary_with_one_line() {
         &[
             ("FUQARO_DATABASE_URL", "postgres://u:p@127.0.0.1:1/db"),
             ("FUQARO_LISTEN", "127.0.0.1:0"),
+            ("FUQARO_ENVIRONMENT", "development"),
         ],
     );
     assert_one_clear_line(&output, "cannot open the database");
@@ -159,6 +160,7 @@ async fn create_admin_makes_an_administrator() {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
         .current_dir(&*dir)
         .env("FUQARO_DATABASE_URL", &url)
+        .env("FUQARO_ENVIRONMENT", "development")
         .args(["create-admin", "+998 90 555 00 11", "Bosh", "Admin"])
         .output()
         .unwrap();
@@ -194,4 +196,116 @@ fn run_server_with_args(dir: &std::path::Path, args: &[&str]) -> std::process::O
         .args(args)
         .output()
         .expect("the binary runs")
+}
+
+#[test]
+fn the_binary_serves_production_by_default_and_names_each_missing_setting() {
+    let dir = temp_dir();
+    let mut env: Vec<(&str, &str)> = vec![];
+    let output = run_server(&dir, &env);
+    assert_one_clear_line(&output, "public_url must be https in production");
+    env.push(("FUQARO_PUBLIC_URL", "https://fuqaro.uz"));
+    assert_one_clear_line(&run_server(&dir, &env), "sms.gateway is outbox");
+    env.push(("FUQARO_SMS__GATEWAY", "eskiz"));
+    assert_one_clear_line(&run_server(&dir, &env), "sms.eskiz_email and sms.eskiz_password");
+    env.push(("FUQARO_SMS__ESKIZ_EMAIL", "ops@fuqaro.uz"));
+    env.push(("FUQARO_SMS__ESKIZ_PASSWORD", "s3cret"));
+    assert_one_clear_line(&run_server(&dir, &env), "code_pepper must be set");
+    env.push(("FUQARO_CODE_PEPPER", "short"));
+    assert_one_clear_line(&run_server(&dir, &env), "code_pepper must be set");
+    let mut plain_gateway = env.clone();
+    plain_gateway.push(("FUQARO_SMS__ESKIZ_URL", "http://notify.eskiz.uz"));
+    plain_gateway.push(("FUQARO_CODE_PEPPER", "0123456789abcdef0123456789abcdef"));
+    assert_one_clear_line(&run_server(&dir, &plain_gateway), "sms.eskiz_url must be https");
+}
+
+#[test]
+fn a_secret_may_come_from_a_file_and_a_missing_one_is_named() {
+    let dir = temp_dir();
+    let env = [
+        ("FUQARO_PUBLIC_URL", "https://fuqaro.uz"),
+        ("FUQARO_SMS__GATEWAY", "eskiz"),
+        ("FUQARO_SMS__ESKIZ_EMAIL", "ops@fuqaro.uz"),
+        ("FUQARO_SMS__ESKIZ_PASSWORD", "s3cret"),
+        ("FUQARO_CODE_PEPPER", "file:/nonexistent/pepper"),
+    ];
+    assert_one_clear_line(&run_server(&dir, &env), "/nonexistent/pepper");
+    // Read from the file, the pepper passes; the next refusal is the (unreachable) database.
+    std::fs::write(dir.join("pepper"), "0123456789abcdef0123456789abcdef0123\n").unwrap();
+    let pepper = format!("file:{}", dir.join("pepper").display());
+    let mut env = env.to_vec();
+    env[4] = ("FUQARO_CODE_PEPPER", &pepper);
+    env.push(("FUQARO_DATABASE_URL", "postgres://u:p@127.0.0.1:1/db"));
+    env.push(("FUQARO_LISTEN", "127.0.0.1:0"));
+    assert_one_clear_line(&run_server(&dir, &env), "cannot open the database");
+}
+
+#[test]
+fn development_serves_only_this_machine() {
+    let dir = temp_dir();
+    let development = ("FUQARO_ENVIRONMENT", "development");
+    let output = run_server(&dir, &[development, ("FUQARO_LISTEN", "0.0.0.0:3000")]);
+    assert_one_clear_line(
+        &output,
+        "serves only loopback addresses, but listen is 0.0.0.0:3000",
+    );
+    let output = run_server(&dir, &[development, ("FUQARO_PUBLIC_URL", "https://fuqaro.uz")]);
+    assert_one_clear_line(&output, "public_url \"https://fuqaro.uz\" is not this machine");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_with_demo_people_serves_production_only_once_they_are_removed() {
+    // Development seeds the demo people (a staff administrator among them).
+    let development = crate::helpers::spawn_app().await;
+    let url = development.database_url.clone();
+    development.sign_in(services::demo::RESIDENTS[0].phone).await;
+    development.stop().await;
+
+    let (mut config, _) = crate::helpers::production_config().await;
+    config.database_url = url.clone();
+    let error = Application::build(config.clone())
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        error.contains("demo people") && error.contains("server remove-demo"),
+        "{error}"
+    );
+    assert!(error.contains("+998900000105"), "{error}");
+
+    let dir = temp_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(&*dir)
+        .env("FUQARO_DATABASE_URL", &url)
+        .env("FUQARO_ENVIRONMENT", "development")
+        .arg("remove-demo")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("7 demo people removed"));
+
+    let production = crate::helpers::spawn_app_with(config).await;
+    let db = &production.db;
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE phone LIKE '+99890000000%' OR phone LIKE '+99890000010%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+    let grants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM role_grants")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(grants, 0, "no demo staff role is left");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0, "the demo resident's session is gone with her");
 }

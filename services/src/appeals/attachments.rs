@@ -100,7 +100,14 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<Checked, AttachError> {
     })
 }
 
-/// Checks every file of a form (none is kept unless all pass).
+/// [`check_all`] off the async runtime, within the process's photo workers.
+pub async fn check_all_off_runtime(
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Result<Vec<Checked>, AttachError>> {
+    crate::photos::off_runtime(move || check_all(&files)).await
+}
+
+/// Checks every file of a form (none is kept unless all pass). CPU-bound.
 pub fn check_all(files: &[(String, Vec<u8>)]) -> Result<Vec<Checked>, AttachError> {
     if files.len() > MAX_FILES {
         return Err(AttachError::TooMany);

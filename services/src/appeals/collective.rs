@@ -16,10 +16,8 @@ pub const MAX_TRIES: i64 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CosignError {
-    /// No such appeal names this phone (also: a code meant for another appeal).
-    #[error("this appeal has no co-signer with this phone")]
-    NotInvited,
-    #[error("the code is wrong")]
+    /// The code is wrong, or no such appeal names this phone (one answer for both).
+    #[error("the code is wrong, or this appeal has no co-signer with this phone")]
     Wrong,
     #[error("too many wrong codes")]
     TooManyTries,
@@ -34,7 +32,6 @@ pub enum CosignError {
 impl CosignError {
     pub fn code(self) -> &'static str {
         match self {
-            CosignError::NotInvited => "not_invited",
             CosignError::Wrong => "wrong_code",
             CosignError::TooManyTries => "too_many_tries",
             CosignError::Expired => "expired",
@@ -96,50 +93,63 @@ pub(crate) async fn invite(
             .await?;
         let locale = theirs.as_deref().and_then(Locale::from_tag).unwrap_or(locale);
         let text = text::invitation(locale, number, &code, &svc.public_url);
-        crate::sms::enqueue(&mut *conn, phone, &text, locale, "appeal", now).await?;
+        crate::sms::enqueue(&mut *conn, phone, &text, locale, "cosign", now).await?;
     }
     Ok(())
 }
 
 /// A co-signer confirms with the code sent to their phone. Returns the appeal's id.
+///
+/// Each attempt spends one of the five tries before the code is compared, in one statement,
+/// so parallel guesses cannot exceed them; a phone the appeal does not name gets the same
+/// answer as a wrong code, so the page tells no one who co-signed what.
 pub async fn confirm(svc: &Services, number: &str, phone: &Phone, code: &str) -> Result<i64, ConfirmError> {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CosignError::Malformed.into());
     }
     let row = sqlx::query(
-        "SELECT c.appeal_id, c.code_hash, c.tries, c.sent_at, c.confirmed_at, a.user_id FROM appeal_cosigners c \
+        "SELECT c.appeal_id, c.code_hash, c.sent_at, c.confirmed_at, a.user_id FROM appeal_cosigners c \
          JOIN appeals a ON a.id = c.appeal_id WHERE a.number = $1 AND c.phone = $2",
     )
     .bind(number.trim().to_uppercase())
     .bind(phone.e164())
     .fetch_optional(&svc.db.pool)
     .await?
-    .ok_or(CosignError::NotInvited)?;
+    .ok_or(CosignError::Wrong)?;
     let appeal: i64 = row.try_get("appeal_id")?;
-    if row.try_get::<Option<i64>, _>("confirmed_at")?.is_some() {
-        return Err(CosignError::Already.into());
-    }
-    if row.try_get::<i64, _>("tries")? >= MAX_TRIES {
-        return Err(CosignError::TooManyTries.into());
-    }
     let now = svc.clock.now_ms();
+    let spent = sqlx::query(
+        "UPDATE appeal_cosigners SET tries = tries + 1 \
+         WHERE appeal_id = $1 AND phone = $2 AND tries < $3 AND confirmed_at IS NULL",
+    )
+    .bind(appeal)
+    .bind(phone.e164())
+    .bind(MAX_TRIES)
+    .execute(&svc.db.pool)
+    .await?;
+    let right = secret::constant_time_eq(
+        &code_hash(svc, appeal, phone, code),
+        &row.try_get::<String, _>("code_hash")?,
+    );
+    if spent.rows_affected() == 0 {
+        // Confirmed already (said only to the holder of the right code), or out of tries.
+        return Err(
+            if right && row.try_get::<Option<i64>, _>("confirmed_at")?.is_some() {
+                CosignError::Already
+            } else {
+                CosignError::TooManyTries
+            }
+            .into(),
+        );
+    }
+    if !right {
+        return Err(CosignError::Wrong.into());
+    }
     if now - row.try_get::<i64, _>("sent_at")? > CODE_TTL_MS {
         return Err(CosignError::Expired.into());
     }
     let mut tx = svc.db.pool.begin().await?;
-    if !secret::constant_time_eq(
-        &code_hash(svc, appeal, phone, code),
-        &row.try_get::<String, _>("code_hash")?,
-    ) {
-        sqlx::query("UPDATE appeal_cosigners SET tries = tries + 1 WHERE appeal_id = $1 AND phone = $2")
-            .bind(appeal)
-            .bind(phone.e164())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        return Err(CosignError::Wrong.into());
-    }
     let done = sqlx::query(
         "UPDATE appeal_cosigners SET confirmed_at = $1 WHERE appeal_id = $2 AND phone = $3 AND confirmed_at IS NULL",
     )

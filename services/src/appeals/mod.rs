@@ -116,6 +116,9 @@ pub enum FileError {
     TooManyCosigners,
     #[error("the earlier appeal is not this resident's answered appeal")]
     About,
+    /// Too many appeals or co-signer invitations today.
+    #[error("too many appeals today")]
+    RateLimited,
     #[error(transparent)]
     Service(#[from] Error),
 }
@@ -135,6 +138,7 @@ impl FileError {
             FileError::Place => "place",
             FileError::TooManyCosigners => "cosigners_too_many",
             FileError::About => "about",
+            FileError::RateLimited => "rate_limited",
             FileError::Service(_) => "unavailable",
         }
     }
@@ -150,6 +154,12 @@ pub struct Registered {
 
 /// Registers an appeal at once (refusing to register is not allowed; only malformed input is
 /// refused, and then nothing is stored), with an ordinary term until an officer triages it.
+/// Appeals one resident may file in a day, co-signer invitations they may send in a day, and
+/// invitations one phone may receive in a day.
+pub const FILINGS_PER_USER_PER_DAY: i64 = 20;
+pub const INVITATIONS_PER_USER_PER_DAY: i64 = 100;
+pub const INVITATIONS_PER_PHONE_PER_DAY: i64 = 5;
+
 pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, FileError> {
     if !matches!(new.kind, "application" | "proposal" | "complaint") {
         return Err(FileError::Kind);
@@ -208,6 +218,35 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let due = Category::Ordinary.term().due(&calendar, registered);
     if new.cosigners.len() > collective::MAX_COSIGNERS {
         return Err(FileError::TooManyCosigners);
+    }
+    // Each filing is work for a body, and each co-signer an SMS: limited per resident and per
+    // invited phone, all or nothing.
+    let day = crate::clock::DAY_MS;
+    let mut limits = vec![crate::rate::Limit::new(
+        format!("appeal:user:{}", new.user_id),
+        FILINGS_PER_USER_PER_DAY,
+        day,
+    )];
+    if !new.cosigners.is_empty() {
+        limits.push(
+            crate::rate::Limit::new(
+                format!("cosign:user:{}", new.user_id),
+                INVITATIONS_PER_USER_PER_DAY,
+                day,
+            )
+            .costing(new.cosigners.len() as i64),
+        );
+        for phone in new.cosigners {
+            limits.push(crate::rate::Limit::new(
+                format!("sms:to:{}", phone.e164()),
+                INVITATIONS_PER_PHONE_PER_DAY,
+                day,
+            ));
+        }
+    }
+    if !crate::rate::allow_all(&svc.db, &limits, now).await? {
+        tracing::warn!(user = new.user_id, "appeal filing limit");
+        return Err(FileError::RateLimited);
     }
     // Repeat: a complaint about the answer to an earlier appeal, or the same resident to the
     // same body on the same subject within 12 months.
