@@ -39,11 +39,15 @@ export async function signIn(page: Page, phone: string) {
   await expect(page).toHaveURL(/\/accounts$/);
 }
 
-/** Links the demo electricity account 10000003 in 1726266 (the demo inspector's district). */
+/**
+ * Links the demo electricity account 10000003 in 1726266 (the demo inspector's district) with
+ * the code printed on its bill (services::demo::bill_code).
+ */
 export async function linkAccount(page: Page) {
   await page.goto("/accounts/link?service=electricity&region=1726");
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
+  await page.getByLabel("Kvitansiyadagi hisob kodi").fill("52348347");
   await page.getByRole("button", { name: "Hisobni topish" }).click();
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
 }

@@ -14,58 +14,156 @@ pub const PAGE_SIZE: i64 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum LinkError {
-    #[error("no such account")]
-    NotFound,
+    /// No such account is registered to the resident's phone, and no bill code matched (or
+    /// there is no such account: the answer is the same, so the form tells no one which).
+    #[error("no account with this number is registered to this phone, or the bill code is wrong")]
+    NotProven,
     #[error("the district is not in the region")]
     DistrictNotInRegion,
     #[error("unknown service type")]
     UnknownService,
+    #[error("too many attempts; try again later")]
+    RateLimited,
 }
 
-/// Finds an account by what is printed on a bill and links it to the resident. Linking the
-/// same account twice is not an error. The account may be linked to several phones (a
-/// family), and one phone may hold several accounts.
-pub async fn link(
-    svc: &Services,
-    user_id: i64,
-    service: &str,
-    region: &str,
-    district: &str,
-    number: &AccountNumber,
-) -> Result<i64, LinkOrService> {
+/// How a resident proved that an account is theirs, recorded with the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// The utility registered the resident's phone (proved by the sign-in code) for the account.
+    Phone,
+    /// The resident typed the code printed on the account's bills.
+    BillCode,
+}
+
+impl Proof {
+    pub fn code(self) -> &'static str {
+        match self {
+            Proof::Phone => "phone",
+            Proof::BillCode => "bill_code",
+        }
+    }
+}
+
+/// Attempts to link, per client and per resident in an hour, and per account number.
+pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
+pub const LINKS_PER_ACCOUNT_PER_HOUR: i64 = 10;
+
+/// The hash kept of an account's bill code: what is printed, digits only, bound to the account.
+pub fn bill_code_hash(service: &str, district: &str, number: &str, code: &str) -> String {
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    crate::secret::sha256_hex(format!("bill:{service}:{district}:{number}:{digits}").as_bytes())
+}
+
+/// What a resident types to link an account: what is printed on the bill.
+pub struct LinkRequest<'a> {
+    pub service: &'a str,
+    pub region: &'a str,
+    pub district: &'a str,
+    pub number: &'a AccountNumber,
+    /// The code printed on the bill; not needed when the account is registered to the
+    /// resident's own phone.
+    pub bill_code: &'a str,
+    /// Where the request came from (limits count per client).
+    pub client: &'a str,
+}
+
+/// Links an account to the resident once they have proved it is theirs: the utility has their
+/// phone for it, or they typed the code printed on its bills. Linking the same account twice
+/// is not an error; an account may be linked to several phones (a family), each with its proof.
+pub async fn link(svc: &Services, user_id: i64, request: &LinkRequest<'_>) -> Result<i64, LinkOrService> {
     let in_region: Option<String> = sqlx::query_scalar("SELECT region_soato FROM districts WHERE soato = $1")
-        .bind(district)
+        .bind(request.district)
         .fetch_optional(&svc.db.pool)
         .await
         .map_err(Error::from)?;
-    if in_region.as_deref() != Some(region) {
+    if in_region.as_deref() != Some(request.region) {
         return Err(LinkError::DistrictNotInRegion.into());
     }
-    if shared::ServiceType::from_code(service).is_none() {
+    if shared::ServiceType::from_code(request.service).is_none() {
         return Err(LinkError::UnknownService.into());
     }
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM utility_accounts WHERE service_code = $1 AND district_soato = $2 AND number = $3",
+    let hour = crate::clock::HOUR_MS;
+    let now = svc.clock.now_ms();
+    let limits = [
+        crate::rate::Limit::new(
+            format!("link:client:{}", request.client),
+            LINKS_PER_CLIENT_PER_HOUR,
+            hour,
+        ),
+        crate::rate::Limit::new(format!("link:user:{user_id}"), LINKS_PER_CLIENT_PER_HOUR, hour),
+        crate::rate::Limit::new(
+            format!(
+                "link:account:{}:{}:{}",
+                request.service,
+                request.district,
+                request.number.as_str()
+            ),
+            LINKS_PER_ACCOUNT_PER_HOUR,
+            hour,
+        ),
+    ];
+    if !crate::rate::allow_all(&svc.db, &limits, now).await? {
+        tracing::warn!(
+            user = user_id,
+            client = request.client,
+            "account link attempts limit"
+        );
+        return Err(LinkError::RateLimited.into());
+    }
+    let row = sqlx::query(
+        "SELECT id, holder_phone, bill_code_hash FROM utility_accounts \
+         WHERE service_code = $1 AND district_soato = $2 AND number = $3",
     )
-    .bind(service)
-    .bind(district)
-    .bind(number.as_str())
+    .bind(request.service)
+    .bind(request.district)
+    .bind(request.number.as_str())
     .fetch_optional(&svc.db.pool)
     .await
     .map_err(Error::from)?;
-    let Some(id) = id else {
-        return Err(LinkError::NotFound.into());
+    let phone = crate::users::phone_of(svc, user_id).await?;
+    let proof = row.as_ref().and_then(|row| {
+        let holder: Option<String> = row.try_get("holder_phone").ok().flatten();
+        let code_hash: Option<String> = row.try_get("bill_code_hash").ok().flatten();
+        if holder.as_deref() == Some(phone.e164().as_str()) {
+            return Some(Proof::Phone);
+        }
+        let typed = bill_code_hash(
+            request.service,
+            request.district,
+            request.number.as_str(),
+            request.bill_code,
+        );
+        let has_code = request.bill_code.chars().any(|c| c.is_ascii_digit());
+        code_hash
+            .filter(|stored| has_code && crate::secret::constant_time_eq(stored, &typed))
+            .map(|_| Proof::BillCode)
+    });
+    let (Some(row), Some(proof)) = (row, proof) else {
+        tracing::info!(
+            user = user_id,
+            client = request.client,
+            "account link refused: not proven"
+        );
+        return Err(LinkError::NotProven.into());
     };
+    let id: i64 = row.try_get("id").map_err(Error::from)?;
     sqlx::query(
-        "INSERT INTO account_links (user_id, account_id, linked_at) VALUES ($1, $2, $3) \
+        "INSERT INTO account_links (user_id, account_id, linked_at, proof) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, account_id) DO NOTHING",
     )
     .bind(user_id)
     .bind(id)
-    .bind(svc.clock.now_ms())
+    .bind(now)
+    .bind(proof.code())
     .execute(&svc.db.pool)
     .await
     .map_err(Error::from)?;
+    tracing::info!(
+        user = user_id,
+        account = id,
+        proof = proof.code(),
+        "account linked"
+    );
     Ok(id)
 }
 

@@ -71,6 +71,51 @@ pub const KNOWN_ACCOUNTS: [(&str, &str, &str, Option<usize>); 5] = [
     ("electricity", "1726266", "10000003", None),
 ];
 
+/// The code printed on a demo account's bills: eight digits derived from its number, so the
+/// README can name the one a demo resident types (`10000003`: see [`bill_code`]'s test).
+pub fn bill_code(number: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in format!("fuqaro-demo-bill:{number}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08}", hash % 100_000_000)
+}
+
+/// Demo data loaded before bills had codes gets them (and the demo residents' phones on
+/// their accounts), once.
+async fn give_bill_codes(svc: &Services) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT id, service_code, district_soato, number FROM utility_accounts WHERE bill_code_hash IS NULL",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = svc.db.pool.begin().await?;
+    for row in &rows {
+        let (id, service, district, number): (i64, String, String, String) = (
+            row.try_get("id")?,
+            row.try_get("service_code")?,
+            row.try_get("district_soato")?,
+            row.try_get("number")?,
+        );
+        let holder = KNOWN_ACCOUNTS
+            .iter()
+            .find(|(s, d, n, _)| *s == service && *d == district && *n == number)
+            .and_then(|(_, _, _, owner)| owner.map(|i| RESIDENTS[i].phone));
+        sqlx::query("UPDATE utility_accounts SET bill_code_hash = $2, holder_phone = COALESCE(holder_phone, $3) WHERE id = $1")
+            .bind(id)
+            .bind(crate::accounts::bill_code_hash(&service, &district, &number, &bill_code(&number)))
+            .bind(holder)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Every demo person's phone (residents and staff), as stored.
 pub fn phones() -> impl Iterator<Item = &'static str> {
     RESIDENTS.iter().chain(STAFF.iter()).map(|p| p.phone)
@@ -234,6 +279,7 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
         .fetch_optional(&svc.db.pool)
         .await?;
     if loaded.as_deref() == Some(VERSION) {
+        give_bill_codes(svc).await?;
         return Ok(0);
     }
     let now = svc.clock.now_ms();
@@ -274,8 +320,10 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
 
     let mut tx = svc.db.pool.begin().await?;
     let mut account_rows = Vec::with_capacity(plan.len());
-    for (s, district, number, _) in &plan {
+    for (s, district, number, owner) in &plan {
         let (service, tariff, decimals, _, _) = SERVICES[*s];
+        let holder_phone = owner.map(|i| RESIDENTS[i].phone);
+        let code_hash = crate::accounts::bill_code_hash(service, district, number, &bill_code(number));
         let (_, region, mahalla) = districts
             .iter()
             .find(|(d, _, _)| d == district)
@@ -305,12 +353,14 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
             Value::from(tariff),
             Value::from(decimals),
             Value::from(now - MONTHS * 31 * DAY_MS),
+            Value::from(holder_phone),
+            Value::from(code_hash),
         ]);
     }
     insert_batch(
         &mut tx,
         "INSERT INTO utility_accounts (service_code, region_soato, district_soato, number, holder_name, address, \
-         mahalla_code, tariff_code, meter_decimals, created_at) VALUES ",
+         mahalla_code, tariff_code, meter_decimals, created_at, holder_phone, bill_code_hash) VALUES ",
         " ON CONFLICT (service_code, district_soato, number) DO NOTHING",
         &account_rows,
     )
@@ -467,4 +517,12 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
         "demo data loaded"
     );
     Ok(plan.len())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_names_the_bill_code_of_the_unlinked_demo_account() {
+        assert_eq!(super::bill_code("10000003"), "52348347");
+    }
 }

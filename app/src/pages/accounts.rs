@@ -76,7 +76,8 @@ fn link_error_key(code: &str) -> Option<Key> {
         "number_empty" => Key::LinkErrorNumberEmpty,
         "number_digits" => Key::LinkErrorNumberDigits,
         "number_length" => Key::LinkErrorNumberLength,
-        "account_not_found" => Key::LinkErrorAccountNotFound,
+        "not_proven" => Key::LinkErrorNotProven,
+        "rate_limited" => Key::LinkErrorRateLimited,
         "district_not_in_region" => Key::LinkErrorDistrictNotInRegion,
         "unknown_service" => Key::LinkErrorUnknownService,
         _ => return None,
@@ -156,6 +157,9 @@ pub fn LinkAccountPage() -> impl IntoView {
                                 </select>
                                 <label for="number">{tr(locale, Key::LinkNumber)}</label>
                                 <input id="number" name="number" type="text" inputmode="numeric" autocomplete="off" required value=param("number") />
+                                <label for="code">{tr(locale, Key::LinkCode)}</label>
+                                <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" aria-describedby="code-hint" />
+                                <p id="code-hint" class="muted">{tr(locale, Key::LinkCodeHint)}</p>
                                 <button class="button" type="submit">{tr(locale, Key::LinkSubmit)}</button>
                             </form>
                         }.into_any()

@@ -17,9 +17,14 @@ pub struct LinkForm {
     region: String,
     district: String,
     number: String,
+    /// The code printed on the bill (not needed when the account is registered to the phone).
+    #[serde(default)]
+    code: String,
 }
 
-/// Finds an account by service, place and number and links it to the signed-in resident.
+/// Finds an account by service, place and number and links it to the signed-in resident once
+/// they have proved it is theirs (their phone is the account's, or the bill's code). The code
+/// never comes back in the redirect.
 pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): Form<LinkForm>) -> Response {
     let principal = match caller.require(&state, &Need::SignedIn).await {
         Ok(p) => p,
@@ -46,18 +51,18 @@ pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): For
         Err(AccountNumberError::NotDigits) => return back("number_digits"),
         Err(AccountNumberError::WrongLength) => return back("number_length"),
     };
-    match services::accounts::link(
-        &state.services,
-        principal.user_id,
-        &form.service,
-        &form.region,
-        &form.district,
-        &number,
-    )
-    .await
-    {
+    let request = services::accounts::LinkRequest {
+        service: &form.service,
+        region: &form.region,
+        district: &form.district,
+        number: &number,
+        bill_code: &form.code,
+        client: &caller.client,
+    };
+    match services::accounts::link(&state.services, principal.user_id, &request).await {
         Ok(id) => Redirect::to(&format!("/accounts/{id}")).into_response(),
-        Err(LinkOrService::Link(LinkError::NotFound)) => back("account_not_found"),
+        Err(LinkOrService::Link(LinkError::NotProven)) => back("not_proven"),
+        Err(LinkOrService::Link(LinkError::RateLimited)) => back("rate_limited"),
         Err(LinkOrService::Link(LinkError::DistrictNotInRegion)) => back("district_not_in_region"),
         Err(LinkOrService::Link(LinkError::UnknownService)) => back("unknown_service"),
         Err(LinkOrService::Service(error)) => unavailable(caller.locale, "linking an account failed", &error),

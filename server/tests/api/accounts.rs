@@ -5,6 +5,7 @@ use shared::account::{AccountDetails, AccountSummary};
 
 const STRANGER: &str = "+998 99 777 66 55";
 
+/// Links with the code printed on the demo account's bill.
 async fn link(
     app: &TestApp,
     cookie: &str,
@@ -12,6 +13,19 @@ async fn link(
     region: &str,
     district: &str,
     number: &str,
+) -> reqwest::Response {
+    let code = services::demo::bill_code(&number.replace(|c: char| !c.is_ascii_digit(), ""));
+    link_with_code(app, cookie, service, region, district, number, &code).await
+}
+
+async fn link_with_code(
+    app: &TestApp,
+    cookie: &str,
+    service: &str,
+    region: &str,
+    district: &str,
+    number: &str,
+    code: &str,
 ) -> reqwest::Response {
     app.post_form(
         "/accounts/link",
@@ -21,6 +35,7 @@ async fn link(
             ("region", region),
             ("district", district),
             ("number", number),
+            ("code", code),
         ],
     )
     .await
@@ -140,7 +155,7 @@ async fn unknown_accounts_and_numbers_of_the_wrong_shape_get_their_message() {
     let app = spawn_app().await;
     let cookie = app.sign_in(STRANGER).await;
     for (number, district, error) in [
-        ("99999999", "1726266", "account_not_found"),
+        ("99999999", "1726266", "not_proven"),
         ("123", "1726266", "number_length"),
         ("12345a78", "1726266", "number_digits"),
         ("", "1726266", "number_empty"),
@@ -279,4 +294,63 @@ async fn the_ledger_is_append_only() {
         .execute(&app.db.pool)
         .await;
     assert!(delete.is_err(), "a delete is refused by the database");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_needs_the_accounts_phone_or_its_bill_code_and_says_which() {
+    let app = spawn_app().await;
+    // Resident B knows the number of resident A's account, but not its bill code.
+    let b = app.sign_in(RESIDENTS[1].phone).await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    for code in ["", "00000000", "1234"] {
+        let response = link_with_code(&app, &b, service, "1726", district, number, code).await;
+        assert!(location(&response).contains("error=not_proven"), "{code:?}");
+        assert!(
+            !location(&response).contains(code) || code.is_empty(),
+            "the code never comes back"
+        );
+    }
+    // An account that does not exist gets the very same answer: no oracle.
+    let response = link_with_code(&app, &b, service, "1726", district, "99999991", "").await;
+    assert!(location(&response).contains("error=not_proven"));
+    // Resident A links it with no code at all: the utility has her phone for it.
+    let a = app.sign_in(RESIDENTS[0].phone).await;
+    let theirs = account_id(&app, service, district, number).await;
+    sqlx::query("DELETE FROM account_links WHERE account_id = $1")
+        .bind(theirs)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let response = link_with_code(&app, &a, service, "1726", district, number, "").await;
+    assert_eq!(location(&response), format!("/accounts/{theirs}"));
+    // A stranger with the bill in hand links it with the code; each link says how.
+    let stranger = app.sign_in(STRANGER).await;
+    let response = link(&app, &stranger, service, "1726", district, number).await;
+    assert_eq!(location(&response), format!("/accounts/{theirs}"));
+    let proofs: Vec<String> =
+        sqlx::query_scalar("SELECT proof FROM account_links WHERE account_id = $1 ORDER BY proof")
+            .bind(theirs)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(proofs, ["bill_code", "phone"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_bill_codes_is_throttled_per_account() {
+    let app = spawn_app().await;
+    let b = app.sign_in(RESIDENTS[1].phone).await;
+    let (service, district, number, _) = KNOWN_ACCOUNTS[0];
+    let mut refused = 0;
+    for guess in 0..(services::accounts::LINKS_PER_ACCOUNT_PER_HOUR + 5) {
+        let code = format!("{:08}", guess);
+        let response = link_with_code(&app, &b, service, "1726", district, number, &code).await;
+        if location(&response).contains("error=rate_limited") {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 5);
+    // Even the right code waits out the hour now.
+    let response = link(&app, &b, service, "1726", district, number).await;
+    assert!(location(&response).contains("error=rate_limited"));
 }

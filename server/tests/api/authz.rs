@@ -422,6 +422,8 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
                     ("region", "1726"),
                     ("district", "1726266"),
                     ("number", "10000003"),
+                    // The code printed on its bill (services::demo::bill_code).
+                    ("code", "52348347"),
                 ],
             ),
             SIGNED_IN,
