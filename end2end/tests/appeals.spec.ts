@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { hydrated, phoneFor, ready, signIn } from "./helpers";
+import { hydrated, phoneFor, ready, sameSite, signIn } from "./helpers";
 
 const OFFICER = "+998900000102";
 
@@ -159,7 +159,7 @@ test("an escalation is shown live when the clock passes the term @js", async ({ 
   await hydrated(page);
   // Weeks later the ordinary term (15 days from the next working day, on past holidays) has
   // ended unanswered.
-  await page.request.post("/dev/clock", { form: { advance_seconds: String(25 * 24 * 3600) } });
+  await page.request.post("/dev/clock", { form: { advance_seconds: String(25 * 24 * 3600) }, headers: sameSite(page) });
   await expect(page.locator(".appeal-body")).toContainText("Yunusobod tumani tibbiyot birlashmasi", { timeout: 3000 });
   await expect(page.locator(".timeline li.event.escalated")).toBeVisible();
   expect(id).toMatch(/^\d+$/);

@@ -6,6 +6,14 @@ export function phoneFor(testInfo: TestInfo, n: number): string {
   return `+998 97 ${project}00 ${String(n).padStart(2, "0")} ${String(testInfo.retry).padStart(2, "0")}`;
 }
 
+/**
+ * The headers a browser's own POST carries: a write with a session cookie must say where it
+ * came from (Playwright's request API sends no Origin by itself).
+ */
+export function sameSite(page: Page): Record<string, string> {
+  return { Origin: new URL(page.url()).origin };
+}
+
 /** The newest sign-in code sent to `phone`, from the development outbox. */
 export async function lastCode(page: Page, phone: string): Promise<string> {
   const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent(phone)}`)).json();

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import path from "node:path";
-import { linkAccount, phoneFor, signIn } from "./helpers";
+import { linkAccount, phoneFor, sameSite, signIn } from "./helpers";
 
 // Sending a meter reading with a photo (the live viewfinder on Chromium's fake camera, or the
 // file input), seeing it in the inspector's queue, confirming it there, and the charge and
@@ -22,7 +22,7 @@ async function lastReading(page: Page): Promise<number> {
 
 /** Picks a mahalla: with JavaScript by typing its name in Cyrillic into the search. */
 async function pickMahalla(page: Page, accountId: string, js: boolean) {
-  const form = await (await page.request.post("/api/reading_form", { form: { account_id: accountId } })).json();
+  const form = await (await page.request.post("/api/reading_form", { form: { account_id: accountId }, headers: sameSite(page) })).json();
   const [code, names] = form.mahallas[3] as [string, Names];
   if (js) {
     const search = page.getByLabel("Mahallani qidirish (lotin yoki kirill)");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { askForCode, lastCode, phoneFor, signIn } from "./helpers";
+import { askForCode, lastCode, phoneFor, sameSite, signIn } from "./helpers";
 
 // A resident signs in with the code from the SMS outbox (/dev/sms.json, development mode),
 // links a utility account and sees its debt, in all three languages. Plain forms: the same
@@ -23,6 +23,8 @@ test("a resident signs in, links an account, sees the debt in every language", a
   await page.getByRole("button", { name: "Davom etish" }).click();
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
   await page.getByLabel("Shaxsiy hisob raqami").fill("10000003");
+  // The code printed on the account's bill proves it is hers (services::demo::bill_code).
+  await page.getByLabel("Kvitansiyadagi hisob kodi").fill("52348347");
   await page.getByRole("button", { name: "Hisobni topish" }).click();
 
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
@@ -60,7 +62,7 @@ test("an expired code says so", async ({ page }, testInfo) => {
   const phone = phoneFor(testInfo, 3);
   await askForCode(page, phone);
   const code = await lastCode(page, phone);
-  await page.request.post("/dev/clock", { form: { advance_seconds: "301" } });
+  await page.request.post("/dev/clock", { form: { advance_seconds: "301" }, headers: sameSite(page) });
   await page.getByLabel("6 xonali kod").fill(code);
   await page.getByRole("button", { name: "Kirish", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Kodning muddati tugadi. Yangi kod soʻrang.");

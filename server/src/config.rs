@@ -111,6 +111,11 @@ pub struct Config {
     /// `click_secret_key`.
     pub click_merchant_id: String,
     pub click_checkout_url: String,
+    /// Who charges cards: `none` (the default: no cards in production, the in-app sandbox in
+    /// development) or `payme` (Payme's Subscribe API at `payme_subscribe_url`, with the cash
+    /// desk's `payme_merchant_id` and `payme_key`).
+    pub card_processor: CardProcessorKind,
+    pub payme_subscribe_url: String,
     /// The secret keyed hashes of one-time codes and receipt checks are made with
     /// (FUQARO_CODE_PEPPER, or `file:/path`). Required in production, at least 32 characters;
     /// in development, when empty, one is made and kept in the database.
@@ -220,6 +225,13 @@ pub enum Environment {
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
+pub enum CardProcessorKind {
+    None,
+    Payme,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
     Json,
@@ -248,6 +260,8 @@ impl Default for Config {
             payme_checkout_url: "https://checkout.paycom.uz".into(),
             click_merchant_id: String::new(),
             click_checkout_url: "https://my.click.uz/services/pay".into(),
+            card_processor: CardProcessorKind::None,
+            payme_subscribe_url: "https://checkout.paycom.uz/api".into(),
             code_pepper: Secret::default(),
             metrics_token: Secret::default(),
             tls_ca_file: None,
@@ -349,9 +363,33 @@ impl Config {
                 "click_secret_key is set but click_service_id or click_merchant_id is not".into(),
             ));
         }
+        if self.card_processor == CardProcessorKind::Payme
+            && (self.payme_key.is_empty() || self.payme_merchant_id.is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "card_processor is payme but payme_key or payme_merchant_id is not set".into(),
+            ));
+        }
         match self.environment {
             Environment::Development => self.check_development(),
             Environment::Production => self.check_production(),
+        }
+    }
+
+    /// The card processor this configuration names (none: the caller decides, the sandbox
+    /// in development).
+    pub fn card_processor(
+        &self,
+        outbound: &services::outbound::Outbound,
+    ) -> Option<std::sync::Arc<dyn services::card::CardProcessor>> {
+        match self.card_processor {
+            CardProcessorKind::None => None,
+            CardProcessorKind::Payme => Some(std::sync::Arc::new(services::payme_cards::PaymeCards::new(
+                &self.payme_subscribe_url,
+                &self.payme_merchant_id,
+                &self.payme_key,
+                outbound,
+            ))),
         }
     }
 
@@ -417,6 +455,11 @@ impl Config {
                  (FUQARO_CODE_PEPPER, or file:/path); e.g. `openssl rand -base64 48`"
                     .into(),
             );
+        }
+        if self.card_processor == CardProcessorKind::Payme
+            && !self.payme_subscribe_url.starts_with("https://")
+        {
+            return refuse("payme_subscribe_url must be https in production".into());
         }
         if self.files.store == FileStoreKind::S3 && !self.files.s3_endpoint.starts_with("https://") {
             return refuse("files.s3_endpoint must be https in production".into());

@@ -97,6 +97,9 @@ impl Application {
         .map_err(StartupError::ReferenceData)?;
         services.checkout = config.checkout();
         services.files = config.files.store(&outbound);
+        if let Some(processor) = config.card_processor(&outbound) {
+            services.card = Some(processor);
+        }
         services.outbound = outbound;
         if config.development() {
             tracing::warn!(

@@ -44,7 +44,8 @@ impl Proof {
     }
 }
 
-/// Attempts to link, per client and per resident in an hour, and per account number.
+/// Attempts to link, per client and per resident in an hour, and wrong ones per account
+/// number (a family linking one account is not guessing).
 pub const LINKS_PER_CLIENT_PER_HOUR: i64 = 30;
 pub const LINKS_PER_ACCOUNT_PER_HOUR: i64 = 10;
 
@@ -84,6 +85,14 @@ pub async fn link(svc: &Services, user_id: i64, request: &LinkRequest<'_>) -> Re
     }
     let hour = crate::clock::HOUR_MS;
     let now = svc.clock.now_ms();
+    let account_key = format!(
+        "link:account:{}:{}:{}",
+        request.service,
+        request.district,
+        request.number.as_str()
+    );
+    // Every attempt is spent before the code is compared (so parallel guesses cannot pass the
+    // limit); a right one is given back to the account's count.
     let limits = [
         crate::rate::Limit::new(
             format!("link:client:{}", request.client),
@@ -91,16 +100,7 @@ pub async fn link(svc: &Services, user_id: i64, request: &LinkRequest<'_>) -> Re
             hour,
         ),
         crate::rate::Limit::new(format!("link:user:{user_id}"), LINKS_PER_CLIENT_PER_HOUR, hour),
-        crate::rate::Limit::new(
-            format!(
-                "link:account:{}:{}:{}",
-                request.service,
-                request.district,
-                request.number.as_str()
-            ),
-            LINKS_PER_ACCOUNT_PER_HOUR,
-            hour,
-        ),
+        crate::rate::Limit::new(account_key.clone(), LINKS_PER_ACCOUNT_PER_HOUR, hour),
     ];
     if !crate::rate::allow_all(&svc.db, &limits, now).await? {
         tracing::warn!(
@@ -147,6 +147,7 @@ pub async fn link(svc: &Services, user_id: i64, request: &LinkRequest<'_>) -> Re
         return Err(LinkError::NotProven.into());
     };
     let id: i64 = row.try_get("id").map_err(Error::from)?;
+    crate::rate::refund(&svc.db, &account_key, now).await?;
     sqlx::query(
         "INSERT INTO account_links (user_id, account_id, linked_at, proof) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, account_id) DO NOTHING",

@@ -27,6 +27,10 @@ pub enum CardFailure {
     CodeExpired,
     #[error("too many wrong codes")]
     TooManyTries,
+    /// The processor refused the card or the payment (blocked, expired, no funds…); the
+    /// reason is logged where it is known.
+    #[error("the card processor refused")]
+    Refused,
     /// Too many card attempts today, by this resident or to this phone.
     #[error("too many card attempts; try again tomorrow")]
     RateLimited,
@@ -49,22 +53,47 @@ crate::error::service_error!(CardError);
 
 /// A card processor: starts a charge (the payer gets a code), then confirms it.
 pub trait CardProcessor: Send + Sync + std::fmt::Debug {
-    /// Starts charging `card` for the order; returns the charge id.
+    /// Starts charging `card` for the order (the payer then gets a code); returns the charge
+    /// id. `phone` is where the code goes when the processor [`asks_phone`](Self::asks_phone).
     fn start<'a>(
         &'a self,
         svc: &'a Services,
         order_id: i64,
-        card: &'a CardNumber,
-        phone: &'a Phone,
+        card: &'a NewCard<'a>,
         locale: Locale,
     ) -> BoxFuture<'a, Result<i64, CardError>>;
-    /// Confirms a charge with the payer's code; returns the processor's transaction id.
+    /// Confirms a charge with the payer's code.
     fn confirm<'a>(
         &'a self,
         svc: &'a Services,
         charge_id: i64,
         code: &'a OneTimeCode,
-    ) -> BoxFuture<'a, Result<String, CardError>>;
+    ) -> BoxFuture<'a, Result<Charged, CardError>>;
+    /// Whether the payer types the phone the code goes to (the sandbox); a real processor
+    /// sends it to the phone the card is registered to.
+    fn asks_phone(&self) -> bool;
+    /// Whether the processor pays a card order through Payme's merchant callbacks (which must
+    /// then accept card orders as well as Payme's).
+    fn pays_through_payme(&self) -> bool;
+}
+
+/// The card as the payer typed it.
+pub struct NewCard<'a> {
+    pub number: &'a CardNumber,
+    pub expiry: shared::card::Expiry,
+    /// Where the code goes, for a processor that asks (the sandbox).
+    pub phone: Option<&'a Phone>,
+}
+
+/// What a confirmed charge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Charged {
+    /// The processor took the money under this transaction id: we record it and credit the
+    /// order here.
+    Transaction(String),
+    /// The processor paid the order through the provider's merchant callbacks, which have
+    /// recorded and credited it already.
+    ThroughCallbacks,
 }
 
 /// The processor inside the app.
@@ -76,11 +105,11 @@ impl CardProcessor for Sandbox {
         &'a self,
         svc: &'a Services,
         order_id: i64,
-        card: &'a CardNumber,
-        phone: &'a Phone,
+        new: &'a NewCard<'a>,
         locale: Locale,
     ) -> BoxFuture<'a, Result<i64, CardError>> {
         Box::pin(async move {
+            let (card, phone) = (new.number, new.phone.ok_or(CardFailure::NotPayable)?);
             let now = svc.clock.now_ms();
             let amount: i64 = sqlx::query_scalar("SELECT amount_tiyin FROM payment_orders WHERE id = $1")
                 .bind(order_id)
@@ -121,7 +150,7 @@ impl CardProcessor for Sandbox {
         svc: &'a Services,
         charge_id: i64,
         code: &'a OneTimeCode,
-    ) -> BoxFuture<'a, Result<String, CardError>> {
+    ) -> BoxFuture<'a, Result<Charged, CardError>> {
         Box::pin(async move {
             let now = svc.clock.now_ms();
             let row =
@@ -172,8 +201,16 @@ impl CardProcessor for Sandbox {
             if done.rows_affected() != 1 {
                 return Err(CardFailure::NoCharge.into());
             }
-            Ok(format!("sandbox-{charge_id}"))
+            Ok(Charged::Transaction(format!("sandbox-{charge_id}")))
         })
+    }
+
+    fn asks_phone(&self) -> bool {
+        true
+    }
+
+    fn pays_through_payme(&self) -> bool {
+        false
     }
 }
 
@@ -182,22 +219,30 @@ pub async fn start(
     svc: &Services,
     user_id: i64,
     order_id: i64,
-    card: &CardNumber,
-    phone: &Phone,
+    card: &NewCard<'_>,
     locale: Locale,
 ) -> Result<i64, CardError> {
     let processor = svc.card.as_ref().ok_or(CardFailure::NotPayable)?;
     payable(svc, user_id, order_id).await?;
     let day = crate::clock::DAY_MS;
+    // Each start sends a code: limited per resident, and per phone or card it goes to (the
+    // card by a hash of its number: no number is ever kept).
+    let to = match card.phone {
+        Some(phone) => format!("sms:to:{}", phone.e164()),
+        None => format!(
+            "card:number:{}",
+            secret::sha256_hex(card.number.digits().as_bytes())
+        ),
+    };
     let limits = [
         crate::rate::Limit::new(format!("card:user:{user_id}"), STARTS_PER_USER_PER_DAY, day),
-        crate::rate::Limit::new(format!("sms:to:{}", phone.e164()), CODES_PER_PHONE_PER_DAY, day),
+        crate::rate::Limit::new(to, CODES_PER_PHONE_PER_DAY, day),
     ];
     if !crate::rate::allow_all(&svc.db, &limits, svc.clock.now_ms()).await? {
-        tracing::warn!(user = user_id, phone = %phone.masked(), "card attempts limit");
+        tracing::warn!(user = user_id, "card attempts limit");
         return Err(CardFailure::RateLimited.into());
     }
-    processor.start(svc, order_id, card, phone, locale).await
+    processor.start(svc, order_id, card, locale).await
 }
 
 /// Step 2: the code; on success the order is paid and the account credited, once.
@@ -216,7 +261,18 @@ pub async fn confirm(
     .fetch_optional(&svc.db.pool)
     .await?
     .ok_or(CardFailure::NoCharge)?;
-    let processor_id = processor.confirm(svc, charge_id, code).await?;
+    let processor_id = match processor.confirm(svc, charge_id, code).await? {
+        Charged::Transaction(id) => id,
+        Charged::ThroughCallbacks => {
+            let order = orders::view(svc, user_id, order_id).await?;
+            return if order.status == "paid" {
+                Ok(())
+            } else {
+                tracing::error!(order = order_id, status = %order.status, "the processor paid but the order is not paid");
+                Err(CardFailure::Refused.into())
+            };
+        }
+    };
     let now = svc.clock.now_ms();
     let amount: i64 = sqlx::query_scalar("SELECT amount_tiyin FROM payment_orders WHERE id = $1")
         .bind(order_id)

@@ -16,6 +16,9 @@ pub enum Error {
     ReferenceData(String),
     #[error("file store: {0}")]
     Storage(String),
+    /// A service outside (a card processor) did not answer, or answered nonsense.
+    #[error("outside service: {0}")]
+    Outside(String),
 }
 
 /// Lets `?` turn a database error into an error enum's `Service` variant (every service error

@@ -16,6 +16,7 @@ pub mod live;
 pub mod orders;
 pub mod outbound;
 pub mod payme;
+pub mod payme_cards;
 pub mod pdf;
 pub mod photos;
 pub mod rate;

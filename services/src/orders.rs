@@ -93,8 +93,47 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
         .bind(now)
         .execute(&mut *db)
         .await?;
+    // The payer hears of it by SMS, whatever way the money came (in the same transaction).
+    let payer = sqlx::query(
+        "SELECT u.phone, u.locale, a.number FROM payment_orders o JOIN users u ON u.id = o.user_id \
+         JOIN utility_accounts a ON a.id = o.account_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *db)
+    .await?;
+    if let Some(payer) = payer {
+        use sqlx::Row;
+        let phone: String = payer.try_get("phone")?;
+        let locale: String = payer.try_get("locale")?;
+        let number: String = payer.try_get("number")?;
+        if let Ok(phone) = shared::Phone::parse(&phone) {
+            let locale = shared::Locale::from_tag(&locale).unwrap_or(shared::Locale::Uz);
+            let receipt = format!("{}/receipts/{order_id}", svc.public_url);
+            let body = text::paid(locale, &number, shared::Tiyin::new(amount), &receipt);
+            crate::sms::enqueue(&mut *db, &phone, &body, locale, "payment", now).await?;
+        }
+    }
     db.commit().await?;
+    svc.sms_wakeup.notify_one();
     Ok(true)
+}
+
+/// The texts of payment messages, in the payer's language.
+pub mod text {
+    use shared::{Locale, Tiyin};
+
+    pub fn paid(locale: Locale, account: &str, amount: Tiyin, receipt: &str) -> String {
+        let amount = amount.format_som();
+        match locale {
+            Locale::Uz => {
+                format!("Fuqaro: {account} hisobiga {amount} soʻm toʻlov qabul qilindi. Chek: {receipt}")
+            }
+            Locale::UzCyrl => {
+                format!("Fuqaro: {account} ҳисобига {amount} сўм тўлов қабул қилинди. Чек: {receipt}")
+            }
+            Locale::Ru => format!("Fuqaro: оплата {amount} сум на счёт {account} принята. Чек: {receipt}"),
+        }
+    }
 }
 
 /// Cancels a provider transaction: created (1) becomes -1 and the order is payable again;

@@ -203,12 +203,18 @@ async fn payable_order(svc: &Services, params: &Params, amount: i64) -> Result<i
         })
         .and_then(|s| s.parse::<i64>().ok())
         .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
-    let row =
-        sqlx::query("SELECT amount_tiyin, status FROM payment_orders WHERE id = $1 AND method = 'payme'")
-            .bind(order_id)
-            .fetch_optional(&svc.db.pool)
-            .await?
-            .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
+    // Card orders too when cards are charged through Payme's Subscribe API, whose receipts
+    // Payme pays through these same callbacks.
+    let sql = if svc.card.as_ref().is_some_and(|c| c.pays_through_payme()) {
+        "SELECT amount_tiyin, status FROM payment_orders WHERE id = $1 AND method IN ('payme', 'card')"
+    } else {
+        "SELECT amount_tiyin, status FROM payment_orders WHERE id = $1 AND method = 'payme'"
+    };
+    let row = sqlx::query(sql)
+        .bind(order_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or_else(|| Failure::Rpc(RpcError::about(-31050, "order_id")))?;
     let status: String = row.try_get("status")?;
     if status != "pending" {
         return Err(Failure::Rpc(RpcError::about(-31051, "order_id")));

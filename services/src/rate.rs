@@ -82,6 +82,17 @@ pub async fn allow_all(db: &Db, limits: &[Limit], now: i64) -> Result<bool> {
     Ok(true)
 }
 
+/// Gives back what an action recorded under `key` at `now` (an attempt that turned out
+/// right, where only wrong ones should count).
+pub async fn refund(db: &Db, key: &str, now: i64) -> Result<()> {
+    sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at = $2")
+        .bind(key)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// One limit alone.
 pub async fn allow(db: &Db, key: &str, max: i64, window_ms: i64, now: i64) -> Result<bool> {
     allow_all(db, &[Limit::new(key, max, window_ms)], now).await

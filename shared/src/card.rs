@@ -58,6 +58,11 @@ impl CardNumber {
     }
 
     /// `8600 **** **** 6311`: what receipts and logs may show.
+    /// The sixteen digits, for the processor alone (never stored, never logged).
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
     pub fn masked(&self) -> String {
         format!("{} **** **** {}", &self.digits[..4], &self.digits[12..])
     }
@@ -118,6 +123,11 @@ impl Expiry {
             return Err(CardError::Expired);
         }
         Ok(Expiry { month, year })
+    }
+
+    /// `MMYY`, as processors take it (`0399`).
+    pub fn mmyy(self) -> String {
+        format!("{:02}{:02}", self.month, self.year.rem_euclid(100))
     }
 }
 

@@ -175,10 +175,13 @@ pub fn OrderPage() -> impl IntoView {
                                 <input id="card-number" name="number" type="text" inputmode="numeric" autocomplete="cc-number" placeholder="8600 0000 0000 0000" required />
                                 <label for="card-expiry">{tr(locale, Key::CardExpiry)}</label>
                                 <input id="card-expiry" name="expiry" type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="03/29" required />
-                                <label for="card-phone">{tr(locale, Key::CardPhone)}</label>
-                                <input id="card-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required />
+                                {o.sandbox.then(|| view! {
+                                    <label for="card-phone">{tr(locale, Key::CardPhone)}</label>
+                                    <input id="card-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required />
+                                })}
                                 <button class="button" type="submit">{tr(locale, Key::CardSubmit)}</button>
                             </form>
+                            {(!o.sandbox).then(|| view! { <p class="muted powered">"Powered by Payme"</p> })}
                         }.into_any(),
                         ("pending", _) if o.checkout_url.is_some() => view! {
                             <p><a class="button" href=o.checkout_url.clone()>{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</a></p>

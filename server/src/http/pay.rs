@@ -156,6 +156,7 @@ pub async fn sandbox_checkout(
 pub struct CardForm {
     number: String,
     expiry: String,
+    #[serde(default)]
     phone: String,
 }
 
@@ -179,24 +180,24 @@ pub async fn card_start(
         Err(CardError::UnknownScheme) => return back("card_scheme"),
         Err(_) => return back("card_number"),
     };
-    match Expiry::parse(&form.expiry, (y, m)) {
-        Ok(_) => {}
+    let expiry = match Expiry::parse(&form.expiry, (y, m)) {
+        Ok(expiry) => expiry,
         Err(CardError::Expired) => return back("card_expired"),
         Err(_) => return back("card_expiry"),
-    }
-    let Ok(phone) = shared::Phone::parse(&form.phone) else {
-        return back("card_phone");
     };
-    match services::card::start(
-        &state.services,
-        principal.user_id,
-        order_id,
-        &card,
-        &phone,
-        caller.locale,
-    )
-    .await
-    {
+    // The sandbox sends its code to the phone typed here; a real processor to the card's own.
+    let asks_phone = state.services.card.as_ref().is_some_and(|c| c.asks_phone());
+    let phone = match shared::Phone::parse(&form.phone) {
+        Ok(phone) => Some(phone),
+        Err(_) if asks_phone => return back("card_phone"),
+        Err(_) => None,
+    };
+    let new = services::card::NewCard {
+        number: &card,
+        expiry,
+        phone: phone.as_ref().filter(|_| asks_phone),
+    };
+    match services::card::start(&state.services, principal.user_id, order_id, &new, caller.locale).await {
         Ok(_) => Redirect::to(&format!("/pay/{order_id}?step=code")).into_response(),
         Err(error) => card_failure(order_id, error, caller.locale),
     }
@@ -238,6 +239,7 @@ fn card_failure(order_id: i64, error: services::card::CardError, locale: shared:
         CardError::Failure(CardFailure::TooManyTries) => to("error=too_many_tries".into()),
         CardError::Failure(CardFailure::NoCharge) => to("error=no_charge".into()),
         CardError::Failure(CardFailure::RateLimited) => to("error=rate_limited".into()),
+        CardError::Failure(CardFailure::Refused) => to("error=refused".into()),
         CardError::Failure(CardFailure::NotPayable) | CardError::Service(services::Error::NotFound) => {
             text(StatusCode::NOT_FOUND, locale, app::i18n::Key::ErrorNotFound)
         }

@@ -164,35 +164,244 @@ pub async fn eskiz(fail_sends: usize) -> (String, SharedEskiz) {
     (serve_https(router).await, fake)
 }
 
-/// The newest six-digit code the gateway delivered to `phone` (waits up to 5 s for the job).
-pub async fn delivered_code(fake: &SharedEskiz, phone: &str) -> String {
+/// The six-digit codes the gateway delivered to `phone`, oldest first.
+pub fn codes_to(fake: &SharedEskiz, phone: &str) -> Vec<String> {
     let digits = shared::Phone::parse(phone)
         .unwrap()
         .e164()
         .trim_start_matches('+')
         .to_string();
+    fake.lock()
+        .unwrap()
+        .sent
+        .iter()
+        .filter(|(to, _, _)| *to == digits)
+        .filter_map(|(_, text, _)| {
+            text.split(|c: char| !c.is_ascii_digit())
+                .find(|w| w.len() == 6)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The newest code delivered to `phone` once more than `seen` have been (waits up to 5 s
+/// for the outbox job).
+pub async fn code_after(fake: &SharedEskiz, phone: &str, seen: usize) -> String {
     for _ in 0..250 {
-        let found = fake
-            .lock()
-            .unwrap()
-            .sent
-            .iter()
-            .rev()
-            .find(|(to, _, _)| *to == digits)
-            .and_then(|(_, text, _)| {
-                text.split(|c: char| !c.is_ascii_digit())
-                    .find(|w| w.len() == 6)
-                    .map(str::to_string)
-            });
-        if let Some(code) = found {
-            return code;
+        let codes = codes_to(fake, phone);
+        if codes.len() > seen {
+            return codes.last().cloned().unwrap();
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    panic!("no code reached the gateway for {phone}");
+    panic!("no new code reached the gateway for {phone}");
+}
+
+/// The newest six-digit code the gateway delivered to `phone` (waits for the first).
+pub async fn delivered_code(fake: &SharedEskiz, phone: &str) -> String {
+    code_after(fake, phone, 0).await
 }
 
 /// The outbound clients the server makes: the system's roots and the test CA.
 pub fn outbound() -> services::outbound::Outbound {
     services::outbound::Outbound::with_roots_pem(&std::fs::read(&TEST_CA.pem_file).unwrap()).unwrap()
+}
+
+/// Payme's Subscribe API as its documentation describes it (cards.create, get_verify_code,
+/// verify; receipts.create, pay), over https. Paying a receipt calls the merchant's own
+/// Merchant API (CheckPerformTransaction, CreateTransaction, PerformTransaction) the way Payme
+/// does, with the cash desk's key. The code it "sends" is Payme sandbox's, 666666; a card
+/// number ending in 9073 is blocked.
+#[derive(Default)]
+pub struct PaymeSubscribe {
+    pub merchant_id: String,
+    pub key: String,
+    /// Where the merchant's callbacks are (set once the server is up).
+    pub merchant_api: String,
+    /// Every call: (method, X-Auth had the key).
+    pub calls: Vec<(String, bool)>,
+    /// The card numbers and expiries it was given.
+    pub cards_seen: Vec<(String, String)>,
+    tokens: HashMap<String, bool>,
+    receipts: HashMap<String, (i64, String, i64)>,
+}
+
+pub type SharedSubscribe = Arc<Mutex<PaymeSubscribe>>;
+pub const PAYME_CODE: &str = "666666";
+
+fn rpc_error(id: &serde_json::Value, code: i64, message: &str) -> Response {
+    Json(json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})).into_response()
+}
+
+fn rpc_result(id: &serde_json::Value, result: serde_json::Value) -> Response {
+    Json(json!({"jsonrpc": "2.0", "id": id, "result": result})).into_response()
+}
+
+async fn subscribe(
+    State(fake): State<SharedSubscribe>,
+    headers: HeaderMap,
+    Json(request): Json<serde_json::Value>,
+) -> Response {
+    let id = request["id"].clone();
+    let method = request["method"].as_str().unwrap_or_default().to_string();
+    let params = request["params"].clone();
+    let auth = headers
+        .get("x-auth")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let (merchant, key) = {
+        let fake = fake.lock().unwrap();
+        (fake.merchant_id.clone(), fake.key.clone())
+    };
+    let with_key = auth == format!("{merchant}:{key}");
+    if auth != merchant && !with_key {
+        return rpc_error(&id, -32504, "Insufficient privileges");
+    }
+    fake.lock().unwrap().calls.push((method.clone(), with_key));
+    let token_of = |params: &serde_json::Value| params["token"].as_str().unwrap_or_default().to_string();
+    match method.as_str() {
+        "cards.create" => {
+            let number = params["card"]["number"].as_str().unwrap_or_default().to_string();
+            let expire = params["card"]["expire"].as_str().unwrap_or_default().to_string();
+            let mut fake = fake.lock().unwrap();
+            fake.cards_seen.push((number.clone(), expire.clone()));
+            if number.len() != 16 || expire.len() != 4 {
+                return rpc_error(&id, -31630, "Invalid card");
+            }
+            if number.ends_with("9073") {
+                return rpc_error(&id, -31300, "Card is blocked");
+            }
+            let token = format!("tok-{}", uuid::Uuid::new_v4().simple());
+            fake.tokens.insert(token.clone(), false);
+            let masked = format!("{}******{}", &number[..6], &number[12..]);
+            rpc_result(
+                &id,
+                json!({"card": {"number": masked, "expire": format!("{}/{}", &expire[..2], &expire[2..]), "token": token, "recurrent": false, "verify": false}}),
+            )
+        }
+        "cards.get_verify_code" => {
+            if !fake.lock().unwrap().tokens.contains_key(&token_of(&params)) {
+                return rpc_error(&id, -31400, "Card not found");
+            }
+            rpc_result(&id, json!({"sent": true, "phone": "99890*****31", "wait": 60000}))
+        }
+        "cards.verify" => {
+            let mut fake = fake.lock().unwrap();
+            let token = token_of(&params);
+            if !fake.tokens.contains_key(&token) {
+                return rpc_error(&id, -31400, "Card not found");
+            }
+            if params["code"].as_str() != Some(PAYME_CODE) {
+                return rpc_error(&id, -31103, "Invalid code");
+            }
+            // The token changes on verification: the new one must be used from now on.
+            fake.tokens.remove(&token);
+            let verified = format!("{token}-verified");
+            fake.tokens.insert(verified.clone(), true);
+            rpc_result(
+                &id,
+                json!({"card": {"number": "860006******6311", "expire": "03/99", "token": verified, "recurrent": false, "verify": true}}),
+            )
+        }
+        "receipts.create" if with_key => {
+            let amount = params["amount"].as_i64().unwrap_or(0);
+            let order = params["account"]["order_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let receipt = format!("{:024x}", uuid::Uuid::new_v4().as_u128() >> 32);
+            fake.lock()
+                .unwrap()
+                .receipts
+                .insert(receipt.clone(), (amount, order, 0));
+            rpc_result(
+                &id,
+                json!({"receipt": {"_id": receipt, "state": 0, "amount": amount}}),
+            )
+        }
+        "receipts.pay" if with_key => {
+            let receipt = params["id"].as_str().unwrap_or_default().to_string();
+            let token = token_of(&params);
+            let (entry, verified, merchant_api, key) = {
+                let fake = fake.lock().unwrap();
+                (
+                    fake.receipts.get(&receipt).cloned(),
+                    fake.tokens.get(&token).copied(),
+                    fake.merchant_api.clone(),
+                    fake.key.clone(),
+                )
+            };
+            let Some((amount, order, _)) = entry else {
+                return rpc_error(&id, -31602, "Receipt not found");
+            };
+            if verified != Some(true) {
+                return rpc_error(&id, -31400, "Card not verified");
+            }
+            // Payme pays through the merchant's callbacks.
+            let client = reqwest::Client::new();
+            let auth = {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(format!("Paycom:{key}"))
+            };
+            let now = services::Clock::default().now_ms();
+            let call = |method: &'static str, params: serde_json::Value| {
+                let (client, merchant_api, auth) = (client.clone(), merchant_api.clone(), auth.clone());
+                async move {
+                    client
+                        .post(format!("{merchant_api}/payments/payme"))
+                        .header("authorization", format!("Basic {auth}"))
+                        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json::<serde_json::Value>()
+                        .await
+                        .unwrap()
+                }
+            };
+            let account = json!({"order_id": order});
+            let check = call(
+                "CheckPerformTransaction",
+                json!({"amount": amount, "account": account}),
+            )
+            .await;
+            if check.get("error").is_some_and(|e| !e.is_null()) {
+                return rpc_error(&id, -31630, "The merchant refused the payment");
+            }
+            let create = call(
+                "CreateTransaction",
+                json!({"id": receipt, "time": now, "amount": amount, "account": account}),
+            )
+            .await;
+            let perform = call("PerformTransaction", json!({"id": receipt})).await;
+            if create.get("error").is_some_and(|e| !e.is_null())
+                || perform.get("error").is_some_and(|e| !e.is_null())
+            {
+                return rpc_error(&id, -31630, "The merchant refused the payment");
+            }
+            fake.lock()
+                .unwrap()
+                .receipts
+                .insert(receipt.clone(), (amount, order, 4));
+            rpc_result(
+                &id,
+                json!({"receipt": {"_id": receipt, "state": 4, "amount": amount, "pay_time": now}}),
+            )
+        }
+        _ => rpc_error(&id, -32601, "Method not found"),
+    }
+}
+
+/// Payme's Subscribe API over https for the cash desk `merchant_id` with `key`; returns its URL.
+pub async fn payme_subscribe(merchant_id: &str, key: &str) -> (String, SharedSubscribe) {
+    let fake: SharedSubscribe = Arc::new(Mutex::new(PaymeSubscribe {
+        merchant_id: merchant_id.into(),
+        key: key.into(),
+        ..PaymeSubscribe::default()
+    }));
+    let router = Router::new()
+        .route("/api", post(subscribe))
+        .with_state(fake.clone());
+    (format!("{}/api", serve_https(router).await), fake)
 }

@@ -537,3 +537,202 @@ async fn card_codes_to_typed_phones_are_limited_per_resident_and_per_phone() {
     assert_eq!(outbox().await, services::card::STARTS_PER_USER_PER_DAY);
     assert_eq!(refused, 30 - services::card::STARTS_PER_USER_PER_DAY);
 }
+
+/// A utility account linked to `phone`'s resident (production has no demo data).
+async fn account_of(app: &crate::helpers::TestApp, phone: &str) -> i64 {
+    let cookie = app.sign_in(phone).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+        .bind(shared::Phone::parse(phone).unwrap().e164())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let account: i64 = sqlx::query_scalar(
+        "INSERT INTO utility_accounts (service_code, region_soato, district_soato, number, holder_name, address, \
+         tariff_code, meter_decimals, created_at, holder_phone) \
+         VALUES ('electricity', '1726', '1726266', '77000001', 'Karimova Dilnoza', 'Amir Temur 1', \
+         'electricity-household', 1, 0, $1) RETURNING id",
+    )
+    .bind(shared::Phone::parse(phone).unwrap().e164())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO account_links (user_id, account_id, linked_at, proof) VALUES ($1, $2, 0, 'phone')",
+    )
+    .bind(user)
+    .bind(account)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    drop(cookie);
+    account
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_production_a_card_is_charged_through_paymes_subscribe_api() {
+    const MERCHANT: &str = "5e730e8e0b852a417aa49ceb";
+    const KEY: &str = "a-real-cash-desk-key";
+    let (url, payme) = crate::fakes::payme_subscribe(MERCHANT, KEY).await;
+    let app = crate::helpers::spawn_production(|config| {
+        config.payme_key = KEY.into();
+        config.payme_merchant_id = MERCHANT.into();
+        config.card_processor = server::config::CardProcessorKind::Payme;
+        config.payme_subscribe_url = url;
+    })
+    .await;
+    payme.lock().unwrap().merchant_api = app.address.clone();
+    let methods: Vec<String> = app
+        .call("/api/payment_methods", "", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(methods, ["payme", "card"]);
+
+    let phone = "+998 90 765 43 21";
+    let account = account_of(&app, phone).await;
+    let cookie = app.sign_in(phone).await;
+    let order_for = |amount: &'static str| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let response = app
+                .post_form(
+                    "/payments/orders",
+                    &cookie,
+                    &[
+                        ("account_id", &account.to_string()),
+                        ("amount", amount),
+                        ("method", "card"),
+                    ],
+                )
+                .await;
+            location(&response)
+                .trim_start_matches("/pay/")
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    let order = order_for("70000").await;
+    let (_, page) = app.get_text_as(&format!("/pay/{order}"), &cookie).await;
+    assert!(
+        page.contains("Powered by Payme") && !page.contains("card-phone"),
+        "no phone to type"
+    );
+
+    // The card and its expiry go to Payme; no phone is asked (Payme's code goes to the card's).
+    let card = [("number", "8600 0691 9540 6311"), ("expiry", "03/99")];
+    let response = app.post_form(&format!("/pay/{order}/card"), &cookie, &card).await;
+    assert_eq!(location(&response), format!("/pay/{order}?step=code"));
+    assert_eq!(
+        payme.lock().unwrap().cards_seen,
+        [("8600069195406311".to_string(), "0399".to_string())]
+    );
+    let masked: String = sqlx::query_scalar("SELECT card_masked FROM card_charges WHERE order_id = $1")
+        .bind(order)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        !masked.contains("06919540"),
+        "only the masked number is kept: {masked}"
+    );
+
+    let code = |code: &'static str| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            location(
+                &app.post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", code)])
+                    .await,
+            )
+        }
+    };
+    assert_eq!(
+        code("123456").await,
+        format!("/pay/{order}?step=code&error=wrong_code&left=2")
+    );
+    assert_eq!(code(crate::fakes::PAYME_CODE).await, format!("/receipts/{order}"));
+
+    // Paid once, through Payme's own callbacks: the receipt's state 4 and one ledger credit.
+    let credits: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT amount_tiyin, reference FROM ledger_entries WHERE account_id = $1 AND kind = 'payment'",
+    )
+    .bind(account)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(credits.len(), 1);
+    assert_eq!(credits[0].0, 7_000_000);
+    assert!(credits[0].1.starts_with("payme:"), "{}", credits[0].1);
+    let calls: Vec<String> = payme
+        .lock()
+        .unwrap()
+        .calls
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "cards.create",
+            "cards.get_verify_code",
+            "cards.verify",
+            "cards.verify",
+            "receipts.create",
+            "receipts.pay"
+        ]
+    );
+    assert!(
+        payme
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .all(|(m, key)| *key == m.starts_with("receipts."))
+    );
+    let receipt: Receipt = app
+        .call("/api/receipt", &cookie, &[("id", &order.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(receipt.amount, Tiyin::new(7_000_000));
+
+    // The payer is told by SMS, through the gateway.
+    let gateway = app.gateway.clone().unwrap();
+    let mut told = false;
+    for _ in 0..250 {
+        told = gateway.lock().unwrap().sent.iter().any(|(to, text, _)| {
+            to == "998907654321" && text.contains("70\u{a0}000,00 soʻm toʻlov qabul qilindi")
+        });
+        if told {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        told,
+        "the payment SMS reached the gateway: {:?}",
+        gateway.lock().unwrap().sent
+    );
+
+    // A blocked card is refused with its message; nothing is charged.
+    let order = order_for("1000").await;
+    let blocked = [("number", "4444 4459 8745 9073"), ("expiry", "03/99")];
+    let response = app
+        .post_form(&format!("/pay/{order}/card"), &cookie, &blocked)
+        .await;
+    assert!(
+        location(&response).contains("error=card_scheme"),
+        "not Uzcard or Humo"
+    );
+    let blocked = [("number", "8600 0000 0000 9073"), ("expiry", "03/99")];
+    let response = app
+        .post_form(&format!("/pay/{order}/card"), &cookie, &blocked)
+        .await;
+    assert_eq!(location(&response), format!("/pay/{order}?error=refused"));
+    let paid: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_orders WHERE status = 'paid'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(paid, 1);
+}
