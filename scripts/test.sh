@@ -16,6 +16,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "lint: browser build"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+step "object store for the tests (moto's S3 server)"
+# Assigned on its own line so that a failed start stops the script here.
+s3=$(scripts/moto.sh)
+export TEST_S3=$s3
+
 step "tests on SQLite"
 # A hung test fails its step with a message instead of running CI out of time.
 timeout 20m cargo test --workspace

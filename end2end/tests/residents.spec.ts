@@ -68,13 +68,14 @@ test("an expired code says so", async ({ page }, testInfo) => {
   await expect(page.getByRole("alert")).toHaveText("Kodning muddati tugadi. Yangi kod soʻrang.");
 });
 
-test("an unknown account says so and keeps what was typed", async ({ page }, testInfo) => {
+test("an account not proven to be hers says so and keeps what was typed", async ({ page }, testInfo) => {
   await signIn(page, phoneFor(testInfo, 4));
   await page.goto("/accounts/link?service=gas&region=1703");
   await page.getByLabel("Shaxsiy hisob raqami").fill("99999999");
   await page.getByRole("button", { name: "Hisobni topish" }).click();
+  // One answer for an account that does not exist and one whose bill code is missing or wrong.
   await expect(page.getByRole("alert")).toHaveText(
-    "Bunday hisob topilmadi. Xizmat turi, tuman va raqamni tekshiring.",
+    "Bu raqamdagi hisob telefoningizga rasmiylashtirilmagan yoki kod notoʻgʻri. Raqamni va kvitansiyadagi kodni tekshiring.",
   );
   await expect(page.getByLabel("Shaxsiy hisob raqami")).toHaveValue("99999999");
 });

@@ -187,20 +187,26 @@ impl Default for FilesConfig {
 }
 
 impl FilesConfig {
-    pub fn store(&self, outbound: &services::outbound::Outbound) -> services::files::FileStore {
-        match self.store {
+    pub fn store(
+        &self,
+        outbound: &services::outbound::Outbound,
+    ) -> Result<services::files::FileStore, ConfigError> {
+        Ok(match self.store {
             FileStoreKind::Local => services::files::FileStore::Local {
                 root: self.dir.clone(),
             },
-            FileStoreKind::S3 => services::files::FileStore::S3(services::s3::Bucket::new(
-                &self.s3_endpoint,
-                &self.s3_region,
-                &self.s3_bucket,
-                &self.s3_access_key,
-                &self.s3_secret_key,
-                outbound,
-            )),
-        }
+            FileStoreKind::S3 => services::files::FileStore::S3(
+                services::s3::Bucket::new(
+                    &self.s3_endpoint,
+                    &self.s3_region,
+                    &self.s3_bucket,
+                    &self.s3_access_key,
+                    &self.s3_secret_key,
+                    outbound,
+                )
+                .map_err(|e| ConfigError::Invalid(format!("{e} (check files.s3_*)")))?,
+            ),
+        })
     }
 }
 

@@ -96,7 +96,7 @@ impl Application {
         .await
         .map_err(StartupError::ReferenceData)?;
         services.checkout = config.checkout();
-        services.files = config.files.store(&outbound);
+        services.files = config.files.store(&outbound)?;
         if let Some(processor) = config.card_processor(&outbound) {
             services.card = Some(processor);
         }

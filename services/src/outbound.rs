@@ -8,6 +8,8 @@ use std::time::Duration;
 #[derive(Clone, Debug, Default)]
 pub struct Outbound {
     extra_roots: Vec<reqwest::Certificate>,
+    /// The same authorities as PEM blocks, for clients that take them so (the object store).
+    extra_pem: Vec<Vec<u8>>,
 }
 
 impl Outbound {
@@ -17,7 +19,21 @@ impl Outbound {
         if extra_roots.is_empty() {
             return Err("no PEM certificate in it".into());
         }
-        Ok(Outbound { extra_roots })
+        let text = String::from_utf8_lossy(pem);
+        let extra_pem = text
+            .split_inclusive("-----END CERTIFICATE-----")
+            .filter(|block| block.contains("-----BEGIN CERTIFICATE-----"))
+            .map(|block| block.trim_start().as_bytes().to_vec())
+            .collect();
+        Ok(Outbound {
+            extra_roots,
+            extra_pem,
+        })
+    }
+
+    /// The extra authorities, one PEM block each.
+    pub fn extra_roots_pem(&self) -> &[Vec<u8>] {
+        &self.extra_pem
     }
 
     /// A client that gives up on a request after `timeout`.
