@@ -30,6 +30,9 @@ step "server tests on PostgreSQL"
 pg_url=$(scripts/postgres.sh)
 TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api
 
+step "the production topology, smoke-tested through the proxy (docs/DEPLOYMENT.md)"
+timeout 15m scripts/deploy-local.sh
+
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
