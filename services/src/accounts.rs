@@ -184,6 +184,7 @@ pub async fn unlink(svc: &Services, user_id: i64, account_id: i64) -> Result<()>
         .execute(&svc.db.pool)
         .await?;
     if done.rows_affected() == 1 {
+        tracing::info!(user = user_id, account = account_id, "account unlinked");
         Ok(())
     } else {
         Err(Error::NotFound)

@@ -180,11 +180,13 @@ pub async fn verify_code(
     .fetch_optional(&svc.db.pool)
     .await?;
     let Some(attempts) = attempts else {
+        tracing::warn!(phone = %phone.masked(), client, "sign-in code locked: no tries left");
         return Err(SignInError::TooManyTries.into());
     };
     let stored: String = row.try_get("code_hash")?;
     if !secret::constant_time_eq(&stored, &code_hash(svc, phone, code.as_str())) {
         let left = MAX_WRONG_TRIES - attempts;
+        tracing::warn!(phone = %phone.masked(), client, left, "wrong sign-in code");
         return Err(if left == 0 {
             SignInError::TooManyTries
         } else {
@@ -363,10 +365,14 @@ pub enum Guarded {
 
 /// Ends this browser's session.
 pub async fn sign_out(svc: &Services, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(secret::sha256_hex(token.as_bytes()))
-        .execute(&svc.db.pool)
-        .await?;
+    let ended: Option<i64> =
+        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+            .bind(secret::sha256_hex(token.as_bytes()))
+            .fetch_optional(&svc.db.pool)
+            .await?;
+    if let Some(user) = ended {
+        tracing::info!(user, "signed out");
+    }
     Ok(())
 }
 
@@ -376,6 +382,11 @@ pub async fn sign_out_everywhere(svc: &Services, user_id: i64) -> Result<u64> {
         .bind(user_id)
         .execute(&svc.db.pool)
         .await?;
+    tracing::info!(
+        user = user_id,
+        sessions = done.rows_affected(),
+        "signed out everywhere"
+    );
     Ok(done.rows_affected())
 }
 

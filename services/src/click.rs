@@ -118,6 +118,7 @@ pub async fn handle(
             &get("sign_string").to_ascii_lowercase(),
         )
     {
+        tracing::warn!("Click callback refused: wrong service id or signature");
         return answer(-1, json!({}));
     }
     if action != endpoint_action {

@@ -85,6 +85,7 @@ pub async fn handle(svc: &Services, key: &str, authorization: Option<&str>, body
     };
     let id = request.get("id").cloned().unwrap_or(Value::Null);
     if !authorized(key, authorization) {
+        tracing::warn!("Payme callback refused: wrong or missing credentials");
         return reply(id, Err(RpcError::new(-32504)));
     }
     let (Some(method), Some(params)) = (

@@ -156,6 +156,9 @@ pub async fn revoke_grant(svc: &Services, grant_id: i64) -> Result<bool> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    if done.rows_affected() == 1 {
+        tracing::info!(grant = grant_id, "role revoked");
+    }
     Ok(done.rows_affected() == 1)
 }
 

@@ -106,6 +106,7 @@ pub fn refusal(error: Guarded, locale: Locale) -> Response {
     match error {
         Guarded::Denied(Denied::SignInRequired) => Redirect::to("/sign-in").into_response(),
         Guarded::Denied(Denied::Forbidden) => {
+            tracing::warn!("access refused: the caller's roles do not allow it");
             text(StatusCode::FORBIDDEN, locale, app::i18n::Key::ErrorForbidden)
         }
         Guarded::Service(error) => unavailable(locale, "guard failed", &error),

@@ -178,3 +178,42 @@ async fn once_a_code_has_left_the_outbox_keeps_no_readable_copy() {
     assert!(!body.contains(&code), "{body}");
     assert!(body.contains("******"), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_messages_codes_sessions_and_rate_events_are_purged() {
+    // A database without a server, so that no job runs meanwhile.
+    let db = services::Db::open(&fresh_database_url().await, 2).await.unwrap();
+    let now = services::Clock::default().now_ms();
+    let day = 86_400_000;
+    let phone = shared::Phone::parse("+998 90 123 45 67").unwrap();
+    for (body, at, status) in [
+        ("old", now - 40 * day, "sent"),
+        ("recent", now - day, "sent"),
+        ("stuck", now - 40 * day, "pending"),
+    ] {
+        let id = services::sms::enqueue(&db.pool, &phone, body, shared::Locale::Uz, "test", at)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE sms_outbox SET status = $2 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    for (key, at) in [("old", now - 3 * day), ("recent", now - 60_000)] {
+        sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(at)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let removed = services::sms::purge_old(&db, now).await.unwrap();
+    assert_eq!(removed, 2, "the old delivered message and the old rate event");
+    let left: Vec<String> = sqlx::query_scalar("SELECT body FROM sms_outbox ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, ["recent", "stuck"], "nothing undelivered is lost");
+}
