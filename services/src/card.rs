@@ -166,17 +166,7 @@ impl CardProcessor for Sandbox {
             if now > row.try_get::<i64, _>("expires_at")? {
                 return Err(CardFailure::CodeExpired.into());
             }
-            let attempts: Option<i16> = sqlx::query_scalar(
-                "UPDATE card_charges SET attempts = attempts + 1 WHERE id = $1 AND state = 'awaiting_code' \
-                 AND attempts < $2 RETURNING attempts",
-            )
-            .bind(charge_id)
-            .bind(MAX_WRONG_CODES)
-            .fetch_optional(&svc.db.pool)
-            .await?;
-            let Some(attempts) = attempts else {
-                return Err(CardFailure::TooManyTries.into());
-            };
+            let attempts = spend_try(svc, charge_id).await?;
             let expected = secret::hmac_hex(
                 &svc.pepper,
                 format!("card:{order_id}:{}", code.as_str()).as_bytes(),
@@ -184,10 +174,7 @@ impl CardProcessor for Sandbox {
             if !secret::constant_time_eq(&row.try_get::<String, _>("code_hash")?, &expected) {
                 let left = MAX_WRONG_CODES - attempts;
                 if left == 0 {
-                    sqlx::query("UPDATE card_charges SET state = 'failed' WHERE id = $1")
-                        .bind(charge_id)
-                        .execute(&svc.db.pool)
-                        .await?;
+                    fail(svc, charge_id).await?;
                     return Err(CardFailure::TooManyTries.into());
                 }
                 return Err(CardFailure::WrongCode(left).into());
@@ -293,6 +280,29 @@ pub async fn confirm(
     orders::record_event(&mut db, tx_id, 1, None, now).await?;
     db.commit().await?;
     orders::perform(svc, tx_id, "card", "Karta orqali toʻlov").await?;
+    Ok(())
+}
+
+/// Spends one of a charge's tries before its code is compared (so parallel guesses cannot
+/// exceed them); returns how many are spent, or `TooManyTries` when none was left.
+pub(crate) async fn spend_try(svc: &Services, charge_id: i64) -> Result<i16, CardError> {
+    let attempts: Option<i16> = sqlx::query_scalar(
+        "UPDATE card_charges SET attempts = attempts + 1 WHERE id = $1 AND state = 'awaiting_code' \
+         AND attempts < $2 RETURNING attempts",
+    )
+    .bind(charge_id)
+    .bind(MAX_WRONG_CODES)
+    .fetch_optional(&svc.db.pool)
+    .await?;
+    attempts.ok_or_else(|| CardFailure::TooManyTries.into())
+}
+
+/// Marks a charge failed: its code can no longer be used.
+pub(crate) async fn fail(svc: &Services, charge_id: i64) -> Result<()> {
+    sqlx::query("UPDATE card_charges SET state = 'failed' WHERE id = $1")
+        .bind(charge_id)
+        .execute(&svc.db.pool)
+        .await?;
     Ok(())
 }
 

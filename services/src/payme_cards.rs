@@ -194,17 +194,7 @@ impl CardProcessor for PaymeCards {
             if now > row.try_get::<i64, _>("expires_at")? {
                 return Err(CardFailure::CodeExpired.into());
             }
-            let attempts: Option<i16> = sqlx::query_scalar(
-                "UPDATE card_charges SET attempts = attempts + 1 WHERE id = $1 AND state = 'awaiting_code' \
-                 AND attempts < $2 RETURNING attempts",
-            )
-            .bind(charge_id)
-            .bind(MAX_WRONG_CODES)
-            .fetch_optional(&svc.db.pool)
-            .await?;
-            let Some(attempts) = attempts else {
-                return Err(CardFailure::TooManyTries.into());
-            };
+            let attempts = crate::card::spend_try(svc, charge_id).await?;
             let token: String = row
                 .try_get::<Option<String>, _>("processor_token")?
                 .unwrap_or_default();
@@ -221,7 +211,7 @@ impl CardProcessor for PaymeCards {
                     tracing::info!(order = order_id, code, message, "Payme refused the card's code");
                     let left = MAX_WRONG_CODES - attempts;
                     if left == 0 {
-                        fail(svc, charge_id).await?;
+                        crate::card::fail(svc, charge_id).await?;
                         return Err(CardFailure::TooManyTries.into());
                     }
                     return Err(CardFailure::WrongCode(left).into());
@@ -240,7 +230,7 @@ impl CardProcessor for PaymeCards {
             let receipt = match receipt {
                 Ok(r) => r,
                 Err(error) => {
-                    fail(svc, charge_id).await?;
+                    crate::card::fail(svc, charge_id).await?;
                     return Err(error);
                 }
             };
@@ -263,7 +253,7 @@ impl CardProcessor for PaymeCards {
                 .and_then(Value::as_i64);
             if state != Some(PAID) {
                 tracing::warn!(order = order_id, ?state, "Payme's receipt is not paid");
-                fail(svc, charge_id).await?;
+                crate::card::fail(svc, charge_id).await?;
                 return Err(paid.err().unwrap_or(CardFailure::Refused.into()));
             }
             sqlx::query(
@@ -283,12 +273,4 @@ impl CardProcessor for PaymeCards {
     fn pays_through_payme(&self) -> bool {
         true
     }
-}
-
-async fn fail(svc: &Services, charge_id: i64) -> Result<(), Error> {
-    sqlx::query("UPDATE card_charges SET state = 'failed' WHERE id = $1")
-        .bind(charge_id)
-        .execute(&svc.db.pool)
-        .await?;
-    Ok(())
 }

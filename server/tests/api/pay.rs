@@ -10,6 +10,41 @@ async fn account_a(app: &crate::helpers::TestApp) -> i64 {
     known_account(app, 0).await
 }
 
+/// Orders a payment from the account page's form; the answer (a redirect to the order or
+/// back with the error).
+async fn order_form(
+    app: &crate::helpers::TestApp,
+    cookie: &str,
+    account: i64,
+    amount: &str,
+    method: &str,
+) -> reqwest::Response {
+    app.post_form(
+        "/payments/orders",
+        cookie,
+        &[
+            ("account_id", &account.to_string()),
+            ("amount", amount),
+            ("method", method),
+        ],
+    )
+    .await
+}
+
+/// The ways to pay a server offers.
+async fn payment_methods(app: &crate::helpers::TestApp) -> Vec<String> {
+    app.call("/api/payment_methods", "", &[])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The order a successful form made.
+fn order_of(response: &reqwest::Response) -> i64 {
+    location(response).trim_start_matches("/pay/").parse().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_pays_through_each_providers_sandbox_and_gets_a_receipt() {
     let app = spawn_app().await;
@@ -446,22 +481,11 @@ async fn reconciliation_lists_every_difference_from_paymes_statement() {
 async fn production_offers_only_what_it_can_really_charge() {
     // No processor and no provider credentials: nothing is offered, a card order is refused.
     let bare = crate::helpers::spawn_production(|_| {}).await;
-    let methods: Vec<String> = bare
-        .call("/api/payment_methods", "", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let methods = payment_methods(&bare).await;
     assert!(methods.is_empty(), "{methods:?}");
     let cookie = bare.sign_in("+998 90 765 43 21").await;
     for method in ["card", "payme", "click"] {
-        let response = bare
-            .post_form(
-                "/payments/orders",
-                &cookie,
-                &[("account_id", "1"), ("amount", "1000"), ("method", method)],
-            )
-            .await;
+        let response = order_form(&bare, &cookie, 1, "1000", method).await;
         assert!(location(&response).contains("pay_error=method"), "{method}");
     }
     let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_orders")
@@ -475,21 +499,11 @@ async fn production_offers_only_what_it_can_really_charge() {
         config.payme_merchant_id = "587f72c72cac0d162c722ae2".into();
     })
     .await;
-    let methods: Vec<String> = payme
-        .call("/api/payment_methods", "", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let methods = payment_methods(&payme).await;
     assert_eq!(methods, ["payme"]);
     // Development offers every sandbox.
     let development = spawn_app().await;
-    let methods: Vec<String> = development
-        .call("/api/payment_methods", "", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let methods = payment_methods(&development).await;
     assert_eq!(methods, ["payme", "click", "card"]);
 }
 
@@ -506,17 +520,7 @@ async fn card_codes_to_typed_phones_are_limited_per_resident_and_per_phone() {
     };
     let mut refused = 0;
     for i in 0..30 {
-        let response = app
-            .post_form(
-                "/payments/orders",
-                &cookie,
-                &[
-                    ("account_id", &account.to_string()),
-                    ("amount", "1000"),
-                    ("method", "card"),
-                ],
-            )
-            .await;
+        let response = order_form(&app, &cookie, account, "1000", "card").await;
         let order = location(&response).trim_start_matches("/pay/").to_string();
         let phone = format!("+998 90 {:03} {:02} {:02}", 100 + i, i, i);
         let response = app
@@ -581,12 +585,7 @@ async fn in_production_a_card_is_charged_through_paymes_subscribe_api() {
     })
     .await;
     payme.lock().unwrap().merchant_api = app.address.clone();
-    let methods: Vec<String> = app
-        .call("/api/payment_methods", "", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let methods = payment_methods(&app).await;
     assert_eq!(methods, ["payme", "card"]);
 
     let phone = "+998 90 765 43 21";
@@ -594,23 +593,7 @@ async fn in_production_a_card_is_charged_through_paymes_subscribe_api() {
     let cookie = app.sign_in(phone).await;
     let order_for = |amount: &'static str| {
         let (app, cookie) = (&app, cookie.clone());
-        async move {
-            let response = app
-                .post_form(
-                    "/payments/orders",
-                    &cookie,
-                    &[
-                        ("account_id", &account.to_string()),
-                        ("amount", amount),
-                        ("method", "card"),
-                    ],
-                )
-                .await;
-            location(&response)
-                .trim_start_matches("/pay/")
-                .parse::<i64>()
-                .unwrap()
-        }
+        async move { order_of(&order_form(app, &cookie, account, amount, "card").await) }
     };
     let order = order_for("70000").await;
     let (_, page) = app.get_text_as(&format!("/pay/{order}"), &cookie).await;

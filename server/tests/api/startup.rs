@@ -33,6 +33,11 @@ async fn an_unsupported_database_url_is_named() {
 
 /// The binary, started as an operator would, with one configuration mistake.
 fn run_server(dir: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Output {
+    run_command(dir, envs, &[])
+}
+
+/// The binary with these settings (and no others from this environment) and arguments.
+fn run_command(dir: &std::path::Path, envs: &[(&str, &str)], args: &[&str]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command.current_dir(dir).env_remove("RUST_LOG");
     for (key, _) in std::env::vars() {
@@ -42,9 +47,18 @@ fn run_server(dir: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Out
     }
     command
         .envs(envs.iter().copied())
+        .args(args)
         .output()
         .expect("the binary runs")
 }
+
+/// What production asks before the code pepper: an https address and a real SMS gateway.
+const PRODUCTION_BASICS: [(&str, &str); 4] = [
+    ("FUQARO_PUBLIC_URL", "https://fuqaro.uz"),
+    ("FUQARO_SMS__GATEWAY", "eskiz"),
+    ("FUQARO_SMS__ESKIZ_EMAIL", "ops@fuqaro.uz"),
+    ("FUQARO_SMS__ESKIZ_PASSWORD", "s3cret"),
+];
 
 /// A working directory for one run of the binary, removed when the test ends.
 struct TempDir(std::path::PathBuf);
@@ -157,13 +171,15 @@ async fn the_backend_is_the_one_this_run_targets() {
 async fn create_admin_makes_an_administrator() {
     let dir = temp_dir();
     let url = format!("sqlite://{}/fuqaro.db?mode=rwc", dir.display());
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(&*dir)
-        .env("FUQARO_DATABASE_URL", &url)
-        .env("FUQARO_ENVIRONMENT", "development")
-        .args(["create-admin", "+998 90 555 00 11", "Bosh", "Admin"])
-        .output()
-        .unwrap();
+    let development = [
+        ("FUQARO_DATABASE_URL", url.as_str()),
+        ("FUQARO_ENVIRONMENT", "development"),
+    ];
+    let output = run_command(
+        &dir,
+        &development,
+        &["create-admin", "+998 90 555 00 11", "Bosh", "Admin"],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -191,11 +207,7 @@ fn create_admin_refuses_a_bad_number_and_unknown_commands_are_named() {
 }
 
 fn run_server_with_args(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    run_command(dir, &[], args)
 }
 
 #[test]
@@ -204,12 +216,11 @@ fn the_binary_serves_production_by_default_and_names_each_missing_setting() {
     let mut env: Vec<(&str, &str)> = vec![];
     let output = run_server(&dir, &env);
     assert_one_clear_line(&output, "public_url must be https in production");
-    env.push(("FUQARO_PUBLIC_URL", "https://fuqaro.uz"));
+    env.push(PRODUCTION_BASICS[0]);
     assert_one_clear_line(&run_server(&dir, &env), "sms.gateway is outbox");
-    env.push(("FUQARO_SMS__GATEWAY", "eskiz"));
+    env.push(PRODUCTION_BASICS[1]);
     assert_one_clear_line(&run_server(&dir, &env), "sms.eskiz_email and sms.eskiz_password");
-    env.push(("FUQARO_SMS__ESKIZ_EMAIL", "ops@fuqaro.uz"));
-    env.push(("FUQARO_SMS__ESKIZ_PASSWORD", "s3cret"));
+    env.extend_from_slice(&PRODUCTION_BASICS[2..]);
     assert_one_clear_line(&run_server(&dir, &env), "code_pepper must be set");
     env.push(("FUQARO_CODE_PEPPER", "short"));
     assert_one_clear_line(&run_server(&dir, &env), "code_pepper must be set");
@@ -222,18 +233,12 @@ fn the_binary_serves_production_by_default_and_names_each_missing_setting() {
 #[test]
 fn a_secret_may_come_from_a_file_and_a_missing_one_is_named() {
     let dir = temp_dir();
-    let env = [
-        ("FUQARO_PUBLIC_URL", "https://fuqaro.uz"),
-        ("FUQARO_SMS__GATEWAY", "eskiz"),
-        ("FUQARO_SMS__ESKIZ_EMAIL", "ops@fuqaro.uz"),
-        ("FUQARO_SMS__ESKIZ_PASSWORD", "s3cret"),
-        ("FUQARO_CODE_PEPPER", "file:/nonexistent/pepper"),
-    ];
+    let mut env = PRODUCTION_BASICS.to_vec();
+    env.push(("FUQARO_CODE_PEPPER", "file:/nonexistent/pepper"));
     assert_one_clear_line(&run_server(&dir, &env), "/nonexistent/pepper");
     // Read from the file, the pepper passes; the next refusal is the (unreachable) database.
     std::fs::write(dir.join("pepper"), "0123456789abcdef0123456789abcdef0123\n").unwrap();
     let pepper = format!("file:{}", dir.join("pepper").display());
-    let mut env = env.to_vec();
     env[4] = ("FUQARO_CODE_PEPPER", &pepper);
     env.push(("FUQARO_DATABASE_URL", "postgres://u:p@127.0.0.1:1/db"));
     env.push(("FUQARO_LISTEN", "127.0.0.1:0"));
@@ -275,13 +280,11 @@ async fn a_database_with_demo_people_serves_production_only_once_they_are_remove
     assert!(error.contains("+998900000105"), "{error}");
 
     let dir = temp_dir();
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(&*dir)
-        .env("FUQARO_DATABASE_URL", &url)
-        .env("FUQARO_ENVIRONMENT", "development")
-        .arg("remove-demo")
-        .output()
-        .unwrap();
+    let development = [
+        ("FUQARO_DATABASE_URL", url.as_str()),
+        ("FUQARO_ENVIRONMENT", "development"),
+    ];
+    let output = run_command(&dir, &development, &["remove-demo"]);
     assert!(
         output.status.success(),
         "{}",
