@@ -574,8 +574,9 @@ pub async fn events(
     response
 }
 
-/// How often an open stream checks that its session is still live.
-const STREAM_SESSION_CHECK: Duration = Duration::from_secs(60);
+/// How often an open stream checks that its session is still live (as often as it sends a
+/// keep-alive).
+const STREAM_SESSION_CHECK: Duration = Duration::from_secs(15);
 
 /// One open stream.
 struct Feed {

@@ -497,6 +497,21 @@ impl Stream {
         }
     }
 
+    /// Whether the server ends the stream within `within` (anything sent meanwhile is read).
+    async fn ended(&mut self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return false;
+            };
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(_))) => continue,
+                Ok(_) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// The next event's id and data, or `None` when none comes within `within`.
     async fn next(&mut self, within: Duration) -> Option<(i64, serde_json::Value)> {
         let deadline = Instant::now() + within;
@@ -904,4 +919,21 @@ async fn photo_decoding_never_stops_the_server_answering() {
     // Decoding on the runtime's two workers held every request for seconds; off it, the
     // health check answers as on an idle server.
     assert!(slowest < Duration::from_millis(1_000), "{slowest:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_stream_ends_with_its_session() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(RESIDENTS[0].phone).await;
+    let mut stream = Stream::open(&app, "/api/appeals/events", &cookie, None).await;
+    assert!(
+        !stream.ended(Duration::from_secs(1)).await,
+        "open while the session is"
+    );
+    app.post_form("/auth/sign-out", &cookie, &[]).await;
+    // A stolen cookie's stream hears nothing more once its owner has signed out.
+    assert!(
+        stream.ended(Duration::from_secs(20)).await,
+        "ended after sign-out"
+    );
 }
