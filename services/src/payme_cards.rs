@@ -251,7 +251,16 @@ impl CardProcessor for PaymeCards {
                 .and_then(|p| p.get("receipt"))
                 .and_then(|r| r.get("state"))
                 .and_then(Value::as_i64);
-            if state != Some(PAID) {
+            // The answer may be lost after Payme has paid through our callbacks: the order
+            // itself says whether the money came.
+            let order_paid = || async {
+                sqlx::query_scalar::<_, String>("SELECT status FROM payment_orders WHERE id = $1")
+                    .bind(order_id)
+                    .fetch_one(&svc.db.pool)
+                    .await
+                    .map(|status| status == "paid")
+            };
+            if state != Some(PAID) && !order_paid().await? {
                 tracing::warn!(order = order_id, ?state, "Payme's receipt is not paid");
                 crate::card::fail(svc, charge_id).await?;
                 return Err(paid.err().unwrap_or(CardFailure::Refused.into()));

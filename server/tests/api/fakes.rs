@@ -222,6 +222,8 @@ pub struct PaymeSubscribe {
     pub calls: Vec<(String, bool)>,
     /// The card numbers and expiries it was given.
     pub cards_seen: Vec<(String, String)>,
+    /// Pay the receipt, then lose the answer (a gateway timeout on the way back).
+    pub lose_pay_answer: bool,
     tokens: HashMap<String, bool>,
     receipts: HashMap<String, (i64, String, i64)>,
 }
@@ -380,10 +382,14 @@ async fn subscribe(
             {
                 return rpc_error(&id, -31630, "The merchant refused the payment");
             }
-            fake.lock()
-                .unwrap()
-                .receipts
-                .insert(receipt.clone(), (amount, order, 4));
+            let lose = {
+                let mut fake = fake.lock().unwrap();
+                fake.receipts.insert(receipt.clone(), (amount, order, 4));
+                fake.lose_pay_answer
+            };
+            if lose {
+                return (StatusCode::GATEWAY_TIMEOUT, "upstream timed out").into_response();
+            }
             rpc_result(
                 &id,
                 json!({"receipt": {"_id": receipt, "state": 4, "amount": amount, "pay_time": now}}),

@@ -718,4 +718,19 @@ async fn in_production_a_card_is_charged_through_paymes_subscribe_api() {
         .await
         .unwrap();
     assert_eq!(paid, 1);
+
+    // Payme pays through the callbacks, then its answer is lost on the way back: the order
+    // says the money came, and the resident gets her receipt, not an error.
+    payme.lock().unwrap().lose_pay_answer = true;
+    let order = order_for("3000").await;
+    let card = [("number", "8600 0691 9540 6311"), ("expiry", "03/99")];
+    app.post_form(&format!("/pay/{order}/card"), &cookie, &card).await;
+    let response = app
+        .post_form(
+            &format!("/pay/{order}/card/code"),
+            &cookie,
+            &[("code", crate::fakes::PAYME_CODE)],
+        )
+        .await;
+    assert_eq!(location(&response), format!("/receipts/{order}"));
 }
