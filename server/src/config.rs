@@ -17,10 +17,6 @@ use std::path::PathBuf;
 pub struct Secret(String);
 
 impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
     /// Replaces a `file:` value by the file's contents.
     fn resolve(&mut self, name: &str) -> Result<(), ConfigError> {
         if let Some(path) = self.0.strip_prefix("file:") {

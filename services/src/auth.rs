@@ -242,7 +242,7 @@ pub async fn principal(svc: &Services, token: &str) -> Result<Option<Principal>>
 }
 
 /// Whether the session is still live, without counting this as its use (an open event
-/// stream asks every minute; only the person's own requests keep a session alive).
+/// stream asks every 15 seconds; only the person's own requests keep a session alive).
 pub async fn still_live(svc: &Services, token: &str, user_id: i64) -> Result<bool> {
     Ok(live_principal(svc, token, false)
         .await?

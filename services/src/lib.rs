@@ -59,8 +59,6 @@ pub struct Services {
     pub files: files::FileStore,
     /// Live appeal events for the open streams.
     pub live: live::Live,
-    /// How clients to the outside world are made (TLS roots).
-    pub outbound: outbound::Outbound,
 }
 
 impl Services {
@@ -92,7 +90,6 @@ impl Services {
                 root: std::path::PathBuf::from("data/files"),
             },
             live: live::Live::default(),
-            outbound: outbound::Outbound::default(),
         })
     }
 }

@@ -62,14 +62,15 @@ pub fn client_address(forwarded: Option<&str>, peer: Option<IpAddr>) -> String {
     let address = forwarded
         .and_then(|list| list.rsplit(',').next())
         .and_then(|last| last.trim().parse::<IpAddr>().ok())
-        .or(peer);
+        .or(peer)
+        // An IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is that IPv4 address.
+        .map(|ip| ip.to_canonical());
     match address {
-        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+        Some(IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        Some(IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
-        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(v4) => v4.to_string(),
         None => "unknown".into(),
     }
 }

@@ -186,16 +186,18 @@ pub async fn card_start(
         Err(_) => return back("card_expiry"),
     };
     // The sandbox sends its code to the phone typed here; a real processor to the card's own.
-    let asks_phone = state.services.card.as_ref().is_some_and(|c| c.asks_phone());
-    let phone = match shared::Phone::parse(&form.phone) {
-        Ok(phone) => Some(phone),
-        Err(_) if asks_phone => return back("card_phone"),
-        Err(_) => None,
+    let phone = if state.services.card.as_ref().is_some_and(|c| c.asks_phone()) {
+        match shared::Phone::parse(&form.phone) {
+            Ok(phone) => Some(phone),
+            Err(_) => return back("card_phone"),
+        }
+    } else {
+        None
     };
     let new = services::card::NewCard {
         number: &card,
         expiry,
-        phone: phone.as_ref().filter(|_| asks_phone),
+        phone: phone.as_ref(),
     };
     match services::card::start(&state.services, principal.user_id, order_id, &new, caller.locale).await {
         Ok(_) => Redirect::to(&format!("/pay/{order_id}?step=code")).into_response(),

@@ -40,12 +40,7 @@ fn page_policy(nonce: &leptos::nonce::Nonce, state: &AppState) -> String {
 pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
-    let signed_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| shared::cookies::value(std::iter::once(c), shared::cookies::SESSION).is_some());
+    let signed_in = has_session(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     // A signed-in person's pages and data stay out of every cache (a shared phone's too);
@@ -119,12 +114,7 @@ pub async fn same_origin_writes(State(state): State<AppState>, request: Request,
     } else if fetch_site.is_some() {
         false
     } else {
-        let has_session = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|c| shared::cookies::value(std::iter::once(c), shared::cookies::SESSION).is_some());
-        has_session && !value(header::REFERER).is_some_and(|referer| ours(&site_origin(referer)))
+        has_session(headers) && !value(header::REFERER).is_some_and(|referer| ours(&site_origin(referer)))
     };
     if refused {
         tracing::warn!(
@@ -143,6 +133,15 @@ pub async fn same_origin_writes(State(state): State<AppState>, request: Request,
             .into_response();
     }
     next.run(request).await
+}
+
+/// Whether a request carries a session cookie (whether or not the session is live).
+fn has_session(headers: &axum::http::HeaderMap) -> bool {
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    shared::cookies::value(cookies, shared::cookies::SESSION).is_some()
 }
 
 /// `https://example.uz:8443/path?q` → `https://example.uz:8443`.
