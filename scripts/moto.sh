@@ -22,8 +22,10 @@ if ! up || [ ! -s "$state/credentials" ]; then
   rm -f "$state/credentials"
   # The first three requests (the user, its policy, its keys) are let through unsigned; every
   # request after them must be signed by a known key, or moto refuses it.
+  # The server must not inherit fd 3 (the caller's captured stdout): `s3=$(scripts/moto.sh)`
+  # would wait for it to close, that is, for as long as the server runs.
   INITIAL_NO_AUTH_ACTION_COUNT=3 setsid nohup python3 -m moto.server -H 127.0.0.1 -p "$port" \
-    >"$state/log" 2>&1 </dev/null &
+    >"$state/log" 2>&1 </dev/null 3>&- &
   for _ in $(seq 1 100); do up && break; sleep 0.2; done
   up || { cat "$state/log" >&2; echo "moto did not start" >&2; exit 1; }
   python3 - "$url" "$state/credentials" <<'PY'

@@ -18,7 +18,7 @@ cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D war
 
 step "object store for the tests (moto's S3 server)"
 # Assigned on its own line so that a failed start stops the script here.
-s3=$(scripts/moto.sh)
+s3=$(timeout 5m scripts/moto.sh)
 export TEST_S3=$s3
 
 step "tests on SQLite"
@@ -27,7 +27,7 @@ timeout 20m cargo test --workspace
 
 step "server tests on PostgreSQL"
 # Assigned on its own line so that a failed start stops the script here.
-pg_url=$(scripts/postgres.sh)
+pg_url=$(timeout 10m scripts/postgres.sh)
 TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api
 
 step "the production topology, smoke-tested through the proxy (docs/DEPLOYMENT.md)"
