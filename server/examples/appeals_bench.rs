@@ -45,7 +45,7 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
     .await?;
     services::appeals::seed_demo_bodies(&svc).await?;
     let now = svc.clock.now_ms();
-    let resident = services::users::find_or_create(
+    let resident = services::identity::users::find_or_create(
         &db.pool,
         &shared::Phone::parse("+998901230000").map_err(|_| "phone")?,
         shared::Locale::Uz,

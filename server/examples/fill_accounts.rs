@@ -78,7 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A bench resident with 1,000 linked accounts and a session.
     let now = services::Clock::default().now_ms();
     let phone = shared::Phone::parse("+998 99 999 99 99").map_err(|e| format!("{e:?}"))?;
-    let user = services::users::find_or_create(&db.pool, &phone, shared::Locale::Uz, now).await?;
+    let user = services::identity::users::find_or_create(&db.pool, &phone, shared::Locale::Uz, now).await?;
     let step = (accounts / 1000).max(1);
     sqlx::query(
         "INSERT INTO account_links (user_id, account_id, linked_at) \

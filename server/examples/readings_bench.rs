@@ -30,7 +30,7 @@ fn ms(d: Duration) -> f64 {
 async fn photo(path: &str, runs: usize) -> Result<(), Box<dyn std::error::Error>> {
     let bytes = std::fs::read(path)?;
     let dir = std::env::temp_dir().join(format!("fuqaro-photo-bench-{}", std::process::id()));
-    let store = services::files::FileStore::Local { root: dir.clone() };
+    let store = services::storage::files::FileStore::Local { root: dir.clone() };
     let mut decode = Duration::ZERO;
     let mut process = Duration::ZERO;
     let mut stored = Duration::ZERO;
@@ -42,7 +42,7 @@ async fn photo(path: &str, runs: usize) -> Result<(), Box<dyn std::error::Error>
         drop(image);
 
         let start = Instant::now();
-        let photo = services::photos::process(&bytes).map_err(|e| e.to_string())?;
+        let photo = services::storage::photos::process(&bytes).map_err(|e| e.to_string())?;
         process += start.elapsed();
         out = photo.jpeg.len() + photo.thumb.len();
 

@@ -186,13 +186,13 @@ impl FilesConfig {
     pub fn store(
         &self,
         outbound: &services::outbound::Outbound,
-    ) -> Result<services::files::FileStore, ConfigError> {
+    ) -> Result<services::storage::files::FileStore, ConfigError> {
         Ok(match self.store {
-            FileStoreKind::Local => services::files::FileStore::Local {
+            FileStoreKind::Local => services::storage::files::FileStore::Local {
                 root: self.dir.clone(),
             },
-            FileStoreKind::S3 => services::files::FileStore::S3(
-                services::s3::Bucket::new(
+            FileStoreKind::S3 => services::storage::files::FileStore::S3(
+                services::storage::s3::Bucket::new(
                     &self.s3_endpoint,
                     &self.s3_region,
                     &self.s3_bucket,
@@ -383,15 +383,17 @@ impl Config {
     pub fn card_processor(
         &self,
         outbound: &services::outbound::Outbound,
-    ) -> Option<std::sync::Arc<dyn services::card::CardProcessor>> {
+    ) -> Option<std::sync::Arc<dyn services::payments::card::CardProcessor>> {
         match self.card_processor {
             CardProcessorKind::None => None,
-            CardProcessorKind::Payme => Some(std::sync::Arc::new(services::payme_cards::PaymeCards::new(
-                &self.payme_subscribe_url,
-                &self.payme_merchant_id,
-                &self.payme_key,
-                outbound,
-            ))),
+            CardProcessorKind::Payme => Some(std::sync::Arc::new(
+                services::payments::payme_cards::PaymeCards::new(
+                    &self.payme_subscribe_url,
+                    &self.payme_merchant_id,
+                    &self.payme_key,
+                    outbound,
+                ),
+            )),
         }
     }
 
@@ -495,8 +497,8 @@ impl Config {
 
     /// The providers' checkout pages: production ones where credentials are set; otherwise
     /// none, and the built-in sandbox plays the provider (in development).
-    pub fn checkout(&self) -> services::checkout::Checkout {
-        use services::checkout::{Checkout, ClickCheckout, PaymeCheckout};
+    pub fn checkout(&self) -> services::payments::checkout::Checkout {
+        use services::payments::checkout::{Checkout, ClickCheckout, PaymeCheckout};
         Checkout {
             payme: (!self.payme_key.is_empty()).then(|| PaymeCheckout {
                 merchant_id: self.payme_merchant_id.clone(),

@@ -69,7 +69,7 @@ async fn purge(services: Services, mut stopped: tokio::sync::watch::Receiver<boo
 /// Cancels Payme transactions left unperformed for 12 hours (every call checks too).
 async fn payme_timeouts(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
-        if let Err(error) = services::payme::expire_overdue(&services).await {
+        if let Err(error) = services::payments::payme::expire_overdue(&services).await {
             tracing::warn!(%error, "Payme timeout job failed; will retry");
         }
         tokio::select! {

@@ -72,7 +72,7 @@ async fn create_admin(args: &[String]) -> Result<(), StartupError> {
     )
     .await
     .map_err(StartupError::ReferenceData)?;
-    services::users::grant_role(
+    services::identity::users::grant_role(
         &svc,
         &phone,
         name.as_deref(),
@@ -130,10 +130,10 @@ async fn reconcile(args: &[String]) -> Result<(), StartupError> {
     )
     .await
     .map_err(StartupError::ReferenceData)?;
-    let id = services::reconcile::run_payme(&svc, from, to + 86_400_000 - 1, &statement, None)
+    let id = services::payments::reconcile::run_payme(&svc, from, to + 86_400_000 - 1, &statement, None)
         .await
         .map_err(|e| StartupError::Usage(e.to_string()))?;
-    let run = services::reconcile::load(&svc, id)
+    let run = services::payments::reconcile::load(&svc, id)
         .await
         .map_err(|e| StartupError::Usage(e.to_string()))?;
     println!(

@@ -1,39 +1,34 @@
 //! Server-side services: the logic behind server functions and HTTP edges, with the SQL
 //! next to the service that owns each table. No HTTP and no Leptos here.
 
-pub mod accounts;
-pub mod appeals;
-pub mod auth;
-pub mod card;
-pub mod checkout;
-pub mod click;
+// The platform every domain uses.
 pub mod clock;
 pub mod db;
-pub mod demo;
 pub mod error;
-pub mod files;
-pub mod live;
-pub mod orders;
 pub mod outbound;
-pub mod payme;
-pub mod payme_cards;
-pub mod pdf;
-pub mod photos;
 pub mod rate;
-pub mod readings;
-pub mod reconcile;
-pub mod reference;
-pub mod s3;
-pub mod sandbox;
 pub mod secret;
+
+// The domains, a folder each.
+pub mod accounts;
+pub mod appeals;
+pub mod identity;
+pub mod live;
+pub mod payments;
+pub mod readings;
+pub mod reference;
 pub mod sms;
-pub mod tariffs;
-pub mod users;
+pub mod storage;
+
+// Demo people, accounts and bodies (development only).
+pub mod demo;
 
 pub use clock::Clock;
 pub use db::{Backend, Db};
 pub use error::{Error, Result};
+use payments::{card, checkout, orders};
 use std::sync::Arc;
+use storage::files;
 
 /// Everything a request handler or server function may call, cheap to clone.
 #[derive(Clone, Debug)]

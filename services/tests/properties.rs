@@ -99,8 +99,8 @@ fn upload() -> impl Strategy<Value = Vec<u8>> {
 #[test]
 fn the_upload_sniffer_and_photo_pipeline_refuse_garbage_without_panicking() {
     run_for("upload", upload(), |bytes| {
-        let _ = services::photos::sniff(&bytes);
-        if let Ok(photo) = services::photos::process(&bytes) {
+        let _ = services::storage::photos::sniff(&bytes);
+        if let Ok(photo) = services::storage::photos::process(&bytes) {
             prop_assert!(photo.jpeg.starts_with(&[0xff, 0xd8]), "a photo comes out as JPEG");
         }
         let _ = services::appeals::attachments::check("file.bin", &bytes);
@@ -141,13 +141,13 @@ fn services() -> &'static (tokio::runtime::Runtime, Services) {
                     .await
                     .unwrap();
             for (amount, method) in [
-                (100_000, services::orders::Method::Payme),
-                (250_050, services::orders::Method::Payme),
-                (100_000, services::orders::Method::Click),
-                (500_000, services::orders::Method::Click),
-                (100, services::orders::Method::Payme),
+                (100_000, services::payments::orders::Method::Payme),
+                (250_050, services::payments::orders::Method::Payme),
+                (100_000, services::payments::orders::Method::Click),
+                (500_000, services::payments::orders::Method::Click),
+                (100, services::payments::orders::Method::Payme),
             ] {
-                services::orders::create(&svc, user, account, amount, method)
+                services::payments::orders::create(&svc, user, account, amount, method)
                     .await
                     .unwrap();
             }
@@ -230,7 +230,7 @@ fn paymes_callback_answers_every_body_with_one_json_rpc_reply() {
     };
     run_for("payme", (payme_body(), any::<bool>()), |(body, signed)| {
         let header = signed.then_some(auth.as_str());
-        let reply = runtime.block_on(services::payme::handle(svc, PAYME_KEY, header, &body));
+        let reply = runtime.block_on(services::payments::payme::handle(svc, PAYME_KEY, header, &body));
         prop_assert_eq!(&reply["jsonrpc"], "2.0");
         let has_result = !reply["result"].is_null();
         let has_error = reply.get("error").is_some_and(|e| !e.is_null());
@@ -287,11 +287,16 @@ fn clicks_callbacks_answer_every_form_with_an_error_code() {
             if sign {
                 // Correctly signed, so the checks past the signature are reached too.
                 fields.insert("service_id".into(), "90001".into());
-                let signature =
-                    services::click::sign(&fields, secret, fields.get("action").map_or("", String::as_str));
+                let signature = services::payments::click::sign(
+                    &fields,
+                    secret,
+                    fields.get("action").map_or("", String::as_str),
+                );
                 fields.insert("sign_string".into(), signature);
             }
-            let reply = runtime.block_on(services::click::handle(svc, "90001", secret, action, &fields));
+            let reply = runtime.block_on(services::payments::click::handle(
+                svc, "90001", secret, action, &fields,
+            ));
             prop_assert!(reply["error"].is_i64(), "{reply}");
             prop_assert!(reply["error_note"].is_string(), "{reply}");
             Ok(())

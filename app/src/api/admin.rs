@@ -18,10 +18,10 @@ pub struct RunView {
 
 #[server(prefix = "/api", endpoint = "reconciliation")]
 pub async fn get_reconciliation(id: i64) -> Result<RunView, AppError> {
-    use services::reconcile::{Mismatch, ReconcileError};
+    use services::payments::reconcile::{Mismatch, ReconcileError};
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
-    let run = match services::reconcile::load(&svc, id).await {
+    let run = match services::payments::reconcile::load(&svc, id).await {
         Ok(run) => run,
         Err(ReconcileError::Service(e)) => return Err(e.into()),
         Err(ReconcileError::BadStatement(e)) => return Err(AppError::BadRequest(e)),
@@ -63,5 +63,5 @@ pub async fn get_reconciliation(id: i64) -> Result<RunView, AppError> {
 pub async fn list_tariffs() -> Result<Vec<shared::reading::TariffInfo>, AppError> {
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
-    Ok(services::tariffs::list(&svc).await?)
+    Ok(services::accounts::tariffs::list(&svc).await?)
 }

@@ -20,8 +20,8 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     let Some(principal) = principal else {
         return Ok(None);
     };
-    let (phone, name) = services::users::profile(&svc, principal.user_id).await?;
-    let sessions = services::auth::session_count(&svc, principal.user_id).await?;
+    let (phone, name) = services::identity::users::profile(&svc, principal.user_id).await?;
+    let sessions = services::identity::auth::session_count(&svc, principal.user_id).await?;
     let phone = shared::Phone::parse(&phone)
         .map(|p| p.to_string())
         .unwrap_or(phone);

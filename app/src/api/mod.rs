@@ -42,12 +42,12 @@ pub(crate) async fn guard(
 ) -> Result<(services::Services, Option<shared::auth::Principal>), crate::error::AppError> {
     use crate::components::error_box::set_status;
     use crate::error::AppError;
-    use services::auth::Guarded;
+    use services::identity::auth::Guarded;
     use shared::auth::Denied;
 
     let svc = services()?;
     let token = request_cookie(shared::cookies::SESSION);
-    match services::auth::authorize(&svc, token.as_deref(), need).await {
+    match services::identity::auth::authorize(&svc, token.as_deref(), need).await {
         Ok(principal) => Ok((svc, principal)),
         Err(Guarded::Denied(Denied::SignInRequired)) => {
             set_status(401);

@@ -8,5 +8,5 @@ use shared::auth::StaffMember;
 pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
-    Ok(services::users::list_staff(&svc).await?)
+    Ok(services::identity::users::list_staff(&svc).await?)
 }

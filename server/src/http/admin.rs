@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use services::users::{CreateStaffError, StaffError};
+use services::identity::users::{CreateStaffError, StaffError};
 use shared::Phone;
 use shared::auth::{Need, Role, Scope};
 
@@ -55,7 +55,7 @@ pub async fn grant(State(state): State<AppState>, caller: Caller, Form(form): Fo
     let Some(scopes) = scopes else {
         return back("scope_syntax");
     };
-    match services::users::grant_role(
+    match services::identity::users::grant_role(
         &state.services,
         &phone,
         Some(form.name.as_str()),
@@ -81,7 +81,7 @@ pub async fn revoke(State(state): State<AppState>, caller: Caller, Path(grant_id
     {
         return refusal;
     }
-    match services::users::revoke_grant(&state.services, grant_id).await {
+    match services::identity::users::revoke_grant(&state.services, grant_id).await {
         Ok(true) => Redirect::to("/admin/staff").into_response(),
         Ok(false) => text(
             StatusCode::NOT_FOUND,
@@ -120,14 +120,20 @@ pub async fn reconcile(
     };
     // `to` is a whole day: up to its last millisecond.
     let to = to + 86_400_000 - 1;
-    match services::reconcile::run_payme(&state.services, from, to, &form.statement, Some(admin.user_id))
-        .await
+    match services::payments::reconcile::run_payme(
+        &state.services,
+        from,
+        to,
+        &form.statement,
+        Some(admin.user_id),
+    )
+    .await
     {
         Ok(id) => Redirect::to(&format!("/admin/reconcile/{id}")).into_response(),
-        Err(services::reconcile::ReconcileError::BadStatement(_)) => {
+        Err(services::payments::reconcile::ReconcileError::BadStatement(_)) => {
             Redirect::to("/admin/reconcile?error=statement").into_response()
         }
-        Err(services::reconcile::ReconcileError::Service(error)) => {
+        Err(services::payments::reconcile::ReconcileError::Service(error)) => {
             unavailable(caller.locale, "reconciliation failed", &error)
         }
     }
@@ -168,8 +174,8 @@ pub async fn add_price_list(
         Ok(t) => t,
         Err(e) => return back(e.code()),
     };
-    use services::tariffs::AddError;
-    match services::tariffs::add_price_list(&state.services, &form.tariff, from, &tiers).await {
+    use services::accounts::tariffs::AddError;
+    match services::accounts::tariffs::add_price_list(&state.services, &form.tariff, from, &tiers).await {
         Ok(()) => Redirect::to("/admin/tariffs?added=1").into_response(),
         Err(AddError::UnknownTariff) => back("tariff"),
         Err(AddError::InThePast) => back("past"),

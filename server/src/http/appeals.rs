@@ -29,7 +29,7 @@ use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
 /// The most a filing or an answer may carry: five files at the photo limit and the text.
-pub const FORM_LIMIT: usize = MAX_FILES * services::photos::MAX_BYTES + 1024 * 1024;
+pub const FORM_LIMIT: usize = MAX_FILES * services::storage::photos::MAX_BYTES + 1024 * 1024;
 
 /// Reads a form with files (a filing or an officer's action); a form too large or broken
 /// sends the person back to `page` with its message.
@@ -41,7 +41,7 @@ async fn read_files_form(
     let limits = Limits {
         // Room for a text past the limit, so that it is refused as too long, not as too large.
         text: 512 * 1024,
-        file: services::photos::MAX_BYTES,
+        file: services::storage::photos::MAX_BYTES,
         files: MAX_FILES,
         file_fields: &["files"],
     };
@@ -106,7 +106,7 @@ pub async fn file(
     let Ok(body_id) = form.get("body").trim().parse::<i64>() else {
         return back("body");
     };
-    let filer = match services::users::phone_of(&state.services, principal.user_id).await {
+    let filer = match services::identity::users::phone_of(&state.services, principal.user_id).await {
         Ok(p) => p,
         Err(error) => return unavailable(caller.locale, "filing an appeal failed", &error),
     };
@@ -502,13 +502,14 @@ pub async fn events(
     Query(query): Query<EventsQuery>,
 ) -> Response {
     let svc = state.services.clone();
-    let principal = match services::auth::require(&svc, caller.token.as_deref(), &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(services::auth::Guarded::Service(error)) => {
-            return unavailable(caller.locale, "opening a stream failed", &error);
-        }
-        Err(_) => return text(StatusCode::UNAUTHORIZED, caller.locale, Key::ErrorSignInRequired),
-    };
+    let principal =
+        match services::identity::auth::require(&svc, caller.token.as_deref(), &Need::SignedIn).await {
+            Ok(p) => p,
+            Err(services::identity::auth::Guarded::Service(error)) => {
+                return unavailable(caller.locale, "opening a stream failed", &error);
+            }
+            Err(_) => return text(StatusCode::UNAUTHORIZED, caller.locale, Key::ErrorSignInRequired),
+        };
     let user = principal.user_id;
     if let Some(appeal) = query.appeal {
         match services::appeals::owns(&svc, user, appeal).await {
@@ -556,7 +557,7 @@ pub async fn events(
     let session_ended = async move {
         loop {
             tokio::time::sleep(STREAM_SESSION_CHECK).await;
-            match services::auth::still_live(&watcher, &token, user).await {
+            match services::identity::auth::still_live(&watcher, &token, user).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(error) => tracing::warn!(%error, "checking a stream's session failed"),

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use services::auth::{AuthError, SignInError};
+use services::identity::auth::{AuthError, SignInError};
 use shared::account::OneTimeCode;
 use shared::auth::Need;
 use shared::cookies;
@@ -47,7 +47,8 @@ pub async fn request_code(
         SIGN_IN_COOKIE_SECONDS,
         secure,
     );
-    match services::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await {
+    match services::identity::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await
+    {
         Ok(()) => (
             AppendHeaders([(header::SET_COOKIE, remember)]),
             Redirect::to("/sign-in/code"),
@@ -73,7 +74,8 @@ pub async fn resend(State(state): State<AppState>, caller: Caller) -> Response {
     let Some(phone) = caller.sign_in_phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
         return Redirect::to("/sign-in").into_response();
     };
-    match services::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await {
+    match services::identity::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await
+    {
         Ok(()) => Redirect::to("/sign-in/code?sent=1").into_response(),
         Err(AuthError::SignIn(error)) => {
             Redirect::to(&format!("/sign-in/code?{}", sign_in_query(error))).into_response()
@@ -97,7 +99,7 @@ pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): F
     let Ok(code) = OneTimeCode::parse(&form.code) else {
         return Redirect::to("/sign-in/code?error=code_malformed").into_response();
     };
-    let result = services::auth::verify_code(
+    let result = services::identity::auth::verify_code(
         &state.services,
         &phone,
         &code,
@@ -148,7 +150,7 @@ fn sign_in_query(error: SignInError) -> String {
 /// Ends this browser's session.
 pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Response {
     if let Some(token) = caller.token.as_deref()
-        && let Err(error) = services::auth::sign_out(&state.services, token).await
+        && let Err(error) = services::identity::auth::sign_out(&state.services, token).await
     {
         return unavailable(caller.locale, "sign-out failed", &error);
     }
@@ -178,7 +180,9 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, caller: Caller) 
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
-    if let Err(error) = services::auth::sign_out_everywhere(&state.services, principal.user_id).await {
+    if let Err(error) =
+        services::identity::auth::sign_out_everywhere(&state.services, principal.user_id).await
+    {
         return unavailable(caller.locale, "sign-out everywhere failed", &error);
     }
     signed_out(&state)

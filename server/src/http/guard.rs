@@ -1,12 +1,12 @@
 //! Who is calling: the session cookie, the client address, the language. Every form route
-//! asks `services::auth` (the one guard) with what it needs, through [`Caller::require`].
+//! asks `services::identity::auth` (the one guard) with what it needs, through [`Caller::require`].
 
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use services::auth::Guarded;
+use services::identity::auth::Guarded;
 use shared::Locale;
 use shared::auth::{Denied, Need, Principal};
 use std::net::{IpAddr, SocketAddr};
@@ -81,7 +81,7 @@ impl Caller {
     pub async fn require_recent(&self, state: &AppState, need: &Need) -> Result<Principal, Response> {
         let principal = self.require(state, need).await?;
         let token = self.token.as_deref().unwrap_or_default();
-        match services::auth::signed_in_recently(&state.services, token).await {
+        match services::identity::auth::signed_in_recently(&state.services, token).await {
             Ok(true) => Ok(principal),
             Ok(false) => {
                 tracing::info!(
@@ -97,7 +97,7 @@ impl Caller {
     /// The guard for a form route: the principal, or the answer to give instead (the
     /// sign-in page for someone not signed in, 403 for someone without the right).
     pub async fn require(&self, state: &AppState, need: &Need) -> Result<Principal, Response> {
-        services::auth::require(&state.services, self.token.as_deref(), need)
+        services::identity::auth::require(&state.services, self.token.as_deref(), need)
             .await
             .map_err(|e| refusal(e, self.locale))
     }

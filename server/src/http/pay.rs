@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use services::orders::Method;
+use services::payments::orders::Method;
 use shared::Tiyin;
 use shared::auth::Need;
 use shared::money::AmountError;
@@ -54,7 +54,7 @@ pub async fn create_order(
     if !state.services.payment_methods().contains(&method) {
         return back("method");
     }
-    match services::orders::create(
+    match services::payments::orders::create(
         &state.services,
         principal.user_id,
         form.account_id,
@@ -85,7 +85,7 @@ pub async fn sandbox_checkout(
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
-    let order = match services::orders::view(&state.services, principal.user_id, order_id).await {
+    let order = match services::payments::orders::view(&state.services, principal.user_id, order_id).await {
         Ok(o) => o,
         Err(services::Error::NotFound) => {
             return text(
@@ -112,7 +112,7 @@ pub async fn sandbox_checkout(
     let now = state.services.clock.now_ms();
     let result = match order.method.as_str() {
         "payme" if config.sandbox_plays("payme") => {
-            services::sandbox::pay_with_payme(
+            services::payments::sandbox::pay_with_payme(
                 base,
                 config.effective_payme_key(),
                 order_id,
@@ -125,7 +125,7 @@ pub async fn sandbox_checkout(
             let (service_id, secret) = config.effective_click();
             let (y, m, d, h, min) = shared::time::tashkent(now);
             let sign_time = format!("{y}-{m:02}-{d:02} {h:02}:{min:02}:00");
-            services::sandbox::pay_with_click(
+            services::payments::sandbox::pay_with_click(
                 base,
                 service_id,
                 secret,
@@ -194,12 +194,14 @@ pub async fn card_start(
     } else {
         None
     };
-    let new = services::card::NewCard {
+    let new = services::payments::card::NewCard {
         number: &card,
         expiry,
         phone: phone.as_ref(),
     };
-    match services::card::start(&state.services, principal.user_id, order_id, &new, caller.locale).await {
+    match services::payments::card::start(&state.services, principal.user_id, order_id, &new, caller.locale)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/pay/{order_id}?step=code")).into_response(),
         Err(error) => card_failure(order_id, error, caller.locale),
     }
@@ -224,14 +226,18 @@ pub async fn card_confirm(
     let Ok(code) = shared::account::OneTimeCode::parse(&form.code) else {
         return Redirect::to(&format!("/pay/{order_id}?step=code&error=code_malformed")).into_response();
     };
-    match services::card::confirm(&state.services, principal.user_id, order_id, &code).await {
+    match services::payments::card::confirm(&state.services, principal.user_id, order_id, &code).await {
         Ok(()) => Redirect::to(&format!("/receipts/{order_id}")).into_response(),
         Err(error) => card_failure(order_id, error, caller.locale),
     }
 }
 
-fn card_failure(order_id: i64, error: services::card::CardError, locale: shared::Locale) -> Response {
-    use services::card::{CardError, CardFailure};
+fn card_failure(
+    order_id: i64,
+    error: services::payments::card::CardError,
+    locale: shared::Locale,
+) -> Response {
+    use services::payments::card::{CardError, CardFailure};
     let to = |query: String| Redirect::to(&format!("/pay/{order_id}?{query}")).into_response();
     match error {
         CardError::Failure(CardFailure::WrongCode(left)) => {
@@ -258,18 +264,19 @@ pub async fn receipt_pdf(
 ) -> Response {
     use app::i18n::{Key, tr};
     use axum::http::header;
-    use services::pdf::{A4, Ink, Page};
+    use services::payments::receipt_pdf::{A4, Ink, Page};
     let principal = match caller.require(&state, &Need::SignedIn).await {
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
-    let receipt = match services::orders::receipt(&state.services, principal.user_id, order_id).await {
-        Ok(r) => r,
-        Err(services::Error::NotFound) => {
-            return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
-        }
-        Err(error) => return unavailable(caller.locale, "loading a receipt failed", &error),
-    };
+    let receipt =
+        match services::payments::orders::receipt(&state.services, principal.user_id, order_id).await {
+            Ok(r) => r,
+            Err(services::Error::NotFound) => {
+                return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
+            }
+            Err(error) => return unavailable(caller.locale, "loading a receipt failed", &error),
+        };
     let locale = caller.locale;
     let title = tr(locale, Key::ReceiptTitle);
     let mut page = Page::new(A4, 56.0);

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 pub async fn payme(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Json<Value> {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     Json(
-        services::payme::handle(
+        services::payments::payme::handle(
             &state.services,
             state.config.effective_payme_key(),
             authorization,
@@ -41,5 +41,5 @@ pub async fn click_complete(
 
 async fn click(state: &AppState, action: &str, fields: &HashMap<String, String>) -> Json<Value> {
     let (service_id, secret) = state.config.effective_click();
-    Json(services::click::handle(&state.services, service_id, secret, action, fields).await)
+    Json(services::payments::click::handle(&state.services, service_id, secret, action, fields).await)
 }

@@ -20,7 +20,7 @@ use shared::auth::{Need, Role};
 use shared::reading::RejectReason;
 
 /// The most a request to the upload route may carry: the photo and a few short fields.
-pub const UPLOAD_LIMIT: usize = services::photos::MAX_BYTES + 64 * 1024;
+pub const UPLOAD_LIMIT: usize = services::storage::photos::MAX_BYTES + 64 * 1024;
 
 /// What the upload form carries.
 #[derive(Default)]
@@ -34,7 +34,7 @@ struct Upload {
 async fn read_upload(multipart: &mut Multipart) -> Result<Upload, ReadError> {
     let limits = Limits {
         text: 1024,
-        file: services::photos::MAX_BYTES,
+        file: services::storage::photos::MAX_BYTES,
         files: 2,
         file_fields: &["photo"],
     };
@@ -128,8 +128,10 @@ pub async fn submit(
         Err(error) => {
             let status = match &error {
                 SubmitError::NotFound => StatusCode::NOT_FOUND,
-                SubmitError::Photo(services::photos::PhotoError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
-                SubmitError::Photo(services::photos::PhotoError::NotAPhoto) => {
+                SubmitError::Photo(services::storage::photos::PhotoError::TooLarge) => {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                }
+                SubmitError::Photo(services::storage::photos::PhotoError::NotAPhoto) => {
                     StatusCode::UNSUPPORTED_MEDIA_TYPE
                 }
                 _ => StatusCode::UNPROCESSABLE_ENTITY,

@@ -18,7 +18,7 @@ async fn user_id(app: &TestApp, phone: &str) -> i64 {
 async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
     let cookie = app.sign_in(phone).await;
     let token = cookie.split('=').nth(1).unwrap().to_string();
-    services::auth::principal(&app.services, &token)
+    services::identity::auth::principal(&app.services, &token)
         .await
         .unwrap()
         .unwrap()

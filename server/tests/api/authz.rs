@@ -136,24 +136,24 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     let a_account = known_account(&app, 0).await;
     // A paid order of resident A's, and its receipt's public code.
     let a_user = owner_of(&app, a_account).await;
-    let order = services::orders::create(
+    let order = services::payments::orders::create(
         &app.services,
         a_user,
         a_account,
         100_000,
-        services::orders::Method::Payme,
+        services::payments::orders::Method::Payme,
     )
     .await
     .unwrap();
     let now = app.services.clock.now_ms();
-    services::sandbox::pay_with_payme(&app.address, &app.payme_key(), order, 100_000, now)
+    services::payments::sandbox::pay_with_payme(&app.address, &app.payme_key(), order, 100_000, now)
         .await
         .unwrap();
-    let receipt = services::orders::receipt(&app.services, a_user, order)
+    let receipt = services::payments::orders::receipt(&app.services, a_user, order)
         .await
         .unwrap();
     let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
-    let run = services::reconcile::run_payme(&app.services, 0, 1, "[]", None)
+    let run = services::payments::reconcile::run_payme(&app.services, 0, 1, "[]", None)
         .await
         .unwrap();
     // A pending meter reading of resident A's, with a photo.
@@ -164,7 +164,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let photo = services::photos::sample(400, 300, image::ImageFormat::Jpeg);
+    let photo = services::storage::photos::sample(400, 300, image::ImageFormat::Jpeg);
     let reading = services::readings::submit(
         &app.services,
         services::readings::NewReading {

@@ -41,7 +41,7 @@ async fn send_to(app: &TestApp, path: &str, call: &Call<'_>) -> Value {
     if let Some(id) = &call.prepare_id {
         fields.insert("merchant_prepare_id".into(), id.clone());
     }
-    let sign = services::click::sign(&fields, call.secret, call.action);
+    let sign = services::payments::click::sign(&fields, call.secret, call.action);
     fields.insert("sign_string".into(), sign);
     let response = app.client.post(app.url(path)).form(&fields).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -51,12 +51,12 @@ async fn send_to(app: &TestApp, path: &str, call: &Call<'_>) -> Value {
 async fn click_order(app: &TestApp, amount_tiyin: i64) -> (i64, i64) {
     let account = known_account(app, 0).await;
     let user = owner_of(app, account).await;
-    let order = services::orders::create(
+    let order = services::payments::orders::create(
         &app.services,
         user,
         account,
         amount_tiyin,
-        services::orders::Method::Click,
+        services::payments::orders::Method::Click,
     )
     .await
     .unwrap();

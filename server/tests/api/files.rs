@@ -48,7 +48,7 @@ async fn send_reading(app: &crate::helpers::TestApp, key: &str) -> reqwest::Resp
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let photo = services::photos::sample(800, 600, image::ImageFormat::Jpeg);
+    let photo = services::storage::photos::sample(800, 600, image::ImageFormat::Jpeg);
     let form = reqwest::multipart::Form::new()
         .text("mahalla", mahalla)
         .text("value", shared::account::format_reading(last + 10_000, 1))
@@ -77,9 +77,9 @@ fn s3_config(secret: &str) -> server::config::FilesConfig {
 }
 
 /// The bucket as the tests read it, with the right key.
-fn bucket() -> services::s3::Bucket {
+fn bucket() -> services::storage::s3::Bucket {
     let (url, access, secret, bucket) = moto();
-    services::s3::Bucket::new(url, "us-east-1", bucket, access, secret, &Default::default()).unwrap()
+    services::storage::s3::Bucket::new(url, "us-east-1", bucket, access, secret, &Default::default()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,10 +109,14 @@ async fn photos_are_kept_in_an_s3_compatible_bucket() {
     let served = app.get_as(&format!("/readings/{reading}/photo"), &resident).await;
     assert_eq!(served.status(), 200);
     let bytes = served.bytes().await.unwrap();
-    assert_eq!(services::files::address(&bytes), photo, "served from the bucket");
+    assert_eq!(
+        services::storage::files::address(&bytes),
+        photo,
+        "served from the bucket"
+    );
     assert_eq!(
         store
-            .get(&services::files::address(b"never stored"))
+            .get(&services::storage::files::address(b"never stored"))
             .await
             .unwrap(),
         None

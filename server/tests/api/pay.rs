@@ -406,7 +406,7 @@ async fn reconciliation_lists_every_difference_from_paymes_statement() {
             .await;
     }
     let now = app.services.clock.now_ms();
-    let mut ours = services::payme::statement_entries(&app.services, 0, now + 1)
+    let mut ours = services::payments::payme::statement_entries(&app.services, 0, now + 1)
         .await
         .unwrap();
     assert_eq!(ours.len(), 2);
@@ -538,8 +538,8 @@ async fn card_codes_to_typed_phones_are_limited_per_resident_and_per_phone() {
             refused += 1;
         }
     }
-    assert_eq!(outbox().await, services::card::STARTS_PER_USER_PER_DAY);
-    assert_eq!(refused, 30 - services::card::STARTS_PER_USER_PER_DAY);
+    assert_eq!(outbox().await, services::payments::card::STARTS_PER_USER_PER_DAY);
+    assert_eq!(refused, 30 - services::payments::card::STARTS_PER_USER_PER_DAY);
 }
 
 /// A utility account linked to `phone`'s resident (production has no demo data).

@@ -30,12 +30,12 @@ fn code(reply: &Value) -> i64 {
 async fn order(app: &TestApp) -> (i64, i64) {
     let account = known_account(app, 0).await;
     let user = owner_of(app, account).await;
-    let order = services::orders::create(
+    let order = services::payments::orders::create(
         &app.services,
         user,
         account,
         5_000_000,
-        services::orders::Method::Payme,
+        services::payments::orders::Method::Payme,
     )
     .await
     .unwrap();
@@ -254,7 +254,9 @@ async fn a_transaction_not_performed_in_twelve_hours_is_cancelled() {
         json!({"id": "t1", "time": time, "amount": 5_000_000, "account": account_of(order)}),
     )
     .await;
-    app.services.clock.advance_ms(services::payme::TIMEOUT_MS + 1);
+    app.services
+        .clock
+        .advance_ms(services::payments::payme::TIMEOUT_MS + 1);
     assert_eq!(
         code(&rpc(&app, "PerformTransaction", json!({"id": "t1"})).await),
         -31008

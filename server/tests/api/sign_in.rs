@@ -301,7 +301,7 @@ async fn the_outbox_page_exists_only_in_development() {
 async fn a_client_over_its_budget_spends_nothing_of_a_phones() {
     let app = spawn_app().await;
     // One client (127.0.0.1) spends its 20 codes an hour on 20 numbers…
-    for i in 0..services::auth::CODES_PER_CLIENT_PER_HOUR {
+    for i in 0..services::identity::auth::CODES_PER_CLIENT_PER_HOUR {
         let phone = format!("+99890{:07}", 3_000_000 + i);
         app.post_form("/auth/code", "", &[("phone", &phone)]).await;
     }
@@ -340,7 +340,7 @@ async fn a_forged_forwarded_for_does_not_make_a_new_client() {
             sent += 1;
         }
     }
-    assert_eq!(sent, services::auth::CODES_PER_CLIENT_PER_HOUR);
+    assert_eq!(sent, services::identity::auth::CODES_PER_CLIENT_PER_HOUR);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

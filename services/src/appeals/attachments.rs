@@ -2,7 +2,7 @@
 //! pixel-checked, decoded, re-encoded without metadata); PDFs are recognised by their header
 //! and end marker and kept as sent. Served only to the resident and to the body's officers.
 
-use crate::photos::{self, PhotoError};
+use crate::storage::photos::{self, PhotoError};
 use crate::{Error, Result, Services};
 use shared::appeal::Attachment;
 use shared::auth::Principal;
@@ -104,7 +104,7 @@ pub fn check(name: &str, bytes: &[u8]) -> Result<Checked, AttachError> {
 pub async fn check_all_off_runtime(
     files: Vec<(String, Vec<u8>)>,
 ) -> Result<Result<Vec<Checked>, AttachError>> {
-    crate::photos::off_runtime(move || check_all(&files)).await
+    crate::storage::photos::off_runtime(move || check_all(&files)).await
 }
 
 /// Checks every file of a form (none is kept unless all pass). CPU-bound.
@@ -120,7 +120,9 @@ pub fn check_all(files: &[(String, Vec<u8>)]) -> Result<Vec<Checked>, AttachErro
 pub async fn store(svc: &Services, files: &[Checked]) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(files.len());
     for f in files {
-        ids.push(crate::files::keep(svc, &f.bytes, f.content_type, f.size, f.thumb.as_deref()).await?);
+        ids.push(
+            crate::storage::files::keep(svc, &f.bytes, f.content_type, f.size, f.thumb.as_deref()).await?,
+        );
     }
     Ok(ids)
 }

@@ -4,7 +4,7 @@
 //! the amount must equal the order's exactly; a Complete, or a cancel, of an already
 //! confirmed payment is -4; a payment cancelled before confirming is -9.
 
-use crate::{Result, Services, orders, secret};
+use crate::{Result, Services, payments::orders, secret};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sqlx::Row;

@@ -103,7 +103,7 @@ pub async fn pay_with_click(
         if action == "1" {
             fields.insert("merchant_prepare_id".into(), prepare_id.clone());
         }
-        let sign = crate::click::sign(&fields, secret, action);
+        let sign = crate::payments::click::sign(&fields, secret, action);
         fields.insert("sign_string".into(), sign);
         let path = if action == "0" { "prepare" } else { "complete" };
         let reply: Value = http

@@ -1,5 +1,8 @@
 //! Utility accounts: lookup by service, place and number; linking to a resident; the
-//! account page; and the ledger, whose sum is the balance.
+//! account page; and the ledger, whose sum is the balance. The tariffs a reading is charged
+//! by are in `tariffs`.
+
+pub mod tariffs;
 
 use crate::db::names;
 use crate::{Db, Error, Result, Services};
@@ -120,7 +123,7 @@ pub async fn link(svc: &Services, user_id: i64, request: &LinkRequest<'_>) -> Re
     .fetch_optional(&svc.db.pool)
     .await
     .map_err(Error::from)?;
-    let phone = crate::users::phone_of(svc, user_id).await?;
+    let phone = crate::identity::users::phone_of(svc, user_id).await?;
     let proof = row.as_ref().and_then(|row| {
         let holder: Option<String> = row.try_get("holder_phone").ok().flatten();
         let code_hash: Option<String> = row.try_get("bill_code_hash").ok().flatten();

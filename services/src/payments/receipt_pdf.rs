@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-static FONT_DATA: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static FONT_DATA: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
 
 struct Font {
     face: ttf_parser::Face<'static>,

@@ -6,7 +6,7 @@
 
 use crate::clock::MINUTE_MS;
 use crate::sms::BoxFuture;
-use crate::{Error, Result, Services, orders, secret, sms};
+use crate::{Error, Result, Services, payments::orders, secret, sms};
 use shared::account::OneTimeCode;
 use shared::card::CardNumber;
 use shared::{Locale, Phone};

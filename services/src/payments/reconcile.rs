@@ -2,7 +2,7 @@
 //! period, listing every difference. Each run is stored, so an audit can see what was
 //! compared and when.
 
-use crate::{Error, Result, Services, payme};
+use crate::{Error, Result, Services, payments::payme};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;

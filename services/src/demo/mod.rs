@@ -4,7 +4,7 @@
 
 use crate::clock::DAY_MS;
 use crate::db::{Value, insert_batch};
-use crate::{Result, Services, users};
+use crate::{Result, Services, identity::users};
 use shared::auth::{Role, Scope};
 use shared::{Locale, Phone};
 use sqlx::Row;

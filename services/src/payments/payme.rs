@@ -11,7 +11,7 @@
 //! - Perform credits the account's ledger once (a unique ledger reference); Cancel after
 //!   Perform adds a reversing entry; every repeat gets the identical answer.
 
-use crate::{Error, Result, Services, orders, secret};
+use crate::{Error, Result, Services, payments::orders, secret};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! tariff, and the resident is told by SMS and on the account page.
 
 use crate::accounts::NewEntry;
-use crate::photos::PhotoError;
+use crate::storage::photos::PhotoError;
 use crate::{Error, Result, Services};
 use serde::{Deserialize, Serialize};
 use shared::auth::{Principal, Role};
@@ -166,7 +166,7 @@ pub async fn submit(svc: &Services, new: NewReading<'_>) -> Result<Submitted, Su
         .unwrap_or_default();
 
     let photo = new.photo.to_vec();
-    let processed = crate::photos::off_runtime(move || crate::photos::process(&photo))
+    let processed = crate::storage::photos::off_runtime(move || crate::storage::photos::process(&photo))
         .await?
         .map_err(SubmitError::Photo)?;
     let photo_id = store_photo(svc, &processed).await?;
@@ -225,9 +225,9 @@ pub async fn submit(svc: &Services, new: NewReading<'_>) -> Result<Submitted, Su
     })
 }
 
-async fn store_photo(svc: &Services, photo: &crate::photos::Processed) -> Result<i64> {
+async fn store_photo(svc: &Services, photo: &crate::storage::photos::Processed) -> Result<i64> {
     let size = Some((photo.width, photo.height));
-    crate::files::keep(svc, &photo.jpeg, "image/jpeg", size, Some(&photo.thumb)).await
+    crate::storage::files::keep(svc, &photo.jpeg, "image/jpeg", size, Some(&photo.thumb)).await
 }
 
 #[allow(clippy::too_many_arguments)]

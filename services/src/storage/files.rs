@@ -12,7 +12,7 @@ pub enum FileStore {
     /// Files under a directory, in two levels of folders by the first hex digits.
     Local { root: PathBuf },
     /// An S3-compatible bucket (AWS, MinIO, Yandex Object Storage…), signed with SigV4.
-    S3(crate::s3::Bucket),
+    S3(crate::storage::s3::Bucket),
 }
 
 /// The hex SHA-256 of some bytes: their name in the store.

@@ -13,8 +13,10 @@
 //! JSON-RPC over https; `X-Auth: <merchant id>` for the card methods, `<merchant id>:<key>`
 //! for the receipts (`../shared/research/payments.md` §3.4).
 
-use crate::card::{CODE_TTL_MS, CardError, CardFailure, CardProcessor, Charged, MAX_WRONG_CODES, NewCard};
 use crate::outbound::Outbound;
+use crate::payments::card::{
+    CODE_TTL_MS, CardError, CardFailure, CardProcessor, Charged, MAX_WRONG_CODES, NewCard,
+};
 use crate::sms::BoxFuture;
 use crate::{Error, Services};
 use serde_json::{Value, json};
@@ -194,7 +196,7 @@ impl CardProcessor for PaymeCards {
             if now > row.try_get::<i64, _>("expires_at")? {
                 return Err(CardFailure::CodeExpired.into());
             }
-            let attempts = crate::card::spend_try(svc, charge_id).await?;
+            let attempts = crate::payments::card::spend_try(svc, charge_id).await?;
             let token: String = row
                 .try_get::<Option<String>, _>("processor_token")?
                 .unwrap_or_default();
@@ -211,7 +213,7 @@ impl CardProcessor for PaymeCards {
                     tracing::info!(order = order_id, code, message, "Payme refused the card's code");
                     let left = MAX_WRONG_CODES - attempts;
                     if left == 0 {
-                        crate::card::fail(svc, charge_id).await?;
+                        crate::payments::card::fail(svc, charge_id).await?;
                         return Err(CardFailure::TooManyTries.into());
                     }
                     return Err(CardFailure::WrongCode(left).into());
@@ -230,7 +232,7 @@ impl CardProcessor for PaymeCards {
             let receipt = match receipt {
                 Ok(r) => r,
                 Err(error) => {
-                    crate::card::fail(svc, charge_id).await?;
+                    crate::payments::card::fail(svc, charge_id).await?;
                     return Err(error);
                 }
             };
@@ -262,7 +264,7 @@ impl CardProcessor for PaymeCards {
             };
             if state != Some(PAID) && !order_paid().await? {
                 tracing::warn!(order = order_id, ?state, "Payme's receipt is not paid");
-                crate::card::fail(svc, charge_id).await?;
+                crate::payments::card::fail(svc, charge_id).await?;
                 return Err(paid.err().unwrap_or(CardFailure::Refused.into()));
             }
             sqlx::query(

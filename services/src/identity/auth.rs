@@ -6,7 +6,7 @@
 //! resident), so no answer can reveal whether a number is registered.
 
 use crate::clock::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
-use crate::{Result, Services, rate, secret, sms, users};
+use crate::{Result, Services, identity::users, rate, secret, sms};
 use shared::account::OneTimeCode;
 use shared::auth::{Denied, Grant, Need, Principal, Role, Scope, decide};
 use shared::{Locale, Phone};
