@@ -15,7 +15,8 @@
 mod common;
 
 use common::{Error, sign_in};
-use services::appeals::{Category, DeskFilter};
+use services::appeals::DeskFilter;
+use shared::appeal::Category;
 use std::time::{Duration, Instant};
 
 #[tokio::main]
@@ -43,7 +44,7 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
         "",
     )
     .await?;
-    services::appeals::seed_demo_bodies(&svc).await?;
+    services::demo::bodies::seed(&svc).await?;
     let now = svc.clock.now_ms();
     let resident = services::identity::users::find_or_create(
         &db.pool,

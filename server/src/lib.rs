@@ -116,7 +116,7 @@ impl Application {
             services::demo::seed(&services, config.demo_accounts)
                 .await
                 .map_err(StartupError::ReferenceData)?;
-            services::appeals::seed_demo_bodies(&services)
+            services::demo::bodies::seed(&services)
                 .await
                 .map_err(StartupError::ReferenceData)?;
         }

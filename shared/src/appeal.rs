@@ -1,5 +1,6 @@
 //! Appeals as the resident's pages show them.
 
+use crate::calendar::Term;
 use crate::geo::Names;
 use serde::{Deserialize, Serialize};
 
@@ -175,4 +176,137 @@ pub struct CalendarDay {
     /// `off` or `working`.
     pub kind: String,
     pub name: String,
+}
+
+/// How an appeal is sorted on arrival; the term follows (docs/research/appeals.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Category {
+    Urgent,
+    Ordinary,
+    Consultation,
+}
+
+impl Category {
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Urgent => "urgent",
+            Category::Ordinary => "ordinary",
+            Category::Consultation => "consultation",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Category> {
+        match code {
+            "urgent" => Some(Category::Urgent),
+            "ordinary" => Some(Category::Ordinary),
+            "consultation" => Some(Category::Consultation),
+            _ => None,
+        }
+    }
+    /// Urgent: 3 working days; ordinary and consultation: 15 calendar days.
+    pub fn term(self) -> Term {
+        match self {
+            Category::Urgent => Term::WorkingDays(3),
+            Category::Ordinary | Category::Consultation => Term::CalendarDays(15),
+        }
+    }
+}
+
+/// How an appeal ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolution {
+    Satisfied,
+    Explained,
+    Rejected,
+}
+
+impl Resolution {
+    pub fn code(self) -> &'static str {
+        match self {
+            Resolution::Satisfied => "satisfied",
+            Resolution::Explained => "explained",
+            Resolution::Rejected => "rejected",
+        }
+    }
+}
+
+/// Who gives consent to close a collective appeal: a representative of the co-signers, or a
+/// member of the mahalla seven (mahalla yettiligi).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentRole {
+    Representative,
+    MahallaChair,
+    HokimAssistant,
+    YouthLeader,
+    WomensActivist,
+    PreventionInspector,
+    TaxInspector,
+    SocialWorker,
+}
+
+impl ConsentRole {
+    pub const ALL: [ConsentRole; 8] = [
+        ConsentRole::Representative,
+        ConsentRole::MahallaChair,
+        ConsentRole::HokimAssistant,
+        ConsentRole::YouthLeader,
+        ConsentRole::WomensActivist,
+        ConsentRole::PreventionInspector,
+        ConsentRole::TaxInspector,
+        ConsentRole::SocialWorker,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentRole::Representative => "representative",
+            ConsentRole::MahallaChair => "mahalla_chair",
+            ConsentRole::HokimAssistant => "hokim_assistant",
+            ConsentRole::YouthLeader => "youth_leader",
+            ConsentRole::WomensActivist => "womens_activist",
+            ConsentRole::PreventionInspector => "prevention_inspector",
+            ConsentRole::TaxInspector => "tax_inspector",
+            ConsentRole::SocialWorker => "social_worker",
+        }
+    }
+    pub fn parse(code: &str) -> Option<ConsentRole> {
+        ConsentRole::ALL.into_iter().find(|r| r.code() == code)
+    }
+    pub fn of_mahalla_seven(self) -> bool {
+        self != ConsentRole::Representative
+    }
+}
+
+/// What is missing before a collective appeal may close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentGap {
+    /// No representative of the co-signers has consented.
+    Representative,
+    /// No member of the mahalla seven has consented.
+    MahallaSeven,
+    /// Someone refused (their last word counts).
+    Refused,
+}
+
+/// Whether the recorded consent lets a collective appeal close: the last word of each named
+/// person counts; at least one representative and one of the mahalla seven consent, and
+/// nobody refuses.
+pub fn consent_gap(records: &[(String, ConsentRole, bool)]) -> Option<ConsentGap> {
+    let mut last: Vec<(&str, ConsentRole, bool)> = Vec::new();
+    for (person, role, consent) in records {
+        let key = person.trim();
+        match last
+            .iter_mut()
+            .find(|(p, r, _)| p.eq_ignore_ascii_case(key) && r == role)
+        {
+            Some(entry) => entry.2 = *consent,
+            None => last.push((key, *role, *consent)),
+        }
+    }
+    if last.iter().any(|(_, _, c)| !c) {
+        Some(ConsentGap::Refused)
+    } else if !last.iter().any(|(_, r, _)| !r.of_mahalla_seven()) {
+        Some(ConsentGap::Representative)
+    } else if !last.iter().any(|(_, r, _)| r.of_mahalla_seven()) {
+        Some(ConsentGap::MahallaSeven)
+    } else {
+        None
+    }
 }

@@ -47,7 +47,8 @@ pub async fn get_desk(
     after_at: Option<i64>,
     after_id: Option<i64>,
 ) -> Result<DeskPage, AppError> {
-    use services::appeals::{Category, DeskFilter};
+    use services::appeals::DeskFilter;
+    use shared::appeal::Category;
     const PAGE: i64 = 50;
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
     let filter = DeskFilter {

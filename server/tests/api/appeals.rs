@@ -2,8 +2,9 @@
 //! body's officer, and the control-time regime driven by a controllable clock.
 
 use crate::helpers::{TestApp, spawn_app};
-use services::appeals::{ActionError, Category, FileError, NewAppeal};
+use services::appeals::{ActionError, FileError, NewAppeal};
 use services::demo::{RESIDENTS, STAFF};
+use shared::appeal::Category;
 
 async fn user_id(app: &TestApp, phone: &str) -> i64 {
     app.sign_in(phone).await;
@@ -296,7 +297,8 @@ async fn the_seeded_calendar_knows_2026_and_2027() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeline() {
-    use services::appeals::{Action, Resolution};
+    use services::appeals::Action;
+    use shared::appeal::Resolution;
     let app = spawn_app().await;
     let resident = user_id(&app, RESIDENTS[0].phone).await;
     let officer = principal(&app, STAFF[1].phone).await;

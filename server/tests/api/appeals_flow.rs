@@ -3,8 +3,9 @@
 //! on PostgreSQL — its reach across server instances.
 
 use crate::helpers::{TestApp, location, on_postgres, spawn_app, spawn_app_with, test_config};
-use services::appeals::{Action, ActionError, ConsentGap, ConsentRole, NewAppeal, Resolution};
+use services::appeals::{Action, ActionError, NewAppeal};
 use services::demo::{RESIDENTS, STAFF};
+use shared::appeal::{ConsentGap, ConsentRole, Resolution};
 use std::time::{Duration, Instant};
 
 async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
@@ -564,7 +565,7 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
         &app.services,
         &officer,
         filed.id,
-        services::appeals::Category::Urgent,
+        shared::appeal::Category::Urgent,
     )
     .await
     .unwrap();
@@ -618,7 +619,7 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
         &app.services,
         &officer,
         theirs.id,
-        services::appeals::Category::Urgent,
+        shared::appeal::Category::Urgent,
     )
     .await
     .unwrap();
@@ -679,7 +680,7 @@ async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
         &first.services,
         &officer,
         filed.id,
-        services::appeals::Category::Ordinary,
+        shared::appeal::Category::Ordinary,
     )
     .await
     .unwrap();
@@ -710,7 +711,7 @@ async fn administrators_edit_the_calendar_and_the_bodies_and_terms_follow() {
         &app.services,
         &officer,
         before.id,
-        services::appeals::Category::Urgent,
+        shared::appeal::Category::Urgent,
     )
     .await
     .unwrap();
@@ -738,7 +739,7 @@ async fn administrators_edit_the_calendar_and_the_bodies_and_terms_follow() {
         &app.services,
         &officer,
         later.id,
-        services::appeals::Category::Urgent,
+        shared::appeal::Category::Urgent,
     )
     .await
     .unwrap();

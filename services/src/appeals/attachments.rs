@@ -2,8 +2,10 @@
 //! pixel-checked, decoded, re-encoded without metadata); PDFs are recognised by their header
 //! and end marker and kept as sent. Served only to the resident and to the body's officers.
 
-use crate::storage::photos::{self, PhotoError};
-use crate::{Error, Result, Services};
+use crate::{
+    Error, Result, Services,
+    storage::photos::{self, PhotoError},
+};
 use shared::appeal::Attachment;
 use shared::auth::Principal;
 use sqlx::Row;

@@ -2,6 +2,8 @@
 //! believable readings, charges and payments; demo residents; one demo user of every staff
 //! role. Deterministic (a seeded generator), loaded once, never in production.
 
+pub mod bodies;
+
 use crate::clock::DAY_MS;
 use crate::db::{Value, insert_batch};
 use crate::{Result, Services, identity::users};

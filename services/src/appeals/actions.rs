@@ -1,0 +1,356 @@
+//! What an officer does with an appeal of their bodies: triage (the category and its term),
+//! assign, answer, forward, extend, record consent, resolve — each an event on the timeline.
+
+use super::{
+    attachments, calendar, day_text,
+    notify::tell_resident,
+    scope::{body_staff, handles},
+    timeline::{Step, record},
+};
+use crate::{Error, Result, Services};
+use shared::appeal::{Category, ConsentGap, ConsentRole, Resolution, consent_gap};
+use shared::auth::Principal;
+use sqlx::Row;
+
+/// The officer sorts an appeal; its term is counted again from registration by the category.
+pub async fn triage(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    category: Category,
+) -> Result<String, ActionError> {
+    let row = open_appeal(svc, principal, appeal_id).await?;
+    let body: i64 = row.try_get("body_id")?;
+    let registered = shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?)
+        .ok_or_else(|| Error::ReferenceData("a registered day that is not a date".into()))?;
+    let calendar = calendar(svc).await?;
+    let due = category.term().due(&calendar, registered);
+    let now = svc.clock.now_ms();
+    let mut tx = svc.db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE appeals SET category = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, \
+           due_day = $2, due_at = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(category.code())
+    .bind(day_text(due))
+    .bind(shared::calendar::end_of(due))
+    .bind(now)
+    .bind(appeal_id)
+    .execute(&mut *tx)
+    .await?;
+    let step = Step {
+        appeal: appeal_id,
+        user: row.try_get("user_id")?,
+        kind: "triaged",
+        actor: Some(principal.user_id),
+        body: Some(body),
+        detail: category.code(),
+        due: Some(due),
+        at: now,
+    };
+    let notice = record(svc, &mut tx, step).await?;
+    tx.commit().await?;
+    svc.live.publish([notice]);
+    Ok(day_text(due))
+}
+
+/// What an officer does with an appeal of their bodies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Gives it to a staff member of the body.
+    Assign(i64),
+    /// Answers the resident (the appeal stays open until resolved).
+    Answer(String),
+    /// Sends it to the competent body, within 5 working days of registration.
+    Forward { to: i64, reason: String },
+    /// Extends the term once, by up to a month, with a reason.
+    Extend(String),
+    /// Records a named person's consent or refusal to close a collective appeal.
+    Consent {
+        person: String,
+        role: ConsentRole,
+        consent: bool,
+    },
+    /// Ends it; a rejection needs its reason, a collective appeal the recorded consent.
+    Resolve { resolution: Resolution, reason: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("no such appeal in this person's bodies")]
+    NotFound,
+    #[error("already resolved")]
+    Resolved,
+    #[error("a reason or text is required")]
+    ReasonRequired,
+    #[error("the text is too long")]
+    TooLong,
+    #[error("the term was already extended once")]
+    AlreadyExtended,
+    #[error("forwarding is allowed within 5 working days of registration")]
+    TooLateToForward,
+    #[error("no such body")]
+    Body,
+    #[error("the assignee does not work for this body")]
+    Assignee,
+    #[error("consent only concerns collective appeals")]
+    NotCollective,
+    #[error(
+        "a collective appeal closes only with the consent of the co-signers' representatives and the mahalla seven"
+    )]
+    ConsentMissing(ConsentGap),
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+impl ActionError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ActionError::NotFound => "not_found",
+            ActionError::Resolved => "resolved",
+            ActionError::ReasonRequired => "reason_required",
+            ActionError::TooLong => "too_long",
+            ActionError::AlreadyExtended => "already_extended",
+            ActionError::TooLateToForward => "too_late_to_forward",
+            ActionError::Body => "body",
+            ActionError::Assignee => "assignee",
+            ActionError::NotCollective => "not_collective",
+            ActionError::ConsentMissing(ConsentGap::Representative) => "consent_representative",
+            ActionError::ConsentMissing(ConsentGap::MahallaSeven) => "consent_mahalla",
+            ActionError::ConsentMissing(ConsentGap::Refused) => "consent_refused",
+            ActionError::Service(_) => "unavailable",
+        }
+    }
+}
+
+crate::error::service_error!(ActionError);
+
+/// An unresolved appeal of a body the person handles; "not found" outside their bodies.
+async fn open_appeal(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+) -> Result<sqlx::any::AnyRow, ActionError> {
+    let row = sqlx::query(
+        "SELECT body_id, status, extended, registered_day, due_day, user_id, number, collective FROM appeals WHERE id = $1",
+    )
+    .bind(appeal_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(ActionError::NotFound)?;
+    if !handles(svc, principal, row.try_get("body_id")?).await? {
+        return Err(ActionError::NotFound);
+    }
+    if row.try_get::<String, _>("status")? == "resolved" {
+        return Err(ActionError::Resolved);
+    }
+    Ok(row)
+}
+
+/// The consent recorded for an appeal, oldest first.
+pub async fn consents(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appeal::Consent>> {
+    sqlx::query("SELECT person, role, consent, at FROM appeal_consents WHERE appeal_id = $1 ORDER BY id")
+        .bind(appeal_id)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(shared::appeal::Consent {
+                person: r.try_get("person")?,
+                role: r.try_get("role")?,
+                consent: r.try_get::<i16, _>("consent")? != 0,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+/// The longest answer, reason or comment an officer or resident may write.
+pub const NOTE_MAX: usize = 10_000;
+
+fn note(text: &str) -> Result<&str, ActionError> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ActionError::ReasonRequired)
+    } else if text.chars().count() > NOTE_MAX {
+        Err(ActionError::TooLong)
+    } else {
+        Ok(text)
+    }
+}
+
+/// Carries out an officer's action; every action is an event on the timeline with who and
+/// when, and the resident is told of a forward, an extension, an answer and the resolution.
+/// Returns the event's id.
+pub async fn act(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    action: &Action,
+) -> Result<i64, ActionError> {
+    act_with_files(svc, principal, appeal_id, action, &[], &[]).await
+}
+
+/// [`act`], with files checked and stored beforehand (an answer's attachments), linked to the
+/// action's event in its transaction.
+pub async fn act_with_files(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+    action: &Action,
+    files: &[attachments::Checked],
+    stored: &[i64],
+) -> Result<i64, ActionError> {
+    let row = open_appeal(svc, principal, appeal_id).await?;
+    let body: i64 = row.try_get("body_id")?;
+    let number: String = row.try_get("number")?;
+    let collective = row.try_get::<i16, _>("collective")? != 0;
+    let now = svc.clock.now_ms();
+    let calendar = calendar(svc).await?;
+    // Checked before the transaction: reads of other tables.
+    match action {
+        Action::Assign(user) if !body_staff(svc, body).await?.iter().any(|(s, _)| s == user) => {
+            return Err(ActionError::Assignee);
+        }
+        Action::Consent { .. } if !collective => return Err(ActionError::NotCollective),
+        Action::Resolve { .. } if collective => {
+            let records: Vec<(String, ConsentRole, bool)> = consents(svc, appeal_id)
+                .await?
+                .into_iter()
+                .filter_map(|c| Some((c.person, ConsentRole::parse(&c.role)?, c.consent)))
+                .collect();
+            if let Some(gap) = consent_gap(&records) {
+                return Err(ActionError::ConsentMissing(gap));
+            }
+        }
+        _ => {}
+    }
+    let mut tx = svc.db.pool.begin().await?;
+    let (kind, detail, due, tell): (&str, String, Option<i64>, bool) = match action {
+        Action::Assign(user) => {
+            sqlx::query("UPDATE appeals SET assigned_to = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, updated_at = $2 WHERE id = $3")
+                .bind(user)
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("assigned", user.to_string(), None, false)
+        }
+        Action::Answer(text) => {
+            let text = note(text)?;
+            sqlx::query("UPDATE appeals SET status = 'answered', updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("answered", text.to_string(), None, true)
+        }
+        Action::Forward { to, reason } => {
+            let reason = note(reason)?;
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE id = $1")
+                .bind(to)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() || *to == body {
+                return Err(ActionError::Body);
+            }
+            let registered =
+                shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
+            if shared::calendar::day_of(now) > calendar.add_working_days(registered, 5) {
+                return Err(ActionError::TooLateToForward);
+            }
+            sqlx::query("UPDATE appeals SET body_id = $1, assigned_to = NULL, updated_at = $2 WHERE id = $3")
+                .bind(to)
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            ("forwarded", format!("{to}: {reason}"), None, true)
+        }
+        Action::Extend(reason) => {
+            let reason = note(reason)?;
+            if row.try_get::<i16, _>("extended")? != 0 {
+                return Err(ActionError::AlreadyExtended);
+            }
+            let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day")?).unwrap_or_default();
+            let due = shared::calendar::Term::CalendarDays(30).due(&calendar, old);
+            let done = sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
+                .bind(day_text(due))
+                .bind(shared::calendar::end_of(due))
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(ActionError::AlreadyExtended);
+            }
+            ("extended", reason.to_string(), Some(due), true)
+        }
+        Action::Consent {
+            person,
+            role,
+            consent,
+        } => {
+            let person = note(person)?;
+            sqlx::query(
+                "INSERT INTO appeal_consents (appeal_id, person, role, consent, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(appeal_id)
+            .bind(person)
+            .bind(role.code())
+            .bind(i16::from(*consent))
+            .bind(principal.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let word = if *consent { "consent" } else { "refusal" };
+            (
+                "consent",
+                format!("{word}: {} · {person}", role.code()),
+                None,
+                false,
+            )
+        }
+        Action::Resolve { resolution, reason } => {
+            let reason = match resolution {
+                Resolution::Rejected => note(reason)?,
+                _ => reason.trim(),
+            };
+            let done = sqlx::query("UPDATE appeals SET status = 'resolved', resolution = $1, updated_at = $2 WHERE id = $3 AND status <> 'resolved'")
+                .bind(resolution.code())
+                .bind(now)
+                .bind(appeal_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(ActionError::Resolved);
+            }
+            ("resolved", format!("{}: {reason}", resolution.code()), None, true)
+        }
+    };
+    let step = Step {
+        appeal: appeal_id,
+        user: row.try_get("user_id")?,
+        kind,
+        actor: Some(principal.user_id),
+        body: match action {
+            Action::Forward { to, .. } => Some(*to),
+            _ => Some(body),
+        },
+        detail: &detail,
+        due,
+        at: now,
+    };
+    let notice = record(svc, &mut tx, step).await?;
+    attachments::link(&mut tx, appeal_id, Some(notice.event_id), files, stored, now).await?;
+    if tell {
+        tell_resident(&mut tx, row.try_get("user_id")?, &number, now).await?;
+    }
+    tx.commit().await?;
+    let event_id = notice.event_id;
+    svc.live.publish([notice]);
+    if tell {
+        svc.sms_wakeup.notify_one();
+    }
+    Ok(event_id)
+}

@@ -1,0 +1,90 @@
+//! What the filing form offers: the bodies in tree order with their topics, the topics and the
+//! districts.
+
+use crate::{Result, Services};
+use sqlx::Row;
+
+/// The bodies (in tree order) and topics the filing form offers.
+pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
+    let bodies = bodies_tree(svc).await?;
+    let topics = coded_names(
+        svc,
+        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
+    )
+    .await?;
+    let districts = coded_names(
+        svc,
+        "SELECT soato AS code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
+    )
+    .await?;
+    Ok(shared::appeal::AppealChoices {
+        bodies,
+        topics,
+        districts,
+        earlier: Vec::new(),
+    })
+}
+
+/// Rows of `code` and names (`n_uz`, `n_cyrl`, `n_ru`) from a query over a reference table.
+async fn coded_names(svc: &Services, sql: &str) -> Result<Vec<(String, shared::geo::Names)>> {
+    sqlx::query(sql)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("code")?, crate::db::names(r, "n")?)))
+        .collect()
+}
+
+/// Every body in tree order (depth-first, children by id) with its topics.
+pub async fn bodies_tree(svc: &Services) -> Result<Vec<shared::appeal::BodyChoice>> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, kind, region_soato, district_soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru \
+         FROM bodies ORDER BY id",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let links = sqlx::query("SELECT body_id, topic_code FROM body_topics")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    let mut nodes = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let parent: Option<i64> = r.try_get("parent_id")?;
+        let mut topics = Vec::new();
+        for l in &links {
+            if l.try_get::<i64, _>("body_id")? == id {
+                topics.push(l.try_get("topic_code")?);
+            }
+        }
+        nodes.push(shared::appeal::BodyChoice {
+            id,
+            parent,
+            kind: r.try_get("kind")?,
+            region: r.try_get("region_soato")?,
+            district: r.try_get("district_soato")?,
+            depth: 0,
+            name: crate::db::names(r, "n")?,
+            topics,
+        });
+    }
+    // Depth-first from the top bodies, children in id order.
+    let mut bodies = Vec::with_capacity(nodes.len());
+    fn walk(
+        parent: Option<i64>,
+        depth: usize,
+        nodes: &[shared::appeal::BodyChoice],
+        out: &mut Vec<shared::appeal::BodyChoice>,
+    ) {
+        for node in nodes {
+            if node.parent == parent && depth < 16 {
+                out.push(shared::appeal::BodyChoice {
+                    depth,
+                    ..node.clone()
+                });
+                walk(Some(node.id), depth + 1, nodes, out);
+            }
+        }
+    }
+    walk(None, 0, &nodes, &mut bodies);
+    Ok(bodies)
+}

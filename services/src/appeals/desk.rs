@@ -1,0 +1,161 @@
+//! The officer's desk: the query over the appeals of the bodies they handle (filters, keyset
+//! pages by time left), and one case with what they can do next.
+
+use super::{
+    actions::consents,
+    calendar,
+    choices::bodies_tree,
+    day_text, return_to_control,
+    scope::{body_staff, handled_bodies, handles},
+    view::load_view,
+};
+use crate::{Error, Result, Services};
+use serde::{Deserialize, Serialize};
+use shared::Phone;
+use shared::appeal::Category;
+use shared::auth::Principal;
+use sqlx::Row;
+
+/// What the desk shows: one category, one body, only overdue, only the person's own; and
+/// where the page starts (after this term end and id).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskFilter {
+    pub category: Option<Category>,
+    pub body: Option<i64>,
+    pub overdue: bool,
+    pub mine: bool,
+    pub after: Option<(i64, i64)>,
+}
+
+/// The officer's desk: unresolved appeals of the bodies they handle, by time left (overdue
+/// first), filtered, a page at a time.
+pub async fn desk(
+    svc: &Services,
+    principal: &Principal,
+    filter: &DeskFilter,
+    limit: i64,
+) -> Result<Vec<shared::appeal::DeskItem>> {
+    let mut bodies = handled_bodies(svc, principal).await?;
+    if let Some(only) = filter.body {
+        bodies.retain(|b| *b == only);
+    }
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = svc.clock.now_ms();
+    // The body list comes from the database's own ids, never from the request.
+    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let mut sql = format!(
+        "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
+           a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+         FROM appeals a JOIN bodies b ON b.id = a.body_id \
+         WHERE a.status <> 'resolved' AND a.body_id IN ({list})"
+    );
+    // Only the filters in use reach the SQL, so each query gets the plan that fits it.
+    use crate::db::Value;
+    let mut values = vec![Value::Int(limit)];
+    let mut param = |value: Value| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    if let Some(category) = filter.category {
+        sql.push_str(&format!(
+            " AND a.category = {}",
+            param(Value::Text(category.code().into()))
+        ));
+    }
+    if filter.overdue {
+        sql.push_str(&format!(" AND a.due_at < {}", param(Value::Int(now))));
+    }
+    if filter.mine {
+        sql.push_str(&format!(
+            " AND a.assigned_to = {}",
+            param(Value::Int(principal.user_id))
+        ));
+    }
+    if let Some((at, id)) = filter.after {
+        let (at, id) = (param(Value::Int(at)), param(Value::Int(id)));
+        sql.push_str(&format!(" AND (a.due_at, a.id) > ({at}, {id})"));
+    }
+    sql.push_str(" ORDER BY a.due_at, a.id LIMIT $1");
+    crate::db::bind_all(sqlx::query(&sql), &values)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let due_at: i64 = r.try_get("due_at")?;
+            Ok(shared::appeal::DeskItem {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                body: crate::db::names(r, "n")?,
+                kind: r.try_get("kind")?,
+                subject: r.try_get("subject")?,
+                category: r.try_get("category")?,
+                status: r.try_get("status")?,
+                due_day: r.try_get("due_day")?,
+                due_at,
+                overdue: due_at < now,
+                assigned: r.try_get::<Option<i64>, _>("assigned_to")?.is_some(),
+                repeat: r.try_get::<Option<i64>, _>("repeat_of")?.is_some(),
+                collective: r.try_get::<i16, _>("collective")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// The bodies a person handles, in tree order (the desk's filter).
+pub async fn desk_bodies(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::BodyChoice>> {
+    let handled = handled_bodies(svc, principal).await?;
+    Ok(bodies_tree(svc)
+        .await?
+        .into_iter()
+        .filter(|b| handled.contains(&b.id))
+        .collect())
+}
+
+/// One appeal as an officer who handles its body sees it, with what they can do next.
+pub async fn desk_case(
+    svc: &Services,
+    principal: &Principal,
+    appeal_id: i64,
+) -> Result<shared::appeal::DeskCase> {
+    let row = sqlx::query(
+        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, u.phone \
+         FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+    )
+    .bind(appeal_id)
+    .fetch_optional(&svc.db.pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let body_id: i64 = row.try_get("body_id")?;
+    if !handles(svc, principal, body_id).await? {
+        return Err(Error::NotFound);
+    }
+    let calendar = calendar(svc).await?;
+    let registered =
+        shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
+    let last_forward = calendar.add_working_days(registered, 5);
+    let open = row.try_get::<String, _>("status")? != "resolved";
+    let phone: String = row.try_get("phone")?;
+    let ratings =
+        sqlx::query("SELECT score, comment, at FROM appeal_ratings WHERE appeal_id = $1 ORDER BY at")
+            .bind(appeal_id)
+            .fetch_all(&svc.db.pool)
+            .await?
+            .iter()
+            .map(return_to_control::rating)
+            .collect::<Result<_>>()?;
+    Ok(shared::appeal::DeskCase {
+        view: load_view(svc, appeal_id, true).await?,
+        body_id,
+        resident: Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone),
+        assigned_to: row.try_get("assigned_to")?,
+        extended: row.try_get::<i16, _>("extended")? != 0,
+        forward_until: (open && shared::calendar::day_of(svc.clock.now_ms()) <= last_forward)
+            .then(|| day_text(last_forward)),
+        staff: body_staff(svc, body_id).await?,
+        bodies: bodies_tree(svc).await?,
+        consents: consents(svc, appeal_id).await?,
+        ratings,
+    })
+}

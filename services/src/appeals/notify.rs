@@ -1,0 +1,124 @@
+//! Who is told of an appeal's steps by SMS, and the words: the resident of news, the officers
+//! of an appeal that has come to their body.
+
+use crate::Result;
+use shared::Phone;
+use shared::auth::Scope;
+use sqlx::Row;
+
+pub mod text {
+    use shared::Locale;
+
+    pub fn changed(locale: Locale, number: &str) -> String {
+        match locale {
+            Locale::Uz => format!("Fuqaro: {number} murojaatingiz boʻyicha yangilik bor. Ilovada koʻring."),
+            Locale::UzCyrl => format!("Fuqaro: {number} мурожаатингиз бўйича янгилик бор. Иловада кўринг."),
+            Locale::Ru => format!("Fuqaro: по обращению {number} есть новости. Посмотрите в приложении."),
+        }
+    }
+
+    pub fn escalated(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaatingiz muddatida koʻrilmagani uchun yuqori turuvchi organga oʻtdi. Yangi muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаатингиз муддатида кўрилмагани учун юқори турувчи органга ўтди. Янги муддат: {due}."
+            ),
+            Locale::Ru => format!(
+                "Fuqaro: обращение {number} не рассмотрено в срок и передано вышестоящему органу. Новый срок: {due}."
+            ),
+        }
+    }
+
+    pub fn returned_to_officer(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaati fuqaro tomonidan nazoratga qaytarildi va sizning organingizga oʻtdi. Muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаати фуқаро томонидан назоратга қайтарилди ва сизнинг органингизга ўтди. Муддат: {due}."
+            ),
+            Locale::Ru => format!(
+                "Fuqaro: обращение {number} возвращено заявителем на контроль и передано вашему органу. Срок: {due}."
+            ),
+        }
+    }
+
+    pub fn escalated_to_officer(locale: Locale, number: &str, due: &str) -> String {
+        match locale {
+            Locale::Uz => format!(
+                "Fuqaro: {number} murojaati muddati oʻtgani uchun sizning organingizga oʻtdi. Muddat: {due}."
+            ),
+            Locale::UzCyrl => format!(
+                "Fuqaro: {number} мурожаати муддати ўтгани учун сизнинг органингизга ўтди. Муддат: {due}."
+            ),
+            Locale::Ru => {
+                format!("Fuqaro: обращение {number} просрочено и передано вашему органу. Срок: {due}.")
+            }
+        }
+    }
+}
+
+/// Why an appeal came to a body from below.
+#[derive(Clone, Copy)]
+pub(super) enum Arrival {
+    Overdue,
+    Returned,
+}
+
+/// Queues "an appeal has come to your body, due then" to the body's officers and heads.
+pub(super) async fn tell_officers(
+    conn: &mut sqlx::AnyConnection,
+    body: i64,
+    number: &str,
+    due: &str,
+    why: Arrival,
+    now: i64,
+) -> Result<()> {
+    let officers = sqlx::query(
+        "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+         JOIN users u ON u.id = g.user_id \
+         WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
+    )
+    .bind(Scope::Body(body).encode())
+    .fetch_all(&mut *conn)
+    .await?;
+    for officer in &officers {
+        let locale = shared::Locale::from_tag(&officer.try_get::<String, _>("locale")?).unwrap_or_default();
+        if let Ok(phone) = Phone::parse(&officer.try_get::<String, _>("phone")?) {
+            let body = match why {
+                Arrival::Overdue => text::escalated_to_officer(locale, number, due),
+                Arrival::Returned => text::returned_to_officer(locale, number, due),
+            };
+            crate::sms::enqueue(&mut *conn, &phone, &body, locale, "appeal", now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues "there is news about your appeal" to the resident, in their language.
+pub(super) async fn tell_resident(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    number: &str,
+    now: i64,
+) -> Result<()> {
+    let resident = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
+    if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+        crate::sms::enqueue(
+            &mut *conn,
+            &phone,
+            &text::changed(locale, number),
+            locale,
+            "appeal",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
