@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 cargo leptos build --release --split >&2
 cargo build --release -p server --example readings_bench >&2
-cargo build --release -p services --example sample_photo >&2
+cargo build --release -p services --features fixtures --example sample_photo >&2
 "$target/release/examples/sample_photo" 4000 3000 "$work/12mp.jpg" >&2
 
 if want photo; then

@@ -8,7 +8,7 @@ fn main() {
         std::process::exit(2);
     };
     let (w, h): (u32, u32) = (w.parse().expect("a width"), h.parse().expect("a height"));
-    let bytes = services::storage::photos::sample(w, h, image::ImageFormat::Jpeg);
+    let bytes = services::storage::fixtures::sample(w, h, image::ImageFormat::Jpeg);
     std::fs::write(path, &bytes).expect("the file is written");
     println!("{path}: {w} x {h}, {} bytes", bytes.len());
 }

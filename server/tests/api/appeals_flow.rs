@@ -55,7 +55,7 @@ fn filing(subject: &str) -> Vec<(&'static str, String)> {
 async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and_officers_only() {
     let app = spawn_app().await;
     let cookie = app.sign_in(RESIDENTS[0].phone).await;
-    let photo = services::storage::photos::sample(2400, 1800, image::ImageFormat::Png);
+    let photo = services::storage::fixtures::sample(2400, 1800, image::ImageFormat::Png);
     let pdf =
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
     let post = |files: Vec<(&'static str, &'static str, Vec<u8>)>, fields: Vec<(&'static str, String)>| {
@@ -82,7 +82,7 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
     assert!(post(six, filing("Olti")).await.contains("error="), "six files");
     let to = post(vec![("files", "cut.pdf", pdf[..30].to_vec())], filing("Kesik")).await;
     assert!(to.contains("error=pdf_damaged"), "{to}");
-    let bomb = services::storage::photos::bomb_png(30_000, 30_000);
+    let bomb = services::storage::fixtures::bomb_png(30_000, 30_000);
     let to = post(vec![("files", "bomb.png", bomb)], filing("Bomba")).await;
     assert!(to.contains("error=photo_too_many_pixels"), "{to}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM appeals").await, before);
@@ -894,7 +894,7 @@ async fn photo_decoding_never_stops_the_server_answering() {
     let app = spawn_app().await;
     let cookie = app.sign_in(RESIDENTS[0].phone).await;
     // Two filings, each with five 50-megapixel photos that compress to almost nothing.
-    let bomb = services::storage::photos::bomb_png(12_000, 4_166);
+    let bomb = services::storage::fixtures::bomb_png(12_000, 4_166);
     let filing_with_bombs = || {
         let files: Vec<(&str, &str, Vec<u8>)> = (0..5).map(|_| ("files", "b.png", bomb.clone())).collect();
         let fields: Vec<(&str, String)> = filing("Bomba");

@@ -164,7 +164,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let photo = services::storage::photos::sample(400, 300, image::ImageFormat::Jpeg);
+    let photo = services::storage::fixtures::sample(400, 300, image::ImageFormat::Jpeg);
     let reading = services::readings::submit(
         &app.services,
         services::readings::NewReading {

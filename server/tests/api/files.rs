@@ -48,7 +48,7 @@ async fn send_reading(app: &crate::helpers::TestApp, key: &str) -> reqwest::Resp
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let photo = services::storage::photos::sample(800, 600, image::ImageFormat::Jpeg);
+    let photo = services::storage::fixtures::sample(800, 600, image::ImageFormat::Jpeg);
     let form = reqwest::multipart::Form::new()
         .text("mahalla", mahalla)
         .text("value", shared::account::format_reading(last + 10_000, 1))

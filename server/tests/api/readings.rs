@@ -39,7 +39,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 }
 
 fn jpeg() -> Vec<u8> {
-    services::storage::photos::sample(2000, 1500, ImageFormat::Jpeg)
+    services::storage::fixtures::sample(2000, 1500, ImageFormat::Jpeg)
 }
 
 /// Posts a reading as the page's script does (JSON answer), or as the plain form.
@@ -411,7 +411,7 @@ async fn bad_uploads_get_their_error_and_nothing_is_stored() {
         (
             "a 30,000 x 30,000 PNG",
             good.clone(),
-            Some(services::storage::photos::bomb_png(30_000, 30_000)),
+            Some(services::storage::fixtures::bomb_png(30_000, 30_000)),
             422,
             "photo_too_many_pixels",
         ),

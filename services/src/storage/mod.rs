@@ -4,3 +4,6 @@
 pub mod files;
 pub mod photos;
 pub mod s3;
+
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
