@@ -27,8 +27,13 @@ pub use clock::Clock;
 pub use db::{Backend, Db};
 pub use error::{Error, Result};
 use payments::{card, checkout, orders};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use storage::files;
+
+/// A boxed future, for the traits at the edge of the world (an SMS gateway, a card processor).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything a request handler or server function may call, cheap to clone.
 #[derive(Clone, Debug)]

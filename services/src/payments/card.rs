@@ -4,8 +4,8 @@
 //! the code comes back. A charged card pays the order through the same path as Payme and
 //! Click: a provider transaction, performed once, crediting the ledger once.
 
+use crate::BoxFuture;
 use crate::clock::MINUTE_MS;
-use crate::sms::BoxFuture;
 use crate::{Error, Result, Services, payments::orders, secret, sms};
 use shared::account::OneTimeCode;
 use shared::card::CardNumber;

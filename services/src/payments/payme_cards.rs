@@ -13,11 +13,11 @@
 //! JSON-RPC over https; `X-Auth: <merchant id>` for the card methods, `<merchant id>:<key>`
 //! for the receipts (`../shared/research/payments.md` §3.4).
 
+use crate::BoxFuture;
 use crate::outbound::Outbound;
 use crate::payments::card::{
     CODE_TTL_MS, CardError, CardFailure, CardProcessor, Charged, MAX_WRONG_CODES, NewCard,
 };
-use crate::sms::BoxFuture;
 use crate::{Error, Services};
 use serde_json::{Value, json};
 use shared::Locale;

@@ -3,205 +3,15 @@
 //! Two gateways: [`OutboxOnly`] (the default: messages stay in the outbox, readable on the
 //! development page `/dev/sms` and in tests) and [`Eskiz`] (an Eskiz-style REST API).
 
+pub mod gateway;
+pub mod texts;
+
+pub use gateway::{Eskiz, Gateway, OutboxOnly, SmsError, SmsGateway};
+pub use texts::text;
+
 use crate::{Db, Result};
-use serde::Deserialize;
 use shared::{Locale, Phone};
 use sqlx::Row;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use tokio::sync::Mutex;
-
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A way to hand a message to the phone network.
-pub trait SmsGateway: Send + Sync + std::fmt::Debug {
-    /// Sends one message; returns the gateway's id for it.
-    fn send<'a>(&'a self, phone: &'a str, text: &'a str) -> BoxFuture<'a, Result<String, SmsError>>;
-    /// Whether messages really leave this machine.
-    fn is_external(&self) -> bool;
-}
-
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum SmsError {
-    #[error("the gateway refused our credentials")]
-    Unauthorized,
-    #[error("the gateway refused the message: {0}")]
-    Rejected(String),
-    #[error("the gateway could not be reached: {0}")]
-    Unreachable(String),
-}
-
-/// The default gateway: delivery is recording. Messages stay readable in the outbox.
-#[derive(Debug, Default)]
-pub struct OutboxOnly;
-
-impl SmsGateway for OutboxOnly {
-    fn send<'a>(&'a self, _phone: &'a str, _text: &'a str) -> BoxFuture<'a, Result<String, SmsError>> {
-        Box::pin(async { Ok(format!("outbox-{}", crate::secret::token())) })
-    }
-    fn is_external(&self) -> bool {
-        false
-    }
-}
-
-/// An Eskiz-style gateway: `POST /api/auth/login` (email, password) gives a bearer token;
-/// `POST /api/message/sms/send` (mobile_phone, message, from) sends; a 401 means the token
-/// expired, so we log in again once and retry.
-pub struct Eskiz {
-    base_url: String,
-    email: String,
-    password: String,
-    sender: String,
-    http: reqwest::Client,
-    token: Mutex<Option<String>>,
-}
-
-impl std::fmt::Debug for Eskiz {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Eskiz")
-            .field("base_url", &self.base_url)
-            .field("email", &self.email)
-            .field("sender", &self.sender)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Eskiz {
-    pub fn new(
-        base_url: &str,
-        email: &str,
-        password: &str,
-        sender: &str,
-        outbound: &crate::outbound::Outbound,
-    ) -> Eskiz {
-        Eskiz {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            email: email.into(),
-            password: password.into(),
-            sender: sender.into(),
-            http: outbound.client(std::time::Duration::from_secs(10)),
-            token: Mutex::new(None),
-        }
-    }
-
-    async fn login(&self) -> Result<String, SmsError> {
-        #[derive(Deserialize)]
-        struct Login {
-            data: LoginData,
-        }
-        #[derive(Deserialize)]
-        struct LoginData {
-            token: String,
-        }
-        let response = self
-            .http
-            .post(format!("{}/api/auth/login", self.base_url))
-            .form(&[
-                ("email", self.email.as_str()),
-                ("password", self.password.as_str()),
-            ])
-            .send()
-            .await
-            .map_err(|e| SmsError::Unreachable(e.to_string()))?;
-        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
-            return Err(SmsError::Unauthorized);
-        }
-        let body: Login = response
-            .error_for_status()
-            .map_err(|e| SmsError::Unreachable(e.to_string()))?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable login answer: {e}")))?;
-        Ok(body.data.token)
-    }
-
-    async fn send_with(&self, token: &str, phone: &str, text: &str) -> Result<Option<String>, SmsError> {
-        #[derive(Deserialize)]
-        struct Sent {
-            id: serde_json::Value,
-        }
-        let response = self
-            .http
-            .post(format!("{}/api/message/sms/send", self.base_url))
-            .bearer_auth(token)
-            .form(&[
-                ("mobile_phone", phone),
-                ("message", text),
-                ("from", self.sender.as_str()),
-            ])
-            .send()
-            .await
-            .map_err(|e| SmsError::Unreachable(e.to_string()))?;
-        match response.status() {
-            reqwest::StatusCode::UNAUTHORIZED => Ok(None),
-            status if status.is_success() => {
-                let sent: Sent = response
-                    .json()
-                    .await
-                    .map_err(|e| SmsError::Rejected(format!("unreadable send answer: {e}")))?;
-                Ok(Some(match sent.id {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                }))
-            }
-            status if status.is_server_error() => Err(SmsError::Unreachable(format!("HTTP {status}"))),
-            // Not the gateway's body: it may echo the message, and a code with it.
-            status => Err(SmsError::Rejected(format!("HTTP {status}"))),
-        }
-    }
-
-    /// The gateway's delivery status of a message (`DELIVRD`, `UNDELIV`, `waiting`, …).
-    pub async fn status(&self, id: &str) -> Result<String, SmsError> {
-        let token = self.current_token().await?;
-        let value: serde_json::Value = self
-            .http
-            .get(format!("{}/api/message/sms/status_by_id/{id}", self.base_url))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| SmsError::Unreachable(e.to_string()))?
-            .error_for_status()
-            .map_err(|e| SmsError::Rejected(e.to_string()))?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(e.to_string()))?;
-        value["data"]["status"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| SmsError::Rejected(format!("no status in {value}")))
-    }
-
-    async fn current_token(&self) -> Result<String, SmsError> {
-        let mut slot = self.token.lock().await;
-        if let Some(token) = slot.as_ref() {
-            return Ok(token.clone());
-        }
-        let token = self.login().await?;
-        *slot = Some(token.clone());
-        Ok(token)
-    }
-}
-
-impl SmsGateway for Eskiz {
-    fn send<'a>(&'a self, phone: &'a str, text: &'a str) -> BoxFuture<'a, Result<String, SmsError>> {
-        Box::pin(async move {
-            let token = self.current_token().await?;
-            if let Some(id) = self.send_with(&token, phone, text).await? {
-                return Ok(id);
-            }
-            // The token expired: one fresh login, one retry.
-            let fresh = self.login().await?;
-            *self.token.lock().await = Some(fresh.clone());
-            self.send_with(&fresh, phone, text)
-                .await?
-                .ok_or(SmsError::Unauthorized)
-        })
-    }
-    fn is_external(&self) -> bool {
-        true
-    }
-}
 
 /// Puts a message in the outbox, inside the caller's transaction when there is one.
 pub async fn enqueue<'e, E>(
@@ -270,6 +80,7 @@ pub async fn recent(db: &Db, phone: Option<&Phone>, limit: i64) -> Result<Vec<Ou
 
 /// After this many failed attempts a message is marked failed and left for an operator.
 pub const MAX_ATTEMPTS: i16 = 8;
+
 const LEASE_MS: i64 = 30_000;
 
 /// Delivers up to `batch` due messages. Safe with several server instances: each message is
@@ -395,36 +206,6 @@ pub fn backoff_ms(attempts: i16) -> i64 {
     let exp = u32::try_from(attempts.clamp(1, 12) - 1).unwrap_or(0);
     (5_000i64 << exp).min(600_000)
 }
-
-/// The texts of the messages, in the resident's language.
-pub mod text {
-    use shared::Locale;
-
-    pub fn sign_in_code(locale: Locale, code: &str) -> String {
-        match locale {
-            Locale::Uz => {
-                format!("Fuqaro: kirish kodi {code}. Uni hech kimga aytmang. Kod 5 daqiqa amal qiladi.")
-            }
-            Locale::UzCyrl => {
-                format!("Fuqaro: кириш коди {code}. Уни ҳеч кимга айтманг. Код 5 дақиқа амал қилади.")
-            }
-            Locale::Ru => {
-                format!("Fuqaro: код для входа {code}. Никому его не сообщайте. Код действует 5 минут.")
-            }
-        }
-    }
-
-    pub fn staff_welcome(locale: Locale) -> String {
-        match locale {
-            Locale::Uz => "Fuqaro: sizga xodim huquqi berildi. Telefon raqamingiz bilan kiring.".into(),
-            Locale::UzCyrl => "Fuqaro: сизга ходим ҳуқуқи берилди. Телефон рақамингиз билан киринг.".into(),
-            Locale::Ru => "Fuqaro: вам выданы права сотрудника. Войдите по своему номеру телефона.".into(),
-        }
-    }
-}
-
-/// The gateway a server uses, shared by every clone of the services.
-pub type Gateway = Arc<dyn SmsGateway>;
 
 #[cfg(test)]
 mod tests {
