@@ -1,15 +1,25 @@
 //! Linking and unlinking utility accounts (`/accounts/*` form posts).
 
-use super::guard::{Caller, text, unavailable};
+use super::guard::{text, unavailable};
 use crate::AppState;
+use crate::http::guard::{Resident, Signed};
+use crate::http::redirect::urlencode;
 use axum::Form;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
 use serde::Deserialize;
 use services::accounts::{LinkError, LinkOrService};
 use shared::account::{AccountNumber, AccountNumberError};
-use shared::auth::Need;
+
+/// Linking and unlinking a resident's accounts.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/accounts/link", post(link))
+        .route("/accounts/{id}/unlink", post(unlink))
+}
 
 #[derive(Deserialize)]
 pub struct LinkForm {
@@ -25,11 +35,13 @@ pub struct LinkForm {
 /// Finds an account by service, place and number and links it to the signed-in resident once
 /// they have proved it is theirs (their phone is the account's, or the bill's code). The code
 /// never comes back in the redirect.
-pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): Form<LinkForm>) -> Response {
-    let principal = match caller.require(&state, &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
+pub async fn link(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+    Form(form): Form<LinkForm>,
+) -> Response {
     // Send the resident back to the form as they filled it, with the reason.
     let back = |error: &str| {
         let query = [
@@ -70,11 +82,13 @@ pub async fn link(State(state): State<AppState>, caller: Caller, Form(form): For
 }
 
 /// Unlinks one of the resident's own accounts. Another resident's account is "not found".
-pub async fn unlink(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Response {
-    let principal = match caller.require(&state, &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
+pub async fn unlink(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+    Path(id): Path<i64>,
+) -> Response {
     match services::accounts::unlink(&state.services, principal.user_id, id).await {
         Ok(()) => Redirect::to("/accounts").into_response(),
         Err(services::Error::NotFound) => text(
@@ -84,15 +98,4 @@ pub async fn unlink(State(state): State<AppState>, caller: Caller, Path(id): Pat
         ),
         Err(error) => unavailable(caller.locale, "unlinking an account failed", &error),
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -4,16 +4,28 @@
 
 use super::guard::{Caller, unavailable};
 use crate::AppState;
+use crate::http::guard::{Resident, Signed};
 use axum::Form;
+use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::post;
 use serde::Deserialize;
 use services::identity::auth::{AuthError, SignInError};
 use shared::account::OneTimeCode;
-use shared::auth::Need;
 use shared::cookies;
 use shared::phone::{Phone, PhoneError};
+
+/// `/auth/*`: the sign-in code, its check, and signing out.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/code", post(request_code))
+        .route("/auth/resend", post(resend))
+        .route("/auth/verify", post(verify))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
+}
 
 const SIGN_IN_COOKIE_SECONDS: i64 = 10 * 60;
 
@@ -175,11 +187,12 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 /// Ends every session of the signed-in person, on every device.
-pub async fn sign_out_everywhere(State(state): State<AppState>, caller: Caller) -> Response {
-    let principal = match caller.require(&state, &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+) -> Response {
     if let Err(error) =
         services::identity::auth::sign_out_everywhere(&state.services, principal.user_id).await
     {

@@ -4,6 +4,8 @@
 use axum::extract::multipart::{Field, Multipart};
 use axum::http::{HeaderMap, StatusCode, header};
 use std::collections::HashMap;
+use tower::layer::util::Stack;
+use tower::limit::ConcurrencyLimitLayer;
 
 /// Why reading a form stopped.
 #[derive(Debug, PartialEq, Eq)]
@@ -112,4 +114,16 @@ pub async fn read(multipart: &mut Multipart, limits: &Limits) -> Result<FormData
         form.fields
             .insert(name, String::from_utf8_lossy(&bytes).into_owned());
     }
+}
+
+/// Uploads each upload route reads at once (the rest wait before a byte is read): with the
+/// form limits this bounds the memory that uploads buffer to a few hundred megabytes.
+const UPLOADS_AT_ONCE: usize = 4;
+
+/// An upload route's limits: its body size, and how many are read at once.
+pub fn upload_limits(bytes: usize) -> Stack<axum::extract::DefaultBodyLimit, ConcurrencyLimitLayer> {
+    Stack::new(
+        axum::extract::DefaultBodyLimit::max(bytes),
+        ConcurrencyLimitLayer::new(UPLOADS_AT_ONCE),
+    )
 }

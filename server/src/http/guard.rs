@@ -1,5 +1,7 @@
 //! Who is calling: the session cookie, the client address, the language. Every form route
-//! asks `services::identity::auth` (the one guard) with what it needs, through [`Caller::require`].
+//! that needs someone signed in takes a [`Signed`] extractor naming what it needs, which asks
+//! `services::identity::auth` (the one guard) before the handler runs and answers for it
+//! otherwise: the sign-in page for someone not signed in, 403 for someone without the right.
 
 use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -8,7 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use services::identity::auth::Guarded;
 use shared::Locale;
-use shared::auth::{Denied, Need, Principal};
+use shared::auth::{Denied, Need, Principal, Role};
+use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 
 pub struct Caller {
@@ -50,6 +53,73 @@ impl FromRequestParts<AppState> for Caller {
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+        })
+    }
+}
+
+/// What a route needs of its caller, as a type: [`Resident`], [`Inspector`], [`AppealsStaff`]
+/// or [`Administrator`].
+pub trait Requirement: Send + Sync + 'static {
+    fn need() -> Need;
+    /// Whether the sign-in must be recent (an administrator's action).
+    const RECENT_SIGN_IN: bool = false;
+}
+
+/// Anyone signed in, acting on their own things (ownership is checked against the object).
+pub struct Resident;
+impl Requirement for Resident {
+    fn need() -> Need {
+        Need::SignedIn
+    }
+}
+
+/// An inspector (the scope is checked against the reading).
+pub struct Inspector;
+impl Requirement for Inspector {
+    fn need() -> Need {
+        Need::Role(Role::Inspector)
+    }
+}
+
+/// An appeals officer or head of a body (the body is checked against the appeal).
+pub struct AppealsStaff;
+impl Requirement for AppealsStaff {
+    fn need() -> Need {
+        Need::HandlesAppeals
+    }
+}
+
+/// An administrator who signed in with an SMS code within the last minutes.
+pub struct Administrator;
+impl Requirement for Administrator {
+    fn need() -> Need {
+        Need::Role(Role::Administrator)
+    }
+    const RECENT_SIGN_IN: bool = true;
+}
+
+/// A caller who passed the guard for `N`, with who they are; a handler that takes it never
+/// runs for anyone else.
+pub struct Signed<N> {
+    pub principal: Principal,
+    pub caller: Caller,
+    need: PhantomData<N>,
+}
+
+impl<N: Requirement> FromRequestParts<AppState> for Signed<N> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(caller) = Caller::from_request_parts(parts, state).await;
+        let principal = if N::RECENT_SIGN_IN {
+            caller.require_recent(state, &N::need()).await?
+        } else {
+            caller.require(state, &N::need()).await?
+        };
+        Ok(Signed {
+            principal,
+            caller,
+            need: PhantomData,
         })
     }
 }

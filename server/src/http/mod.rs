@@ -11,9 +11,9 @@ pub mod guard;
 mod health;
 mod lang;
 pub mod metrics;
-mod pay;
 mod payments;
 mod readings;
+mod redirect;
 mod security;
 
 use crate::AppState;
@@ -24,24 +24,10 @@ use http::HeaderName;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower::ServiceBuilder;
-use tower::layer::util::Stack;
-use tower::limit::ConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-
-/// Uploads each upload route reads at once (the rest wait before a byte is read): with the
-/// form limits this bounds the memory that uploads buffer to a few hundred megabytes.
-const UPLOADS_AT_ONCE: usize = 4;
-
-/// An upload route's limits: its body size, and how many are read at once.
-fn upload_limits(bytes: usize) -> Stack<axum::extract::DefaultBodyLimit, ConcurrencyLimitLayer> {
-    Stack::new(
-        axum::extract::DefaultBodyLimit::max(bytes),
-        ConcurrencyLimitLayer::new(UPLOADS_AT_ONCE),
-    )
-}
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -68,56 +54,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/lang", post(lang::switch))
-        .route("/auth/code", post(auth::request_code))
-        .route("/auth/resend", post(auth::resend))
-        .route("/auth/verify", post(auth::verify))
-        .route("/auth/sign-out", post(auth::sign_out))
-        .route("/auth/sign-out-everywhere", post(auth::sign_out_everywhere))
-        .route("/accounts/link", post(accounts::link))
-        .route("/accounts/{id}/unlink", post(accounts::unlink))
-        .route("/admin/staff", post(admin::grant))
-        .route("/admin/staff/{id}/revoke", post(admin::revoke))
-        .route("/admin/reconcile", post(admin::reconcile))
-        .route("/admin/tariffs", post(admin::add_price_list))
-        .route("/payments/payme", post(payments::payme))
-        .route("/payments/click/prepare", post(payments::click_prepare))
-        .route("/payments/click/complete", post(payments::click_complete))
-        .route("/payments/orders", post(pay::create_order))
-        .route("/receipts/{order}/pdf", get(pay::receipt_pdf))
-        .route("/pay/{order}/card", post(pay::card_start))
-        .route("/pay/{order}/card/code", post(pay::card_confirm))
-        .route(
-            "/accounts/{id}/readings",
-            post(readings::submit).layer(upload_limits(readings::UPLOAD_LIMIT)),
-        )
-        .route("/readings/{id}/photo", get(readings::photo))
-        .route("/inspector/readings/{id}", post(readings::decide))
-        .route(
-            "/appeals",
-            post(appeals::file).layer(upload_limits(appeals::FORM_LIMIT)),
-        )
-        .route("/appeals/cosign", post(appeals::cosign))
-        .route("/appeals/{id}/return", post(appeals::return_to_control))
-        .route("/appeals/{id}/rating", post(appeals::rate))
-        .route("/appeals/{id}/files/{file}", get(appeals::attachment))
-        .route(
-            "/desk/appeals/{id}",
-            post(appeals::desk_action).layer(upload_limits(appeals::FORM_LIMIT)),
-        )
-        .route("/admin/calendar", post(appeals::calendar_day))
-        .route("/admin/bodies", post(appeals::save_body))
-        .route("/api/appeals/events", get(appeals::events));
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(readings::router())
+        .merge(payments::provider_callbacks())
+        .merge(payments::resident())
+        .merge(appeals::router())
+        .merge(admin::router());
     // Development only (which serves only on loopback): the outbox, the clock and the
     // payment sandbox; the developer pages answer loopback peers alone.
     if state.config.development() {
-        let developer_pages = Router::new()
-            .route("/dev/sms", get(dev::sms_page))
-            .route("/dev/sms.json", get(dev::sms_json))
-            .route("/dev/clock", post(dev::advance_clock))
-            .route_layer(axum::middleware::from_fn(dev::loopback_only));
-        router = router
-            .merge(developer_pages)
-            .route("/sandbox/checkout/{order}", post(pay::sandbox_checkout));
+        router = router.merge(dev::router()).merge(payments::sandbox());
     }
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -3,21 +3,35 @@
 //! the photos (`GET /readings/{id}/photo`), and the inspector's decision
 //! (`POST /inspector/readings/{id}`).
 
-use super::accounts::urlencode;
+use super::form::upload_limits;
 use super::form::{self, Limits, ReadError};
-use super::guard::{Caller, text, unavailable};
+use super::guard::{text, unavailable};
 use crate::AppState;
+use crate::http::guard::{Inspector, Resident, Signed};
+use crate::http::redirect::urlencode;
 use app::i18n::{Key, tr};
 use app::pages::reading::submit_error_key;
 use axum::Form;
+use axum::Router;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use services::readings::{DecideError, Decision, NewReading, SubmitError};
-use shared::auth::{Need, Role};
 use shared::reading::RejectReason;
+
+/// A resident's reading (an upload), its photo, and the inspector's decision.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/accounts/{id}/readings",
+            post(submit).layer(upload_limits(UPLOAD_LIMIT)),
+        )
+        .route("/readings/{id}/photo", get(photo))
+        .route("/inspector/readings/{id}", post(decide))
+}
 
 /// The most a request to the upload route may carry: the photo and a few short fields.
 pub const UPLOAD_LIMIT: usize = services::storage::photos::MAX_BYTES + 64 * 1024;
@@ -60,17 +74,15 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// refusal nothing is stored. A retry with the same key answers with the same reading.
 pub async fn submit(
     State(state): State<AppState>,
-    caller: Caller,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
     Path(account_id): Path<i64>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
     let json = wants_json(&headers);
     let locale = caller.locale;
-    let principal = match caller.require(&state, &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
     let refuse = |status: StatusCode, code: &str, upload: &Upload| -> Response {
         if json {
             let message = tr(locale, submit_error_key(code));
@@ -149,14 +161,12 @@ pub struct PhotoQuery {
 /// A reading's photo, for the resident who sent it and inspectors of its district and service.
 pub async fn photo(
     State(state): State<AppState>,
-    caller: Caller,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
     Path(reading_id): Path<i64>,
     Query(query): Query<PhotoQuery>,
 ) -> Response {
-    let principal = match caller.require(&state, &Need::SignedIn).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
     let thumb = query.size.as_deref() == Some("thumb");
     match services::readings::photo(&state.services, &principal, reading_id, thumb).await {
         Ok(bytes) => (
@@ -186,14 +196,12 @@ pub struct DecideForm {
 /// The inspector's decision on one reading; back to the queue when done.
 pub async fn decide(
     State(state): State<AppState>,
-    caller: Caller,
+    Signed {
+        principal, caller, ..
+    }: Signed<Inspector>,
     Path(reading_id): Path<i64>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let principal = match caller.require(&state, &Need::Role(Role::Inspector)).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal,
-    };
     let back = |error: &str| {
         Redirect::to(&format!(
             "/inspector/readings/{reading_id}?error={error}&value={}&reason={}",

@@ -1,0 +1,89 @@
+//! The administrators' calendar of working days and the tree of bodies.
+
+use crate::AppState;
+use crate::http::guard::unavailable;
+use crate::http::guard::{Administrator, Signed};
+use crate::http::redirect::urlencode;
+use crate::http::redirect::{redirect, with_error};
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use services::appeals::admin::{AdminError, BodyEdit};
+
+#[derive(Deserialize)]
+pub struct DayForm {
+    day: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    remove: String,
+}
+
+/// An administrator marks a day off or working, or makes it ordinary again.
+pub async fn calendar_day(
+    State(state): State<AppState>,
+    Signed { caller, .. }: Signed<Administrator>,
+    Form(form): Form<DayForm>,
+) -> Response {
+    let year = form.day.get(..4).unwrap_or("2026").to_string();
+    let svc = &state.services;
+    let result = if form.remove == "1" {
+        services::appeals::admin::remove_day(svc, &form.day).await
+    } else {
+        services::appeals::admin::set_day(svc, &form.day, &form.kind, &form.name).await
+    };
+    match result {
+        Ok(()) => redirect(&format!("/admin/calendar?year={}&saved=1", urlencode(&year))),
+        Err(AdminError::Edit(e)) => with_error(
+            "/admin/calendar",
+            e.code(),
+            &[("year", &year), ("day", &form.day), ("name", &form.name)],
+        ),
+        Err(AdminError::Service(error)) => unavailable(caller.locale, "editing the calendar failed", &error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BodyForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    parent: String,
+    kind: String,
+    name_uz: String,
+    name_uz_cyrl: String,
+    name_ru: String,
+    /// Topic codes, separated by commas or spaces.
+    #[serde(default)]
+    topics: String,
+}
+
+/// An administrator adds a body or edits one.
+pub async fn save_body(
+    State(state): State<AppState>,
+    Signed { caller, .. }: Signed<Administrator>,
+    Form(form): Form<BodyForm>,
+) -> Response {
+    let number = |v: &str| v.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    let edit = BodyEdit {
+        id: number(&form.id),
+        parent: number(&form.parent),
+        kind: form.kind.trim(),
+        names: [&form.name_uz, &form.name_uz_cyrl, &form.name_ru],
+        topics: form
+            .topics
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    match services::appeals::admin::save_body(&state.services, &edit).await {
+        Ok(id) => redirect(&format!("/admin/bodies?saved={id}")),
+        Err(AdminError::Edit(e)) => with_error("/admin/bodies", e.code(), &[("id", &form.id)]),
+        Err(AdminError::Service(error)) => unavailable(caller.locale, "saving a body failed", &error),
+    }
+}

@@ -1,0 +1,49 @@
+//! Administrators add a price list.
+
+use crate::AppState;
+use crate::http::guard::unavailable;
+use crate::http::guard::{Administrator, Signed};
+use crate::http::redirect::urlencode;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct TariffForm {
+    tariff: String,
+    from: String,
+    tiers: String,
+}
+
+/// An administrator adds a price list to a tariff from a day on.
+pub async fn add_price_list(
+    State(state): State<AppState>,
+    Signed { caller, .. }: Signed<Administrator>,
+    Form(form): Form<TariffForm>,
+) -> Response {
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/admin/tariffs?error={error}&tariff={}&from={}&tiers={}",
+            urlencode(&form.tariff),
+            urlencode(&form.from),
+            urlencode(&form.tiers)
+        ))
+        .into_response()
+    };
+    let Some(from) = shared::time::parse_tashkent_date(&form.from) else {
+        return back("date");
+    };
+    let tiers = match shared::reading::parse_tiers(&form.tiers) {
+        Ok(t) => t,
+        Err(e) => return back(e.code()),
+    };
+    use services::accounts::tariffs::AddError;
+    match services::accounts::tariffs::add_price_list(&state.services, &form.tariff, from, &tiers).await {
+        Ok(()) => Redirect::to("/admin/tariffs?added=1").into_response(),
+        Err(AddError::UnknownTariff) => back("tariff"),
+        Err(AddError::InThePast) => back("past"),
+        Err(AddError::Exists) => back("exists"),
+        Err(AddError::Service(error)) => unavailable(caller.locale, "adding a price list failed", &error),
+    }
+}

@@ -1,0 +1,109 @@
+//! The officer's actions on the desk: triage, assign, answer (with files), forward, extend,
+//! consent, resolve.
+
+use super::filing::read_files_form;
+use crate::AppState;
+use crate::http::guard::{AppealsStaff, Signed};
+use crate::http::guard::{Caller, text, unavailable};
+use crate::http::redirect::{redirect, with_error};
+use app::i18n::Key;
+use axum::extract::multipart::Multipart;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use services::appeals::attachments::{self};
+use services::appeals::{Action, ActionError};
+use shared::appeal::{Category, ConsentRole, Resolution};
+
+/// An officer's action on an appeal of their bodies (multipart: an answer may carry files).
+pub async fn desk_action(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<AppealsStaff>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let page = format!("/desk/appeals/{id}");
+    let form = match read_files_form(&headers, &mut multipart, &page).await {
+        Ok(f) => f,
+        Err(back) => return back,
+    };
+    let back = |error: &str| with_error(&page, error, &[("text", form.get("text"))]);
+    let svc = &state.services;
+    if form.get("action") == "triage" {
+        let Some(category) = Category::parse(form.get("category")) else {
+            return back("category");
+        };
+        return match services::appeals::triage(svc, &principal, id, category).await {
+            Ok(_) => redirect(&format!("{page}?done=triage")),
+            Err(error) => action_error(&caller, &page, error, &back),
+        };
+    }
+    let text = form.get("text").to_string();
+    let action = match form.get("action") {
+        "assign" => match form.get("assignee").parse::<i64>() {
+            Ok(user) => Action::Assign(user),
+            Err(_) => return back("assignee"),
+        },
+        "answer" => Action::Answer(text),
+        "forward" => match form.get("to").parse::<i64>() {
+            Ok(to) => Action::Forward { to, reason: text },
+            Err(_) => return back("body"),
+        },
+        "extend" => Action::Extend(text),
+        "consent" => match ConsentRole::parse(form.get("role")) {
+            Some(role) => Action::Consent {
+                person: form.get("person").to_string(),
+                role,
+                consent: form.get("consent") == "yes",
+            },
+            None => return back("role"),
+        },
+        "resolve" => {
+            let resolution = match form.get("resolution") {
+                "satisfied" => Resolution::Satisfied,
+                "explained" => Resolution::Explained,
+                "rejected" => Resolution::Rejected,
+                _ => return back("resolution"),
+            };
+            Action::Resolve {
+                resolution,
+                reason: text,
+            }
+        }
+        _ => return back("action"),
+    };
+    // An answer's files are checked before anything is done, and kept with the answer.
+    let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return back(e.code()),
+        Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
+    };
+    if !files.is_empty() && !matches!(action, Action::Answer(_)) {
+        return back("files_not_here");
+    }
+    let stored = match attachments::store(svc, &files).await {
+        Ok(s) => s,
+        Err(error) => return unavailable(caller.locale, "storing attachments failed", &error),
+    };
+    match services::appeals::act_with_files(svc, &principal, id, &action, &files, &stored).await {
+        Ok(_) => redirect(&format!("{page}?done={}", form.get("action"))),
+        Err(error) => action_error(&caller, &page, error, &back),
+    }
+}
+
+fn action_error(
+    caller: &Caller,
+    page: &str,
+    error: ActionError,
+    back: &dyn Fn(&str) -> Response,
+) -> Response {
+    match error {
+        ActionError::NotFound => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
+        ActionError::Service(error) => unavailable(caller.locale, "an officer's action failed", &error),
+        ActionError::Resolved => redirect(&format!("{page}?error=resolved")),
+        other => back(other.code()),
+    }
+}

@@ -1,0 +1,120 @@
+//! The resident's side of paying: an order for an account's debt (then the provider's
+//! checkout), and the receipt as a PDF.
+
+use crate::AppState;
+use crate::http::guard::{Resident, Signed};
+use crate::http::guard::{text, unavailable};
+use crate::http::redirect::urlencode;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use services::payments::orders::Method;
+use shared::Tiyin;
+use shared::money::AmountError;
+
+#[derive(Deserialize)]
+pub struct OrderForm {
+    account_id: i64,
+    amount: String,
+    method: String,
+}
+
+pub async fn create_order(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+    Form(form): Form<OrderForm>,
+) -> Response {
+    let back = |error: &str| {
+        Redirect::to(&format!(
+            "/accounts/{}?pay_error={error}&amount={}",
+            form.account_id,
+            urlencode(&form.amount)
+        ))
+        .into_response()
+    };
+    let amount = match Tiyin::parse_som(&form.amount) {
+        Ok(a) => a,
+        Err(AmountError::Empty) => return back("amount_empty"),
+        Err(AmountError::Malformed) => return back("amount_malformed"),
+        Err(AmountError::NotPositive) => return back("amount_not_positive"),
+        Err(AmountError::TooLarge) => return back("amount_too_large"),
+    };
+    let method = match form.method.as_str() {
+        "payme" => Method::Payme,
+        "click" => Method::Click,
+        "card" => Method::Card,
+        _ => return back("method"),
+    };
+    if !state.services.payment_methods().contains(&method) {
+        return back("method");
+    }
+    match services::payments::orders::create(
+        &state.services,
+        principal.user_id,
+        form.account_id,
+        amount.get(),
+        method,
+    )
+    .await
+    {
+        Ok(id) => Redirect::to(&format!("/pay/{id}")).into_response(),
+        Err(services::Error::NotFound) => text(
+            StatusCode::NOT_FOUND,
+            caller.locale,
+            app::i18n::Key::ErrorNotFound,
+        ),
+        Err(error) => unavailable(caller.locale, "creating a payment order failed", &error),
+    }
+}
+
+/// The receipt as a PDF the resident keeps: the same facts as the printable page, in the
+/// resident's language, with the QR code of the verification link.
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+    Path(order_id): Path<i64>,
+) -> Response {
+    use app::i18n::{Key, tr};
+    use axum::http::header;
+    use services::payments::receipt_pdf::{A4, Ink, Page};
+    let receipt =
+        match services::payments::orders::receipt(&state.services, principal.user_id, order_id).await {
+            Ok(r) => r,
+            Err(services::Error::NotFound) => {
+                return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
+            }
+            Err(error) => return unavailable(caller.locale, "loading a receipt failed", &error),
+        };
+    let locale = caller.locale;
+    let title = tr(locale, Key::ReceiptTitle);
+    let mut page = Page::new(A4, 56.0);
+    page.paragraph("Fuqaro", 10.0, Ink::Muted);
+    page.paragraph(title, 20.0, Ink::Black);
+    page.space(8.0);
+    for (label, value, _) in app::pages::pay::receipt_facts(locale, &receipt) {
+        page.row(tr(locale, label), &value, 11.0, 170.0);
+    }
+    page.space(16.0);
+    page.qr(&receipt.verify_url, 150.0);
+    page.paragraph(tr(locale, Key::ReceiptQr), 9.0, Ink::Muted);
+    page.paragraph(&receipt.verify_url, 9.0, Ink::Muted);
+    let pdf = page.finish(&format!("{title} {}", receipt.number));
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.pdf\"", receipt.number),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}
