@@ -251,6 +251,26 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// A vocabulary column read as its word; a code no version of ours wrote is an error that
+/// names the column, never a silent default.
+pub fn word<W: shared::vocabulary::Word>(row: &sqlx::any::AnyRow, column: &str) -> crate::Result<W> {
+    let code: String = sqlx::Row::try_get(row, column)?;
+    W::parse(&code).ok_or_else(|| crate::Error::Corrupt(format!("{column} = {code:?}")))
+}
+
+/// [`word`] for a column that may be NULL.
+pub fn optional_word<W: shared::vocabulary::Word>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> crate::Result<Option<W>> {
+    match sqlx::Row::try_get::<Option<String>, _>(row, column)? {
+        None => Ok(None),
+        Some(code) => W::parse(&code)
+            .map(Some)
+            .ok_or_else(|| crate::Error::Corrupt(format!("{column} = {code:?}"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,9 @@ pub enum Error {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("bad reference data: {0}")]
     ReferenceData(String),
+    /// A stored value that no code of ours writes (a vocabulary word, a date).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
     #[error("file store: {0}")]
     Storage(String),
     /// A service outside (a card processor) did not answer, or answered nonsense.

@@ -34,8 +34,8 @@ pub struct AppealSummary {
     pub id: i64,
     pub number: String,
     pub subject: String,
-    pub status: String,
-    pub category: Option<String>,
+    pub status: Status,
+    pub category: Option<Category>,
     pub due_day: String,
     pub body: Names,
 }
@@ -43,7 +43,7 @@ pub struct AppealSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealEvent {
     pub id: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub detail: String,
     pub due_day: Option<String>,
     pub body: Option<Names>,
@@ -57,9 +57,9 @@ pub struct AppealEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealView {
     pub summary: AppealSummary,
-    pub kind: String,
+    pub kind: AppealKind,
     pub text: String,
-    pub resolution: Option<String>,
+    pub resolution: Option<Resolution>,
     pub events: Vec<AppealEvent>,
     /// Files the resident attached when filing.
     pub attachments: Vec<Attachment>,
@@ -92,7 +92,7 @@ pub struct Cosigner {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub person: String,
-    pub role: String,
+    pub role: ConsentRole,
     pub consent: bool,
     pub at: i64,
 }
@@ -129,10 +129,10 @@ pub struct DeskItem {
     pub id: i64,
     pub number: String,
     pub body: Names,
-    pub kind: String,
+    pub kind: AppealKind,
     pub subject: String,
-    pub category: Option<String>,
-    pub status: String,
+    pub category: Option<Category>,
+    pub status: Status,
     pub due_day: String,
     pub due_at: i64,
     pub overdue: bool,
@@ -178,30 +178,16 @@ pub struct CalendarDay {
     pub name: String,
 }
 
-/// How an appeal is sorted on arrival; the term follows (docs/research/appeals.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Category {
-    Urgent,
-    Ordinary,
-    Consultation,
+crate::words! {
+    /// How an appeal is sorted on arrival; the term follows (docs/research/appeals.md).
+    pub enum Category {
+        Urgent = "urgent",
+        Ordinary = "ordinary",
+        Consultation = "consultation",
+    }
 }
 
 impl Category {
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Urgent => "urgent",
-            Category::Ordinary => "ordinary",
-            Category::Consultation => "consultation",
-        }
-    }
-    pub fn parse(code: &str) -> Option<Category> {
-        match code {
-            "urgent" => Some(Category::Urgent),
-            "ordinary" => Some(Category::Ordinary),
-            "consultation" => Some(Category::Consultation),
-            _ => None,
-        }
-    }
     /// Urgent: 3 working days; ordinary and consultation: 15 calendar days.
     pub fn term(self) -> Term {
         match self {
@@ -211,66 +197,131 @@ impl Category {
     }
 }
 
-/// How an appeal ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Resolution {
-    Satisfied,
-    Explained,
-    Rejected,
-}
-
-impl Resolution {
-    pub fn code(self) -> &'static str {
-        match self {
-            Resolution::Satisfied => "satisfied",
-            Resolution::Explained => "explained",
-            Resolution::Rejected => "rejected",
-        }
+crate::words! {
+    /// What a resident writes: an application, a proposal or a complaint.
+    pub enum AppealKind {
+        Application = "application",
+        Proposal = "proposal",
+        Complaint = "complaint",
     }
 }
 
-/// Who gives consent to close a collective appeal: a representative of the co-signers, or a
-/// member of the mahalla seven (mahalla yettiligi).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ConsentRole {
-    Representative,
-    MahallaChair,
-    HokimAssistant,
-    YouthLeader,
-    WomensActivist,
-    PreventionInspector,
-    TaxInspector,
-    SocialWorker,
+crate::words! {
+    /// Where an appeal stands.
+    pub enum Status {
+        Registered = "registered",
+        InProgress = "in_progress",
+        Answered = "answered",
+        Resolved = "resolved",
+    }
+}
+
+crate::words! {
+    /// A step of an appeal's timeline.
+    pub enum EventKind {
+        Registered = "registered",
+        Triaged = "triaged",
+        Assigned = "assigned",
+        Answered = "answered",
+        Forwarded = "forwarded",
+        Extended = "extended",
+        Resolved = "resolved",
+        Escalated = "escalated",
+        Repeat = "repeat",
+        Returned = "returned",
+        Rated = "rated",
+        Cosigned = "cosigned",
+        Consent = "consent",
+    }
+}
+
+crate::words! {
+    /// How an appeal ends.
+    pub enum Resolution {
+        Satisfied = "satisfied",
+        Explained = "explained",
+        Rejected = "rejected",
+    }
+}
+
+crate::words! {
+    /// Who gives consent to close a collective appeal: a representative of the co-signers, or
+    /// a member of the mahalla seven (mahalla yettiligi).
+    pub enum ConsentRole {
+        Representative = "representative",
+        MahallaChair = "mahalla_chair",
+        HokimAssistant = "hokim_assistant",
+        YouthLeader = "youth_leader",
+        WomensActivist = "womens_activist",
+        PreventionInspector = "prevention_inspector",
+        TaxInspector = "tax_inspector",
+        SocialWorker = "social_worker",
+    }
 }
 
 impl ConsentRole {
-    pub const ALL: [ConsentRole; 8] = [
-        ConsentRole::Representative,
-        ConsentRole::MahallaChair,
-        ConsentRole::HokimAssistant,
-        ConsentRole::YouthLeader,
-        ConsentRole::WomensActivist,
-        ConsentRole::PreventionInspector,
-        ConsentRole::TaxInspector,
-        ConsentRole::SocialWorker,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ConsentRole::Representative => "representative",
-            ConsentRole::MahallaChair => "mahalla_chair",
-            ConsentRole::HokimAssistant => "hokim_assistant",
-            ConsentRole::YouthLeader => "youth_leader",
-            ConsentRole::WomensActivist => "womens_activist",
-            ConsentRole::PreventionInspector => "prevention_inspector",
-            ConsentRole::TaxInspector => "tax_inspector",
-            ConsentRole::SocialWorker => "social_worker",
-        }
-    }
-    pub fn parse(code: &str) -> Option<ConsentRole> {
-        ConsentRole::ALL.into_iter().find(|r| r.code() == code)
-    }
     pub fn of_mahalla_seven(self) -> bool {
         self != ConsentRole::Representative
+    }
+}
+
+crate::words! {
+    /// Why an appeal form or action was refused: the code in the redirect's `?error=`, which
+    /// the page turns into its message.
+    pub enum Problem {
+        // Filing.
+        Body = "body",
+        Topic = "topic",
+        Kind = "kind",
+        SubjectEmpty = "subject_empty",
+        SubjectTooLong = "subject_too_long",
+        TextEmpty = "text_empty",
+        TextTooLong = "text_too_long",
+        Place = "place",
+        CosignerPhone = "cosigner_phone",
+        CosignersTooMany = "cosigners_too_many",
+        About = "about",
+        // Files.
+        FilesTooMany = "files_too_many",
+        FileTooLarge = "file_too_large",
+        FileType = "file_type",
+        PdfDamaged = "pdf_damaged",
+        PhotoDamaged = "photo_damaged",
+        PhotoHeic = "photo_heic",
+        PhotoTooManyPixels = "photo_too_many_pixels",
+        FilesNotHere = "files_not_here",
+        // The resident's return and rating.
+        NoAnswer = "no_answer",
+        AlreadyReturned = "already_returned",
+        TooLate = "too_late",
+        ReasonRequired = "reason_required",
+        TooLong = "too_long",
+        Score = "score",
+        // Co-signing.
+        Phone = "phone",
+        WrongCode = "wrong_code",
+        CodeMalformed = "code_malformed",
+        TooManyTries = "too_many_tries",
+        Expired = "expired",
+        Already = "already",
+        // The desk.
+        Resolved = "resolved",
+        AlreadyExtended = "already_extended",
+        TooLateToForward = "too_late_to_forward",
+        Assignee = "assignee",
+        NotCollective = "not_collective",
+        Role = "role",
+        ConsentRepresentative = "consent_representative",
+        ConsentMahalla = "consent_mahalla",
+        ConsentRefused = "consent_refused",
+        Category = "category",
+        Resolution = "resolution",
+        Action = "action",
+        // Any form.
+        NotFound = "not_found",
+        Malformed = "malformed",
+        RateLimited = "rate_limited",
+        Unavailable = "unavailable",
     }
 }
 
@@ -308,5 +359,105 @@ pub fn consent_gap(records: &[(String, ConsentRole, bool)]) -> Option<ConsentGap
         Some(ConsentGap::MahallaSeven)
     } else {
         None
+    }
+}
+
+/// What of a step's detail a reader sees. Officers (`internal`) see what they wrote for each
+/// other; a resident sees answers and reasons, never forwarding targets, assignees, the body
+/// an appeal escalated from or consent records. The category and the resolution are shown in
+/// words beside the timeline, not in it.
+pub fn shown_detail(kind: EventKind, detail: &str, internal: bool) -> String {
+    // Stored as `target: reason` (forwarded) and `resolution: reason` (resolved).
+    let reason = || {
+        detail
+            .split_once(": ")
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default()
+    };
+    match kind {
+        EventKind::Triaged => String::new(),
+        EventKind::Resolved => reason(),
+        _ if internal => detail.to_string(),
+        EventKind::Assigned | EventKind::Escalated | EventKind::Repeat | EventKind::Consent => String::new(),
+        EventKind::Forwarded => reason(),
+        EventKind::Registered
+        | EventKind::Answered
+        | EventKind::Extended
+        | EventKind::Returned
+        | EventKind::Rated
+        | EventKind::Cosigned => detail.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(person: &str, role: ConsentRole, consent: bool) -> (String, ConsentRole, bool) {
+        (person.to_string(), role, consent)
+    }
+
+    #[test]
+    fn a_collective_appeal_closes_with_a_representative_and_one_of_the_seven() {
+        use ConsentRole::*;
+        assert_eq!(consent_gap(&[]), Some(ConsentGap::Representative));
+        assert_eq!(
+            consent_gap(&[say("Aziza", Representative, true)]),
+            Some(ConsentGap::MahallaSeven)
+        );
+        assert_eq!(
+            consent_gap(&[say("Bobur", MahallaChair, true)]),
+            Some(ConsentGap::Representative)
+        );
+        assert_eq!(
+            consent_gap(&[
+                say("Aziza", Representative, true),
+                say("Bobur", MahallaChair, true)
+            ]),
+            None
+        );
+    }
+
+    #[test]
+    fn the_last_word_of_each_person_counts_and_a_refusal_stops_it() {
+        use ConsentRole::*;
+        let refused = [
+            say("Aziza", Representative, true),
+            say("Bobur", MahallaChair, true),
+            say("Dilnoza", TaxInspector, false),
+        ];
+        assert_eq!(consent_gap(&refused), Some(ConsentGap::Refused));
+        // The same person (names compared without case or spaces around) changes their mind.
+        let changed = [
+            say("Aziza", Representative, false),
+            say("Bobur", MahallaChair, true),
+            say(" aziza ", Representative, true),
+        ];
+        assert_eq!(consent_gap(&changed), None);
+    }
+
+    #[test]
+    fn urgent_appeals_count_working_days_and_the_rest_calendar_days() {
+        assert_eq!(Category::Urgent.term(), Term::WorkingDays(3));
+        assert_eq!(Category::Ordinary.term(), Term::CalendarDays(15));
+        assert_eq!(Category::Consultation.term(), Term::CalendarDays(15));
+    }
+
+    #[test]
+    fn a_resident_reads_answers_and_reasons_but_not_what_officers_wrote_for_each_other() {
+        use EventKind::*;
+        assert_eq!(shown_detail(Answered, "Fixed.", false), "Fixed.");
+        assert_eq!(shown_detail(Forwarded, "12: not ours", false), "not ours");
+        assert_eq!(shown_detail(Forwarded, "12: not ours", true), "12: not ours");
+        assert_eq!(
+            shown_detail(Resolved, "rejected: no grounds", false),
+            "no grounds"
+        );
+        assert_eq!(shown_detail(Resolved, "rejected: no grounds", true), "no grounds");
+        for internal in [Assigned, Escalated, Repeat, Consent] {
+            assert_eq!(shown_detail(internal, "7", false), "");
+            assert_eq!(shown_detail(internal, "7", true), "7");
+        }
+        assert_eq!(shown_detail(Triaged, "urgent", true), "");
     }
 }

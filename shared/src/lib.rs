@@ -16,6 +16,7 @@ pub mod phone;
 pub mod reading;
 pub mod service;
 pub mod time;
+pub mod vocabulary;
 
 pub use locale::Locale;
 pub use money::Tiyin;

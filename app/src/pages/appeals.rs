@@ -11,96 +11,116 @@ use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::appeal::{AppealEvent, Attachment, BodyChoice};
+use shared::appeal::{
+    AppealEvent, AppealKind, Attachment, BodyChoice, Category, EventKind, Problem, Resolution, Status,
+};
 use shared::time::format_date_time;
 
-pub fn status_key(status: &str) -> Key {
+pub fn status_key(status: Status) -> Key {
     match status {
-        "in_progress" => Key::AppealsStatusInProgress,
-        "answered" => Key::AppealsStatusAnswered,
-        "resolved" => Key::AppealsStatusResolved,
-        _ => Key::AppealsStatusRegistered,
+        Status::Registered => Key::AppealsStatusRegistered,
+        Status::InProgress => Key::AppealsStatusInProgress,
+        Status::Answered => Key::AppealsStatusAnswered,
+        Status::Resolved => Key::AppealsStatusResolved,
     }
 }
 
-pub fn category_key(category: Option<&str>) -> Key {
+pub fn category_key(category: Option<Category>) -> Key {
     match category {
-        Some("urgent") => Key::AppealsCategoryUrgent,
-        Some("ordinary") => Key::AppealsCategoryOrdinary,
-        Some("consultation") => Key::AppealsCategoryConsultation,
-        _ => Key::AppealsCategoryNone,
+        Some(Category::Urgent) => Key::AppealsCategoryUrgent,
+        Some(Category::Ordinary) => Key::AppealsCategoryOrdinary,
+        Some(Category::Consultation) => Key::AppealsCategoryConsultation,
+        None => Key::AppealsCategoryNone,
     }
 }
 
-pub fn resolution_key(resolution: &str) -> Key {
+pub fn resolution_key(resolution: Resolution) -> Key {
     match resolution {
-        "satisfied" => Key::DeskResolutionSatisfied,
-        "explained" => Key::DeskResolutionExplained,
-        _ => Key::DeskResolutionRejected,
+        Resolution::Satisfied => Key::DeskResolutionSatisfied,
+        Resolution::Explained => Key::DeskResolutionExplained,
+        Resolution::Rejected => Key::DeskResolutionRejected,
     }
 }
 
-pub fn kind_key(kind: &str) -> Key {
+pub fn kind_key(kind: AppealKind) -> Key {
     match kind {
-        "proposal" => Key::AppealsKindProposal,
-        "complaint" => Key::AppealsKindComplaint,
-        _ => Key::AppealsKindApplication,
+        AppealKind::Application => Key::AppealsKindApplication,
+        AppealKind::Proposal => Key::AppealsKindProposal,
+        AppealKind::Complaint => Key::AppealsKindComplaint,
     }
 }
 
-fn event_key(kind: &str) -> Key {
+fn event_key(kind: EventKind) -> Key {
     match kind {
-        "triaged" => Key::AppealsEventTriaged,
-        "assigned" => Key::AppealsEventAssigned,
-        "answered" => Key::AppealsEventAnswered,
-        "forwarded" => Key::AppealsEventForwarded,
-        "extended" => Key::AppealsEventExtended,
-        "resolved" => Key::AppealsEventResolved,
-        "escalated" => Key::AppealsEventEscalated,
-        "repeat" => Key::AppealsEventRepeat,
-        "returned" => Key::AppealsEventReturned,
-        "rated" => Key::AppealsEventRated,
-        "cosigned" => Key::AppealsEventCosigned,
-        "consent" => Key::AppealsEventConsent,
-        _ => Key::AppealsEventRegistered,
+        EventKind::Registered => Key::AppealsEventRegistered,
+        EventKind::Triaged => Key::AppealsEventTriaged,
+        EventKind::Assigned => Key::AppealsEventAssigned,
+        EventKind::Answered => Key::AppealsEventAnswered,
+        EventKind::Forwarded => Key::AppealsEventForwarded,
+        EventKind::Extended => Key::AppealsEventExtended,
+        EventKind::Resolved => Key::AppealsEventResolved,
+        EventKind::Escalated => Key::AppealsEventEscalated,
+        EventKind::Repeat => Key::AppealsEventRepeat,
+        EventKind::Returned => Key::AppealsEventReturned,
+        EventKind::Rated => Key::AppealsEventRated,
+        EventKind::Cosigned => Key::AppealsEventCosigned,
+        EventKind::Consent => Key::AppealsEventConsent,
     }
 }
 
-/// The message for an error code of the filing form, the resident's actions, the desk and the
-/// co-signing page.
+/// The message for why an appeal form or action was refused.
+pub fn problem_key(problem: Problem) -> Key {
+    match problem {
+        Problem::Body => Key::AppealsErrorBody,
+        Problem::Topic => Key::AppealsErrorTopic,
+        Problem::Kind => Key::AppealsErrorKind,
+        Problem::SubjectEmpty => Key::AppealsErrorSubjectEmpty,
+        Problem::SubjectTooLong => Key::AppealsErrorSubjectTooLong,
+        Problem::TextEmpty => Key::AppealsErrorTextEmpty,
+        Problem::TextTooLong | Problem::TooLong => Key::AppealsErrorTextTooLong,
+        Problem::Place => Key::AppealsErrorPlace,
+        Problem::CosignerPhone => Key::AppealsErrorCosignerPhone,
+        Problem::CosignersTooMany => Key::AppealsErrorCosignersTooMany,
+        Problem::About => Key::AppealsErrorAbout,
+        Problem::FilesTooMany => Key::AppealsErrorFilesTooMany,
+        Problem::FileTooLarge => Key::AppealsErrorFileTooLarge,
+        Problem::FileType => Key::AppealsErrorFileType,
+        Problem::PdfDamaged | Problem::PhotoDamaged => Key::AppealsErrorFileDamaged,
+        Problem::PhotoHeic => Key::ReadingErrorPhotoHeic,
+        Problem::PhotoTooManyPixels => Key::ReadingErrorPhotoTooManyPixels,
+        Problem::FilesNotHere => Key::DeskErrorFilesNotHere,
+        Problem::NoAnswer => Key::AppealsErrorNoAnswer,
+        Problem::AlreadyReturned => Key::AppealsErrorAlreadyReturned,
+        Problem::TooLate => Key::AppealsErrorTooLate,
+        Problem::ReasonRequired => Key::AppealsErrorReasonRequired,
+        Problem::Score => Key::AppealsErrorScore,
+        Problem::Phone => Key::SigninErrorPhoneLength,
+        Problem::WrongCode => Key::AppealsErrorWrongCode,
+        Problem::CodeMalformed => Key::SigninErrorCodeMalformed,
+        Problem::TooManyTries => Key::AppealsErrorTooManyTries,
+        Problem::Expired => Key::AppealsErrorCodeExpired,
+        Problem::Already => Key::AppealsErrorAlreadyCosigned,
+        Problem::Resolved => Key::DeskErrorResolved,
+        Problem::AlreadyExtended => Key::DeskErrorExtended,
+        Problem::TooLateToForward => Key::DeskErrorForwardLate,
+        Problem::Assignee => Key::DeskErrorAssignee,
+        Problem::NotCollective | Problem::Role => Key::DeskErrorConsentRole,
+        Problem::ConsentRepresentative => Key::DeskErrorConsentRepresentative,
+        Problem::ConsentMahalla => Key::DeskErrorConsentMahalla,
+        Problem::ConsentRefused => Key::DeskErrorConsentRefused,
+        Problem::Category | Problem::Resolution | Problem::Action | Problem::Malformed => {
+            Key::ErrorBadRequest
+        }
+        Problem::NotFound => Key::ErrorNotFound,
+        Problem::RateLimited => Key::SigninErrorRateLimited,
+        Problem::Unavailable => Key::ErrorUnavailable,
+    }
+}
+
+/// The message for the `?error=` code of an appeal page; a code no server wrote is a bad
+/// request.
 pub fn error_key(code: &str) -> Key {
-    match code {
-        "topic" => Key::AppealsErrorTopic,
-        "kind" => Key::AppealsErrorKind,
-        "subject_empty" => Key::AppealsErrorSubjectEmpty,
-        "subject_too_long" => Key::AppealsErrorSubjectTooLong,
-        "text_empty" => Key::AppealsErrorTextEmpty,
-        "text_too_long" | "too_long" => Key::AppealsErrorTextTooLong,
-        "place" => Key::AppealsErrorPlace,
-        "cosigner_phone" => Key::AppealsErrorCosignerPhone,
-        "cosigners_too_many" => Key::AppealsErrorCosignersTooMany,
-        "about" => Key::AppealsErrorAbout,
-        "files_too_many" => Key::AppealsErrorFilesTooMany,
-        "file_too_large" => Key::AppealsErrorFileTooLarge,
-        "file_type" => Key::AppealsErrorFileType,
-        "pdf_damaged" | "photo_damaged" => Key::AppealsErrorFileDamaged,
-        "photo_heic" => Key::ReadingErrorPhotoHeic,
-        "photo_too_many_pixels" => Key::ReadingErrorPhotoTooManyPixels,
-        "malformed" => Key::ErrorBadRequest,
-        "no_answer" => Key::AppealsErrorNoAnswer,
-        "already_returned" => Key::AppealsErrorAlreadyReturned,
-        "too_late" => Key::AppealsErrorTooLate,
-        "reason_required" => Key::AppealsErrorReasonRequired,
-        "score" => Key::AppealsErrorScore,
-        "wrong_code" => Key::AppealsErrorWrongCode,
-        "rate_limited" => Key::SigninErrorRateLimited,
-        "code_malformed" => Key::SigninErrorCodeMalformed,
-        "too_many_tries" => Key::AppealsErrorTooManyTries,
-        "expired" => Key::AppealsErrorCodeExpired,
-        "already" => Key::AppealsErrorAlreadyCosigned,
-        "phone" => Key::SigninErrorPhoneLength,
-        _ => Key::AppealsErrorBody,
-    }
+    Problem::parse(code).map_or(Key::ErrorBadRequest, problem_key)
 }
 
 /// `2026-12-07` as `07.12.2026`.
@@ -166,7 +186,7 @@ pub fn AppealsPage() -> impl IntoView {
                             <li><a href=format!("/appeals/{}", a.id)>
                                 <strong>{a.number.clone()}" · "{a.subject.clone()}</strong>
                                 <span class="muted">{a.body.get(locale).to_string()}</span>
-                                <span class="muted"><span class="appeal-status">{tr(locale, status_key(&a.status))}</span>" · "
+                                <span class="muted"><span class="appeal-status">{tr(locale, status_key(a.status))}</span>" · "
                                     {trf(locale, Key::AppealsDue, &[("date", &date(&a.due_day))])}</span>
                             </a></li>
                         }).collect_view()}
@@ -297,8 +317,9 @@ pub fn NewAppealPage() -> impl IntoView {
                         {suggestion}
                         <fieldset class="methods">
                             <legend>{tr(locale, Key::AppealsKind)}</legend>
-                            {[("application", Key::AppealsKindApplication), ("proposal", Key::AppealsKindProposal), ("complaint", Key::AppealsKindComplaint)]
-                                .into_iter()
+                            {AppealKind::ALL
+                                .iter()
+                                .map(|&k| (k.code(), kind_key(k)))
                                 .map(|(code, key)| view! {
                                     <label><input type="radio" name="kind" value=code checked=kind.get_untracked() == code
                                         on:change=move |_| kind.set(code.to_string()) />" "{tr(locale, key)}</label>
@@ -359,7 +380,7 @@ pub fn timeline(locale: Locale, appeal: i64, events: Vec<AppealEvent>) -> impl I
             <ul class="list compact">
                 {events.into_iter().rev().map(|e| view! {
                     <li class=format!("event {}", e.kind)>
-                        <span>{tr(locale, event_key(&e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}
+                        <span>{tr(locale, event_key(e.kind))}{e.body.map(|b| format!(" · {}", b.get(locale)))}
                             {e.actor.map(|a| view! { <span class="event-actor">" · "{a}</span> })}</span>
                         <span class="muted">{format_date_time(e.at)}
                             {e.due_day.as_deref().map(|d| format!(" · {}", trf(locale, Key::AppealsDue, &[("date", &date(d))])))}</span>
@@ -412,11 +433,11 @@ pub fn AppealPage() -> impl IntoView {
                     <h1 class="appeal-number">{s.number.clone()}</h1>
                     <dl class="facts">
                         <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
-                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(&a.kind))}</dd>
+                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(a.kind))}</dd>
                         <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
-                        <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
-                        <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
-                        {a.resolution.clone().map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(&r))}</dd> })}
+                        <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category))}</dd>
+                        <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(s.status))}</dd>
+                        {a.resolution.map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(r))}</dd> })}
                         {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>

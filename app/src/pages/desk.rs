@@ -13,42 +13,21 @@ use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::appeal::{Category, ConsentRole, Resolution, Status};
 use shared::time::format_date_time;
 
-fn desk_error_key(code: &str) -> Key {
-    match code {
-        "resolved" => Key::DeskErrorResolved,
-        "already_extended" => Key::DeskErrorExtended,
-        "too_late_to_forward" => Key::DeskErrorForwardLate,
-        "assignee" => Key::DeskErrorAssignee,
-        "not_collective" | "role" => Key::DeskErrorConsentRole,
-        "consent_representative" => Key::DeskErrorConsentRepresentative,
-        "consent_mahalla" => Key::DeskErrorConsentMahalla,
-        "consent_refused" => Key::DeskErrorConsentRefused,
-        "files_not_here" => Key::DeskErrorFilesNotHere,
-        "category" | "resolution" | "action" => Key::ErrorBadRequest,
-        other => error_key(other),
+/// The name of a role whose consent closes a collective appeal.
+fn consent_role_key(role: ConsentRole) -> Key {
+    match role {
+        ConsentRole::Representative => Key::ConsentRepresentative,
+        ConsentRole::MahallaChair => Key::ConsentMahallaChair,
+        ConsentRole::HokimAssistant => Key::ConsentHokimAssistant,
+        ConsentRole::YouthLeader => Key::ConsentYouthLeader,
+        ConsentRole::WomensActivist => Key::ConsentWomensActivist,
+        ConsentRole::PreventionInspector => Key::ConsentPreventionInspector,
+        ConsentRole::TaxInspector => Key::ConsentTaxInspector,
+        ConsentRole::SocialWorker => Key::ConsentSocialWorker,
     }
-}
-
-/// The roles whose consent closes a collective appeal, with their names.
-const CONSENT_ROLES: [(&str, Key); 8] = [
-    ("representative", Key::ConsentRepresentative),
-    ("mahalla_chair", Key::ConsentMahallaChair),
-    ("hokim_assistant", Key::ConsentHokimAssistant),
-    ("youth_leader", Key::ConsentYouthLeader),
-    ("womens_activist", Key::ConsentWomensActivist),
-    ("prevention_inspector", Key::ConsentPreventionInspector),
-    ("tax_inspector", Key::ConsentTaxInspector),
-    ("social_worker", Key::ConsentSocialWorker),
-];
-
-fn consent_role_key(code: &str) -> Key {
-    CONSENT_ROLES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, k)| *k)
-        .unwrap_or(Key::ConsentRepresentative)
 }
 
 #[component]
@@ -95,8 +74,8 @@ pub fn DeskPage() -> impl IntoView {
                     <form class="filters row" method="get" action="/desk">
                         <select name="category" aria-label=tr(locale, Key::AppealsCategory)>
                             <option value="">{tr(locale, Key::DeskAllCategories)}</option>
-                            {["urgent", "ordinary", "consultation"].into_iter().map(|c| view! {
-                                <option value=c selected=category == c>{tr(locale, category_key(Some(c)))}</option>
+                            {Category::ALL.iter().map(|&c| view! {
+                                <option value=c.code() selected=category == c.code()>{tr(locale, category_key(Some(c)))}</option>
                             }).collect_view()}
                         </select>
                         <select name="body" aria-label=tr(locale, Key::AppealsBody)>
@@ -115,13 +94,13 @@ pub fn DeskPage() -> impl IntoView {
                         {p.items.into_iter().map(|a| view! {
                             <li class:overdue=a.overdue><a href=format!("/desk/appeals/{}", a.id)>
                                 <strong>{a.number.clone()}" · "{a.subject.clone()}</strong>
-                                <span class="muted">{a.body.get(locale).to_string()}" · "{tr(locale, kind_key(&a.kind))}</span>
+                                <span class="muted">{a.body.get(locale).to_string()}" · "{tr(locale, kind_key(a.kind))}</span>
                                 <span>
                                     {a.overdue.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskOverdue)}</span>" " })}
                                     {a.repeat.then(|| view! { <span class="badge">{tr(locale, Key::DeskRepeat)}</span>" " })}
                                     {a.collective.then(|| view! { <span class="badge">{tr(locale, Key::DeskCollective)}</span>" " })}
-                                    <span class="desk-category">{tr(locale, category_key(a.category.as_deref()))}</span>" · "
-                                    <span class="desk-status">{tr(locale, status_key(&a.status))}</span>" · "
+                                    <span class="desk-category">{tr(locale, category_key(a.category))}</span>" · "
+                                    <span class="desk-status">{tr(locale, status_key(a.status))}</span>" · "
                                     {trf(locale, Key::AppealsDue, &[("date", &date(&a.due_day))])}
                                 </span>
                             </a></li>
@@ -150,24 +129,24 @@ pub fn DeskCasePage() -> impl IntoView {
                 let s = &a.summary;
                 let id = s.id;
                 let action = format!("/desk/appeals/{id}");
-                let open = s.status != "resolved";
+                let open = s.status != Status::Resolved;
                 let typed = query.read().get("text").unwrap_or_default();
                 let assignee = c.assigned_to.and_then(|u| c.staff.iter().find(|(s, _)| *s == u)).map(|(_, n)| n.clone());
                 view! {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
                     {query.read().get("done").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::DeskDone)}</p> })}
-                    {query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, desk_error_key(&code))}</p> })}
+                    {query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> })}
                     <h1 class="appeal-number">{s.number.clone()}</h1>
                     <dl class="facts">
                         <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
-                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(&a.kind))}</dd>
+                        <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(a.kind))}</dd>
                         <dt>{tr(locale, Key::DeskResident)}</dt><dd>{c.resident.clone()}</dd>
                         <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
-                        <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category.as_deref()))}</dd>
-                        <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(&s.status))}</dd>
+                        <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category))}</dd>
+                        <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(s.status))}</dd>
                         <dt>{tr(locale, Key::DeskAssignee)}</dt><dd>{assignee.unwrap_or_else(|| "—".into())}</dd>
-                        {a.resolution.clone().map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(&r))}</dd> })}
+                        {a.resolution.map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(r))}</dd> })}
                         {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>
@@ -184,7 +163,7 @@ pub fn DeskCasePage() -> impl IntoView {
                             <h2>{tr(locale, Key::DeskConsents)}</h2>
                             <ul class="list compact consents">
                                 {c.consents.iter().map(|k| view! {
-                                    <li>{k.person.clone()}" · "{tr(locale, consent_role_key(&k.role))}" · "
+                                    <li>{k.person.clone()}" · "{tr(locale, consent_role_key(k.role))}" · "
                                         {tr(locale, if k.consent { Key::DeskConsentYes } else { Key::DeskConsentNo })}" · "
                                         <span class="muted">{format_date_time(k.at)}</span></li>
                                 }).collect_view()}
@@ -207,8 +186,8 @@ pub fn DeskCasePage() -> impl IntoView {
                             <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
                                 <input type="hidden" name="action" value="triage" />
                                 <select name="category" aria-label=tr(locale, Key::AppealsCategory)>
-                                    {["urgent", "ordinary", "consultation"].into_iter().map(|cat| view! {
-                                        <option value=cat selected=s.category.as_deref() == Some(cat)>{tr(locale, category_key(Some(cat)))}</option>
+                                    {Category::ALL.iter().map(|&cat| view! {
+                                        <option value=cat.code() selected=s.category == Some(cat)>{tr(locale, category_key(Some(cat)))}</option>
                                     }).collect_view()}
                                 </select>
                                 <button class="button secondary" type="submit">{tr(locale, Key::DeskTriage)}</button>
@@ -247,9 +226,9 @@ pub fn DeskCasePage() -> impl IntoView {
                                 <label for="desk-resolution">{tr(locale, Key::DeskResolution)}</label>
                                 <div class="row">
                                     <select id="desk-resolution" name="resolution">
-                                        <option value="satisfied">{tr(locale, Key::DeskResolutionSatisfied)}</option>
-                                        <option value="explained">{tr(locale, Key::DeskResolutionExplained)}</option>
-                                        <option value="rejected">{tr(locale, Key::DeskResolutionRejected)}</option>
+                                        {Resolution::ALL.iter().map(|&r| view! {
+                                            <option value=r.code()>{tr(locale, resolution_key(r))}</option>
+                                        }).collect_view()}
                                     </select>
                                     <button class="button secondary" type="submit" name="action" value="resolve">{tr(locale, Key::DeskResolve)}</button>
                                 </div>
@@ -262,7 +241,7 @@ pub fn DeskCasePage() -> impl IntoView {
                                     <input id="consent-person" name="person" type="text" maxlength="200" required />
                                     <label for="consent-role">{tr(locale, Key::DeskConsentRole)}</label>
                                     <select id="consent-role" name="role">
-                                        {CONSENT_ROLES.iter().map(|(code, key)| view! { <option value=*code>{tr(locale, *key)}</option> }).collect_view()}
+                                        {ConsentRole::ALL.iter().map(|&role| view! { <option value=role.code()>{tr(locale, consent_role_key(role))}</option> }).collect_view()}
                                     </select>
                                     <fieldset class="methods">
                                         <label><input type="radio" name="consent" value="yes" checked=true />" "{tr(locale, Key::DeskConsentYes)}</label>

@@ -144,7 +144,7 @@ async fn malformed_appeals_are_refused_and_nothing_is_stored() {
     ];
     for (new, code) in cases {
         let error: FileError = services::appeals::file(&app.services, &new).await.unwrap_err();
-        assert_eq!(error.code(), code);
+        assert_eq!(error.problem().code(), code);
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM appeals").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM appeal_events").await, 0);

@@ -161,7 +161,7 @@ async fn attachments_are_checked_like_meter_photos_and_shown_to_the_resident_and
     let view = services::appeals::view(&app.services, files_owner(&app, id).await, id)
         .await
         .unwrap();
-    let answer = view.events.iter().find(|e| e.kind == "answered").unwrap();
+    let answer = view.events.iter().find(|e| e.kind.code() == "answered").unwrap();
     assert_eq!(answer.attachments.len(), 1);
     assert_eq!(view.attachments.len(), 2);
     // Files only go with an answer.

@@ -8,7 +8,7 @@ use super::{
     timeline::{Step, record},
 };
 use crate::{Error, Result, Services};
-use shared::appeal::{Category, ConsentGap, ConsentRole, Resolution, consent_gap};
+use shared::appeal::{Category, ConsentGap, ConsentRole, EventKind, Problem, Resolution, consent_gap};
 use shared::auth::Principal;
 use sqlx::Row;
 
@@ -41,7 +41,7 @@ pub async fn triage(
     let step = Step {
         appeal: appeal_id,
         user: row.try_get("user_id")?,
-        kind: "triaged",
+        kind: shared::appeal::EventKind::Triaged,
         actor: Some(principal.user_id),
         body: Some(body),
         detail: category.code(),
@@ -104,21 +104,21 @@ pub enum ActionError {
 }
 
 impl ActionError {
-    pub fn code(&self) -> &'static str {
+    pub fn problem(&self) -> Problem {
         match self {
-            ActionError::NotFound => "not_found",
-            ActionError::Resolved => "resolved",
-            ActionError::ReasonRequired => "reason_required",
-            ActionError::TooLong => "too_long",
-            ActionError::AlreadyExtended => "already_extended",
-            ActionError::TooLateToForward => "too_late_to_forward",
-            ActionError::Body => "body",
-            ActionError::Assignee => "assignee",
-            ActionError::NotCollective => "not_collective",
-            ActionError::ConsentMissing(ConsentGap::Representative) => "consent_representative",
-            ActionError::ConsentMissing(ConsentGap::MahallaSeven) => "consent_mahalla",
-            ActionError::ConsentMissing(ConsentGap::Refused) => "consent_refused",
-            ActionError::Service(_) => "unavailable",
+            ActionError::NotFound => Problem::NotFound,
+            ActionError::Resolved => Problem::Resolved,
+            ActionError::ReasonRequired => Problem::ReasonRequired,
+            ActionError::TooLong => Problem::TooLong,
+            ActionError::AlreadyExtended => Problem::AlreadyExtended,
+            ActionError::TooLateToForward => Problem::TooLateToForward,
+            ActionError::Body => Problem::Body,
+            ActionError::Assignee => Problem::Assignee,
+            ActionError::NotCollective => Problem::NotCollective,
+            ActionError::ConsentMissing(ConsentGap::Representative) => Problem::ConsentRepresentative,
+            ActionError::ConsentMissing(ConsentGap::MahallaSeven) => Problem::ConsentMahalla,
+            ActionError::ConsentMissing(ConsentGap::Refused) => Problem::ConsentRefused,
+            ActionError::Service(_) => Problem::Unavailable,
         }
     }
 }
@@ -157,7 +157,7 @@ pub async fn consents(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appe
         .map(|r| {
             Ok(shared::appeal::Consent {
                 person: r.try_get("person")?,
-                role: r.try_get("role")?,
+                role: crate::db::word(r, "role")?,
                 consent: r.try_get::<i16, _>("consent")? != 0,
                 at: r.try_get("at")?,
             })
@@ -217,7 +217,7 @@ pub async fn act_with_files(
             let records: Vec<(String, ConsentRole, bool)> = consents(svc, appeal_id)
                 .await?
                 .into_iter()
-                .filter_map(|c| Some((c.person, ConsentRole::parse(&c.role)?, c.consent)))
+                .map(|c| (c.person, c.role, c.consent))
                 .collect();
             if let Some(gap) = consent_gap(&records) {
                 return Err(ActionError::ConsentMissing(gap));
@@ -226,7 +226,7 @@ pub async fn act_with_files(
         _ => {}
     }
     let mut tx = svc.db.pool.begin().await?;
-    let (kind, detail, due, tell): (&str, String, Option<i64>, bool) = match action {
+    let (kind, detail, due, tell): (EventKind, String, Option<i64>, bool) = match action {
         Action::Assign(user) => {
             sqlx::query("UPDATE appeals SET assigned_to = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, updated_at = $2 WHERE id = $3")
                 .bind(user)
@@ -234,7 +234,7 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            ("assigned", user.to_string(), None, false)
+            (EventKind::Assigned, user.to_string(), None, false)
         }
         Action::Answer(text) => {
             let text = note(text)?;
@@ -243,7 +243,7 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            ("answered", text.to_string(), None, true)
+            (EventKind::Answered, text.to_string(), None, true)
         }
         Action::Forward { to, reason } => {
             let reason = note(reason)?;
@@ -265,7 +265,7 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            ("forwarded", format!("{to}: {reason}"), None, true)
+            (EventKind::Forwarded, format!("{to}: {reason}"), None, true)
         }
         Action::Extend(reason) => {
             let reason = note(reason)?;
@@ -284,7 +284,7 @@ pub async fn act_with_files(
             if done.rows_affected() == 0 {
                 return Err(ActionError::AlreadyExtended);
             }
-            ("extended", reason.to_string(), Some(due), true)
+            (EventKind::Extended, reason.to_string(), Some(due), true)
         }
         Action::Consent {
             person,
@@ -305,7 +305,7 @@ pub async fn act_with_files(
             .await?;
             let word = if *consent { "consent" } else { "refusal" };
             (
-                "consent",
+                EventKind::Consent,
                 format!("{word}: {} · {person}", role.code()),
                 None,
                 false,
@@ -325,7 +325,12 @@ pub async fn act_with_files(
             if done.rows_affected() == 0 {
                 return Err(ActionError::Resolved);
             }
-            ("resolved", format!("{}: {reason}", resolution.code()), None, true)
+            (
+                EventKind::Resolved,
+                format!("{}: {reason}", resolution.code()),
+                None,
+                true,
+            )
         }
     };
     let step = Step {

@@ -7,6 +7,7 @@ use crate::{
     storage::photos::{self, PhotoError},
 };
 use shared::appeal::Attachment;
+use shared::appeal::Problem;
 use shared::auth::Principal;
 use sqlx::Row;
 
@@ -30,15 +31,15 @@ pub enum AttachError {
 }
 
 impl AttachError {
-    pub fn code(self) -> &'static str {
+    pub fn problem(self) -> Problem {
         match self {
-            AttachError::TooMany => "files_too_many",
-            AttachError::PdfTooLarge => "file_too_large",
-            AttachError::PdfDamaged => "pdf_damaged",
-            AttachError::NotAllowed => "file_type",
-            AttachError::Photo(PhotoError::NotAPhoto) => "file_type",
-            AttachError::Photo(PhotoError::TooLarge) => "file_too_large",
-            AttachError::Photo(e) => e.code(),
+            AttachError::TooMany => Problem::FilesTooMany,
+            AttachError::PdfTooLarge | AttachError::Photo(PhotoError::TooLarge) => Problem::FileTooLarge,
+            AttachError::PdfDamaged => Problem::PdfDamaged,
+            AttachError::NotAllowed | AttachError::Photo(PhotoError::NotAPhoto) => Problem::FileType,
+            AttachError::Photo(PhotoError::Heic) => Problem::PhotoHeic,
+            AttachError::Photo(PhotoError::TooManyPixels) => Problem::PhotoTooManyPixels,
+            AttachError::Photo(PhotoError::Damaged) => Problem::PhotoDamaged,
         }
     }
 }

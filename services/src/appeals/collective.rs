@@ -3,7 +3,7 @@
 //! as a keyed hash, for one appeal and one phone, for a week, with five tries.
 
 use crate::{Result, Services, secret};
-use shared::appeal::Cosigner;
+use shared::appeal::{Cosigner, Problem};
 use shared::{Locale, Phone};
 use sqlx::Row;
 
@@ -30,13 +30,13 @@ pub enum CosignError {
 }
 
 impl CosignError {
-    pub fn code(self) -> &'static str {
+    pub fn problem(self) -> Problem {
         match self {
-            CosignError::Wrong => "wrong_code",
-            CosignError::TooManyTries => "too_many_tries",
-            CosignError::Expired => "expired",
-            CosignError::Already => "already",
-            CosignError::Malformed => "code_malformed",
+            CosignError::Wrong => Problem::WrongCode,
+            CosignError::TooManyTries => Problem::TooManyTries,
+            CosignError::Expired => Problem::Expired,
+            CosignError::Already => Problem::Already,
+            CosignError::Malformed => Problem::CodeMalformed,
         }
     }
 }
@@ -164,7 +164,7 @@ pub async fn confirm(svc: &Services, number: &str, phone: &Phone, code: &str) ->
     let step = super::Step {
         appeal,
         user: row.try_get("user_id")?,
-        kind: "cosigned",
+        kind: shared::appeal::EventKind::Cosigned,
         actor: None,
         body: None,
         detail: &phone.masked(),

@@ -62,7 +62,7 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
         let step = Step {
             appeal: id,
             user: row.try_get("user_id")?,
-            kind: "escalated",
+            kind: shared::appeal::EventKind::Escalated,
             actor: None,
             body: Some(parent),
             detail: &from.to_string(),

@@ -8,7 +8,7 @@ use super::{
 use crate::{Error, Result, Services};
 use serde::{Deserialize, Serialize};
 use shared::Phone;
-use shared::appeal::Category;
+use shared::appeal::{Category, Problem};
 
 /// The longest subject and text accepted.
 pub const SUBJECT_MAX: usize = 200;
@@ -67,20 +67,20 @@ pub enum FileError {
 crate::error::service_error!(FileError);
 
 impl FileError {
-    pub fn code(&self) -> &'static str {
+    pub fn problem(&self) -> Problem {
         match self {
-            FileError::Body => "body",
-            FileError::Topic => "topic",
-            FileError::Kind => "kind",
-            FileError::SubjectEmpty => "subject_empty",
-            FileError::SubjectTooLong => "subject_too_long",
-            FileError::TextEmpty => "text_empty",
-            FileError::TextTooLong => "text_too_long",
-            FileError::Place => "place",
-            FileError::TooManyCosigners => "cosigners_too_many",
-            FileError::About => "about",
-            FileError::RateLimited => "rate_limited",
-            FileError::Service(_) => "unavailable",
+            FileError::Body => Problem::Body,
+            FileError::Topic => Problem::Topic,
+            FileError::Kind => Problem::Kind,
+            FileError::SubjectEmpty => Problem::SubjectEmpty,
+            FileError::SubjectTooLong => Problem::SubjectTooLong,
+            FileError::TextEmpty => Problem::TextEmpty,
+            FileError::TextTooLong => Problem::TextTooLong,
+            FileError::Place => Problem::Place,
+            FileError::TooManyCosigners => Problem::CosignersTooMany,
+            FileError::About => Problem::About,
+            FileError::RateLimited => Problem::RateLimited,
+            FileError::Service(_) => Problem::Unavailable,
         }
     }
 }
@@ -259,7 +259,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
             Step {
                 appeal: id,
                 user: new.user_id,
-                kind: "registered",
+                kind: shared::appeal::EventKind::Registered,
                 actor: Some(new.user_id),
                 body: Some(new.body_id),
                 detail: "",
@@ -273,7 +273,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
         let step = Step {
             appeal: id,
             user: new.user_id,
-            kind: "repeat",
+            kind: shared::appeal::EventKind::Repeat,
             actor: None,
             body: None,
             detail: &earlier.to_string(),

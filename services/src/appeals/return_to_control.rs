@@ -3,7 +3,7 @@
 
 use super::{Arrival, RETURN_DAYS, Step, calendar, day_text, record};
 use crate::{Error, Result, Services};
-use shared::appeal::Rating;
+use shared::appeal::{Problem, Rating};
 use shared::calendar::Term;
 use sqlx::Row;
 
@@ -33,16 +33,16 @@ pub enum ResidentError {
 crate::error::service_error!(ResidentError);
 
 impl ResidentError {
-    pub fn code(&self) -> &'static str {
+    pub fn problem(&self) -> Problem {
         match self {
-            ResidentError::NotFound => "not_found",
-            ResidentError::NoAnswer => "no_answer",
-            ResidentError::AlreadyReturned => "already_returned",
-            ResidentError::TooLate => "too_late",
-            ResidentError::ReasonRequired => "reason_required",
-            ResidentError::TooLong => "too_long",
-            ResidentError::Score => "score",
-            ResidentError::Service(_) => "unavailable",
+            ResidentError::NotFound => Problem::NotFound,
+            ResidentError::NoAnswer => Problem::NoAnswer,
+            ResidentError::AlreadyReturned => Problem::AlreadyReturned,
+            ResidentError::TooLate => Problem::TooLate,
+            ResidentError::ReasonRequired => Problem::ReasonRequired,
+            ResidentError::TooLong => Problem::TooLong,
+            ResidentError::Score => Problem::Score,
+            ResidentError::Service(_) => Problem::Unavailable,
         }
     }
 }
@@ -141,7 +141,7 @@ pub async fn return_to_control(
     let step = Step {
         appeal,
         user: user_id,
-        kind: "returned",
+        kind: shared::appeal::EventKind::Returned,
         actor: Some(user_id),
         body: Some(to),
         detail: reason,
@@ -190,7 +190,7 @@ pub async fn rate(
     let step = Step {
         appeal,
         user: user_id,
-        kind: "rated",
+        kind: shared::appeal::EventKind::Rated,
         actor: Some(user_id),
         body: None,
         detail: &detail,

@@ -9,7 +9,7 @@ pub(super) struct Step<'a> {
     pub(super) appeal: i64,
     /// The resident whose appeal it is (whose live stream hears of it).
     pub(super) user: i64,
-    pub(super) kind: &'a str,
+    pub(super) kind: shared::appeal::EventKind,
     pub(super) actor: Option<i64>,
     pub(super) body: Option<i64>,
     pub(super) detail: &'a str,
@@ -37,7 +37,7 @@ pub(super) async fn record(
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(step.appeal)
-    .bind(step.kind)
+    .bind(step.kind.code())
     .bind(step.actor)
     .bind(step.body)
     .bind(step.detail)
@@ -49,7 +49,7 @@ pub(super) async fn record(
         event_id: id,
         appeal_id: step.appeal,
         user_id: step.user,
-        kind: step.kind.to_string(),
+        kind: step.kind.code().to_string(),
     };
     svc.live.notify(&mut *conn, svc.db.backend, &notice).await?;
     Ok(notice)

@@ -4,6 +4,7 @@
 use super::{attachments, collective, return_to_control};
 use crate::{Error, Result, Services};
 use shared::Phone;
+use shared::appeal::EventKind;
 use sqlx::Row;
 
 const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
@@ -16,8 +17,8 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
         id: r.try_get("id")?,
         number: r.try_get("number")?,
         subject: r.try_get("subject")?,
-        status: r.try_get("status")?,
-        category: r.try_get("category")?,
+        status: crate::db::word(r, "status")?,
+        category: crate::db::optional_word(r, "category")?,
         due_day: r.try_get("due_day")?,
         body: crate::db::names(r, "n")?,
     })
@@ -106,20 +107,10 @@ pub(super) async fn load_view(
     .await?
     .iter()
     .map(|e| {
-        let kind: String = e.try_get("kind")?;
+        let kind: EventKind = crate::db::word(e, "kind")?;
         let id: i64 = e.try_get("id")?;
         let detail: String = e.try_get("detail")?;
-        // What officers wrote about forwarding targets, assignees and consent stays internal;
-        // answers and reasons are the resident's to read.
-        let detail = match kind.as_str() {
-            // The category and the resolution are shown in words beside the timeline.
-            "triaged" => String::new(),
-            "resolved" => detail.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or_default(),
-            _ if internal => detail,
-            "assigned" | "escalated" | "repeat" | "consent" => String::new(),
-            "forwarded" => detail.split_once(": ").map(|(_, r)| r.to_string()).unwrap_or_default(),
-            _ => detail,
-        };
+        let detail = shared::appeal::shown_detail(kind, &detail, internal);
         Ok(shared::appeal::AppealEvent {
             id,
             body: e
@@ -146,7 +137,7 @@ pub(super) async fn load_view(
     })
     .collect::<Result<_>>()?;
     if !internal {
-        events.retain(|e| e.kind != "consent");
+        events.retain(|e| e.kind != EventKind::Consent);
     }
     let now = svc.clock.now_ms();
     let answer = match return_to_control::last_answer(svc, appeal_id).await? {
@@ -175,9 +166,9 @@ pub(super) async fn load_view(
     };
     Ok(shared::appeal::AppealView {
         summary: summary(&row)?,
-        kind: row.try_get("kind")?,
+        kind: crate::db::word(&row, "kind")?,
         text: row.try_get("body_text")?,
-        resolution: row.try_get("resolution")?,
+        resolution: crate::db::optional_word(&row, "resolution")?,
         last_event: events.iter().map(|e| e.id).max().unwrap_or(0),
         events,
         attachments: files

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use services::appeals::attachments::{self};
 use services::appeals::{Action, ActionError};
-use shared::appeal::{Category, ConsentRole, Resolution};
+use shared::appeal::{Category, ConsentRole, Problem, Resolution};
 
 /// An officer's action on an appeal of their bodies (multipart: an answer may carry files).
 pub async fn desk_action(
@@ -30,11 +30,11 @@ pub async fn desk_action(
         Ok(f) => f,
         Err(back) => return back,
     };
-    let back = |error: &str| with_error(&page, error, &[("text", form.get("text"))]);
+    let back = |problem: Problem| with_error(&page, problem.code(), &[("text", form.get("text"))]);
     let svc = &state.services;
     if form.get("action") == "triage" {
         let Some(category) = Category::parse(form.get("category")) else {
-            return back("category");
+            return back(Problem::Category);
         };
         return match services::appeals::triage(svc, &principal, id, category).await {
             Ok(_) => redirect(&format!("{page}?done=triage")),
@@ -45,12 +45,12 @@ pub async fn desk_action(
     let action = match form.get("action") {
         "assign" => match form.get("assignee").parse::<i64>() {
             Ok(user) => Action::Assign(user),
-            Err(_) => return back("assignee"),
+            Err(_) => return back(Problem::Assignee),
         },
         "answer" => Action::Answer(text),
         "forward" => match form.get("to").parse::<i64>() {
             Ok(to) => Action::Forward { to, reason: text },
-            Err(_) => return back("body"),
+            Err(_) => return back(Problem::Body),
         },
         "extend" => Action::Extend(text),
         "consent" => match ConsentRole::parse(form.get("role")) {
@@ -59,30 +59,27 @@ pub async fn desk_action(
                 role,
                 consent: form.get("consent") == "yes",
             },
-            None => return back("role"),
+            None => return back(Problem::Role),
         },
         "resolve" => {
-            let resolution = match form.get("resolution") {
-                "satisfied" => Resolution::Satisfied,
-                "explained" => Resolution::Explained,
-                "rejected" => Resolution::Rejected,
-                _ => return back("resolution"),
+            let Some(resolution) = Resolution::parse(form.get("resolution")) else {
+                return back(Problem::Resolution);
             };
             Action::Resolve {
                 resolution,
                 reason: text,
             }
         }
-        _ => return back("action"),
+        _ => return back(Problem::Action),
     };
     // An answer's files are checked before anything is done, and kept with the answer.
     let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
         Ok(Ok(f)) => f,
-        Ok(Err(e)) => return back(e.code()),
+        Ok(Err(e)) => return back(e.problem()),
         Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     if !files.is_empty() && !matches!(action, Action::Answer(_)) {
-        return back("files_not_here");
+        return back(Problem::FilesNotHere);
     }
     let stored = match attachments::store(svc, &files).await {
         Ok(s) => s,
@@ -98,12 +95,12 @@ fn action_error(
     caller: &Caller,
     page: &str,
     error: ActionError,
-    back: &dyn Fn(&str) -> Response,
+    back: &dyn Fn(Problem) -> Response,
 ) -> Response {
     match error {
         ActionError::NotFound => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
         ActionError::Service(error) => unavailable(caller.locale, "an officer's action failed", &error),
-        ActionError::Resolved => redirect(&format!("{page}?error=resolved")),
-        other => back(other.code()),
+        ActionError::Resolved => redirect(&format!("{page}?error={}", Problem::Resolved)),
+        other => back(other.problem()),
     }
 }

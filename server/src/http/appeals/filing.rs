@@ -16,6 +16,7 @@ use services::appeals::attachments::{self, MAX_FILES};
 use services::appeals::collective::{self, ConfirmError};
 use services::appeals::{FileError, NewAppeal};
 use shared::Phone;
+use shared::appeal::Problem;
 
 /// The most a filing or an answer may carry: five files at the photo limit and the text.
 pub const FORM_LIMIT: usize = MAX_FILES * services::storage::photos::MAX_BYTES + 1024 * 1024;
@@ -35,11 +36,11 @@ pub(super) async fn read_files_form(
         file_fields: &["files"],
     };
     if form::declared_too_large(headers, FORM_LIMIT) {
-        return Err(with_error(page, "file_too_large", &[]));
+        return Err(with_error(page, Problem::FileTooLarge.code(), &[]));
     }
     form::read(multipart, &limits).await.map_err(|e| match e {
-        ReadError::TooLarge => with_error(page, "file_too_large", &[]),
-        ReadError::Malformed => with_error(page, "malformed", &[]),
+        ReadError::TooLarge => with_error(page, Problem::FileTooLarge.code(), &[]),
+        ReadError::Malformed => with_error(page, Problem::Malformed.code(), &[]),
     })
 }
 
@@ -57,7 +58,7 @@ pub async fn file(
         Ok(f) => f,
         Err(back) => return back,
     };
-    let back = |error: &str| {
+    let back = |problem: Problem| {
         let keep = [
             "body",
             "topic",
@@ -70,15 +71,15 @@ pub async fn file(
         ];
         let fields: Vec<(&str, &str)> = keep.iter().map(|k| (*k, form.get(k))).collect();
         // A text too long for a URL comes back without itself; the length was the problem.
-        let fields: Vec<(&str, &str)> = if error == "text_too_long" {
+        let fields: Vec<(&str, &str)> = if problem == Problem::TextTooLong {
             fields.into_iter().filter(|(k, _)| *k != "text").collect()
         } else {
             fields
         };
-        with_error("/appeals/new", error, &fields)
+        with_error("/appeals/new", problem.code(), &fields)
     };
     let Ok(body_id) = form.get("body").trim().parse::<i64>() else {
-        return back("body");
+        return back(Problem::Body);
     };
     let filer = match services::identity::users::phone_of(&state.services, principal.user_id).await {
         Ok(p) => p,
@@ -86,18 +87,18 @@ pub async fn file(
     };
     let cosigners = match collective::parse_phones(form.get("cosigners"), &filer) {
         Ok(c) => c,
-        Err(_) => return back("cosigner_phone"),
+        Err(_) => return back(Problem::CosignerPhone),
     };
     let about = match form.get("about").trim() {
         "" => None,
         id => match id.parse::<i64>() {
             Ok(id) => Some(id),
-            Err(_) => return back("about"),
+            Err(_) => return back(Problem::About),
         },
     };
     let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
         Ok(Ok(f)) => f,
-        Ok(Err(e)) => return back(e.code()),
+        Ok(Err(e)) => return back(e.problem()),
         Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     // A district's SOATO code starts with its region's four digits.
@@ -121,7 +122,7 @@ pub async fn file(
     match services::appeals::file(&state.services, &new).await {
         Ok(registered) => redirect(&format!("/appeals/{}?filed=1", registered.id)),
         Err(FileError::Service(error)) => unavailable(caller.locale, "filing an appeal failed", &error),
-        Err(error) => back(error.code()),
+        Err(error) => back(error.problem()),
     }
 }
 
@@ -140,7 +141,7 @@ const COSIGN_TRIES_PER_CLIENT_PER_HOUR: i64 = 30;
 pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): Form<CosignForm>) -> Response {
     let fields = [("number", form.number.as_str()), ("phone", form.phone.as_str())];
     let Ok(phone) = Phone::parse(&form.phone) else {
-        return with_error("/appeals/cosign", "phone", &fields);
+        return with_error("/appeals/cosign", Problem::Phone.code(), &fields);
     };
     // Guesses are limited per client as well as per co-signer (five tries each).
     let now = state.services.clock.now_ms();
@@ -154,7 +155,7 @@ pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): F
     .await
     {
         Ok(true) => {}
-        Ok(false) => return with_error("/appeals/cosign", "rate_limited", &fields),
+        Ok(false) => return with_error("/appeals/cosign", Problem::RateLimited.code(), &fields),
         Err(error) => return unavailable(caller.locale, "co-signing failed", &error),
     }
     match collective::confirm(&state.services, &form.number, &phone, &form.code).await {
@@ -162,7 +163,7 @@ pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): F
             "/appeals/cosign?done=1&number={}",
             urlencode(form.number.trim())
         )),
-        Err(ConfirmError::Cosign(e)) => with_error("/appeals/cosign", e.code(), &fields),
+        Err(ConfirmError::Cosign(e)) => with_error("/appeals/cosign", e.problem().code(), &fields),
         Err(ConfirmError::Service(error)) => unavailable(caller.locale, "co-signing failed", &error),
     }
 }

@@ -65,7 +65,7 @@ fn resident_answer(caller: &Caller, id: i64, result: Result<&str, ResidentError>
         Err(ResidentError::Service(error)) => {
             unavailable(caller.locale, "a resident's appeal action failed", &error)
         }
-        Err(e) => redirect(&format!("/appeals/{id}?error={}#answer", e.code())),
+        Err(e) => redirect(&format!("/appeals/{id}?error={}#answer", e.problem())),
     }
 }
 
