@@ -1,7 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium, never a downloaded browser. The flags keep it off the network, which
-// this machine does not have anyway (see ../shared/research/architecture.md).
+// this machine does not have anyway (see docs/research/architecture.md).
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: [

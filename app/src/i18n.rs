@@ -1,24 +1,9 @@
-//! Translations. The strings live in app/locales/*.txt; build.rs turns them into [`Key`]
-//! and checks that every language has every key with the same placeholders.
+//! The page's language. The strings themselves, with their completeness check, are in
+//! `shared::i18n` (one set of tables for pages and SMS texts).
 
 use leptos::prelude::*;
 pub use shared::Locale;
-
-include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));
-
-/// The string for `key` in `locale`.
-pub fn tr(locale: Locale, key: Key) -> &'static str {
-    STRINGS[locale.index()][key as usize]
-}
-
-/// The string for `key` with each `{name}` replaced by its value.
-pub fn trf(locale: Locale, key: Key, args: &[(&str, &str)]) -> String {
-    let mut text = tr(locale, key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
-    }
-    text
-}
+pub use shared::i18n::{KEY_COUNT, Key, tr, trf};
 
 /// The locale of the page being rendered.
 pub fn use_locale() -> Locale {
@@ -64,42 +49,10 @@ pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
     Locale::negotiate(cookie, accept)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_key_has_a_non_empty_string_in_every_language() {
-        for locale in Locale::ALL {
-            for key in Key::ALL {
-                assert!(!tr(locale, key).trim().is_empty(), "{} in {locale}", key.name());
-            }
-        }
-    }
-
-    #[test]
-    fn the_cyrillic_and_russian_tables_are_not_latin_copies() {
-        // Brand names are the same in every language; everything else must be translated.
-        let brands = [Key::AppName, Key::PayMethodPayme, Key::PayMethodClick];
-        for key in Key::ALL.into_iter().filter(|k| !brands.contains(k)) {
-            for locale in [Locale::UzCyrl, Locale::Ru] {
-                assert_ne!(
-                    tr(Locale::Uz, key),
-                    tr(locale, key),
-                    "{} is not translated into {locale}",
-                    key.name()
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn placeholders_are_filled() {
-        let text = trf(Locale::Ru, Key::RegionMahallas, &[("count", "42")]);
-        assert!(text.contains("42") && !text.contains('{'), "{text}");
-    }
-
-    #[cfg(feature = "ssr")]
     #[test]
     fn the_cookie_beats_accept_language() {
         let mut headers = http::HeaderMap::new();

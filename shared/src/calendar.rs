@@ -1,6 +1,6 @@
 //! The working-day calendar appeals' terms are counted on: a five-day week (Saturday and
 //! Sunday off) with public holidays off and days moved by decree either way. Holidays and
-//! moved days are data an administrator keeps (see shared/research/appeals.md: the hayit
+//! moved days are data an administrator keeps (see docs/research/appeals.md: the hayit
 //! dates are announced days ahead, and each year's decree moves other days).
 //!
 //! Days are counted in Tashkent: day 0 is 1970-01-01 in Tashkent.

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod card;
 pub mod cookies;
 pub mod geo;
+pub mod i18n;
 pub mod locale;
 pub mod money;
 pub mod payment;

@@ -209,19 +209,14 @@ pub async fn cosigners(svc: &Services, appeal: i64) -> Result<Vec<Cosigner>> {
 
 pub mod text {
     use shared::Locale;
+    use shared::i18n::{Sms, sms};
 
     pub fn invitation(locale: Locale, number: &str, code: &str, site: &str) -> String {
-        match locale {
-            Locale::Uz => format!(
-                "Fuqaro: sizni {number} jamoaviy murojaatiga imzo qoʻyishga taklif qilishdi. Kod: {code}. Tasdiqlash: {site}/appeals/cosign?number={number}"
-            ),
-            Locale::UzCyrl => format!(
-                "Fuqaro: сизни {number} жамоавий мурожаатига имзо қўйишга таклиф қилишди. Код: {code}. Тасдиқлаш: {site}/appeals/cosign?number={number}"
-            ),
-            Locale::Ru => format!(
-                "Fuqaro: вас пригласили подписать коллективное обращение {number}. Код: {code}. Подтвердить: {site}/appeals/cosign?number={number}"
-            ),
-        }
+        sms(
+            locale,
+            Sms::CosignInvitation,
+            &[("number", number), ("code", code), ("site", site)],
+        )
     }
 }
 

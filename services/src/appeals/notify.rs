@@ -8,55 +8,30 @@ use sqlx::Row;
 
 pub mod text {
     use shared::Locale;
+    use shared::i18n::{Sms, sms};
 
     pub fn changed(locale: Locale, number: &str) -> String {
-        match locale {
-            Locale::Uz => format!("Fuqaro: {number} murojaatingiz boʻyicha yangilik bor. Ilovada koʻring."),
-            Locale::UzCyrl => format!("Fuqaro: {number} мурожаатингиз бўйича янгилик бор. Иловада кўринг."),
-            Locale::Ru => format!("Fuqaro: по обращению {number} есть новости. Посмотрите в приложении."),
-        }
+        sms(locale, Sms::AppealChanged, &[("number", number)])
     }
 
     pub fn escalated(locale: Locale, number: &str, due: &str) -> String {
-        match locale {
-            Locale::Uz => format!(
-                "Fuqaro: {number} murojaatingiz muddatida koʻrilmagani uchun yuqori turuvchi organga oʻtdi. Yangi muddat: {due}."
-            ),
-            Locale::UzCyrl => format!(
-                "Fuqaro: {number} мурожаатингиз муддатида кўрилмагани учун юқори турувчи органга ўтди. Янги муддат: {due}."
-            ),
-            Locale::Ru => format!(
-                "Fuqaro: обращение {number} не рассмотрено в срок и передано вышестоящему органу. Новый срок: {due}."
-            ),
-        }
+        sms(locale, Sms::AppealEscalated, &[("number", number), ("due", due)])
     }
 
     pub fn returned_to_officer(locale: Locale, number: &str, due: &str) -> String {
-        match locale {
-            Locale::Uz => format!(
-                "Fuqaro: {number} murojaati fuqaro tomonidan nazoratga qaytarildi va sizning organingizga oʻtdi. Muddat: {due}."
-            ),
-            Locale::UzCyrl => format!(
-                "Fuqaro: {number} мурожаати фуқаро томонидан назоратга қайтарилди ва сизнинг органингизга ўтди. Муддат: {due}."
-            ),
-            Locale::Ru => format!(
-                "Fuqaro: обращение {number} возвращено заявителем на контроль и передано вашему органу. Срок: {due}."
-            ),
-        }
+        sms(
+            locale,
+            Sms::AppealReturnedToOfficer,
+            &[("number", number), ("due", due)],
+        )
     }
 
     pub fn escalated_to_officer(locale: Locale, number: &str, due: &str) -> String {
-        match locale {
-            Locale::Uz => format!(
-                "Fuqaro: {number} murojaati muddati oʻtgani uchun sizning organingizga oʻtdi. Muddat: {due}."
-            ),
-            Locale::UzCyrl => format!(
-                "Fuqaro: {number} мурожаати муддати ўтгани учун сизнинг органингизга ўтди. Муддат: {due}."
-            ),
-            Locale::Ru => {
-                format!("Fuqaro: обращение {number} просрочено и передано вашему органу. Срок: {due}.")
-            }
-        }
+        sms(
+            locale,
+            Sms::AppealEscalatedToOfficer,
+            &[("number", number), ("due", due)],
+        )
     }
 }
 

@@ -314,21 +314,16 @@ async fn payable(svc: &Services, user_id: i64, order_id: i64) -> Result<(), Card
     Ok(())
 }
 
-mod text {
+pub(crate) mod text {
+    use shared::i18n::{Sms, sms};
     use shared::{Locale, Tiyin};
 
     pub fn card_code(locale: Locale, code: &str, amount: Tiyin, card: &str) -> String {
         let amount = amount.format_som();
-        match locale {
-            Locale::Uz => {
-                format!("Fuqaro: {card} kartasidan {amount} soʻm toʻlov kodi {code}. Hech kimga aytmang.")
-            }
-            Locale::UzCyrl => {
-                format!("Fuqaro: {card} картасидан {amount} сўм тўлов коди {code}. Ҳеч кимга айтманг.")
-            }
-            Locale::Ru => {
-                format!("Fuqaro: код оплаты {amount} сум с карты {card}: {code}. Никому не сообщайте.")
-            }
-        }
+        sms(
+            locale,
+            Sms::CardCode,
+            &[("card", card), ("amount", &amount), ("code", code)],
+        )
     }
 }

@@ -1,6 +1,6 @@
 //! Click SHOP API: Click calls us with form-encoded Prepare (`action=0`) and Complete
 //! (`action=1`); we answer JSON with `error` 0 or -1…-9. The signature is MD5 over the raw
-//! received strings (never re-formatted). Our decisions (../shared/research/payments.md):
+//! received strings (never re-formatted). Our decisions (docs/research/payments.md):
 //! the amount must equal the order's exactly; a Complete, or a cancel, of an already
 //! confirmed payment is -4; a payment cancelled before confirming is -9.
 

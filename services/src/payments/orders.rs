@@ -120,19 +120,16 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
 
 /// The texts of payment messages, in the payer's language.
 pub mod text {
+    use shared::i18n::{Sms, sms};
     use shared::{Locale, Tiyin};
 
     pub fn paid(locale: Locale, account: &str, amount: Tiyin, receipt: &str) -> String {
         let amount = amount.format_som();
-        match locale {
-            Locale::Uz => {
-                format!("Fuqaro: {account} hisobiga {amount} soʻm toʻlov qabul qilindi. Chek: {receipt}")
-            }
-            Locale::UzCyrl => {
-                format!("Fuqaro: {account} ҳисобига {amount} сўм тўлов қабул қилинди. Чек: {receipt}")
-            }
-            Locale::Ru => format!("Fuqaro: оплата {amount} сум на счёт {account} принята. Чек: {receipt}"),
-        }
+        sms(
+            locale,
+            Sms::Paid,
+            &[("account", account), ("amount", &amount), ("receipt", receipt)],
+        )
     }
 }
 

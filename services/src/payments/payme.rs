@@ -1,6 +1,6 @@
 //! Payme Merchant API: Payme calls us with JSON-RPC 2.0 (`POST /payments/payme`, Basic auth
 //! `Paycom:<key>`), and we always answer HTTP 200. The rules and our decisions are in
-//! ../shared/research/payments.md; the short version:
+//! docs/research/payments.md; the short version:
 //!
 //! - a payment is a Fuqaro payment order; `account = {"order_id": "<id>"}`, the amount must
 //!   equal the order's exactly (-31001);

@@ -11,7 +11,7 @@
 //!    credits the account exactly once; the receipt comes back paid (state 4).
 //!
 //! JSON-RPC over https; `X-Auth: <merchant id>` for the card methods, `<merchant id>:<key>`
-//! for the receipts (`../shared/research/payments.md` §3.4).
+//! for the receipts (`docs/research/payments.md` §3.4).
 
 use crate::BoxFuture;
 use crate::outbound::Outbound;

@@ -1,5 +1,8 @@
-//! Compiles app/locales/{uz,uz-Cyrl,ru}.txt into a `Key` enum and one string table per
-//! language. The build fails, naming the keys, when a key or a `{placeholder}` is missing in
+//! Compiles shared/locales/{uz,uz-Cyrl,ru}.txt — every string a person reads, on a page or in
+//! an SMS — into string tables, one per language: page strings into a `Key` enum
+//! (`i18n_keys.rs`, compiled for the browser and the server), SMS texts (keys under `sms.`)
+//! into an `Sms` enum (`i18n_sms.rs`, compiled for the server only, so they cost the browser
+//! nothing). The build fails, naming the keys, when a key or a `{placeholder}` is missing in
 //! any language, so an untranslated string can never ship.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,35 +30,73 @@ fn main() {
         panic!("translations are incomplete:\n  {}", problems.join("\n  "));
     }
 
-    let keys: Vec<&String> = tables[0].keys().collect();
+    let out_dir = Path::new(&std::env::var("OUT_DIR").unwrap()).to_path_buf();
+    let (sms, pages): (Vec<&String>, Vec<&String>) = tables[0].keys().partition(|k| k.starts_with("sms."));
+    std::fs::write(
+        out_dir.join("i18n_keys.rs"),
+        table("Key", "KEY_COUNT", "STRINGS", &pages, &tables),
+    )
+    .unwrap();
+    let sms: Vec<String> = sms.into_iter().cloned().collect();
+    let sms_tables: Vec<BTreeMap<String, String>> = tables
+        .iter()
+        .map(|t| {
+            sms.iter()
+                .map(|k| (k["sms.".len()..].to_string(), t[k].clone()))
+                .collect()
+        })
+        .collect();
+    let sms_keys: Vec<&String> = sms_tables[0].keys().collect();
+    std::fs::write(
+        out_dir.join("i18n_sms.rs"),
+        table("Sms", "SMS_COUNT", "SMS_STRINGS", &sms_keys, &sms_tables),
+    )
+    .unwrap();
+}
+
+/// The enum `name` of `keys`, their count and one string table per language.
+fn table(
+    name: &str,
+    count: &str,
+    strings: &str,
+    keys: &[&String],
+    tables: &[BTreeMap<String, String>],
+) -> String {
     let mut out = String::new();
-    out.push_str("/// A translatable string. Generated from app/locales by build.rs.\n");
-    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Key {\n");
-    for key in &keys {
+    writeln!(
+        out,
+        "/// A translatable string. Generated from shared/locales by build.rs."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum {name} {{"
+    )
+    .unwrap();
+    for key in keys {
         writeln!(out, "    /// `{key}`\n    {},", variant(key)).unwrap();
     }
     out.push_str("}\n\n");
-    writeln!(out, "pub const KEY_COUNT: usize = {};", keys.len()).unwrap();
-    writeln!(out, "static STRINGS: [[&str; KEY_COUNT]; {}] = [", LOCALES.len()).unwrap();
-    for table in &tables {
+    writeln!(out, "pub const {count}: usize = {};", keys.len()).unwrap();
+    writeln!(out, "static {strings}: [[&str; {count}]; {}] = [", LOCALES.len()).unwrap();
+    for table in tables {
         out.push_str("    [\n");
-        for key in &keys {
+        for key in keys {
             writeln!(out, "        {:?},", table[*key]).unwrap();
         }
         out.push_str("    ],\n");
     }
     out.push_str("];\n\n");
-    out.push_str("impl Key {\n    pub const ALL: [Key; KEY_COUNT] = [\n");
-    for key in &keys {
-        writeln!(out, "        Key::{},", variant(key)).unwrap();
+    writeln!(out, "impl {name} {{\n    pub const ALL: [{name}; {count}] = [").unwrap();
+    for key in keys {
+        writeln!(out, "        {name}::{},", variant(key)).unwrap();
     }
     out.push_str("    ];\n\n    pub fn name(self) -> &'static str {\n        match self {\n");
-    for key in &keys {
-        writeln!(out, "            Key::{} => {key:?},", variant(key)).unwrap();
+    for key in keys {
+        writeln!(out, "            {name}::{} => {key:?},", variant(key)).unwrap();
     }
     out.push_str("        }\n    }\n}\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("i18n_keys.rs");
-    std::fs::write(dest, out).unwrap();
+    out
 }
 
 /// `key = value` lines; `#` starts a comment line; a value may use `\n` for a line break.
