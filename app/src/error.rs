@@ -46,7 +46,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<services::Error> for AppError {
     fn from(error: services::Error) -> Self {
-        use crate::components::error_box::set_status;
+        use crate::error::set_status;
         match error {
             services::Error::NotFound => {
                 set_status(404);
@@ -59,4 +59,17 @@ impl From<services::Error> for AppError {
             }
         }
     }
+}
+
+/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
 }

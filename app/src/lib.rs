@@ -3,6 +3,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod i18n;

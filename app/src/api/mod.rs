@@ -40,8 +40,8 @@ pub(crate) fn request_cookie(name: &str) -> Option<String> {
 pub(crate) async fn guard(
     need: &shared::auth::Need,
 ) -> Result<(services::Services, Option<shared::auth::Principal>), crate::error::AppError> {
-    use crate::components::error_box::set_status;
     use crate::error::AppError;
+    use crate::error::set_status;
     use services::identity::auth::Guarded;
     use shared::auth::Denied;
 

@@ -13,19 +13,6 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     }
 }
 
-/// Sets the HTTP status of the page being rendered on the server; nothing in the browser.
-pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
-
 /// What a page shows while its data loads (server rendering waits for the data, so this is
 /// seen only on client-side navigation).
 #[component]

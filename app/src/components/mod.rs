@@ -1,9 +1,3 @@
-#[cfg(feature = "hydrate")]
-pub mod camera;
-#[cfg(feature = "hydrate")]
-pub mod draft;
 pub mod error_box;
 pub mod lang_switcher;
 pub mod layout;
-#[cfg(feature = "hydrate")]
-pub mod live;

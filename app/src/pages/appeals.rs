@@ -145,7 +145,7 @@ where
         if stream.get_value().is_none()
             && let Some(Ok(value)) = loaded
         {
-            let id = crate::components::live::follow(&url(&value), move || resource.refetch());
+            let id = crate::browser::live::follow(&url(&value), move || resource.refetch());
             stream.set_value(id);
         }
         #[cfg(not(feature = "hydrate"))]
@@ -154,7 +154,7 @@ where
     on_cleanup(move || {
         #[cfg(feature = "hydrate")]
         if let Some(Some(id)) = stream.try_get_value() {
-            crate::components::live::unfollow(id);
+            crate::browser::live::unfollow(id);
         }
     });
 }
@@ -239,13 +239,13 @@ pub fn NewAppealPage() -> impl IntoView {
     // (after a dropped connection, a closed tab, a failed send), cleared once it is filed.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if query.read_untracked().get("error").is_none() && crate::components::draft::restore("appeal-form") {
+        if query.read_untracked().get("error").is_none() && crate::browser::draft::restore("appeal-form") {
             restored.set(true);
         }
     });
     let save_draft = move |_| {
         #[cfg(feature = "hydrate")]
-        crate::components::draft::save("appeal-form");
+        crate::browser::draft::save("appeal-form");
     };
     view! {
         <Title text=tr(locale, Key::AppealsNew) />
@@ -409,7 +409,7 @@ pub fn AppealPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if query.read_untracked().get("filed").is_some() {
-            crate::components::draft::clear("appeal-form");
+            crate::browser::draft::clear("appeal-form");
         }
     });
     view! {

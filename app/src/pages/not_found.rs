@@ -1,4 +1,4 @@
-use crate::components::error_box::set_status;
+use crate::error::set_status;
 use crate::i18n::{Key, tr, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;

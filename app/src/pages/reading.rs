@@ -137,7 +137,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
     let form_ref = NodeRef::<leptos::html::Form>::new();
     on_cleanup(move || {
         #[cfg(feature = "hydrate")]
-        crate::components::camera::stop_camera();
+        crate::browser::camera::stop_camera();
     });
 
     let open_camera = move |_| {
@@ -146,7 +146,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
             let Some(video) = video.get_untracked() else {
                 return;
             };
-            match crate::components::camera::open_camera(&video).await {
+            match crate::browser::camera::open_camera(&video).await {
                 Ok(()) => {
                     camera_failed.set(false);
                     camera_on.set(true);
@@ -162,7 +162,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                 return;
             };
             upload.set(Upload::Preparing);
-            match crate::components::camera::shoot(&video).await {
+            match crate::browser::camera::shoot(&video).await {
                 Ok(size) => {
                     photo_size.set(Some(size));
                     camera_on.set(false);
@@ -182,12 +182,12 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
             };
             leptos::task::spawn_local(async move {
                 upload.set(Upload::Preparing);
-                match crate::components::camera::take_file(file.unchecked_ref()).await {
+                match crate::browser::camera::take_file(file.unchecked_ref()).await {
                     Ok(size) => photo_size.set(Some(size)),
                     // Not decodable here (HEIC on most Android browsers): send it as it is and
                     // let the server say what it is.
                     Err(_) => {
-                        crate::components::camera::clear_photo();
+                        crate::browser::camera::clear_photo();
                         photo_size.set(None);
                     }
                 }
@@ -323,7 +323,8 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
 /// (the server answers a repeat with the same reading), then offers a retry button.
 #[cfg(feature = "hydrate")]
 fn send(account_id: i64, form: NodeRef<leptos::html::Form>, upload: RwSignal<Upload>) {
-    use crate::components::camera::{self, Sent};
+    use crate::browser::upload::{self, Sent};
+    use crate::browser::{camera, nav};
     let Some(form) = form.get_untracked() else { return };
     let Ok(data) = camera::form_data(&form) else {
         return;
@@ -334,17 +335,17 @@ fn send(account_id: i64, form: NodeRef<leptos::html::Form>, upload: RwSignal<Upl
         for attempt in 0..4 {
             if attempt > 0 {
                 upload.set(Upload::Retrying);
-                camera::sleep(1000 << attempt).await;
+                nav::sleep(1000 << attempt).await;
             }
             upload.set(Upload::Sending(0));
-            match camera::send(&url, &data, move |p| upload.set(Upload::Sending(p))).await {
+            match upload::send(&url, &data, move |p| upload.set(Upload::Sending(p))).await {
                 Sent::Answered(200, _) => {
                     camera::clear_photo();
-                    camera::go(&format!("/accounts/{account_id}?reading=sent#readings"));
+                    nav::go(&format!("/accounts/{account_id}?reading=sent#readings"));
                     return;
                 }
                 Sent::Answered(401, _) => {
-                    camera::go("/sign-in");
+                    nav::go("/sign-in");
                     return;
                 }
                 Sent::Answered(0, _) | Sent::Lost => continue,
@@ -353,7 +354,7 @@ fn send(account_id: i64, form: NodeRef<leptos::html::Form>, upload: RwSignal<Upl
                     continue;
                 }
                 Sent::Answered(_, body) => {
-                    let code = serde_json_code(&body);
+                    let code = refusal_code(&body);
                     upload.set(Upload::Refused(tr(locale, submit_error_key(&code)).to_string()));
                     return;
                 }
@@ -363,12 +364,12 @@ fn send(account_id: i64, form: NodeRef<leptos::html::Form>, upload: RwSignal<Upl
     });
 }
 
-/// The `error` field of the upload route's JSON answer, without a JSON library in the WASM.
+/// The `error` field of the upload route's JSON answer (`unavailable` when there is none).
 #[cfg(feature = "hydrate")]
-fn serde_json_code(body: &str) -> String {
-    body.split("\"error\":\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or("unavailable")
-        .to_string()
+fn refusal_code(body: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Refusal {
+        error: String,
+    }
+    serde_json::from_str::<Refusal>(body).map_or_else(|_| "unavailable".to_string(), |r| r.error)
 }

@@ -1,7 +1,8 @@
 use crate::api::reference::get_region;
+use crate::components::error_box::ErrorBox;
 use crate::components::error_box::Loading;
-use crate::components::error_box::{ErrorBox, set_status};
 use crate::error::AppError;
+use crate::error::set_status;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
