@@ -28,7 +28,8 @@ timeout 20m cargo test --workspace
 step "server tests on PostgreSQL"
 # Assigned on its own line so that a failed start stops the script here.
 pg_url=$(timeout 10m scripts/postgres.sh)
-TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api
+# The PostgreSQL-only tests are ignored on SQLite (they say so there) and run here.
+TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api -- --include-ignored
 
 step "the production topology, smoke-tested through the proxy (docs/DEPLOYMENT.md)"
 timeout 15m scripts/deploy-local.sh

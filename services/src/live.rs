@@ -60,6 +60,8 @@ pub struct Live {
     sender: broadcast::Sender<Notice>,
     instance: Arc<str>,
     closing: watch::Sender<bool>,
+    /// Whether this instance hears the others (PostgreSQL's LISTEN is in effect).
+    listening: watch::Sender<bool>,
 }
 
 impl Default for Live {
@@ -70,6 +72,7 @@ impl Default for Live {
             sender,
             instance: crate::secret::token().into(),
             closing: watch::channel(false).0,
+            listening: watch::channel(false).0,
         }
     }
 }
@@ -102,6 +105,13 @@ impl Live {
         let _ = rx.wait_for(|c| *c).await;
     }
 
+    /// Resolves once this instance hears the other instances' events (PostgreSQL; never on
+    /// SQLite, where there are no others).
+    pub async fn listening(&self) {
+        let mut rx = self.listening.subscribe();
+        let _ = rx.wait_for(|l| *l).await;
+    }
+
     /// Inside the event's transaction on PostgreSQL: tells the other instances, on commit.
     pub(crate) async fn notify<'e, E>(&self, executor: E, backend: Backend, notice: &Notice) -> Result<()>
     where
@@ -132,6 +142,7 @@ pub async fn relay(svc: Services, mut stopped: watch::Receiver<bool>) {
                 tracing::warn!(%error, "listening for other instances' appeal events failed; retrying")
             }
         }
+        svc.live.listening.send_replace(false);
         svc.live.publish([Notice::resync()]);
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
@@ -145,6 +156,7 @@ async fn listen(svc: &Services, stopped: &mut watch::Receiver<bool>) -> std::res
     // the streams can catch up on what was sent meanwhile.
     let mut listener = sqlx::postgres::PgListener::connect(&svc.db.url).await?;
     listener.listen(CHANNEL).await?;
+    svc.live.listening.send_replace(true);
     // Anything sent before LISTEN took effect is in the table.
     svc.live.publish([Notice::resync()]);
     loop {

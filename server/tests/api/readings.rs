@@ -107,6 +107,77 @@ async fn declared_only(app: &TestApp, cookie: &str, account: i64, length: usize)
     String::from_utf8_lossy(&answer).into_owned()
 }
 
+/// What a streamed upload met: the answer (if one came) and how many body bytes went out.
+struct Streamed {
+    answer: String,
+    sent: usize,
+}
+
+/// Streams a photo field of `size` bytes with `Transfer-Encoding: chunked` (no declared
+/// length), stopping as soon as the server answers or closes.
+async fn streamed_without_length(app: &TestApp, cookie: &str, account: i64, size: usize) -> Streamed {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let tcp = tokio::net::TcpStream::connect(host).await.unwrap();
+    let (mut reader, mut writer) = tcp.into_split();
+    let head = format!(
+        "POST /accounts/{account}/readings HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nCookie: {cookie}\r\nAccept: application/json\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let answered = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let write = {
+        let (answered, sent) = (answered.clone(), sent.clone());
+        async move {
+            let chunk = |data: &[u8]| {
+                [
+                    format!("{:x}\r\n", data.len()).into_bytes(),
+                    data.to_vec(),
+                    b"\r\n".to_vec(),
+                ]
+                .concat()
+            };
+            let preamble = b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"m.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\xFF\xD8\xFF";
+            if writer.write_all(head.as_bytes()).await.is_err()
+                || writer.write_all(&chunk(preamble)).await.is_err()
+            {
+                return;
+            }
+            let block = vec![0u8; 64 * 1024];
+            while sent.load(Ordering::SeqCst) < size && !answered.load(Ordering::SeqCst) {
+                if writer.write_all(&chunk(&block)).await.is_err() {
+                    return;
+                }
+                sent.fetch_add(block.len(), Ordering::SeqCst);
+            }
+        }
+    };
+    let read = async {
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(30), reader.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+                Ok(Ok(n)) => {
+                    answered.store(true, Ordering::SeqCst);
+                    answer.extend_from_slice(&buf[..n]);
+                    if String::from_utf8_lossy(&answer).contains("photo_too_large") {
+                        break;
+                    }
+                }
+            }
+        }
+        answer
+    };
+    let ((), answer) = tokio::join!(write, read);
+    Streamed {
+        answer: String::from_utf8_lossy(&answer).into_owned(),
+        sent: sent.load(Ordering::SeqCst),
+    }
+}
+
 async fn error_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.unwrap();
@@ -489,6 +560,18 @@ async fn bad_uploads_get_their_error_and_nothing_is_stored() {
     let answer = declared_only(&app, &resident, account, 50 * 1024 * 1024).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("photo_too_large"), "{answer}");
+
+    // A body over the limit streamed without a declared length (chunked): the field cap stops the
+    // read. The server either answers 413 or cuts the connection before 17 MB are in — never
+    // reads it all, never stores it.
+    let streamed = streamed_without_length(&app, &resident, account, 17 * 1024 * 1024).await;
+    assert!(
+        streamed.answer.starts_with("HTTP/1.1 413") && streamed.answer.contains("photo_too_large")
+            || (streamed.answer.is_empty() && streamed.sent < 17 * 1024 * 1024),
+        "answer {:?} after {} bytes",
+        streamed.answer,
+        streamed.sent
+    );
 
     assert_eq!(count(&app, "meter_readings").await, readings, "no reading stored");
     assert_eq!(count(&app, "stored_files").await, files, "no file stored");
