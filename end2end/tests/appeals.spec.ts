@@ -86,10 +86,16 @@ test("a draft stays on the phone when the connection drops before sending @js", 
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Qoralama");
   await page.getByLabel("Murojaat matni").fill("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
-  // The network goes: the send fails and the browser shows its error page.
+  // The draft is kept on the phone as it is typed.
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("fuqaro.draft.appeal-form") ?? ""))
+    .toContain("Aloqa uzilib qolsa");
+  // The network goes: the send fails (the browser shows its error page).
   await page.context().setOffline(true);
-  await page.getByRole("button", { name: "Murojaatni yuborish" }).click().catch(() => {});
-  await page.waitForTimeout(500);
+  const failed = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/appeals") && r.method() === "POST");
+  // The navigation fails by design: the click must not wait for it.
+  await page.getByRole("button", { name: "Murojaatni yuborish" }).click({ noWaitAfter: true });
+  await failed;
   await page.context().setOffline(false);
   await page.goto("/appeals/new");
   await hydrated(page);
