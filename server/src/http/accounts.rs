@@ -2,23 +2,22 @@
 
 use super::guard::{text, unavailable};
 use crate::AppState;
+use crate::http::area::Area;
 use crate::http::guard::{Resident, Signed};
 use crate::http::redirect::urlencode;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
 use serde::Deserialize;
 use services::accounts::{LinkError, LinkOrService};
 use shared::account::{AccountNumber, AccountNumberError};
 
 /// Linking and unlinking a resident's accounts.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accounts/link", post(link))
-        .route("/accounts/{id}/unlink", post(unlink))
+pub fn router() -> Area {
+    Area::new()
+        .post("/accounts/link", link)
+        .post("/accounts/{id}/unlink", unlink)
 }
 
 #[derive(Deserialize)]

@@ -4,13 +4,12 @@
 
 use super::guard::{Caller, unavailable};
 use crate::AppState;
+use crate::http::area::Area;
 use crate::http::guard::{Resident, Signed};
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use axum::routing::post;
 use serde::Deserialize;
 use services::identity::auth::{AuthError, SignInError};
 use shared::account::OneTimeCode;
@@ -18,13 +17,13 @@ use shared::cookies;
 use shared::phone::{Phone, PhoneError};
 
 /// `/auth/*`: the sign-in code, its check, and signing out.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/code", post(request_code))
-        .route("/auth/resend", post(resend))
-        .route("/auth/verify", post(verify))
-        .route("/auth/sign-out", post(sign_out))
-        .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
+pub fn router() -> Area {
+    Area::new()
+        .post("/auth/code", request_code)
+        .post("/auth/resend", resend)
+        .post("/auth/verify", verify)
+        .post("/auth/sign-out", sign_out)
+        .post("/auth/sign-out-everywhere", sign_out_everywhere)
 }
 
 const SIGN_IN_COOKIE_SECONDS: i64 = 10 * 60;

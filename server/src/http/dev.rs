@@ -3,24 +3,23 @@
 //! can be read without a phone) and a clock that can be moved forward.
 
 use crate::AppState;
+use crate::http::area::Area;
 use axum::Form;
 use axum::Json;
-use axum::Router;
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use shared::Phone;
 use std::net::SocketAddr;
 
 /// The developer pages: the SMS outbox and the movable clock, for loopback peers alone.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/dev/sms", get(sms_page))
-        .route("/dev/sms.json", get(sms_json))
-        .route("/dev/clock", post(advance_clock))
-        .route_layer(axum::middleware::from_fn(loopback_only))
+pub fn router() -> Area {
+    Area::new()
+        .get("/dev/sms", sms_page)
+        .get("/dev/sms.json", sms_json)
+        .post("/dev/clock", advance_clock)
+        .layered(|r| r.route_layer(axum::middleware::from_fn(loopback_only)))
 }
 
 /// Refuses (404, as if the page did not exist) every peer that is not this machine.

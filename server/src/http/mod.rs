@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod appeals;
+mod area;
 mod auth;
 mod dev;
 mod form;
@@ -19,7 +20,6 @@ mod security;
 use crate::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::routing::{get, post};
 use http::HeaderName;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -30,6 +30,34 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every route besides the Leptos pages and server functions, by area. Development adds the
+/// outbox, the clock and the payment sandbox; the developer pages answer loopback peers alone.
+fn areas(development: bool) -> area::Area {
+    let areas = area::Area::new()
+        .get("/healthz", health::healthz)
+        .get("/readyz", health::readyz)
+        .get("/metrics", metrics::render)
+        .post("/lang", lang::switch)
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(readings::router())
+        .merge(payments::provider_callbacks())
+        .merge(payments::resident())
+        .merge(appeals::router())
+        .merge(admin::router());
+    if development {
+        areas.merge(dev::router()).merge(payments::sandbox())
+    } else {
+        areas
+    }
+}
+
+/// The routes [`router`] serves besides the Leptos pages and server functions, as (method,
+/// path pattern): the authorization test checks that its table names every one.
+pub fn listed_routes(development: bool) -> Vec<(&'static str, &'static str)> {
+    areas(development).routes().to_vec()
+}
 
 pub fn router(state: AppState) -> Router {
     // Generated once per process. Generating runs the app with resource loading suppressed
@@ -49,23 +77,7 @@ pub fn router(state: AppState) -> Router {
         }
     };
 
-    let mut router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::render))
-        .route("/lang", post(lang::switch))
-        .merge(auth::router())
-        .merge(accounts::router())
-        .merge(readings::router())
-        .merge(payments::provider_callbacks())
-        .merge(payments::resident())
-        .merge(appeals::router())
-        .merge(admin::router());
-    // Development only (which serves only on loopback): the outbox, the clock and the
-    // payment sandbox; the developer pages answer loopback peers alone.
-    if state.config.development() {
-        router = router.merge(dev::router()).merge(payments::sandbox());
-    }
+    let router = areas(state.config.development()).into_router();
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

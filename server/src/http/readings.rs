@@ -7,30 +7,31 @@ use super::form::upload_limits;
 use super::form::{self, Limits, ReadError};
 use super::guard::{text, unavailable};
 use crate::AppState;
+use crate::http::area::Area;
 use crate::http::guard::{Inspector, Resident, Signed};
 use crate::http::redirect::urlencode;
 use app::i18n::{Key, tr};
 use app::pages::reading::submit_error_key;
 use axum::Form;
-use axum::Router;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use serde::Deserialize;
 use services::readings::{DecideError, Decision, NewReading, SubmitError};
 use shared::reading::RejectReason;
 
 /// A resident's reading (an upload), its photo, and the inspector's decision.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Area {
+    Area::new()
         .route(
+            "POST",
             "/accounts/{id}/readings",
             post(submit).layer(upload_limits(UPLOAD_LIMIT)),
         )
-        .route("/readings/{id}/photo", get(photo))
-        .route("/inspector/readings/{id}", post(decide))
+        .get("/readings/{id}/photo", photo)
+        .post("/inspector/readings/{id}", decide)
 }
 
 /// The most a request to the upload route may carry: the photo and a few short fields.

@@ -6,16 +6,14 @@ mod reconcile;
 mod staff;
 mod tariffs;
 
-use crate::AppState;
-use axum::Router;
-use axum::routing::post;
+use crate::http::area::Area;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/staff", post(staff::grant))
-        .route("/admin/staff/{id}/revoke", post(staff::revoke))
-        .route("/admin/reconcile", post(reconcile::reconcile))
-        .route("/admin/tariffs", post(tariffs::add_price_list))
-        .route("/admin/calendar", post(appeals::calendar_day))
-        .route("/admin/bodies", post(appeals::save_body))
+pub fn router() -> Area {
+    Area::new()
+        .post("/admin/staff", staff::grant)
+        .post("/admin/staff/{id}/revoke", staff::revoke)
+        .post("/admin/reconcile", reconcile::reconcile)
+        .post("/admin/tariffs", tariffs::add_price_list)
+        .post("/admin/calendar", appeals::calendar_day)
+        .post("/admin/bodies", appeals::save_body)
 }

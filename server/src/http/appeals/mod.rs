@@ -9,24 +9,25 @@ mod filing;
 mod resident;
 mod stream;
 
-use crate::AppState;
+use crate::http::area::Area;
 use crate::http::form::upload_limits;
-use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::post;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Area {
+    Area::new()
         .route(
+            "POST",
             "/appeals",
             post(filing::file).layer(upload_limits(filing::FORM_LIMIT)),
         )
-        .route("/appeals/cosign", post(filing::cosign))
-        .route("/appeals/{id}/return", post(resident::return_to_control))
-        .route("/appeals/{id}/rating", post(resident::rate))
-        .route("/appeals/{id}/files/{file}", get(resident::attachment))
+        .post("/appeals/cosign", filing::cosign)
+        .post("/appeals/{id}/return", resident::return_to_control)
+        .post("/appeals/{id}/rating", resident::rate)
+        .get("/appeals/{id}/files/{file}", resident::attachment)
         .route(
+            "POST",
             "/desk/appeals/{id}",
             post(desk::desk_action).layer(upload_limits(filing::FORM_LIMIT)),
         )
-        .route("/api/appeals/events", get(stream::events))
+        .get("/api/appeals/events", stream::events)
 }

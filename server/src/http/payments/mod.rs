@@ -10,31 +10,26 @@ mod orders;
 mod provider_callbacks;
 mod sandbox;
 
-use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use crate::http::area::Area;
 
 /// The providers' callbacks.
-pub fn provider_callbacks() -> Router<AppState> {
-    Router::new()
-        .route("/payments/payme", post(provider_callbacks::payme))
-        .route("/payments/click/prepare", post(provider_callbacks::click_prepare))
-        .route(
-            "/payments/click/complete",
-            post(provider_callbacks::click_complete),
-        )
+pub fn provider_callbacks() -> Area {
+    Area::new()
+        .post("/payments/payme", provider_callbacks::payme)
+        .post("/payments/click/prepare", provider_callbacks::click_prepare)
+        .post("/payments/click/complete", provider_callbacks::click_complete)
 }
 
 /// The resident's orders, receipts and card payments.
-pub fn resident() -> Router<AppState> {
-    Router::new()
-        .route("/payments/orders", post(orders::create_order))
-        .route("/receipts/{order}/pdf", get(orders::receipt_pdf))
-        .route("/pay/{order}/card", post(card::card_start))
-        .route("/pay/{order}/card/code", post(card::card_confirm))
+pub fn resident() -> Area {
+    Area::new()
+        .post("/payments/orders", orders::create_order)
+        .get("/receipts/{order}/pdf", orders::receipt_pdf)
+        .post("/pay/{order}/card", card::card_start)
+        .post("/pay/{order}/card/code", card::card_confirm)
 }
 
 /// The providers' sandbox checkout (development only).
-pub fn sandbox() -> Router<AppState> {
-    Router::new().route("/sandbox/checkout/{order}", post(sandbox::sandbox_checkout))
+pub fn sandbox() -> Area {
+    Area::new().post("/sandbox/checkout/{order}", sandbox::sandbox_checkout)
 }
