@@ -59,6 +59,16 @@ pub enum OpenError {
 }
 
 impl Db {
+    /// A transaction that will write after reading: on SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting under the busy timeout), since a transaction that read first
+    /// cannot take it after another write (SQLITE_BUSY_SNAPSHOT); on PostgreSQL a plain BEGIN.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Connects, applies the pragmas SQLite needs, and runs the migrations of the backend.
     pub async fn open(url: &str, max_connections: u32) -> Result<Db, OpenError> {
         sqlx::any::install_default_drivers();

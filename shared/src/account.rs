@@ -164,15 +164,14 @@ pub struct LedgerRow {
 pub struct ReadingRow {
     pub id: i64,
     pub value_milli: i64,
-    /// `pending`, `confirmed`, `corrected` or `rejected`.
-    pub status: String,
+    pub status: crate::reading::ReadingStatus,
     pub submitted_at: i64,
     /// The value as the resident typed it, when an inspector corrected it.
     #[serde(default)]
     pub submitted_milli: Option<i64>,
-    /// The inspector's reason (a rejection code, or the correction's text).
+    /// The inspector's reason (a rejection's code; a correction's is its text).
     #[serde(default)]
-    pub reason_code: Option<String>,
+    pub reason_code: Option<crate::reading::RejectReason>,
     #[serde(default)]
     pub reason_text: Option<String>,
     /// The charge a confirmed or corrected reading made.

@@ -18,13 +18,13 @@ pub enum ValueError {
 }
 
 impl ValueError {
-    pub fn code(self) -> &'static str {
+    pub fn problem(self) -> ReadingProblem {
         match self {
-            ValueError::Empty => "value_empty",
-            ValueError::NotANumber => "value_not_number",
-            ValueError::TooPrecise => "value_too_precise",
-            ValueError::TooLarge => "value_too_large",
-            ValueError::BelowLast => "value_below_last",
+            ValueError::Empty => ReadingProblem::ValueEmpty,
+            ValueError::NotANumber => ReadingProblem::ValueNotNumber,
+            ValueError::TooPrecise => ReadingProblem::ValueTooPrecise,
+            ValueError::TooLarge => ReadingProblem::ValueTooLarge,
+            ValueError::BelowLast => ReadingProblem::ValueBelowLast,
         }
     }
 }
@@ -61,28 +61,12 @@ pub fn parse_value(text: &str, decimals: i64) -> Result<i64, ValueError> {
     Ok(whole * 1000 + milli.parse::<i64>().unwrap_or(0))
 }
 
-/// Warnings shown to the inspector next to a reading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Flag {
-    /// Consumption more than three times the account's usual.
-    High,
-    /// Consumption under a fifth of the usual (or none at all).
-    Low,
-}
-
-impl Flag {
-    pub fn code(self) -> &'static str {
-        match self {
-            Flag::High => "high",
-            Flag::Low => "low",
-        }
-    }
-    pub fn parse(code: &str) -> Option<Flag> {
-        match code {
-            "high" => Some(Flag::High),
-            "low" => Some(Flag::Low),
-            _ => None,
-        }
+crate::words! {
+    /// Warnings shown to the inspector next to a reading: consumption more than three times
+    /// the account's usual, or under a fifth of it (or none at all).
+    pub enum Flag {
+        High = "high",
+        Low = "low",
     }
 }
 
@@ -105,35 +89,61 @@ pub fn flags(consumption_milli: i64, history_milli: &[i64]) -> Vec<Flag> {
     }
 }
 
-/// Why an inspector rejects a reading (plus free text).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RejectReason {
-    PhotoUnreadable,
-    NotAMeter,
-    WrongMeter,
-    ValueMismatch,
-    Other,
+crate::words! {
+    /// Why an inspector rejects a reading (plus free text).
+    pub enum RejectReason {
+        PhotoUnreadable = "photo_unreadable",
+        NotAMeter = "not_a_meter",
+        WrongMeter = "wrong_meter",
+        ValueMismatch = "value_mismatch",
+        Other = "other",
+    }
 }
 
-impl RejectReason {
-    pub const ALL: [RejectReason; 5] = [
-        RejectReason::PhotoUnreadable,
-        RejectReason::NotAMeter,
-        RejectReason::WrongMeter,
-        RejectReason::ValueMismatch,
-        RejectReason::Other,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            RejectReason::PhotoUnreadable => "photo_unreadable",
-            RejectReason::NotAMeter => "not_a_meter",
-            RejectReason::WrongMeter => "wrong_meter",
-            RejectReason::ValueMismatch => "value_mismatch",
-            RejectReason::Other => "other",
-        }
+crate::words! {
+    /// Where a reading stands.
+    pub enum ReadingStatus {
+        Pending = "pending",
+        Confirmed = "confirmed",
+        Corrected = "corrected",
+        Rejected = "rejected",
     }
-    pub fn parse(code: &str) -> Option<RejectReason> {
-        RejectReason::ALL.into_iter().find(|r| r.code() == code)
+}
+
+crate::words! {
+    /// A step of a reading's history.
+    pub enum ReadingEventKind {
+        Submitted = "submitted",
+        Confirmed = "confirmed",
+        Corrected = "corrected",
+        Rejected = "rejected",
+    }
+}
+
+crate::words! {
+    /// Why a reading or an inspector's decision was refused: the code in the upload's JSON
+    /// answer and in the redirect's `?error=`.
+    pub enum ReadingProblem {
+        NotFound = "not_found",
+        NoMeter = "no_meter",
+        Mahalla = "mahalla",
+        RetryKey = "retry_key",
+        ValueEmpty = "value_empty",
+        ValueNotNumber = "value_not_number",
+        ValueTooPrecise = "value_too_precise",
+        ValueTooLarge = "value_too_large",
+        ValueBelowLast = "value_below_last",
+        PhotoTooLarge = "photo_too_large",
+        PhotoNotImage = "photo_not_image",
+        PhotoHeic = "photo_heic",
+        PhotoTooManyPixels = "photo_too_many_pixels",
+        PhotoDamaged = "photo_damaged",
+        PhotoMissing = "photo_missing",
+        Malformed = "malformed",
+        Taken = "taken",
+        ReasonRequired = "reason_required",
+        Action = "action",
+        Unavailable = "unavailable",
     }
 }
 
@@ -307,7 +317,7 @@ pub struct InspectorReading {
     pub value_milli: i64,
     pub previous_milli: Option<i64>,
     pub flags: Vec<Flag>,
-    pub status: String,
+    pub status: ReadingStatus,
     pub submitted_at: i64,
     pub has_photo: bool,
 }
@@ -321,10 +331,10 @@ pub struct QueuePage {
 /// One step of a reading's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingEvent {
-    pub kind: String,
+    pub kind: ReadingEventKind,
     pub actor: Option<String>,
     pub value_milli: Option<i64>,
-    pub reason_code: Option<String>,
+    pub reason_code: Option<RejectReason>,
     pub reason_text: Option<String>,
     pub charge: Option<Tiyin>,
     pub at: i64,

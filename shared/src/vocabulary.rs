@@ -93,5 +93,10 @@ mod tests {
         unique::<crate::appeal::Resolution>();
         unique::<crate::appeal::ConsentRole>();
         unique::<crate::appeal::Problem>();
+        unique::<crate::reading::Flag>();
+        unique::<crate::reading::RejectReason>();
+        unique::<crate::reading::ReadingStatus>();
+        unique::<crate::reading::ReadingEventKind>();
+        unique::<crate::reading::ReadingProblem>();
     }
 }

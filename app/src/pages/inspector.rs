@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::account::format_reading;
-use shared::reading::{Flag, InspectorReading, ReadingEvent, RejectReason};
+use shared::reading::{Flag, InspectorReading, ReadingEvent, ReadingEventKind, ReadingStatus, RejectReason};
 use shared::time::format_date_time;
 
 fn flag_key(flag: Flag) -> Key {
@@ -21,21 +21,12 @@ fn flag_key(flag: Flag) -> Key {
     }
 }
 
-fn event_key(kind: &str) -> Key {
+fn event_key(kind: ReadingEventKind) -> Key {
     match kind {
-        "confirmed" => Key::InspectorEventConfirmed,
-        "corrected" => Key::InspectorEventCorrected,
-        "rejected" => Key::InspectorEventRejected,
-        _ => Key::InspectorEventSubmitted,
-    }
-}
-
-fn decide_error_key(code: &str) -> Key {
-    match code {
-        "taken" => Key::InspectorErrorTaken,
-        "reason_required" => Key::InspectorErrorReasonRequired,
-        "action" => Key::InspectorErrorAction,
-        other => submit_error_key(other),
+        ReadingEventKind::Submitted => Key::InspectorEventSubmitted,
+        ReadingEventKind::Confirmed => Key::InspectorEventConfirmed,
+        ReadingEventKind::Corrected => Key::InspectorEventCorrected,
+        ReadingEventKind::Rejected => Key::InspectorEventRejected,
     }
 }
 
@@ -164,7 +155,7 @@ pub fn InspectorReadingPage() -> impl IntoView {
         query
             .read()
             .get("error")
-            .map(|code| tr(locale, decide_error_key(&code)))
+            .map(|code| tr(locale, submit_error_key(&code)))
     };
     let typed = move |name: &str| query.read().get(name).unwrap_or_default();
     view! {
@@ -200,10 +191,10 @@ pub fn InspectorReadingPage() -> impl IntoView {
                         <dt>{tr(locale, Key::ReadingMahalla)}</dt>
                         <dd>{r.district.get(locale).to_string()}{r.mahalla.as_ref().map(|m| format!(", {}", m.get(locale)))}</dd>
                         <dt>{tr(locale, Key::InspectorStatus)}</dt>
-                        <dd class="reading-status">{tr(locale, status_key(&r.status))}</dd>
+                        <dd class="reading-status">{tr(locale, status_key(r.status))}</dd>
                     </dl>
                     {r.flags.iter().map(|f| view! { <p class="flag">{tr(locale, flag_key(*f))}</p> }).collect_view()}
-                    {(r.status == "pending").then(|| view! {
+                    {(r.status == ReadingStatus::Pending).then(|| view! {
                         <section class="decide">
                             <form method="post" action=action.clone()>
                                 <input type="hidden" name="action" value="confirm" />
@@ -226,8 +217,8 @@ pub fn InspectorReadingPage() -> impl IntoView {
                                     <input type="hidden" name="action" value="reject" />
                                     <label for="reject-reason">{tr(locale, Key::InspectorRejectReason)}</label>
                                     <select id="reject-reason" name="reason_code" required>
-                                        {RejectReason::ALL.into_iter().map(|reason| view! {
-                                            <option value=reason.code()>{tr(locale, reason_key(reason.code()))}</option>
+                                        {RejectReason::ALL.iter().map(|&reason| view! {
+                                            <option value=reason.code()>{tr(locale, reason_key(reason))}</option>
                                         }).collect_view()}
                                     </select>
                                     <label for="reject-text">{tr(locale, Key::InspectorRejectText)}</label>
@@ -264,7 +255,7 @@ fn event_item(locale: Locale, e: ReadingEvent, decimals: i64) -> impl IntoView {
         details.push(format_reading(v, decimals));
     }
     if let Some(code) = &e.reason_code {
-        details.push(tr(locale, reason_key(code)).to_string());
+        details.push(tr(locale, reason_key(*code)).to_string());
     }
     if let Some(text) = &e.reason_text {
         details.push(text.clone());
@@ -278,7 +269,7 @@ fn event_item(locale: Locale, e: ReadingEvent, decimals: i64) -> impl IntoView {
     }
     view! {
         <li class=format!("event {}", e.kind)>
-            <span>{tr(locale, event_key(&e.kind))}{e.actor.map(|a| format!(" · {a}"))}</span>
+            <span>{tr(locale, event_key(e.kind))}{e.actor.map(|a| format!(" · {a}"))}</span>
             <span class="muted">{format_date_time(e.at)}" · "{details.join(" · ")}</span>
         </li>
     }

@@ -8,48 +8,58 @@ use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::account::{ReadingRow, format_reading};
+use shared::reading::{ReadingProblem, ReadingStatus, RejectReason};
 use shared::time::format_date_time;
 
-/// The message for an error code of the upload route.
+/// The message for why a reading or a decision was refused.
+pub fn problem_key(problem: ReadingProblem) -> Key {
+    match problem {
+        ReadingProblem::NotFound => Key::ReadingErrorNotFound,
+        ReadingProblem::NoMeter => Key::ReadingErrorNoMeter,
+        ReadingProblem::Mahalla => Key::ReadingErrorMahalla,
+        ReadingProblem::RetryKey => Key::ReadingErrorRetryKey,
+        ReadingProblem::ValueEmpty => Key::ReadingErrorValueEmpty,
+        ReadingProblem::ValueNotNumber => Key::ReadingErrorValueNotNumber,
+        ReadingProblem::ValueTooPrecise => Key::ReadingErrorValueTooPrecise,
+        ReadingProblem::ValueTooLarge => Key::ReadingErrorValueTooLarge,
+        ReadingProblem::ValueBelowLast => Key::ReadingErrorValueBelowLast,
+        ReadingProblem::PhotoTooLarge => Key::ReadingErrorPhotoTooLarge,
+        ReadingProblem::PhotoNotImage => Key::ReadingErrorPhotoNotImage,
+        ReadingProblem::PhotoHeic => Key::ReadingErrorPhotoHeic,
+        ReadingProblem::PhotoTooManyPixels => Key::ReadingErrorPhotoTooManyPixels,
+        ReadingProblem::PhotoDamaged => Key::ReadingErrorPhotoDamaged,
+        ReadingProblem::PhotoMissing => Key::ReadingErrorPhotoMissing,
+        ReadingProblem::Malformed => Key::ReadingErrorMalformed,
+        ReadingProblem::Taken => Key::InspectorErrorTaken,
+        ReadingProblem::ReasonRequired => Key::InspectorErrorReasonRequired,
+        ReadingProblem::Action => Key::InspectorErrorAction,
+        ReadingProblem::Unavailable => Key::ReadingErrorUnavailable,
+    }
+}
+
+/// The message for the code of a refused upload or decision; a code no server wrote says the
+/// service is unavailable, as before.
 pub fn submit_error_key(code: &str) -> Key {
-    match code {
-        "not_found" => Key::ReadingErrorNotFound,
-        "no_meter" => Key::ReadingErrorNoMeter,
-        "mahalla" => Key::ReadingErrorMahalla,
-        "retry_key" => Key::ReadingErrorRetryKey,
-        "value_empty" => Key::ReadingErrorValueEmpty,
-        "value_not_number" => Key::ReadingErrorValueNotNumber,
-        "value_too_precise" => Key::ReadingErrorValueTooPrecise,
-        "value_too_large" => Key::ReadingErrorValueTooLarge,
-        "value_below_last" => Key::ReadingErrorValueBelowLast,
-        "photo_too_large" => Key::ReadingErrorPhotoTooLarge,
-        "photo_not_image" => Key::ReadingErrorPhotoNotImage,
-        "photo_heic" => Key::ReadingErrorPhotoHeic,
-        "photo_too_many_pixels" => Key::ReadingErrorPhotoTooManyPixels,
-        "photo_damaged" => Key::ReadingErrorPhotoDamaged,
-        "photo_missing" => Key::ReadingErrorPhotoMissing,
-        "malformed" => Key::ReadingErrorMalformed,
-        _ => Key::ReadingErrorUnavailable,
+    ReadingProblem::parse(code).map_or(Key::ReadingErrorUnavailable, problem_key)
+}
+
+/// The label of a rejection reason.
+pub fn reason_key(reason: RejectReason) -> Key {
+    match reason {
+        RejectReason::PhotoUnreadable => Key::ReadingReasonPhotoUnreadable,
+        RejectReason::NotAMeter => Key::ReadingReasonNotAMeter,
+        RejectReason::WrongMeter => Key::ReadingReasonWrongMeter,
+        RejectReason::ValueMismatch => Key::ReadingReasonValueMismatch,
+        RejectReason::Other => Key::ReadingReasonOther,
     }
 }
 
-/// The label of a rejection reason code.
-pub fn reason_key(code: &str) -> Key {
-    match code {
-        "photo_unreadable" => Key::ReadingReasonPhotoUnreadable,
-        "not_a_meter" => Key::ReadingReasonNotAMeter,
-        "wrong_meter" => Key::ReadingReasonWrongMeter,
-        "value_mismatch" => Key::ReadingReasonValueMismatch,
-        _ => Key::ReadingReasonOther,
-    }
-}
-
-pub fn status_key(status: &str) -> Key {
+pub fn status_key(status: ReadingStatus) -> Key {
     match status {
-        "confirmed" => Key::AccountStatusConfirmed,
-        "corrected" => Key::AccountStatusCorrected,
-        "rejected" => Key::AccountStatusRejected,
-        _ => Key::AccountStatusPending,
+        ReadingStatus::Pending => Key::AccountStatusPending,
+        ReadingStatus::Confirmed => Key::AccountStatusConfirmed,
+        ReadingStatus::Corrected => Key::AccountStatusCorrected,
+        ReadingStatus::Rejected => Key::AccountStatusRejected,
     }
 }
 
@@ -63,7 +73,7 @@ pub fn reading_item(locale: Locale, r: ReadingRow, decimals: i64, unit: String) 
             &[("value", &format_reading(typed, decimals))],
         ));
     }
-    match (r.reason_code.as_deref(), r.reason_text.as_deref()) {
+    match (r.reason_code, r.reason_text.as_deref()) {
         (Some(code), Some(text)) => notes.push(trf(
             locale,
             Key::ReadingReason,
@@ -91,7 +101,7 @@ pub fn reading_item(locale: Locale, r: ReadingRow, decimals: i64, unit: String) 
         <li class=format!("reading {}", r.status)>
             {photo}
             <span>{format_reading(r.value_milli, decimals)}" "{unit}</span>
-            <span class="muted">{format_date_time(r.submitted_at)}" · "<span class="reading-status">{tr(locale, status_key(&r.status))}</span></span>
+            <span class="muted">{format_date_time(r.submitted_at)}" · "<span class="reading-status">{tr(locale, status_key(r.status))}</span></span>
             {(!notes.is_empty()).then(|| view! { <span class="reading-notes">{notes.join(" · ")}</span> })}
         </li>
     }

@@ -11,7 +11,7 @@ use crate::http::area::Area;
 use crate::http::guard::{Inspector, Resident, Signed};
 use crate::http::redirect::urlencode;
 use app::i18n::{Key, tr};
-use app::pages::reading::submit_error_key;
+use app::pages::reading::problem_key;
 use axum::Form;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, Query, State};
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
 use services::readings::{DecideError, Decision, NewReading, SubmitError};
-use shared::reading::RejectReason;
+use shared::reading::{ReadingProblem, RejectReason};
 
 /// A resident's reading (an upload), its photo, and the inspector's decision.
 pub fn router() -> Area {
@@ -84,9 +84,10 @@ pub async fn submit(
 ) -> Response {
     let json = wants_json(&headers);
     let locale = caller.locale;
-    let refuse = |status: StatusCode, code: &str, upload: &Upload| -> Response {
+    let refuse = |status: StatusCode, problem: ReadingProblem, upload: &Upload| -> Response {
+        let code = problem.code();
         if json {
-            let message = tr(locale, submit_error_key(code));
+            let message = tr(locale, problem_key(problem));
             let body = serde_json::json!({ "error": code, "message": message });
             (status, axum::Json(body)).into_response()
         } else {
@@ -102,7 +103,7 @@ pub async fn submit(
     if form::declared_too_large(&headers, UPLOAD_LIMIT) {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "photo_too_large",
+            ReadingProblem::PhotoTooLarge,
             &Upload::default(),
         );
     }
@@ -111,16 +112,24 @@ pub async fn submit(
         Err(ReadError::TooLarge) => {
             return refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "photo_too_large",
+                ReadingProblem::PhotoTooLarge,
                 &Upload::default(),
             );
         }
         Err(ReadError::Malformed) => {
-            return refuse(StatusCode::BAD_REQUEST, "malformed", &Upload::default());
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ReadingProblem::Malformed,
+                &Upload::default(),
+            );
         }
     };
     if upload.photo.is_empty() {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "photo_missing", &upload);
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ReadingProblem::PhotoMissing,
+            &upload,
+        );
     }
     let result = services::readings::submit(
         &state.services,
@@ -149,7 +158,7 @@ pub async fn submit(
                 }
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            refuse(status, error.code(), &upload)
+            refuse(status, error.problem(), &upload)
         }
     }
 }
@@ -203,9 +212,9 @@ pub async fn decide(
     Path(reading_id): Path<i64>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let back = |error: &str| {
+    let back = |problem: ReadingProblem| {
         Redirect::to(&format!(
-            "/inspector/readings/{reading_id}?error={error}&value={}&reason={}",
+            "/inspector/readings/{reading_id}?error={problem}&value={}&reason={}",
             urlencode(&form.value),
             urlencode(&form.reason)
         ))
@@ -222,16 +231,16 @@ pub async fn decide(
                 reason,
                 text: form.reason.clone(),
             },
-            None => return back("reason_required"),
+            None => return back(ReadingProblem::ReasonRequired),
         },
-        _ => return back("action"),
+        _ => return back(ReadingProblem::Action),
     };
     match services::readings::decide(&state.services, &principal, reading_id, &decision).await {
         Ok(_) => Redirect::to(&format!("/inspector?done={reading_id}")).into_response(),
         Err(DecideError::NotFound) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
-        Err(DecideError::Taken { .. }) => back("taken"),
-        Err(DecideError::Value(v)) => back(v.code()),
-        Err(DecideError::ReasonRequired) => back("reason_required"),
+        Err(DecideError::Taken { .. }) => back(ReadingProblem::Taken),
+        Err(DecideError::Value(v)) => back(v.problem()),
+        Err(DecideError::ReasonRequired) => back(ReadingProblem::ReasonRequired),
         Err(DecideError::Service(error)) => unavailable(caller.locale, "deciding a reading failed", &error),
     }
 }

@@ -319,7 +319,7 @@ async fn a_resident_sends_a_reading_and_an_inspector_confirms_it_once() {
         .await
         .unwrap();
     let row = details.readings.items.iter().find(|r| r.id == reading).unwrap();
-    assert_eq!(row.status, "confirmed");
+    assert_eq!(row.status.code(), "confirmed");
     assert_eq!(row.charge, Some(charge));
     assert_eq!(details.last_confirmed.unwrap().id, reading);
 
@@ -330,7 +330,7 @@ async fn a_resident_sends_a_reading_and_an_inspector_confirms_it_once() {
         .json()
         .await
         .unwrap();
-    let kinds: Vec<&str> = case.events.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = case.events.iter().map(|e| e.kind.code()).collect();
     assert_eq!(kinds, ["submitted", "confirmed"]);
     assert_eq!(case.events[1].actor.as_deref(), Some(STAFF[0].name));
 }

@@ -379,10 +379,10 @@ pub fn reading(r: &AnyRow) -> Result<ReadingRow> {
     Ok(ReadingRow {
         id: r.try_get("id")?,
         value_milli,
-        status: r.try_get("status")?,
+        status: crate::db::word(r, "status")?,
         submitted_at: r.try_get("submitted_at")?,
         submitted_milli: submitted_milli.filter(|typed| *typed != value_milli),
-        reason_code: r.try_get("reason_code")?,
+        reason_code: crate::db::optional_word(r, "reason_code")?,
         reason_text: r.try_get("reason_text")?,
         charge: r.try_get::<Option<i64>, _>("charge_tiyin")?.map(Tiyin::new),
         has_photo: r.try_get::<Option<i64>, _>("photo_id")?.is_some(),

@@ -81,7 +81,7 @@ pub async fn add_price_list(svc: &Services, tariff: &str, from: i64, tiers: &[Ti
     if from < today {
         return Err(AddError::InThePast);
     }
-    let mut tx = svc.db.pool.begin().await?;
+    let mut tx = svc.db.begin_write().await?;
     let taken: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM tariff_prices WHERE tariff_code = $1 AND effective_from = $2",
     )

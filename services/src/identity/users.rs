@@ -85,7 +85,9 @@ pub async fn grant_role(
 ) -> Result<i64, CreateStaffError> {
     check_scopes(role, scopes)?;
     let now = svc.clock.now_ms();
-    let mut tx = svc.db.pool.begin().await?;
+    // The places are checked before the transaction, whose first statement then writes: on
+    // SQLite a transaction that read first cannot take the write lock after another write
+    // (SQLITE_BUSY_SNAPSHOT, not retried by the busy timeout).
     for scope in scopes {
         let (table, column, value) = match scope {
             Scope::District(d) => ("districts", "soato", d.as_str()),
@@ -95,12 +97,13 @@ pub async fn grant_role(
         };
         let found: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} WHERE {column} = $1"))
             .bind(value)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&svc.db.pool)
             .await?;
         if found.is_none() {
             return Err(StaffError::UnknownPlace.into());
         }
     }
+    let mut tx = svc.db.pool.begin().await?;
     let user_id = find_or_create(&mut *tx, phone, locale, now).await?;
     if let Some(name) = full_name.map(str::trim).filter(|n| !n.is_empty()) {
         sqlx::query("UPDATE users SET full_name = $2 WHERE id = $1")

@@ -9,6 +9,7 @@ use crate::{Error, Result, Services};
 use serde::{Deserialize, Serialize};
 use shared::auth::Principal;
 use shared::reading::{ReadingEvent, RejectReason, Tier, ValueError};
+use shared::reading::{ReadingEventKind, ReadingStatus};
 use shared::{Locale, Phone, Tiyin};
 use sqlx::Row;
 
@@ -88,26 +89,31 @@ pub async fn decide(
         Err(e) => return Err(e.into()),
     };
     let reading = case.reading;
-    if reading.status != "pending" {
+    if reading.status != ReadingStatus::Pending {
         return Err(taken(svc, reading_id).await?);
     }
     // Everything the person typed is checked before anything changes.
     let (status, typed_value, reason_code, reason_text) = match decision {
-        Decision::Confirm => ("confirmed", None, None, None),
+        Decision::Confirm => (ReadingEventKind::Confirmed, None, None, None),
         Decision::Correct { value, reason } => {
             let value =
                 shared::reading::parse_value(value, reading.meter_decimals).map_err(DecideError::Value)?;
             if reason.trim().is_empty() {
                 return Err(DecideError::ReasonRequired);
             }
-            ("corrected", Some(value), None, Some(reason.trim().to_string()))
+            (
+                ReadingEventKind::Corrected,
+                Some(value),
+                None,
+                Some(reason.trim().to_string()),
+            )
         }
         Decision::Reject { reason, text } => {
             if *reason == RejectReason::Other && text.trim().is_empty() {
                 return Err(DecideError::ReasonRequired);
             }
             let text = Some(text.trim().to_string()).filter(|t| !t.is_empty());
-            ("rejected", None, Some(reason.code()), text)
+            (ReadingEventKind::Rejected, None, Some(*reason), text)
         }
     };
     let value = typed_value.unwrap_or(reading.value_milli);
@@ -118,7 +124,7 @@ pub async fn decide(
     let claimed = sqlx::query(
         "UPDATE meter_readings SET status = $1, decided_at = $2, decided_by = $3 WHERE id = $4 AND status = 'pending'",
     )
-    .bind(status)
+    .bind(status.code())
     .bind(now)
     .bind(principal.user_id)
     .bind(reading_id)
@@ -132,7 +138,7 @@ pub async fn decide(
         .await?
         .first()
         .copied();
-    let charge = if status == "rejected" {
+    let charge = if status == ReadingEventKind::Rejected {
         None
     } else {
         let consumption = match previous {
@@ -153,7 +159,7 @@ pub async fn decide(
         "UPDATE meter_readings SET value_milli = $1, reason_code = $2, reason_text = $3, charge_tiyin = $4 WHERE id = $5",
     )
     .bind(value)
-    .bind(reason_code)
+    .bind(reason_code.map(RejectReason::code))
     .bind(reason_text.as_deref())
     .bind(charge.map(Tiyin::get))
     .bind(reading_id)
@@ -184,10 +190,10 @@ pub async fn decide(
     event(
         &mut *tx,
         reading_id,
-        status,
+        status.code(),
         Some(principal.user_id),
         Some(value),
-        reason_code,
+        reason_code.map(RejectReason::code),
         reason_text.as_deref(),
         charge.map(Tiyin::get),
         now,
@@ -206,13 +212,13 @@ pub async fn decide(
         if let Ok(phone) = Phone::parse(&phone) {
             let value_text = shared::account::format_reading(value, reading.meter_decimals);
             let body = match (status, decision) {
-                ("confirmed", _) => text::confirmed(
+                (ReadingEventKind::Confirmed, _) => text::confirmed(
                     locale,
                     &reading.account_number,
                     &value_text,
                     charge.unwrap_or_default(),
                 ),
-                ("corrected", _) => text::corrected(
+                (ReadingEventKind::Corrected, _) => text::corrected(
                     locale,
                     &reading.account_number,
                     &value_text,
@@ -230,10 +236,10 @@ pub async fn decide(
     tx.commit().await?;
     svc.sms_wakeup.notify_one();
     Ok(ReadingEvent {
-        kind: status.into(),
+        kind: status,
         actor: None,
         value_milli: Some(value),
-        reason_code: reason_code.map(str::to_string),
+        reason_code,
         reason_text,
         charge,
         at: now,

@@ -60,7 +60,7 @@ fn inspector_reading(row: &AnyRow) -> Result<InspectorReading> {
         value_milli: row.try_get("value_milli")?,
         previous_milli: row.try_get("previous_milli")?,
         flags: flags.split(',').filter_map(Flag::parse).collect(),
-        status: row.try_get("status")?,
+        status: crate::db::word(row, "status")?,
         submitted_at: row.try_get("submitted_at")?,
         has_photo: row.try_get::<Option<i64>, _>("photo_id")?.is_some(),
     })
@@ -190,10 +190,10 @@ pub async fn case(svc: &Services, principal: &Principal, reading_id: i64) -> Res
         let name: Option<String> = r.try_get("full_name")?;
         let phone: Option<String> = r.try_get("phone")?;
         Ok(ReadingEvent {
-            kind: r.try_get("kind")?,
+            kind: crate::db::word(r, "kind")?,
             actor: name.or(phone),
             value_milli: r.try_get("value_milli")?,
-            reason_code: r.try_get("reason_code")?,
+            reason_code: crate::db::optional_word(r, "reason_code")?,
             reason_text: r.try_get("reason_text")?,
             charge: r.try_get::<Option<i64>, _>("charge_tiyin")?.map(Tiyin::new),
             at: r.try_get("at")?,

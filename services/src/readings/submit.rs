@@ -6,6 +6,7 @@ use crate::storage::photos::PhotoError;
 use crate::{Error, Result, Services};
 use serde::{Deserialize, Serialize};
 use shared::geo::Names;
+use shared::reading::ReadingProblem;
 use shared::reading::ValueError;
 
 /// A reading as sent: the photo's bytes as uploaded, the value as typed.
@@ -42,15 +43,15 @@ crate::error::service_error!(SubmitError);
 
 impl SubmitError {
     /// The stable code carried in URLs and JSON answers.
-    pub fn code(&self) -> &'static str {
+    pub fn problem(&self) -> ReadingProblem {
         match self {
-            SubmitError::NotFound => "not_found",
-            SubmitError::NoMeter => "no_meter",
-            SubmitError::Mahalla => "mahalla",
-            SubmitError::Key => "retry_key",
-            SubmitError::Value(v) => v.code(),
-            SubmitError::Photo(p) => p.code(),
-            SubmitError::Service(_) => "unavailable",
+            SubmitError::NotFound => ReadingProblem::NotFound,
+            SubmitError::NoMeter => ReadingProblem::NoMeter,
+            SubmitError::Mahalla => ReadingProblem::Mahalla,
+            SubmitError::Key => ReadingProblem::RetryKey,
+            SubmitError::Value(v) => v.problem(),
+            SubmitError::Photo(p) => p.problem(),
+            SubmitError::Service(_) => ReadingProblem::Unavailable,
         }
     }
 }

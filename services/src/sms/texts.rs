@@ -36,7 +36,7 @@ mod tests {
                 crate::appeals::notify::text::escalated_to_officer(locale, "M-2026-000001", "2026-12-07"),
                 crate::appeals::collective::text::invitation(locale, "M-2026-000001", "123456", "https://x"),
             ];
-            for reason in RejectReason::ALL {
+            for &reason in RejectReason::ALL {
                 texts.push(crate::readings::text::rejected(locale, "10000003", reason, ""));
             }
             for text in texts {

@@ -37,13 +37,15 @@ pub enum PhotoError {
 
 impl PhotoError {
     /// The stable code carried in URLs and JSON answers.
-    pub fn code(self) -> &'static str {
+    /// The refusal's code, as a reading's upload reports it.
+    pub fn problem(self) -> shared::reading::ReadingProblem {
+        use shared::reading::ReadingProblem;
         match self {
-            PhotoError::TooLarge => "photo_too_large",
-            PhotoError::NotAPhoto => "photo_not_image",
-            PhotoError::Heic => "photo_heic",
-            PhotoError::TooManyPixels => "photo_too_many_pixels",
-            PhotoError::Damaged => "photo_damaged",
+            PhotoError::TooLarge => ReadingProblem::PhotoTooLarge,
+            PhotoError::NotAPhoto => ReadingProblem::PhotoNotImage,
+            PhotoError::Heic => ReadingProblem::PhotoHeic,
+            PhotoError::TooManyPixels => ReadingProblem::PhotoTooManyPixels,
+            PhotoError::Damaged => ReadingProblem::PhotoDamaged,
         }
     }
 }
