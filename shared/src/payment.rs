@@ -12,9 +12,8 @@ pub struct OrderView {
     pub account_number: String,
     pub service: Names,
     pub amount: Tiyin,
-    pub method: String,
-    /// `pending`, `paid` or `cancelled`.
-    pub status: String,
+    pub method: PayMethod,
+    pub status: OrderStatus,
     pub created_at: i64,
     pub paid_at: Option<i64>,
     /// The provider's own checkout page for a pending order in production; `None` while the
@@ -36,7 +35,7 @@ pub struct Receipt {
     pub service: Names,
     pub payer_phone_masked: String,
     pub amount: Tiyin,
-    pub provider: String,
+    pub provider: PayMethod,
     pub provider_transaction_id: String,
     /// Anyone holding this link sees the receipt's verification page.
     pub verify_url: String,
@@ -50,7 +49,7 @@ pub struct ReceiptCheck {
     pub number: String,
     pub paid_at: i64,
     pub amount: Tiyin,
-    pub provider: String,
+    pub provider: PayMethod,
     pub service: Names,
     /// Still paid (not reversed since).
     pub valid: bool,
@@ -59,4 +58,46 @@ pub struct ReceiptCheck {
 /// The receipt number printed for an order.
 pub fn receipt_number(order_id: i64) -> String {
     format!("FQ-{order_id:08}")
+}
+
+crate::words! {
+    /// A way to pay: a provider's checkout, or a card through the configured processor.
+    pub enum PayMethod {
+        Card = "card",
+        Payme = "payme",
+        Click = "click",
+    }
+}
+
+crate::words! {
+    /// Where a payment order stands.
+    pub enum OrderStatus {
+        Pending = "pending",
+        Paid = "paid",
+        Cancelled = "cancelled",
+    }
+}
+
+crate::words! {
+    /// Why a payment form was refused: the code in the redirect's `?pay_error=` or `?error=`.
+    pub enum PayProblem {
+        AmountEmpty = "amount_empty",
+        AmountMalformed = "amount_malformed",
+        AmountNotPositive = "amount_not_positive",
+        AmountTooLarge = "amount_too_large",
+        Method = "method",
+        Refused = "refused",
+        RateLimited = "rate_limited",
+        CardNumber = "card_number",
+        CardChecksum = "card_checksum",
+        CardScheme = "card_scheme",
+        CardExpiry = "card_expiry",
+        CardExpired = "card_expired",
+        CardPhone = "card_phone",
+        WrongCode = "wrong_code",
+        CodeExpired = "code_expired",
+        TooManyTries = "too_many_tries",
+        NoCharge = "no_charge",
+        CodeMalformed = "code_malformed",
+    }
 }

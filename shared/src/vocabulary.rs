@@ -98,5 +98,8 @@ mod tests {
         unique::<crate::reading::ReadingStatus>();
         unique::<crate::reading::ReadingEventKind>();
         unique::<crate::reading::ReadingProblem>();
+        unique::<crate::payment::PayMethod>();
+        unique::<crate::payment::OrderStatus>();
+        unique::<crate::payment::PayProblem>();
     }
 }

@@ -2,13 +2,13 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use shared::payment::{OrderView, Receipt, ReceiptCheck};
+use shared::payment::{OrderView, PayMethod, Receipt, ReceiptCheck};
 
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
     let mut order = services::payments::orders::view(&svc, principal.user_id, id).await?;
-    if order.status == "pending" {
+    if order.status == shared::payment::OrderStatus::Pending {
         let locale = crate::i18n::detect_locale();
         order.checkout_url = svc.checkout.url(&order, &svc.public_url, locale);
         order.sandbox = svc.development && order.checkout_url.is_none();
@@ -18,13 +18,9 @@ pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
 
 /// The ways to pay this installation offers (`payme`, `click`, `card`); the same for everyone.
 #[server(prefix = "/api", endpoint = "payment_methods")]
-pub async fn payment_methods() -> Result<Vec<String>, AppError> {
+pub async fn payment_methods() -> Result<Vec<PayMethod>, AppError> {
     let (svc, _) = super::guard(&shared::auth::Need::Anyone).await?;
-    Ok(svc
-        .payment_methods()
-        .into_iter()
-        .map(|m| m.code().to_string())
-        .collect())
+    Ok(svc.payment_methods())
 }
 
 /// The payment history of one of the resident's accounts.

@@ -9,48 +9,52 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Tiyin;
-use shared::payment::{Receipt, receipt_number};
+use shared::payment::{OrderStatus, PayMethod, PayProblem, Receipt, receipt_number};
 use shared::time::format_date_time;
 
-fn pay_error_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "amount_empty" => Key::PayErrorAmountEmpty,
-        "amount_malformed" => Key::PayErrorAmountMalformed,
-        "amount_not_positive" => Key::PayErrorAmountNotPositive,
-        "amount_too_large" => Key::PayErrorAmountTooLarge,
-        "method" => Key::PayErrorMethod,
-        "refused" => Key::PayErrorRefused,
-        "rate_limited" => Key::SigninErrorRateLimited,
-        "card_number" => Key::PayErrorCardNumber,
-        "card_checksum" => Key::PayErrorCardChecksum,
-        "card_scheme" => Key::PayErrorCardScheme,
-        "card_expiry" => Key::PayErrorCardExpiry,
-        "card_expired" => Key::PayErrorCardExpired,
-        "card_phone" => Key::PayErrorCardPhone,
-        "wrong_code" => Key::PayErrorWrongCode,
-        "code_expired" => Key::PayErrorCodeExpired,
-        "too_many_tries" => Key::PayErrorTooManyTries,
-        "no_charge" => Key::PayErrorNoCharge,
-        "code_malformed" => Key::PayErrorCodeMalformed,
-        _ => return None,
-    })
-}
-
-/// The name of a way to pay, as the form offers it.
-fn method_key(method: &str) -> Option<Key> {
-    match method {
-        "payme" => Some(Key::PayMethodPayme),
-        "click" => Some(Key::PayMethodClick),
-        "card" => Some(Key::PayMethodCard),
-        _ => None,
+/// The message for why a payment form was refused.
+fn problem_key(problem: PayProblem) -> Key {
+    match problem {
+        PayProblem::AmountEmpty => Key::PayErrorAmountEmpty,
+        PayProblem::AmountMalformed => Key::PayErrorAmountMalformed,
+        PayProblem::AmountNotPositive => Key::PayErrorAmountNotPositive,
+        PayProblem::AmountTooLarge => Key::PayErrorAmountTooLarge,
+        PayProblem::Method => Key::PayErrorMethod,
+        PayProblem::Refused => Key::PayErrorRefused,
+        PayProblem::RateLimited => Key::SigninErrorRateLimited,
+        PayProblem::CardNumber => Key::PayErrorCardNumber,
+        PayProblem::CardChecksum => Key::PayErrorCardChecksum,
+        PayProblem::CardScheme => Key::PayErrorCardScheme,
+        PayProblem::CardExpiry => Key::PayErrorCardExpiry,
+        PayProblem::CardExpired => Key::PayErrorCardExpired,
+        PayProblem::CardPhone => Key::PayErrorCardPhone,
+        PayProblem::WrongCode => Key::PayErrorWrongCode,
+        PayProblem::CodeExpired => Key::PayErrorCodeExpired,
+        PayProblem::TooManyTries => Key::PayErrorTooManyTries,
+        PayProblem::NoCharge => Key::PayErrorNoCharge,
+        PayProblem::CodeMalformed => Key::PayErrorCodeMalformed,
     }
 }
 
-fn status_key(status: &str) -> Key {
+/// The message for a `?error=` code; a code no server wrote shows nothing.
+fn pay_error_key(code: &str) -> Option<Key> {
+    PayProblem::parse(code).map(problem_key)
+}
+
+/// The name of a way to pay, as the form offers it.
+fn method_key(method: PayMethod) -> Key {
+    match method {
+        PayMethod::Payme => Key::PayMethodPayme,
+        PayMethod::Click => Key::PayMethodClick,
+        PayMethod::Card => Key::PayMethodCard,
+    }
+}
+
+fn status_key(status: OrderStatus) -> Key {
     match status {
-        "paid" => Key::OrderStatusPaid,
-        "cancelled" => Key::OrderStatusCancelled,
-        _ => Key::OrderStatusPending,
+        OrderStatus::Pending => Key::OrderStatusPending,
+        OrderStatus::Paid => Key::OrderStatusPaid,
+        OrderStatus::Cancelled => Key::OrderStatusCancelled,
     }
 }
 
@@ -86,11 +90,8 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
                             <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed />
                             <fieldset class="methods">
                                 <legend>{tr(locale, Key::PayMethod)}</legend>
-                                {methods.iter().enumerate().filter_map(|(i, method)| {
-                                    let label = method_key(method)?;
-                                    Some(view! {
-                                        <label><input type="radio" name="method" value=method.clone() checked=i == 0 />" "{tr(locale, label)}</label>
-                                    })
+                                {methods.iter().enumerate().map(|(i, &method)| view! {
+                                    <label><input type="radio" name="method" value=method.code() checked=i == 0 />" "{tr(locale, method_key(method))}</label>
                                 }).collect_view()}
                             </fieldset>
                             <button class="button" type="submit">{tr(locale, Key::PaySubmit)}</button>
@@ -107,12 +108,12 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
                         <h2>{tr(locale, Key::OrderHistory)}</h2>
                         <ul class="list compact">
                             {list.into_iter().map(|o| {
-                                let href = if o.status == "paid" { format!("/receipts/{}", o.id) } else { format!("/pay/{}", o.id) };
+                                let href = if o.status == OrderStatus::Paid { format!("/receipts/{}", o.id) } else { format!("/pay/{}", o.id) };
                                 view! {
                                     <li>
                                         <a href=href>{receipt_number(o.id)}</a>
                                         <span>{o.amount.format_som()}</span>
-                                        <span class="muted">{o.method.clone()}" · "{tr(locale, status_key(&o.status))}</span>
+                                        <span class="muted">{o.method.code()}" · "{tr(locale, status_key(o.status))}</span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -124,11 +125,11 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
     }
 }
 
-fn provider_name(locale: crate::i18n::Locale, method: &str) -> &'static str {
+fn provider_name(locale: crate::i18n::Locale, method: PayMethod) -> &'static str {
     match method {
-        "click" => "Click",
-        "card" => tr(locale, Key::CardProvider),
-        _ => "Payme",
+        PayMethod::Payme => "Payme",
+        PayMethod::Click => "Click",
+        PayMethod::Card => tr(locale, Key::CardProvider),
     }
 }
 
@@ -145,7 +146,7 @@ pub fn OrderPage() -> impl IntoView {
                     Err(error) => return failure_view(error),
                 };
                 let title = trf(locale, Key::OrderTitle, &[("number", &receipt_number(o.id))]);
-                let provider = provider_name(locale, &o.method);
+                let provider = provider_name(locale, o.method);
                 view! {
                     <Title text=title.clone() />
                     <h1>{title}</h1>
@@ -157,10 +158,10 @@ pub fn OrderPage() -> impl IntoView {
                         <dt>{tr(locale, Key::OrderAccount)}</dt>
                         <dd><a href=format!("/accounts/{}", o.account_id)>{o.service.get(locale).to_string()}" · "{o.account_number.clone()}</a></dd>
                         <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="order-amount">{o.amount.format_som()}" soʻm"</dd>
-                        <dt>{tr(locale, Key::PayMethod)}</dt><dd>{provider}" · "<span class="order-status">{tr(locale, status_key(&o.status))}</span></dd>
+                        <dt>{tr(locale, Key::PayMethod)}</dt><dd>{provider}" · "<span class="order-status">{tr(locale, status_key(o.status))}</span></dd>
                     </dl>
-                    {match (o.status.as_str(), o.method.as_str()) {
-                        ("pending", "card") if query.read().get("step").as_deref() == Some("code") => view! {
+                    {match (o.status, o.method) {
+                        (OrderStatus::Pending, PayMethod::Card) if query.read().get("step").as_deref() == Some("code") => view! {
                             <p class="notice">{tr(locale, Key::CardCodeSent)}</p>
                             <form class="stack" method="post" action=format!("/pay/{}/card/code", o.id)>
                                 <label for="card-code">{tr(locale, Key::CardCode)}</label>
@@ -168,7 +169,7 @@ pub fn OrderPage() -> impl IntoView {
                                 <button class="button" type="submit">{tr(locale, Key::CardConfirm)}</button>
                             </form>
                         }.into_any(),
-                        ("pending", "card") => view! {
+                        (OrderStatus::Pending, PayMethod::Card) => view! {
                             {o.sandbox.then(|| view! { <p class="notice">{tr(locale, Key::OrderSandbox)}</p> })}
                             <form class="stack" method="post" action=format!("/pay/{}/card", o.id)>
                                 <label for="card-number">{tr(locale, Key::CardNumber)}</label>
@@ -183,17 +184,17 @@ pub fn OrderPage() -> impl IntoView {
                             </form>
                             {(!o.sandbox).then(|| view! { <p class="muted powered">"Powered by Payme"</p> })}
                         }.into_any(),
-                        ("pending", _) if o.checkout_url.is_some() => view! {
+                        (OrderStatus::Pending, _) if o.checkout_url.is_some() => view! {
                             <p><a class="button" href=o.checkout_url.clone()>{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</a></p>
                         }.into_any(),
-                        ("pending", _) if o.sandbox => view! {
+                        (OrderStatus::Pending, _) if o.sandbox => view! {
                             <p class="notice">{tr(locale, Key::OrderSandbox)}</p>
                             <form method="post" action=format!("/sandbox/checkout/{}", o.id)>
                                 <button class="button" type="submit">{trf(locale, Key::OrderPayWith, &[("provider", provider)])}</button>
                             </form>
                         }.into_any(),
-                        ("pending", _) => view! { <p class="notice">{tr(locale, Key::PayUnavailable)}</p> }.into_any(),
-                        ("paid", _) => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
+                        (OrderStatus::Pending, _) => view! { <p class="notice">{tr(locale, Key::PayUnavailable)}</p> }.into_any(),
+                        (OrderStatus::Paid, _) => view! { <p><a class="button" href=format!("/receipts/{}", o.id)>{tr(locale, Key::OrderReceipt)}</a></p> }.into_any(),
                         _ => ().into_any(),
                     }}
                 }.into_any()
@@ -255,7 +256,7 @@ pub fn receipt_facts(locale: Locale, r: &Receipt) -> Vec<(Key, String, &'static 
         ),
         (
             Key::ReceiptProvider,
-            provider_name(locale, &r.provider).to_string(),
+            provider_name(locale, r.provider).to_string(),
             "",
         ),
         (Key::ReceiptTransaction, r.provider_transaction_id.clone(), "mono"),
@@ -302,7 +303,7 @@ pub fn VerifyReceiptPage() -> impl IntoView {
                         <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd>{c.number.clone()}</dd>
                         <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(c.paid_at)}</dd>
                         <dt>{tr(locale, Key::OrderAmount)}</dt><dd>{c.amount.format_som()}" soʻm"</dd>
-                        <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, &c.provider)}</dd>
+                        <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, c.provider)}</dd>
                         <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{c.service.get(locale).to_string()}</dd>
                     </dl>
                 }.into_any()

@@ -83,7 +83,7 @@ async fn a_resident_pays_through_each_providers_sandbox_and_gets_a_receipt() {
             .await
             .unwrap();
         assert_eq!(receipt.amount, Tiyin::new(tiyin));
-        assert_eq!(receipt.provider, method);
+        assert_eq!(receipt.provider.code(), method);
         assert_eq!(receipt.payer_phone_masked, "+998 90 *** ** 01");
         assert!(receipt.qr_svg.contains("<svg"));
         let code = receipt.verify_url.rsplit('/').next().unwrap().to_string();
@@ -330,7 +330,7 @@ async fn a_resident_pays_by_card_with_the_code_from_the_sms() {
         .json()
         .await
         .unwrap();
-    assert_eq!(receipt.provider, "card");
+    assert_eq!(receipt.provider.code(), "card");
     // The same code again charges nothing more.
     let again = app
         .post_form(&format!("/pay/{order}/card/code"), &cookie, &[("code", &code)])

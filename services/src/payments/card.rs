@@ -252,7 +252,7 @@ pub async fn confirm(
         Charged::Transaction(id) => id,
         Charged::ThroughCallbacks => {
             let order = orders::view(svc, user_id, order_id).await?;
-            return if order.status == "paid" {
+            return if order.status == shared::payment::OrderStatus::Paid {
                 Ok(())
             } else {
                 tracing::error!(order = order_id, status = %order.status, "the processor paid but the order is not paid");
@@ -308,7 +308,9 @@ pub(crate) async fn fail(svc: &Services, charge_id: i64) -> Result<()> {
 
 async fn payable(svc: &Services, user_id: i64, order_id: i64) -> Result<(), CardError> {
     let order = orders::view(svc, user_id, order_id).await?;
-    if order.method != "card" || order.status != "pending" {
+    if order.method != shared::payment::PayMethod::Card
+        || order.status != shared::payment::OrderStatus::Pending
+    {
         return Err(CardFailure::NotPayable.into());
     }
     Ok(())

@@ -5,6 +5,7 @@
 use base64::Engine as _;
 use shared::Locale;
 use shared::payment::OrderView;
+use shared::payment::PayMethod;
 
 /// Production checkout settings; `None` for a provider means its sandbox is used.
 #[derive(Clone, Debug, Default)]
@@ -34,8 +35,8 @@ impl Checkout {
     /// (and for card orders, which are paid on our own page).
     pub fn url(&self, order: &OrderView, public_url: &str, locale: Locale) -> Option<String> {
         let back = format!("{}/pay/{}", public_url.trim_end_matches('/'), order.id);
-        match order.method.as_str() {
-            "payme" => self.payme.as_ref().map(|p| {
+        match order.method {
+            PayMethod::Payme => self.payme.as_ref().map(|p| {
                 // Payme's language parameter knows uz, ru and en.
                 let lang = if locale == Locale::Ru { "ru" } else { "uz" };
                 let params = format!(
@@ -47,7 +48,7 @@ impl Checkout {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(params);
                 format!("{}/{encoded}", p.url.trim_end_matches('/'))
             }),
-            "click" => self.click.as_ref().map(|c| {
+            PayMethod::Click => self.click.as_ref().map(|c| {
                 format!(
                     "{}?service_id={}&merchant_id={}&amount={}&transaction_param={}&return_url={}",
                     c.url,
@@ -58,7 +59,7 @@ impl Checkout {
                     query(&back)
                 )
             }),
-            _ => None,
+            PayMethod::Card => None,
         }
     }
 }
@@ -92,8 +93,8 @@ mod tests {
                 ru: "Электричество".into(),
             },
             amount: Tiyin::new(2_500_050),
-            method: method.into(),
-            status: "pending".into(),
+            method: PayMethod::parse(method).unwrap(),
+            status: shared::payment::OrderStatus::Pending,
             created_at: 0,
             paid_at: None,
             checkout_url: None,

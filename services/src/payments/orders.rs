@@ -3,22 +3,8 @@
 
 use crate::{Error, Result, Services, accounts};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Method {
-    Card,
-    Payme,
-    Click,
-}
-
-impl Method {
-    pub fn code(self) -> &'static str {
-        match self {
-            Method::Card => "card",
-            Method::Payme => "payme",
-            Method::Click => "click",
-        }
-    }
-}
+/// The ways to pay (the vocabulary lives in `shared::payment`).
+pub use shared::payment::PayMethod as Method;
 
 /// Creates a pending order on one of the resident's own accounts. Any positive amount.
 pub async fn create(
@@ -232,8 +218,8 @@ fn order_view(row: &sqlx::any::AnyRow) -> Result<shared::payment::OrderView> {
             ru: row.try_get("name_ru")?,
         },
         amount: shared::Tiyin::new(row.try_get("amount_tiyin")?),
-        method: row.try_get("method")?,
-        status: row.try_get("status")?,
+        method: crate::db::word(row, "method")?,
+        status: crate::db::word(row, "status")?,
         created_at: row.try_get("created_at")?,
         paid_at: row.try_get("paid_at")?,
         checkout_url: None,
@@ -313,7 +299,7 @@ pub async fn receipt(svc: &Services, user_id: i64, order_id: i64) -> Result<shar
             .map(|p| p.masked())
             .unwrap_or_default(),
         amount: order.amount,
-        provider: row.try_get("provider")?,
+        provider: crate::db::word(&row, "provider")?,
         provider_transaction_id: row.try_get("external_id")?,
         verify_url,
         qr_svg,
@@ -344,7 +330,7 @@ pub async fn check_receipt(svc: &Services, code: &str) -> Result<shared::payment
         number: shared::payment::receipt_number(order_id),
         paid_at: row.try_get("perform_time")?,
         amount: order.amount,
-        provider: row.try_get("provider")?,
+        provider: crate::db::word(&row, "provider")?,
         service: order.service,
         valid: row.try_get::<i16, _>("state")? == 2,
     })

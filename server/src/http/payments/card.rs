@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use shared::payment::PayProblem;
 
 #[derive(Deserialize)]
 pub struct CardForm {
@@ -28,24 +29,25 @@ pub async fn card_start(
     Form(form): Form<CardForm>,
 ) -> Response {
     use shared::card::{CardError, CardNumber, Expiry};
-    let back = |error: &str| Redirect::to(&format!("/pay/{order_id}?error={error}")).into_response();
+    let back =
+        |problem: PayProblem| Redirect::to(&format!("/pay/{order_id}?error={problem}")).into_response();
     let (y, m, _, _, _) = shared::time::tashkent(state.services.clock.now_ms());
     let card = match CardNumber::parse(&form.number) {
         Ok(card) => card,
-        Err(CardError::NumberChecksum) => return back("card_checksum"),
-        Err(CardError::UnknownScheme) => return back("card_scheme"),
-        Err(_) => return back("card_number"),
+        Err(CardError::NumberChecksum) => return back(PayProblem::CardChecksum),
+        Err(CardError::UnknownScheme) => return back(PayProblem::CardScheme),
+        Err(_) => return back(PayProblem::CardNumber),
     };
     let expiry = match Expiry::parse(&form.expiry, (y, m)) {
         Ok(expiry) => expiry,
-        Err(CardError::Expired) => return back("card_expired"),
-        Err(_) => return back("card_expiry"),
+        Err(CardError::Expired) => return back(PayProblem::CardExpired),
+        Err(_) => return back(PayProblem::CardExpiry),
     };
     // The sandbox sends its code to the phone typed here; a real processor to the card's own.
     let phone = if state.services.card.as_ref().is_some_and(|c| c.asks_phone()) {
         match shared::Phone::parse(&form.phone) {
             Ok(phone) => Some(phone),
-            Err(_) => return back("card_phone"),
+            Err(_) => return back(PayProblem::CardPhone),
         }
     } else {
         None
@@ -78,7 +80,11 @@ pub async fn card_confirm(
     Form(form): Form<CardCodeForm>,
 ) -> Response {
     let Ok(code) = shared::account::OneTimeCode::parse(&form.code) else {
-        return Redirect::to(&format!("/pay/{order_id}?step=code&error=code_malformed")).into_response();
+        return Redirect::to(&format!(
+            "/pay/{order_id}?step=code&error={}",
+            PayProblem::CodeMalformed
+        ))
+        .into_response();
     };
     match services::payments::card::confirm(&state.services, principal.user_id, order_id, &code).await {
         Ok(()) => Redirect::to(&format!("/receipts/{order_id}")).into_response(),
@@ -95,13 +101,13 @@ fn card_failure(
     let to = |query: String| Redirect::to(&format!("/pay/{order_id}?{query}")).into_response();
     match error {
         CardError::Failure(CardFailure::WrongCode(left)) => {
-            to(format!("step=code&error=wrong_code&left={left}"))
+            to(format!("step=code&error={}&left={left}", PayProblem::WrongCode))
         }
-        CardError::Failure(CardFailure::CodeExpired) => to("error=code_expired".into()),
-        CardError::Failure(CardFailure::TooManyTries) => to("error=too_many_tries".into()),
-        CardError::Failure(CardFailure::NoCharge) => to("error=no_charge".into()),
-        CardError::Failure(CardFailure::RateLimited) => to("error=rate_limited".into()),
-        CardError::Failure(CardFailure::Refused) => to("error=refused".into()),
+        CardError::Failure(CardFailure::CodeExpired) => to(format!("error={}", PayProblem::CodeExpired)),
+        CardError::Failure(CardFailure::TooManyTries) => to(format!("error={}", PayProblem::TooManyTries)),
+        CardError::Failure(CardFailure::NoCharge) => to(format!("error={}", PayProblem::NoCharge)),
+        CardError::Failure(CardFailure::RateLimited) => to(format!("error={}", PayProblem::RateLimited)),
+        CardError::Failure(CardFailure::Refused) => to(format!("error={}", PayProblem::Refused)),
         CardError::Failure(CardFailure::NotPayable) | CardError::Service(services::Error::NotFound) => {
             text(StatusCode::NOT_FOUND, locale, app::i18n::Key::ErrorNotFound)
         }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use services::payments::orders::Method;
 use shared::Tiyin;
 use shared::money::AmountError;
+use shared::payment::PayProblem;
 
 #[derive(Deserialize)]
 pub struct OrderForm {
@@ -28,9 +29,9 @@ pub async fn create_order(
     }: Signed<Resident>,
     Form(form): Form<OrderForm>,
 ) -> Response {
-    let back = |error: &str| {
+    let back = |problem: PayProblem| {
         Redirect::to(&format!(
-            "/accounts/{}?pay_error={error}&amount={}",
+            "/accounts/{}?pay_error={problem}&amount={}",
             form.account_id,
             urlencode(&form.amount)
         ))
@@ -38,19 +39,16 @@ pub async fn create_order(
     };
     let amount = match Tiyin::parse_som(&form.amount) {
         Ok(a) => a,
-        Err(AmountError::Empty) => return back("amount_empty"),
-        Err(AmountError::Malformed) => return back("amount_malformed"),
-        Err(AmountError::NotPositive) => return back("amount_not_positive"),
-        Err(AmountError::TooLarge) => return back("amount_too_large"),
+        Err(AmountError::Empty) => return back(PayProblem::AmountEmpty),
+        Err(AmountError::Malformed) => return back(PayProblem::AmountMalformed),
+        Err(AmountError::NotPositive) => return back(PayProblem::AmountNotPositive),
+        Err(AmountError::TooLarge) => return back(PayProblem::AmountTooLarge),
     };
-    let method = match form.method.as_str() {
-        "payme" => Method::Payme,
-        "click" => Method::Click,
-        "card" => Method::Card,
-        _ => return back("method"),
+    let Some(method) = Method::parse(&form.method) else {
+        return back(PayProblem::Method);
     };
     if !state.services.payment_methods().contains(&method) {
-        return back("method");
+        return back(PayProblem::Method);
     }
     match services::payments::orders::create(
         &state.services,

@@ -31,7 +31,7 @@ pub async fn sandbox_checkout(
             return unavailable(caller.locale, "loading a payment order failed", &error);
         }
     };
-    if order.status != "pending" {
+    if order.status != shared::payment::OrderStatus::Pending {
         return Redirect::to(&format!("/pay/{order_id}")).into_response();
     }
     let Some(base) = state.self_url.get() else {
@@ -43,8 +43,8 @@ pub async fn sandbox_checkout(
     };
     let config = &state.config;
     let now = state.services.clock.now_ms();
-    let result = match order.method.as_str() {
-        "payme" if config.sandbox_plays("payme") => {
+    let result = match order.method {
+        shared::payment::PayMethod::Payme if config.sandbox_plays("payme") => {
             services::payments::sandbox::pay_with_payme(
                 base,
                 config.effective_payme_key(),
@@ -54,7 +54,7 @@ pub async fn sandbox_checkout(
             )
             .await
         }
-        "click" if config.sandbox_plays("click") => {
+        shared::payment::PayMethod::Click if config.sandbox_plays("click") => {
             let (service_id, secret) = config.effective_click();
             let (y, m, d, h, min) = shared::time::tashkent(now);
             let sign_time = format!("{y}-{m:02}-{d:02} {h:02}:{min:02}:00");
@@ -80,7 +80,11 @@ pub async fn sandbox_checkout(
         Ok(_) => Redirect::to(&format!("/receipts/{order_id}")).into_response(),
         Err(error) => {
             tracing::warn!(%error, order = order_id, "sandbox payment refused");
-            Redirect::to(&format!("/pay/{order_id}?error=refused")).into_response()
+            Redirect::to(&format!(
+                "/pay/{order_id}?error={}",
+                shared::payment::PayProblem::Refused
+            ))
+            .into_response()
         }
     }
 }
