@@ -220,6 +220,19 @@ pub fn format_reading(value_milli: i64, decimals: i64) -> String {
     format!("{whole}.{}", &fraction[..decimals])
 }
 
+crate::words! {
+    /// Why linking an account was refused: the code in the link page's `?error=`.
+    pub enum LinkProblem {
+        NumberEmpty = "number_empty",
+        NumberDigits = "number_digits",
+        NumberLength = "number_length",
+        NotProven = "not_proven",
+        RateLimited = "rate_limited",
+        DistrictNotInRegion = "district_not_in_region",
+        UnknownService = "unknown_service",
+    }
+}
+
 #[cfg(test)]
 mod more_tests {
     use super::*;

@@ -167,6 +167,25 @@ pub fn decide(principal: Option<&Principal>, need: &Need) -> Result<(), Denied> 
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }
 
+crate::words! {
+    /// Why signing in was refused: the code in the sign-in pages' `?error=`.
+    pub enum SignInProblem {
+        PhoneEmpty = "phone_empty",
+        PhoneChars = "phone_chars",
+        PhoneLength = "phone_length",
+        PhoneNotMobile = "phone_not_mobile",
+        RateLimited = "rate_limited",
+        /// An administrator's action asks for a fresh sign-in.
+        Again = "again",
+        ResendTooSoon = "resend_too_soon",
+        NoCode = "no_code",
+        Expired = "expired",
+        TooManyTries = "too_many_tries",
+        WrongCode = "wrong_code",
+        CodeMalformed = "code_malformed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

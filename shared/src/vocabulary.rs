@@ -101,5 +101,7 @@ mod tests {
         unique::<crate::payment::PayMethod>();
         unique::<crate::payment::OrderStatus>();
         unique::<crate::payment::PayProblem>();
+        unique::<crate::auth::SignInProblem>();
+        unique::<crate::account::LinkProblem>();
     }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Tiyin;
+use shared::account::LinkProblem;
 
 /// "Debt: 12 000,00 soʻm", "Overpaid: …" or "No debt".
 pub fn balance_text(locale: Locale, balance: Tiyin) -> String {
@@ -71,17 +72,21 @@ pub fn AccountsPage() -> impl IntoView {
     }
 }
 
+fn problem_key(problem: LinkProblem) -> Key {
+    match problem {
+        LinkProblem::NumberEmpty => Key::LinkErrorNumberEmpty,
+        LinkProblem::NumberDigits => Key::LinkErrorNumberDigits,
+        LinkProblem::NumberLength => Key::LinkErrorNumberLength,
+        LinkProblem::NotProven => Key::LinkErrorNotProven,
+        LinkProblem::RateLimited => Key::LinkErrorRateLimited,
+        LinkProblem::DistrictNotInRegion => Key::LinkErrorDistrictNotInRegion,
+        LinkProblem::UnknownService => Key::LinkErrorUnknownService,
+    }
+}
+
+/// The message for a `?error=` code; a code no server wrote shows nothing.
 fn link_error_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "number_empty" => Key::LinkErrorNumberEmpty,
-        "number_digits" => Key::LinkErrorNumberDigits,
-        "number_length" => Key::LinkErrorNumberLength,
-        "not_proven" => Key::LinkErrorNotProven,
-        "rate_limited" => Key::LinkErrorRateLimited,
-        "district_not_in_region" => Key::LinkErrorDistrictNotInRegion,
-        "unknown_service" => Key::LinkErrorUnknownService,
-        _ => return None,
-    })
+    LinkProblem::parse(code).map(problem_key)
 }
 
 /// Linking an account in two short steps, each a plain form: first the service and region

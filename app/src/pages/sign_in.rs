@@ -6,28 +6,33 @@ use crate::i18n::{Key, tr, trf, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::auth::SignInProblem;
 
 fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy {
     let map = use_query_map();
     move || map.read().get(name)
 }
 
+fn problem_key(problem: SignInProblem) -> Key {
+    match problem {
+        SignInProblem::PhoneEmpty => Key::SigninErrorPhoneEmpty,
+        SignInProblem::PhoneChars => Key::SigninErrorPhoneChars,
+        SignInProblem::PhoneLength => Key::SigninErrorPhoneLength,
+        SignInProblem::PhoneNotMobile => Key::SigninErrorPhoneNotMobile,
+        SignInProblem::RateLimited => Key::SigninErrorRateLimited,
+        SignInProblem::Again => Key::SigninErrorAgain,
+        SignInProblem::ResendTooSoon => Key::SigninErrorResendTooSoon,
+        SignInProblem::NoCode => Key::SigninErrorNoCode,
+        SignInProblem::Expired => Key::SigninErrorExpired,
+        SignInProblem::TooManyTries => Key::SigninErrorTooManyTries,
+        SignInProblem::WrongCode => Key::SigninErrorWrongCode,
+        SignInProblem::CodeMalformed => Key::SigninErrorCodeMalformed,
+    }
+}
+
+/// The message for a `?error=` code; a code no server wrote shows nothing.
 fn error_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "phone_empty" => Key::SigninErrorPhoneEmpty,
-        "phone_chars" => Key::SigninErrorPhoneChars,
-        "phone_length" => Key::SigninErrorPhoneLength,
-        "phone_not_mobile" => Key::SigninErrorPhoneNotMobile,
-        "rate_limited" => Key::SigninErrorRateLimited,
-        "again" => Key::SigninErrorAgain,
-        "resend_too_soon" => Key::SigninErrorResendTooSoon,
-        "no_code" => Key::SigninErrorNoCode,
-        "expired" => Key::SigninErrorExpired,
-        "too_many_tries" => Key::SigninErrorTooManyTries,
-        "wrong_code" => Key::SigninErrorWrongCode,
-        "code_malformed" => Key::SigninErrorCodeMalformed,
-        _ => return None,
-    })
+    SignInProblem::parse(code).map(problem_key)
 }
 
 /// The message for `?error=…`, with its numbers from `?left=` and `?wait=`.

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::accounts::{LinkError, LinkOrService};
-use shared::account::{AccountNumber, AccountNumberError};
+use shared::account::{AccountNumber, AccountNumberError, LinkProblem};
 
 /// Linking and unlinking a resident's accounts.
 pub fn router() -> Area {
@@ -42,9 +42,9 @@ pub async fn link(
     Form(form): Form<LinkForm>,
 ) -> Response {
     // Send the resident back to the form as they filled it, with the reason.
-    let back = |error: &str| {
+    let back = |problem: LinkProblem| {
         let query = [
-            ("error", error),
+            ("error", problem.code()),
             ("service", form.service.as_str()),
             ("region", form.region.as_str()),
             ("district", form.district.as_str()),
@@ -58,9 +58,9 @@ pub async fn link(
     };
     let number = match AccountNumber::parse(&form.number) {
         Ok(n) => n,
-        Err(AccountNumberError::Empty) => return back("number_empty"),
-        Err(AccountNumberError::NotDigits) => return back("number_digits"),
-        Err(AccountNumberError::WrongLength) => return back("number_length"),
+        Err(AccountNumberError::Empty) => return back(LinkProblem::NumberEmpty),
+        Err(AccountNumberError::NotDigits) => return back(LinkProblem::NumberDigits),
+        Err(AccountNumberError::WrongLength) => return back(LinkProblem::NumberLength),
     };
     let request = services::accounts::LinkRequest {
         service: &form.service,
@@ -72,10 +72,10 @@ pub async fn link(
     };
     match services::accounts::link(&state.services, principal.user_id, &request).await {
         Ok(id) => Redirect::to(&format!("/accounts/{id}")).into_response(),
-        Err(LinkOrService::Link(LinkError::NotProven)) => back("not_proven"),
-        Err(LinkOrService::Link(LinkError::RateLimited)) => back("rate_limited"),
-        Err(LinkOrService::Link(LinkError::DistrictNotInRegion)) => back("district_not_in_region"),
-        Err(LinkOrService::Link(LinkError::UnknownService)) => back("unknown_service"),
+        Err(LinkOrService::Link(LinkError::NotProven)) => back(LinkProblem::NotProven),
+        Err(LinkOrService::Link(LinkError::RateLimited)) => back(LinkProblem::RateLimited),
+        Err(LinkOrService::Link(LinkError::DistrictNotInRegion)) => back(LinkProblem::DistrictNotInRegion),
+        Err(LinkOrService::Link(LinkError::UnknownService)) => back(LinkProblem::UnknownService),
         Err(LinkOrService::Service(error)) => unavailable(caller.locale, "linking an account failed", &error),
     }
 }

@@ -13,6 +13,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::identity::auth::{AuthError, SignInError};
 use shared::account::OneTimeCode;
+use shared::auth::SignInProblem;
 use shared::cookies;
 use shared::phone::{Phone, PhoneError};
 
@@ -43,10 +44,10 @@ pub async fn request_code(
         Ok(phone) => phone,
         Err(error) => {
             let code = match error {
-                PhoneError::Empty => "phone_empty",
-                PhoneError::InvalidCharacters => "phone_chars",
-                PhoneError::WrongLength => "phone_length",
-                PhoneError::NotMobile => "phone_not_mobile",
+                PhoneError::Empty => SignInProblem::PhoneEmpty,
+                PhoneError::InvalidCharacters => SignInProblem::PhoneChars,
+                PhoneError::WrongLength => SignInProblem::PhoneLength,
+                PhoneError::NotMobile => SignInProblem::PhoneNotMobile,
             };
             return Redirect::to(&format!("/sign-in?error={code}")).into_response();
         }
@@ -105,10 +106,11 @@ pub struct CodeForm {
 /// Step 2: the code in, a session out.
 pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): Form<CodeForm>) -> Response {
     let Some(phone) = caller.sign_in_phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
-        return Redirect::to("/sign-in?error=no_code").into_response();
+        return Redirect::to(&format!("/sign-in?error={}", SignInProblem::NoCode)).into_response();
     };
     let Ok(code) = OneTimeCode::parse(&form.code) else {
-        return Redirect::to("/sign-in/code?error=code_malformed").into_response();
+        return Redirect::to(&format!("/sign-in/code?error={}", SignInProblem::CodeMalformed))
+            .into_response();
     };
     let result = services::identity::auth::verify_code(
         &state.services,
@@ -149,12 +151,14 @@ pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): F
 /// messages need (seconds to wait, tries left).
 fn sign_in_query(error: SignInError) -> String {
     match error {
-        SignInError::ResendTooSoon(seconds) => format!("error=resend_too_soon&wait={seconds}"),
-        SignInError::RateLimited => "error=rate_limited".into(),
-        SignInError::NoCode => "error=no_code".into(),
-        SignInError::Expired => "error=expired".into(),
-        SignInError::TooManyTries => "error=too_many_tries".into(),
-        SignInError::WrongCode(left) => format!("error=wrong_code&left={left}"),
+        SignInError::ResendTooSoon(seconds) => {
+            format!("error={}&wait={seconds}", SignInProblem::ResendTooSoon)
+        }
+        SignInError::RateLimited => format!("error={}", SignInProblem::RateLimited),
+        SignInError::NoCode => format!("error={}", SignInProblem::NoCode),
+        SignInError::Expired => format!("error={}", SignInProblem::Expired),
+        SignInError::TooManyTries => format!("error={}", SignInProblem::TooManyTries),
+        SignInError::WrongCode(left) => format!("error={}&left={left}", SignInProblem::WrongCode),
     }
 }
 

@@ -158,7 +158,10 @@ impl Caller {
                     user = principal.user_id,
                     "administrator action: fresh sign-in asked"
                 );
-                Err(Redirect::to("/sign-in?error=again").into_response())
+                Err(
+                    Redirect::to(&format!("/sign-in?error={}", shared::auth::SignInProblem::Again))
+                        .into_response(),
+                )
             }
             Err(error) => Err(unavailable(self.locale, "checking the sign-in failed", &error)),
         }
