@@ -8,6 +8,7 @@ pub mod error;
 pub mod outbound;
 pub mod rate;
 pub mod secret;
+pub mod url;
 
 // The domains, a folder each.
 pub mod accounts;

@@ -4,13 +4,13 @@ use super::guard::{text, unavailable};
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{Resident, Signed};
-use crate::http::redirect::urlencode;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::accounts::{LinkError, LinkOrService};
+use services::url::encode as urlencode;
 use shared::account::{AccountNumber, AccountNumberError, LinkProblem};
 
 /// Linking and unlinking a resident's accounts.

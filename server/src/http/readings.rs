@@ -9,7 +9,6 @@ use super::guard::{text, unavailable};
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{Inspector, Resident, Signed};
-use crate::http::redirect::urlencode;
 use app::i18n::{Key, tr};
 use app::pages::reading::problem_key;
 use axum::Form;
@@ -20,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
 use services::readings::{DecideError, Decision, NewReading, SubmitError};
+use services::url::encode as urlencode;
 use shared::reading::{ReadingProblem, RejectReason};
 
 /// A resident's reading (an upload), its photo, and the inspector's decision.

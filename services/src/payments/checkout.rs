@@ -52,27 +52,16 @@ impl Checkout {
                 format!(
                     "{}?service_id={}&merchant_id={}&amount={}&transaction_param={}&return_url={}",
                     c.url,
-                    query(&c.service_id),
-                    query(&c.merchant_id),
+                    crate::url::encode(&c.service_id),
+                    crate::url::encode(&c.merchant_id),
                     order.amount.to_decimal_string(),
                     order.id,
-                    query(&back)
+                    crate::url::encode(&back)
                 )
             }),
             PayMethod::Card => None,
         }
     }
-}
-
-/// Percent-encodes a query value.
-fn query(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

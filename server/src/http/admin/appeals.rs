@@ -3,13 +3,13 @@
 use crate::AppState;
 use crate::http::guard::unavailable;
 use crate::http::guard::{Administrator, Signed};
-use crate::http::redirect::urlencode;
 use crate::http::redirect::{redirect, with_error};
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use services::appeals::admin::{AdminError, BodyEdit};
+use services::url::encode as urlencode;
 
 #[derive(Deserialize)]
 pub struct DayForm {

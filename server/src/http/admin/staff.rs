@@ -3,13 +3,13 @@
 use crate::AppState;
 use crate::http::guard::{Administrator, Signed};
 use crate::http::guard::{text, unavailable};
-use crate::http::redirect::urlencode;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::identity::users::{CreateStaffError, StaffError};
+use services::url::encode as urlencode;
 use shared::Phone;
 use shared::auth::{Role, Scope};
 

@@ -3,11 +3,11 @@
 use crate::AppState;
 use crate::http::guard::unavailable;
 use crate::http::guard::{Administrator, Signed};
-use crate::http::redirect::urlencode;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use services::url::encode as urlencode;
 
 #[derive(Deserialize)]
 pub struct TariffForm {

@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::http::form::{self, Limits, ReadError};
 use crate::http::guard::{Caller, unavailable};
 use crate::http::guard::{Resident, Signed};
-use crate::http::redirect::urlencode;
 use crate::http::redirect::{redirect, with_error};
 use axum::Form;
 use axum::extract::State;
@@ -15,6 +14,7 @@ use serde::Deserialize;
 use services::appeals::attachments::{self, MAX_FILES};
 use services::appeals::collective::{self, ConfirmError};
 use services::appeals::{FileError, NewAppeal};
+use services::url::encode as urlencode;
 use shared::Phone;
 use shared::appeal::Problem;
 

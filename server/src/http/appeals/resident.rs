@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::http::guard::{Caller, text, unavailable};
 use crate::http::guard::{Resident, Signed};
 use crate::http::redirect::redirect;
-use crate::http::redirect::urlencode;
 use app::i18n::Key;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use services::appeals::attachments::{self};
 use services::appeals::return_to_control::{self as control, ResidentError};
+use services::url::encode as urlencode;
 
 #[derive(Deserialize)]
 pub struct ReturnForm {

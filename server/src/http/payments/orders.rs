@@ -4,13 +4,13 @@
 use crate::AppState;
 use crate::http::guard::{Resident, Signed};
 use crate::http::guard::{text, unavailable};
-use crate::http::redirect::urlencode;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::payments::orders::Method;
+use services::url::encode as urlencode;
 use shared::Tiyin;
 use shared::money::AmountError;
 use shared::payment::PayProblem;
