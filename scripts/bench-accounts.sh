@@ -56,6 +56,6 @@ run_backend() { # name database_url
 
 run_backend sqlite "sqlite://$work/sqlite/bench.db?mode=rwc"
 admin=$(scripts/postgres.sh)
-psql "$admin" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'fuqaro_bench'" | grep -q 1 ||
+psql "$admin" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'fuqaro_bench'" | grep -c 1 >/dev/null ||
   psql "$admin" -qc "CREATE DATABASE fuqaro_bench"
 run_backend postgres "${admin%/*}/fuqaro_bench"

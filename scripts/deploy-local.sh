@@ -188,7 +188,7 @@ body_id=$(psql "$database_url" -tAc "SELECT MAX(id) FROM bodies")
 # The utility's import brings the resident's account with the phone it has for them.
 account=$(psql "$database_url" -tAc "INSERT INTO utility_accounts (service_code, region_soato, district_soato, number, \
   holder_name, address, tariff_code, meter_decimals, created_at, holder_phone) VALUES ('electricity', '1726', '1726266', \
-  '55000001', 'Karimova Dilnoza', 'Amir Temur 1', 'electricity-household', 1, 0, '$RESIDENT') RETURNING id" | head -n 1)
+  '55000001', 'Karimova Dilnoza', 'Amir Temur 1', 'electricity-household', 1, 0, '$RESIDENT') RETURNING id" -q)
 expect "the resident links her account (the utility has her phone)" \
   "$(call resident -X POST -d service=electricity -d region=1726 -d district=1726266 -d number=55000001 "$base/accounts/link")" \
   "^303 .*/accounts/$account\$"
@@ -216,9 +216,13 @@ payme() { # method params-json
 }
 now=$(($(date +%s) * 1000))
 tx=$(openssl rand -hex 12)
-payme CheckPerformTransaction "{\"amount\":2500000,\"account\":{\"order_id\":\"$order\"}}" | grep -q '"allow":true' || fail "CheckPerformTransaction"
-payme CreateTransaction "{\"id\":\"$tx\",\"time\":$now,\"amount\":2500000,\"account\":{\"order_id\":\"$order\"}}" | grep -q '"state":1' || fail "CreateTransaction"
-payme PerformTransaction "{\"id\":\"$tx\"}" | grep -q '"state":2' || fail "PerformTransaction"
+# Each answer is read whole before it is searched: `curl | grep -q` under pipefail fails
+# whenever grep stops reading before curl has written everything.
+[[ $(payme CheckPerformTransaction "{\"amount\":2500000,\"account\":{\"order_id\":\"$order\"}}") == *'"allow":true'* ]] ||
+  fail "CheckPerformTransaction"
+[[ $(payme CreateTransaction "{\"id\":\"$tx\",\"time\":$now,\"amount\":2500000,\"account\":{\"order_id\":\"$order\"}}") == *'"state":1'* ]] ||
+  fail "CreateTransaction"
+[[ $(payme PerformTransaction "{\"id\":\"$tx\"}") == *'"state":2'* ]] || fail "PerformTransaction"
 [ "$(psql "$database_url" -tAc "SELECT status FROM payment_orders WHERE id = $order")" = paid ] || fail "the order is not paid"
 say "ok: Payme paid the order through the Merchant API; the ledger has it"
 expect "her receipt opens" "$(call resident "$base/receipts/$order/pdf")" '^200 '

@@ -12,10 +12,10 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1; then
 fi
 
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$"; then
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -c "^$version main$" >/dev/null; then
   pg_createcluster "$version" main >/dev/null 3>&-
 fi
-if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -c online >/dev/null; then
   # After an unclean stop pg_ctlcluster says "Removed stale pid file." on stdout.
   pg_ctlcluster "$version" main start 3>&-
 fi
@@ -30,7 +30,7 @@ done
 pg_isready -q -h /var/run/postgresql -p "$port" || { echo "PostgreSQL did not become ready" >&2; exit 1; }
 
 # One role for tests and local use; it may create databases (one per test).
-su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fuqaro'\"" | grep -q 1 ||
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fuqaro'\"" | grep -c 1 >/dev/null ||
   su postgres -c "psql -qc \"CREATE ROLE fuqaro LOGIN CREATEDB PASSWORD 'fuqaro'\""
 
 echo "postgres://fuqaro:fuqaro@127.0.0.1:${port}/postgres" >&3

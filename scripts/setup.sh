@@ -17,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 apt_install() {
   local missing=()
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -c "ok installed" >/dev/null || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
     say "apt: installing ${missing[*]}"
@@ -36,7 +36,7 @@ tool_install() {
 }
 
 # 1. The browser build target.
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! rustup target list --installed | grep -cx wasm32-unknown-unknown >/dev/null; then
   say "rustup: adding wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
