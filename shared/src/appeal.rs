@@ -389,6 +389,17 @@ pub fn shown_detail(kind: EventKind, detail: &str, internal: bool) -> String {
     }
 }
 
+crate::words! {
+    /// Why an administrator's edit of the calendar or the bodies was refused.
+    pub enum AdminProblem {
+        Day = "day",
+        Kind = "kind",
+        Name = "name",
+        Body = "body",
+        Cycle = "cycle",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

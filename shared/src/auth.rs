@@ -186,6 +186,18 @@ crate::words! {
     }
 }
 
+crate::words! {
+    /// Why granting a staff role was refused: the code in the staff page's `?error=`.
+    pub enum StaffProblem {
+        Phone = "phone",
+        Role = "role",
+        ScopeSyntax = "scope_syntax",
+        ScopeMissing = "scope_missing",
+        ScopeWrong = "scope_wrong",
+        ScopeUnknown = "scope_unknown",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,11 +197,11 @@ pub enum TierError {
 }
 
 impl TierError {
-    pub fn code(self) -> &'static str {
+    pub fn problem(self) -> TariffProblem {
         match self {
-            TierError::Empty => "tiers_empty",
-            TierError::Malformed => "tiers_malformed",
-            TierError::Order => "tiers_order",
+            TierError::Empty => TariffProblem::TiersEmpty,
+            TierError::Malformed => TariffProblem::TiersMalformed,
+            TierError::Order => TariffProblem::TiersOrder,
         }
     }
 }
@@ -347,6 +347,19 @@ pub struct ReadingCase {
     /// Earlier confirmed readings, newest first: (submitted_at, value, consumption since the one before).
     pub history: Vec<(i64, i64, Option<i64>)>,
     pub events: Vec<ReadingEvent>,
+}
+
+crate::words! {
+    /// Why adding a price list was refused: the code in the tariffs page's `?error=`.
+    pub enum TariffProblem {
+        Date = "date",
+        Tariff = "tariff",
+        Past = "past",
+        Exists = "exists",
+        TiersEmpty = "tiers_empty",
+        TiersMalformed = "tiers_malformed",
+        TiersOrder = "tiers_order",
+    }
 }
 
 #[cfg(test)]

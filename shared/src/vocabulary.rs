@@ -103,5 +103,8 @@ mod tests {
         unique::<crate::payment::PayProblem>();
         unique::<crate::auth::SignInProblem>();
         unique::<crate::account::LinkProblem>();
+        unique::<crate::auth::StaffProblem>();
+        unique::<crate::reading::TariffProblem>();
+        unique::<crate::appeal::AdminProblem>();
     }
 }

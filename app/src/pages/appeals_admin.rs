@@ -9,15 +9,21 @@ use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::appeal::AdminProblem;
 
-fn admin_error_key(code: &str) -> Key {
-    match code {
-        "day" => Key::CalendarErrorDay,
-        "kind" => Key::CalendarErrorKind,
-        "name" => Key::CalendarErrorName,
-        "cycle" => Key::BodiesErrorCycle,
-        _ => Key::AppealsErrorBody,
+fn problem_key(problem: AdminProblem) -> Key {
+    match problem {
+        AdminProblem::Day => Key::CalendarErrorDay,
+        AdminProblem::Kind => Key::CalendarErrorKind,
+        AdminProblem::Name => Key::CalendarErrorName,
+        AdminProblem::Body => Key::AppealsErrorBody,
+        AdminProblem::Cycle => Key::BodiesErrorCycle,
     }
+}
+
+/// The message for a `?error=` code; a code no server wrote is a bad request.
+fn admin_error_key(code: &str) -> Key {
+    AdminProblem::parse(code).map_or(Key::ErrorBadRequest, problem_key)
 }
 
 #[component]

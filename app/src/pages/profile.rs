@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::auth::Role;
+use shared::auth::StaffProblem;
 
 pub fn role_key(role: Role) -> Key {
     match role {
@@ -78,16 +79,20 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+fn problem_key(problem: StaffProblem) -> Key {
+    match problem {
+        StaffProblem::Phone => Key::StaffErrorPhone,
+        StaffProblem::Role => Key::StaffErrorRole,
+        StaffProblem::ScopeSyntax => Key::StaffErrorScopeSyntax,
+        StaffProblem::ScopeMissing => Key::StaffErrorScopeMissing,
+        StaffProblem::ScopeWrong => Key::StaffErrorScopeWrong,
+        StaffProblem::ScopeUnknown => Key::StaffErrorScopeUnknown,
+    }
+}
+
+/// The message for a `?error=` code; a code no server wrote shows nothing.
 fn staff_error_key(code: &str) -> Option<Key> {
-    Some(match code {
-        "phone" => Key::StaffErrorPhone,
-        "role" => Key::StaffErrorRole,
-        "scope_syntax" => Key::StaffErrorScopeSyntax,
-        "scope_missing" => Key::StaffErrorScopeMissing,
-        "scope_wrong" => Key::StaffErrorScopeWrong,
-        "scope_unknown" => Key::StaffErrorScopeUnknown,
-        _ => return None,
-    })
+    StaffProblem::parse(code).map(problem_key)
 }
 
 /// Administrators: who holds which staff role; grant and revoke.

@@ -8,19 +8,25 @@ use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::reading::TariffProblem;
 use shared::reading::Tier;
 use shared::time::format_date;
 
-fn error_key(code: &str) -> Key {
-    match code {
-        "date" => Key::TariffsErrorDate,
-        "tariff" => Key::TariffsErrorTariff,
-        "past" => Key::TariffsErrorPast,
-        "exists" => Key::TariffsErrorExists,
-        "tiers_empty" => Key::TariffsErrorTiersEmpty,
-        "tiers_order" => Key::TariffsErrorTiersOrder,
-        _ => Key::TariffsErrorTiersMalformed,
+fn problem_key(problem: TariffProblem) -> Key {
+    match problem {
+        TariffProblem::Date => Key::TariffsErrorDate,
+        TariffProblem::Tariff => Key::TariffsErrorTariff,
+        TariffProblem::Past => Key::TariffsErrorPast,
+        TariffProblem::Exists => Key::TariffsErrorExists,
+        TariffProblem::TiersEmpty => Key::TariffsErrorTiersEmpty,
+        TariffProblem::TiersOrder => Key::TariffsErrorTiersOrder,
+        TariffProblem::TiersMalformed => Key::TariffsErrorTiersMalformed,
     }
+}
+
+/// The message for a `?error=` code; a code no server wrote is a bad request.
+fn error_key(code: &str) -> Key {
+    TariffProblem::parse(code).map_or(Key::ErrorBadRequest, problem_key)
 }
 
 /// A price list in words: `200 gacha: 600,00 soʻm · qolgani: 1 000,00 soʻm`.

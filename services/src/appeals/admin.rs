@@ -39,13 +39,14 @@ pub enum EditError {
 }
 
 impl EditError {
-    pub fn code(self) -> &'static str {
+    pub fn problem(self) -> shared::appeal::AdminProblem {
+        use shared::appeal::AdminProblem;
         match self {
-            EditError::Day => "day",
-            EditError::Kind => "kind",
-            EditError::Name => "name",
-            EditError::Body => "body",
-            EditError::Cycle => "cycle",
+            EditError::Day => AdminProblem::Day,
+            EditError::Kind => AdminProblem::Kind,
+            EditError::Name => AdminProblem::Name,
+            EditError::Body => AdminProblem::Body,
+            EditError::Cycle => AdminProblem::Cycle,
         }
     }
 }

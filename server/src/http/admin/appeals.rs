@@ -39,7 +39,7 @@ pub async fn calendar_day(
         Ok(()) => redirect(&format!("/admin/calendar?year={}&saved=1", urlencode(&year))),
         Err(AdminError::Edit(e)) => with_error(
             "/admin/calendar",
-            e.code(),
+            e.problem().code(),
             &[("year", &year), ("day", &form.day), ("name", &form.name)],
         ),
         Err(AdminError::Service(error)) => unavailable(caller.locale, "editing the calendar failed", &error),
@@ -83,7 +83,7 @@ pub async fn save_body(
     };
     match services::appeals::admin::save_body(&state.services, &edit).await {
         Ok(id) => redirect(&format!("/admin/bodies?saved={id}")),
-        Err(AdminError::Edit(e)) => with_error("/admin/bodies", e.code(), &[("id", &form.id)]),
+        Err(AdminError::Edit(e)) => with_error("/admin/bodies", e.problem().code(), &[("id", &form.id)]),
         Err(AdminError::Service(error)) => unavailable(caller.locale, "saving a body failed", &error),
     }
 }

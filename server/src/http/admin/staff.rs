@@ -11,6 +11,7 @@ use serde::Deserialize;
 use services::identity::users::{CreateStaffError, StaffError};
 use services::url::encode as urlencode;
 use shared::Phone;
+use shared::auth::StaffProblem;
 use shared::auth::{Role, Scope};
 
 #[derive(Deserialize)]
@@ -33,9 +34,9 @@ pub async fn grant(
     }: Signed<Administrator>,
     Form(form): Form<StaffForm>,
 ) -> Response {
-    let back = |error: &str| {
+    let back = |problem: StaffProblem| {
         Redirect::to(&format!(
-            "/admin/staff?error={error}&phone={}&role={}&scopes={}",
+            "/admin/staff?error={problem}&phone={}&role={}&scopes={}",
             urlencode(&form.phone),
             urlencode(&form.role),
             urlencode(&form.scopes)
@@ -43,10 +44,10 @@ pub async fn grant(
         .into_response()
     };
     let Ok(phone) = Phone::parse(&form.phone) else {
-        return back("phone");
+        return back(StaffProblem::Phone);
     };
     let Some(role) = Role::from_code(&form.role) else {
-        return back("role");
+        return back(StaffProblem::Role);
     };
     let scopes: Option<Vec<Scope>> = form
         .scopes
@@ -55,7 +56,7 @@ pub async fn grant(
         .map(|s| Scope::decode(s.trim()))
         .collect();
     let Some(scopes) = scopes else {
-        return back("scope_syntax");
+        return back(StaffProblem::ScopeSyntax);
     };
     match services::identity::users::grant_role(
         &state.services,
@@ -69,9 +70,9 @@ pub async fn grant(
     .await
     {
         Ok(_) => Redirect::to("/admin/staff?granted=1").into_response(),
-        Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back("scope_missing"),
-        Err(CreateStaffError::Staff(StaffError::WrongScope)) => back("scope_wrong"),
-        Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back("scope_unknown"),
+        Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back(StaffProblem::ScopeMissing),
+        Err(CreateStaffError::Staff(StaffError::WrongScope)) => back(StaffProblem::ScopeWrong),
+        Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back(StaffProblem::ScopeUnknown),
         Err(CreateStaffError::Service(error)) => unavailable(caller.locale, "granting a role failed", &error),
     }
 }

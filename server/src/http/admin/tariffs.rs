@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::url::encode as urlencode;
+use shared::reading::TariffProblem;
 
 #[derive(Deserialize)]
 pub struct TariffForm {
@@ -22,9 +23,9 @@ pub async fn add_price_list(
     Signed { caller, .. }: Signed<Administrator>,
     Form(form): Form<TariffForm>,
 ) -> Response {
-    let back = |error: &str| {
+    let back = |problem: TariffProblem| {
         Redirect::to(&format!(
-            "/admin/tariffs?error={error}&tariff={}&from={}&tiers={}",
+            "/admin/tariffs?error={problem}&tariff={}&from={}&tiers={}",
             urlencode(&form.tariff),
             urlencode(&form.from),
             urlencode(&form.tiers)
@@ -32,18 +33,18 @@ pub async fn add_price_list(
         .into_response()
     };
     let Some(from) = shared::time::parse_tashkent_date(&form.from) else {
-        return back("date");
+        return back(TariffProblem::Date);
     };
     let tiers = match shared::reading::parse_tiers(&form.tiers) {
         Ok(t) => t,
-        Err(e) => return back(e.code()),
+        Err(e) => return back(e.problem()),
     };
     use services::accounts::tariffs::AddError;
     match services::accounts::tariffs::add_price_list(&state.services, &form.tariff, from, &tiers).await {
         Ok(()) => Redirect::to("/admin/tariffs?added=1").into_response(),
-        Err(AddError::UnknownTariff) => back("tariff"),
-        Err(AddError::InThePast) => back("past"),
-        Err(AddError::Exists) => back("exists"),
+        Err(AddError::UnknownTariff) => back(TariffProblem::Tariff),
+        Err(AddError::InThePast) => back(TariffProblem::Past),
+        Err(AddError::Exists) => back(TariffProblem::Exists),
         Err(AddError::Service(error)) => unavailable(caller.locale, "adding a price list failed", &error),
     }
 }
