@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct BodyChoice {
     pub id: i64,
     pub parent: Option<i64>,
-    /// ministry, regional, district or institution.
-    pub kind: String,
+    pub kind: BodyKind,
     /// The region and district it serves, if it serves one.
     pub region: Option<String>,
     pub district: Option<String>,
@@ -173,9 +172,18 @@ pub struct DeskPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarDay {
     pub day: String,
-    /// `off` or `working`.
-    pub kind: String,
+    pub kind: crate::calendar::DayKind,
     pub name: String,
+}
+
+crate::words! {
+    /// A level of the tree of state bodies.
+    pub enum BodyKind {
+        Ministry = "ministry",
+        Regional = "regional",
+        District = "district",
+        Institution = "institution",
+    }
 }
 
 crate::words! {

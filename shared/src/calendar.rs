@@ -31,28 +31,12 @@ pub fn weekday(day: i64) -> i64 {
     (day + 3).rem_euclid(7)
 }
 
-/// What the calendar says of a day, against the usual week.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DayKind {
-    /// A public holiday, or a weekday made a rest day by decree.
-    Off,
-    /// A weekend day made a working day by decree.
-    Working,
-}
-
-impl DayKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DayKind::Off => "off",
-            DayKind::Working => "working",
-        }
-    }
-    pub fn parse(code: &str) -> Option<DayKind> {
-        match code {
-            "off" => Some(DayKind::Off),
-            "working" => Some(DayKind::Working),
-            _ => None,
-        }
+crate::words! {
+    /// What the calendar says of a day, against the usual week: a public holiday or a weekday
+    /// made a rest day by decree (`Off`), or a weekend day made a working day (`Working`).
+    pub enum DayKind {
+        Off = "off",
+        Working = "working",
     }
 }
 

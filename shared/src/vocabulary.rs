@@ -106,5 +106,7 @@ mod tests {
         unique::<crate::auth::StaffProblem>();
         unique::<crate::reading::TariffProblem>();
         unique::<crate::appeal::AdminProblem>();
+        unique::<crate::appeal::BodyKind>();
+        unique::<crate::calendar::DayKind>();
     }
 }

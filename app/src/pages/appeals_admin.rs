@@ -9,7 +9,8 @@ use crate::pages::failure_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::appeal::AdminProblem;
+use shared::appeal::{AdminProblem, BodyKind};
+use shared::calendar::DayKind;
 
 fn problem_key(problem: AdminProblem) -> Key {
     match problem {
@@ -18,6 +19,22 @@ fn problem_key(problem: AdminProblem) -> Key {
         AdminProblem::Name => Key::CalendarErrorName,
         AdminProblem::Body => Key::AppealsErrorBody,
         AdminProblem::Cycle => Key::BodiesErrorCycle,
+    }
+}
+
+fn body_kind_key(kind: BodyKind) -> Key {
+    match kind {
+        BodyKind::Ministry => Key::BodiesKindMinistry,
+        BodyKind::Regional => Key::BodiesKindRegional,
+        BodyKind::District => Key::BodiesKindDistrict,
+        BodyKind::Institution => Key::BodiesKindInstitution,
+    }
+}
+
+fn day_kind_key(kind: DayKind) -> Key {
+    match kind {
+        DayKind::Off => Key::CalendarOff,
+        DayKind::Working => Key::CalendarWorking,
     }
 }
 
@@ -68,9 +85,9 @@ pub fn CalendarPage() -> impl IntoView {
                 view! {
                     <ul class="list compact calendar">
                         {days.into_iter().map(|d| view! {
-                            <li class=format!("day {}", d.kind)>
+                            <li class=format!("day {}", d.kind.code())>
                                 <span><strong>{date(&d.day)}</strong>" · "{d.name.clone()}" · "
-                                    {tr(locale, if d.kind == "off" { Key::CalendarOff } else { Key::CalendarWorking })}</span>
+                                    {tr(locale, day_kind_key(d.kind))}</span>
                                 <form method="post" action="/admin/calendar">
                                     <input type="hidden" name="day" value=d.day.clone() />
                                     <input type="hidden" name="remove" value="1" />
@@ -90,12 +107,6 @@ pub fn BodiesPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let choices = Resource::new(|| (), |_| get_admin_bodies());
-    let kinds = [
-        ("ministry", Key::BodiesKindMinistry),
-        ("regional", Key::BodiesKindRegional),
-        ("district", Key::BodiesKindDistrict),
-        ("institution", Key::BodiesKindInstitution),
-    ];
     view! {
         <Title text=tr(locale, Key::BodiesTitle) />
         <h1>{tr(locale, Key::BodiesTitle)}</h1>
@@ -125,8 +136,8 @@ pub fn BodiesPage() -> impl IntoView {
                             </label>
                             <label>{tr(locale, Key::BodiesKind)}
                                 <select name="kind">
-                                    {kinds.iter().map(|(code, key)| view! {
-                                        <option value=*code selected=body.map(|b| b.kind.as_str()) == Some(*code)>{tr(locale, *key)}</option>
+                                    {BodyKind::ALL.iter().map(|&kind| view! {
+                                        <option value=kind.code() selected=body.map(|b| b.kind) == Some(kind)>{tr(locale, body_kind_key(kind))}</option>
                                     }).collect_view()}
                                 </select>
                             </label>

@@ -17,7 +17,7 @@ pub async fn calendar_days(svc: &Services, year: i32) -> Result<Vec<CalendarDay>
         .map(|r| {
             Ok(CalendarDay {
                 day: r.try_get("day")?,
-                kind: r.try_get("kind")?,
+                kind: crate::db::word(r, "kind")?,
                 name: r.try_get("name")?,
             })
         })
@@ -114,9 +114,7 @@ pub struct BodyEdit<'a> {
 /// Adds a body or changes one (names, kind, parent, topics). A body cannot be put under
 /// itself or one of its own descendants. Returns its id.
 pub async fn save_body(svc: &Services, edit: &BodyEdit<'_>) -> Result<i64, AdminError> {
-    if !matches!(edit.kind, "ministry" | "regional" | "district" | "institution") {
-        return Err(EditError::Kind.into());
-    }
+    let kind = shared::appeal::BodyKind::parse(edit.kind).ok_or(EditError::Kind)?;
     let [uz, cyrl, ru] = [
         required(edit.names[0])?,
         required(edit.names[1])?,
@@ -145,7 +143,7 @@ pub async fn save_body(svc: &Services, edit: &BodyEdit<'_>) -> Result<i64, Admin
                 "UPDATE bodies SET parent_id = $1, kind = $2, name_uz = $3, name_uz_cyrl = $4, name_ru = $5 WHERE id = $6",
             )
             .bind(edit.parent)
-            .bind(edit.kind)
+            .bind(kind.code())
             .bind(uz)
             .bind(cyrl)
             .bind(ru)
@@ -160,7 +158,7 @@ pub async fn save_body(svc: &Services, edit: &BodyEdit<'_>) -> Result<i64, Admin
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(edit.parent)
-            .bind(edit.kind)
+            .bind(kind.code())
             .bind(uz)
             .bind(cyrl)
             .bind(ru)

@@ -59,7 +59,7 @@ pub async fn bodies_tree(svc: &Services) -> Result<Vec<shared::appeal::BodyChoic
         nodes.push(shared::appeal::BodyChoice {
             id,
             parent,
-            kind: r.try_get("kind")?,
+            kind: crate::db::word(r, "kind")?,
             region: r.try_get("region_soato")?,
             district: r.try_get("district_soato")?,
             depth: 0,
