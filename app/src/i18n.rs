@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 pub use shared::Locale;
-pub use shared::i18n::{KEY_COUNT, Key, tr, trf};
+pub use shared::i18n::{Key, tr, trf};
 
 /// The locale of the page being rendered.
 pub fn use_locale() -> Locale {

@@ -37,7 +37,7 @@ mod sms {
     }
 }
 #[cfg(not(target_arch = "wasm32"))]
-pub use sms::{SMS_COUNT, Sms, sms};
+pub use sms::{Sms, sms};
 
 #[cfg(test)]
 mod tests {
