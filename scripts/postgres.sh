@@ -16,8 +16,10 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -c "^$version main$" >/dev/
   pg_createcluster "$version" main >/dev/null 3>&-
 fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -c online >/dev/null; then
-  # After an unclean stop pg_ctlcluster says "Removed stale pid file." on stdout.
-  pg_ctlcluster "$version" main start 3>&-
+  # After an unclean stop pg_ctlcluster says "Removed stale pid file." on stdout, and the
+  # server may sync and replay for longer than pg_ctl's minute, which it then reports as a
+  # failure although the server goes on starting: the wait below decides.
+  pg_ctlcluster "$version" main start 3>&- || echo "pg_ctlcluster start returned $?; waiting for the server" >&2
 fi
 
 # After an unclean stop the server replays its log before it accepts connections, and

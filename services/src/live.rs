@@ -6,6 +6,7 @@
 
 use crate::db::Backend;
 use crate::{Result, Services};
+use shared::appeal::EventKind;
 use sqlx::Row;
 use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
@@ -13,25 +14,26 @@ use tokio::sync::{broadcast, watch};
 /// The PostgreSQL channel the instances announce events on.
 pub const CHANNEL: &str = "fuqaro_appeal_events";
 
-/// One committed event, or (`event_id == 0`) "something may have been missed: read the table".
+/// What the hub tells its subscribers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// One committed event.
+    Event(Notice),
+    /// Something may have been missed (another instance's events while LISTEN was down):
+    /// read the table.
+    Resync,
+}
+
+/// One committed event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub event_id: i64,
     pub appeal_id: i64,
     pub user_id: i64,
-    pub kind: String,
+    pub kind: EventKind,
 }
 
 impl Notice {
-    pub fn resync() -> Notice {
-        Notice {
-            event_id: 0,
-            appeal_id: 0,
-            user_id: 0,
-            kind: String::new(),
-        }
-    }
-
     fn payload(&self, instance: &str) -> String {
         format!(
             "{instance} {} {} {} {}",
@@ -49,7 +51,7 @@ impl Notice {
             event_id: parts.next()?.parse().ok()?,
             appeal_id: parts.next()?.parse().ok()?,
             user_id: parts.next()?.parse().ok()?,
-            kind: parts.next()?.to_string(),
+            kind: EventKind::parse(parts.next()?)?,
         })
     }
 }
@@ -57,7 +59,7 @@ impl Notice {
 /// The process's hub of live events.
 #[derive(Clone, Debug)]
 pub struct Live {
-    sender: broadcast::Sender<Notice>,
+    sender: broadcast::Sender<Signal>,
     instance: Arc<str>,
     closing: watch::Sender<bool>,
     /// Whether this instance hears the others (PostgreSQL's LISTEN is in effect).
@@ -78,15 +80,20 @@ impl Default for Live {
 }
 
 impl Live {
-    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
         self.sender.subscribe()
     }
 
     /// Announces committed events to this process's subscribers.
     pub fn publish(&self, notices: impl IntoIterator<Item = Notice>) {
         for notice in notices {
-            let _ = self.sender.send(notice);
+            let _ = self.sender.send(Signal::Event(notice));
         }
+    }
+
+    /// Tells every subscriber to catch up from the table.
+    fn resync(&self) {
+        let _ = self.sender.send(Signal::Resync);
     }
 
     /// How many streams are open in this process.
@@ -143,7 +150,7 @@ pub async fn relay(svc: Services, mut stopped: watch::Receiver<bool>) {
             }
         }
         svc.live.listening.send_replace(false);
-        svc.live.publish([Notice::resync()]);
+        svc.live.resync();
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
             _ = stopped.changed() => return,
@@ -158,7 +165,7 @@ async fn listen(svc: &Services, stopped: &mut watch::Receiver<bool>) -> std::res
     listener.listen(CHANNEL).await?;
     svc.live.listening.send_replace(true);
     // Anything sent before LISTEN took effect is in the table.
-    svc.live.publish([Notice::resync()]);
+    svc.live.resync();
     loop {
         tokio::select! {
             message = listener.try_recv() => match message? {
@@ -168,7 +175,7 @@ async fn listen(svc: &Services, stopped: &mut watch::Receiver<bool>) -> std::res
                     }
                 }
                 // The connection was lost and is re-made by the next call: catch up.
-                None => svc.live.publish([Notice::resync()]),
+                None => svc.live.resync(),
             },
             _ = stopped.changed() => return Ok(()),
         }
@@ -180,7 +187,7 @@ async fn listen(svc: &Services, stopped: &mut watch::Receiver<bool>) -> std::res
 pub struct StreamEvent {
     pub id: i64,
     pub appeal: i64,
-    pub kind: String,
+    pub kind: EventKind,
 }
 
 /// The resident's events after `after` (all their appeals, or one), oldest first.
@@ -204,7 +211,7 @@ pub async fn since(
             Ok(StreamEvent {
                 id: r.try_get("id")?,
                 appeal: r.try_get("appeal_id")?,
-                kind: r.try_get("kind")?,
+                kind: crate::db::word(r, "kind")?,
             })
         })
         .collect()
@@ -233,11 +240,12 @@ mod tests {
             event_id: 12,
             appeal_id: 3,
             user_id: 7,
-            kind: "answered".into(),
+            kind: EventKind::Answered,
         };
         let p = n.payload("a");
         assert_eq!(Notice::parse(&p, "b"), Some(n));
         assert_eq!(Notice::parse(&p, "a"), None);
-        assert_eq!(Notice::parse("b x 1 2 k", "a"), None);
+        assert_eq!(Notice::parse("b x 1 2 answered", "a"), None);
+        assert_eq!(Notice::parse("b 1 2 3 nonsense", "a"), None);
     }
 }

@@ -149,11 +149,20 @@ pub struct AccountSummary {
     pub balance: crate::Tiyin,
 }
 
-/// A ledger row: a charge (negative), a payment (positive) or a correction.
+crate::words! {
+    /// What a ledger row is: a charge (negative), a payment (positive) or a correction (either).
+    pub enum LedgerKind {
+        Charge = "charge",
+        Payment = "payment",
+        Correction = "correction",
+    }
+}
+
+/// A row of an account's ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: LedgerKind,
     pub amount: crate::Tiyin,
     pub occurred_at: i64,
     pub description: String,

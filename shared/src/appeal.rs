@@ -43,7 +43,7 @@ pub struct AppealSummary {
 pub struct AppealEvent {
     pub id: i64,
     pub kind: EventKind,
-    pub detail: String,
+    pub detail: Detail,
     pub due_day: Option<String>,
     pub body: Option<Names>,
     pub at: i64,
@@ -370,30 +370,57 @@ pub fn consent_gap(records: &[(String, ConsentRole, bool)]) -> Option<ConsentGap
     }
 }
 
-/// What of a step's detail a reader sees. Officers (`internal`) see what they wrote for each
-/// other; a resident sees answers and reasons, never forwarding targets, assignees, the body
-/// an appeal escalated from or consent records. The category and the resolution are shown in
-/// words beside the timeline, not in it.
-pub fn shown_detail(kind: EventKind, detail: &str, internal: bool) -> String {
-    // Stored as `target: reason` (forwarded) and `resolution: reason` (resolved).
-    let reason = || {
-        detail
-            .split_once(": ")
-            .map(|(_, r)| r.to_string())
-            .unwrap_or_default()
-    };
-    match kind {
-        EventKind::Triaged => String::new(),
-        EventKind::Resolved => reason(),
-        _ if internal => detail.to_string(),
-        EventKind::Assigned | EventKind::Escalated | EventKind::Repeat | EventKind::Consent => String::new(),
-        EventKind::Forwarded => reason(),
-        EventKind::Registered
-        | EventKind::Answered
-        | EventKind::Extended
-        | EventKind::Returned
-        | EventKind::Rated
-        | EventKind::Cosigned => detail.to_string(),
+/// What a step of an appeal's timeline records beyond its kind, one shape per kind; stored as
+/// JSON in `appeal_events.detail` (serde's form of this enum, the only one written).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// Nothing beyond the kind (a registration), or nothing this reader may see.
+    Nothing,
+    /// What a person wrote: an answer, the reason to extend or to return an answer to control.
+    Note(String),
+    /// The category an officer gave at triage.
+    Category(Category),
+    /// The officer assigned, with the name they were shown under when it happened.
+    Assigned { officer: i64, name: String },
+    /// Sent to another body (the step's body) with the reason; `from` is the body that sent it.
+    Forwarded { from: i64, reason: String },
+    /// The outcome and its reason (required for a rejection).
+    Resolved { resolution: Resolution, reason: String },
+    /// Passed up by the control-time regime from this body to the step's body.
+    Escalated { from: i64 },
+    /// Filed again on the same subject: the earlier appeal.
+    RepeatOf(i64),
+    /// The resident's score of the answer, 1 to 5.
+    Score(u8),
+    /// A consent or a refusal recorded for a collective appeal.
+    Consent {
+        role: ConsentRole,
+        consent: bool,
+        person: String,
+    },
+    /// Another resident joined a collective appeal (their phone, masked).
+    Cosigner(String),
+}
+
+impl Detail {
+    /// What of it a reader sees. Officers (`internal`) see every step's detail; a resident sees
+    /// answers, reasons, outcomes and scores, never assignees, the body an appeal was forwarded
+    /// or escalated from, the earlier appeal's id or consent records.
+    pub fn seen_by(self, internal: bool) -> Detail {
+        match self {
+            Detail::Forwarded { reason, .. } if !internal => Detail::Note(reason),
+            Detail::Assigned { .. }
+            | Detail::Escalated { .. }
+            | Detail::RepeatOf(_)
+            | Detail::Consent { .. }
+            | Detail::Category(_)
+                if !internal =>
+            {
+                Detail::Nothing
+            }
+            shown => shown,
+        }
     }
 }
 
@@ -464,19 +491,57 @@ mod tests {
 
     #[test]
     fn a_resident_reads_answers_and_reasons_but_not_what_officers_wrote_for_each_other() {
-        use EventKind::*;
-        assert_eq!(shown_detail(Answered, "Fixed.", false), "Fixed.");
-        assert_eq!(shown_detail(Forwarded, "12: not ours", false), "not ours");
-        assert_eq!(shown_detail(Forwarded, "12: not ours", true), "12: not ours");
-        assert_eq!(
-            shown_detail(Resolved, "rejected: no grounds", false),
-            "no grounds"
-        );
-        assert_eq!(shown_detail(Resolved, "rejected: no grounds", true), "no grounds");
-        for internal in [Assigned, Escalated, Repeat, Consent] {
-            assert_eq!(shown_detail(internal, "7", false), "");
-            assert_eq!(shown_detail(internal, "7", true), "7");
+        let forwarded = Detail::Forwarded {
+            from: 12,
+            reason: "not ours".into(),
+        };
+        assert_eq!(forwarded.clone().seen_by(true), forwarded);
+        assert_eq!(forwarded.seen_by(false), Detail::Note("not ours".into()));
+        let rejected = Detail::Resolved {
+            resolution: Resolution::Rejected,
+            reason: "no grounds".into(),
+        };
+        assert_eq!(rejected.clone().seen_by(false), rejected);
+        let answer = Detail::Note("Fixed.".into());
+        assert_eq!(answer.clone().seen_by(false), answer);
+        for internal in [
+            Detail::Assigned {
+                officer: 7,
+                name: "Aziza".into(),
+            },
+            Detail::Escalated { from: 7 },
+            Detail::RepeatOf(7),
+            Detail::Category(Category::Urgent),
+            Detail::Consent {
+                role: ConsentRole::Representative,
+                consent: true,
+                person: "Aziza".into(),
+            },
+        ] {
+            assert_eq!(internal.clone().seen_by(false), Detail::Nothing);
+            assert_eq!(internal.clone().seen_by(true), internal);
         }
-        assert_eq!(shown_detail(Triaged, "urgent", true), "");
+    }
+
+    #[test]
+    fn details_are_stored_in_one_json_form() {
+        let cases = [
+            (Detail::Nothing, r#""nothing""#),
+            (Detail::Note("Tuzatildi".into()), r#"{"note":"Tuzatildi"}"#),
+            (Detail::Category(Category::Urgent), r#"{"category":"urgent"}"#),
+            (Detail::Score(4), r#"{"score":4}"#),
+            (Detail::RepeatOf(3), r#"{"repeat_of":3}"#),
+            (
+                Detail::Resolved {
+                    resolution: Resolution::Rejected,
+                    reason: "asos yo'q".into(),
+                },
+                r#"{"resolved":{"resolution":"rejected","reason":"asos yo'q"}}"#,
+            ),
+        ];
+        for (detail, json) in cases {
+            assert_eq!(serde_json::to_string(&detail).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Detail>(json).unwrap(), detail);
+        }
     }
 }

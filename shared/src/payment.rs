@@ -101,3 +101,27 @@ crate::words! {
         CodeMalformed = "code_malformed",
     }
 }
+
+/// One difference between our records and the provider's.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Mismatch {
+    /// In the provider's statement, not in ours.
+    MissingHere { id: String, amount: i64, state: i64 },
+    /// In ours, not in the provider's statement.
+    MissingThere { id: String, amount: i64, state: i64 },
+    /// In both, with a field that differs.
+    Differs {
+        id: String,
+        field: String,
+        ours: String,
+        theirs: String,
+    },
+}
+
+crate::words! {
+    /// Why a reconciliation was refused: the code in the reconciliation page's `?error=`.
+    pub enum ReconcileProblem {
+        Dates = "dates",
+        Statement = "statement",
+    }
+}

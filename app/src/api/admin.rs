@@ -12,13 +12,12 @@ pub struct RunView {
     pub to: i64,
     pub ours: usize,
     pub theirs: usize,
-    /// (kind, provider transaction id, detail)
-    pub mismatches: Vec<(String, String, String)>,
+    pub mismatches: Vec<shared::payment::Mismatch>,
 }
 
 #[server(prefix = "/api", endpoint = "reconciliation")]
 pub async fn get_reconciliation(id: i64) -> Result<RunView, AppError> {
-    use services::payments::reconcile::{Mismatch, ReconcileError};
+    use services::payments::reconcile::ReconcileError;
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
     let run = match services::payments::reconcile::load(&svc, id).await {
@@ -26,35 +25,13 @@ pub async fn get_reconciliation(id: i64) -> Result<RunView, AppError> {
         Err(ReconcileError::Service(e)) => return Err(e.into()),
         Err(ReconcileError::BadStatement(e)) => return Err(AppError::BadRequest(e)),
     };
-    let mismatches = run
-        .mismatches
-        .into_iter()
-        .map(|m| match m {
-            Mismatch::MissingHere { id, amount, state } => (
-                "missing_here".into(),
-                id,
-                format!("amount {amount}, state {state}"),
-            ),
-            Mismatch::MissingThere { id, amount, state } => (
-                "missing_there".into(),
-                id,
-                format!("amount {amount}, state {state}"),
-            ),
-            Mismatch::Differs {
-                id,
-                field,
-                ours,
-                theirs,
-            } => ("differs".into(), id, format!("{field}: {ours} ≠ {theirs}")),
-        })
-        .collect();
     Ok(RunView {
         id: run.id,
         from: run.from,
         to: run.to,
         ours: run.ours,
         theirs: run.theirs,
-        mismatches,
+        mismatches: run.mismatches,
     })
 }
 

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Tiyin;
-use shared::account::{LedgerRow, Page, ReadingRow, format_reading};
+use shared::account::{LedgerKind, LedgerRow, Page, ReadingRow, format_reading};
 use shared::time::format_date;
 
 #[component]
@@ -94,11 +94,15 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn ledger_item(_locale: Locale, e: LedgerRow) -> impl IntoView {
+fn ledger_item(locale: Locale, e: LedgerRow) -> impl IntoView {
+    let label = match e.kind {
+        LedgerKind::Charge | LedgerKind::Payment => None,
+        LedgerKind::Correction => Some(tr(locale, Key::AccountCorrection)),
+    };
     view! {
-        <li>
+        <li class=format!("ledger {}", e.kind)>
             <span class=if e.amount < Tiyin::ZERO { "amount minus" } else { "amount plus" }>{e.amount.format_som()}</span>
-            <span class="muted">{format_date(e.occurred_at)}" · "{e.description}</span>
+            <span class="muted">{format_date(e.occurred_at)}{label.map(|l| format!(" · {l}"))}" · "{e.description}</span>
         </li>
     }
 }

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::appeal::{
-    AppealEvent, AppealKind, Attachment, BodyChoice, Category, EventKind, Problem, Resolution, Status,
+    AppealEvent, AppealKind, Attachment, BodyChoice, Category, ConsentRole, Detail, EventKind, Problem,
+    Resolution, Status,
 };
 use shared::time::format_date_time;
 
@@ -48,6 +49,54 @@ pub fn kind_key(kind: AppealKind) -> Key {
         AppealKind::Proposal => Key::AppealsKindProposal,
         AppealKind::Complaint => Key::AppealsKindComplaint,
     }
+}
+
+/// The name of a role whose consent closes a collective appeal.
+pub fn consent_role_key(role: ConsentRole) -> Key {
+    match role {
+        ConsentRole::Representative => Key::ConsentRepresentative,
+        ConsentRole::MahallaChair => Key::ConsentMahallaChair,
+        ConsentRole::HokimAssistant => Key::ConsentHokimAssistant,
+        ConsentRole::YouthLeader => Key::ConsentYouthLeader,
+        ConsentRole::WomensActivist => Key::ConsentWomensActivist,
+        ConsentRole::PreventionInspector => Key::ConsentPreventionInspector,
+        ConsentRole::TaxInspector => Key::ConsentTaxInspector,
+        ConsentRole::SocialWorker => Key::ConsentSocialWorker,
+    }
+}
+
+/// What a timeline step says beyond its kind, in the reader's language.
+fn detail_text(locale: Locale, detail: &Detail) -> Option<String> {
+    match detail {
+        Detail::Nothing | Detail::Escalated { .. } | Detail::RepeatOf(_) => None,
+        Detail::Note(text) | Detail::Forwarded { reason: text, .. } | Detail::Cosigner(text) => {
+            Some(text.clone())
+        }
+        Detail::Category(category) => Some(tr(locale, category_key(Some(*category))).to_string()),
+        Detail::Assigned { name, .. } => Some(name.clone()),
+        Detail::Resolved { resolution, reason } => Some(match reason.as_str() {
+            "" => tr(locale, resolution_key(*resolution)).to_string(),
+            reason => format!("{}: {reason}", tr(locale, resolution_key(*resolution))),
+        }),
+        Detail::Score(score) => Some(format!("{score}/5")),
+        Detail::Consent {
+            role,
+            consent,
+            person,
+        } => Some(format!(
+            "{}: {} · {person}",
+            tr(
+                locale,
+                if *consent {
+                    Key::DeskConsentYes
+                } else {
+                    Key::DeskConsentNo
+                }
+            ),
+            tr(locale, consent_role_key(*role)),
+        )),
+    }
+    .filter(|text| !text.is_empty())
 }
 
 fn event_key(kind: EventKind) -> Key {
@@ -384,7 +433,7 @@ pub fn timeline(locale: Locale, appeal: i64, events: Vec<AppealEvent>) -> impl I
                             {e.actor.map(|a| view! { <span class="event-actor">" · "{a}</span> })}</span>
                         <span class="muted">{format_date_time(e.at)}
                             {e.due_day.as_deref().map(|d| format!(" · {}", trf(locale, Key::AppealsDue, &[("date", &date(d))])))}</span>
-                        {(!e.detail.is_empty()).then(|| view! { <span class="event-detail">{e.detail.clone()}</span> })}
+                        {detail_text(locale, &e.detail).map(|text| view! { <span class="event-detail">{text}</span> })}
                         {attachment_list(appeal, e.attachments)}
                     </li>
                 }).collect_view()}

@@ -7,7 +7,8 @@ use crate::api::appeals::{get_desk, get_desk_case};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::appeals::{
-    attachment_list, category_key, date, error_key, kind_key, resolution_key, status_key, timeline,
+    attachment_list, category_key, consent_role_key, date, error_key, kind_key, resolution_key, status_key,
+    timeline,
 };
 use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
@@ -15,20 +16,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::appeal::{Category, ConsentRole, Resolution, Status};
 use shared::time::format_date_time;
-
-/// The name of a role whose consent closes a collective appeal.
-fn consent_role_key(role: ConsentRole) -> Key {
-    match role {
-        ConsentRole::Representative => Key::ConsentRepresentative,
-        ConsentRole::MahallaChair => Key::ConsentMahallaChair,
-        ConsentRole::HokimAssistant => Key::ConsentHokimAssistant,
-        ConsentRole::YouthLeader => Key::ConsentYouthLeader,
-        ConsentRole::WomensActivist => Key::ConsentWomensActivist,
-        ConsentRole::PreventionInspector => Key::ConsentPreventionInspector,
-        ConsentRole::TaxInspector => Key::ConsentTaxInspector,
-        ConsentRole::SocialWorker => Key::ConsentSocialWorker,
-    }
-}
 
 #[component]
 pub fn DeskPage() -> impl IntoView {

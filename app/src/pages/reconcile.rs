@@ -7,16 +7,22 @@ use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::payment::{Mismatch, ReconcileProblem};
 use shared::time::format_date;
 
 #[component]
 pub fn ReconcilePage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let error = move || match query.read().get("error").as_deref() {
-        Some("dates") => Some(Key::ReconcileErrorDates),
-        Some("statement") => Some(Key::ReconcileErrorStatement),
-        _ => None,
+    let error = move || {
+        query
+            .read()
+            .get("error")
+            .and_then(|code| ReconcileProblem::parse(&code))
+            .map(|problem| match problem {
+                ReconcileProblem::Dates => Key::ReconcileErrorDates,
+                ReconcileProblem::Statement => Key::ReconcileErrorStatement,
+            })
     };
     view! {
         <Title text=tr(locale, Key::ReconcileTitle) />
@@ -53,11 +59,17 @@ pub fn ReconcileRunPage() -> impl IntoView {
                     <p class="reconcile-summary">{trf(locale, Key::ReconcileResult, &[("ours", &run.ours.to_string()), ("theirs", &run.theirs.to_string())])}</p>
                     {run.mismatches.is_empty().then(|| view! { <p class="notice verified">{tr(locale, Key::ReconcileNone)}</p> })}
                     <ul class="list compact mismatches">
-                        {run.mismatches.into_iter().map(|(kind, id, detail)| {
-                            let label = match kind.as_str() {
-                                "missing_here" => tr(locale, Key::ReconcileMissingHere),
-                                "missing_there" => tr(locale, Key::ReconcileMissingThere),
-                                _ => tr(locale, Key::ReconcileDiffers),
+                        {run.mismatches.into_iter().map(|mismatch| {
+                            let (label, id, detail) = match mismatch {
+                                Mismatch::MissingHere { id, amount, state } => {
+                                    (tr(locale, Key::ReconcileMissingHere), id, format!("{amount} · {state}"))
+                                }
+                                Mismatch::MissingThere { id, amount, state } => {
+                                    (tr(locale, Key::ReconcileMissingThere), id, format!("{amount} · {state}"))
+                                }
+                                Mismatch::Differs { id, field, ours, theirs } => {
+                                    (tr(locale, Key::ReconcileDiffers), id, format!("{field}: {ours} ≠ {theirs}"))
+                                }
                             };
                             view! { <li><strong>{label}</strong><span class="mono">{id}</span><span class="muted">{detail}</span></li> }
                         }).collect_view()}

@@ -1,7 +1,7 @@
 use crate::helpers::{TestApp, account_id, location, spawn_app};
 use services::demo::{KNOWN_ACCOUNTS, RESIDENTS};
 use shared::Tiyin;
-use shared::account::{AccountDetails, AccountSummary};
+use shared::account::{AccountDetails, AccountSummary, LedgerKind};
 
 const STRANGER: &str = "+998 99 777 66 55";
 
@@ -112,13 +112,19 @@ async fn the_account_page_shows_debt_history_and_the_last_reading() {
         "newest first"
     );
     assert!(!details.payments.items.is_empty(), "a year of payments");
-    assert!(details.payments.items.iter().all(|p| p.kind == "payment"));
+    assert!(
+        details
+            .payments
+            .items
+            .iter()
+            .all(|p| p.kind == LedgerKind::Payment)
+    );
     assert!(
         details
             .charges
             .items
             .iter()
-            .all(|c| c.kind == "charge" || c.kind == "correction")
+            .all(|c| matches!(c.kind, LedgerKind::Charge | LedgerKind::Correction))
     );
     let last = details.last_confirmed.expect("a confirmed reading");
     assert_eq!(last.value_milli, details.readings.items[0].value_milli);
@@ -266,10 +272,10 @@ async fn replaying_every_ledger_gives_every_balance() {
         assert!(!rows.is_empty());
         let mut running = Tiyin::ZERO;
         for row in &rows {
-            match row.kind.as_str() {
-                "charge" => assert!(row.amount < Tiyin::ZERO, "charges are negative"),
-                "payment" => assert!(row.amount > Tiyin::ZERO, "payments are positive"),
-                _ => {}
+            match row.kind {
+                LedgerKind::Charge => assert!(row.amount < Tiyin::ZERO, "charges are negative"),
+                LedgerKind::Payment => assert!(row.amount > Tiyin::ZERO, "payments are positive"),
+                LedgerKind::Correction => {}
             }
             running = running.checked_add(row.amount).expect("no overflow");
         }

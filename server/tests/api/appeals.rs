@@ -18,6 +18,11 @@ async fn user_id(app: &TestApp, phone: &str) -> i64 {
 
 async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
     let cookie = app.sign_in(phone).await;
+    signed_in(app, &cookie).await
+}
+
+/// Who a session cookie belongs to.
+async fn signed_in(app: &TestApp, cookie: &str) -> shared::auth::Principal {
     let token = cookie.split('=').nth(1).unwrap().to_string();
     services::identity::auth::principal(&app.services, &token)
         .await
@@ -297,11 +302,13 @@ async fn the_seeded_calendar_knows_2026_and_2027() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeline() {
-    use services::appeals::Action;
-    use shared::appeal::Resolution;
+    use crate::helpers::{DeskAnswer, desk_action, desk_list};
+    use shared::appeal::{Detail, Problem, Resolution};
     let app = spawn_app().await;
     let resident = user_id(&app, RESIDENTS[0].phone).await;
-    let officer = principal(&app, STAFF[1].phone).await;
+    let officer_cookie = app.sign_in(STAFF[1].phone).await;
+    let officer = signed_in(&app, &officer_cookie).await;
+    // Filing is set-up here; what is under test is the desk, through its page's calls and form.
     let ordinary = services::appeals::file(&app.services, &appeal(resident, 4))
         .await
         .unwrap();
@@ -314,9 +321,16 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
     )
     .await
     .unwrap();
-    services::appeals::triage(&app.services, &officer, urgent.id, Category::Urgent)
-        .await
-        .unwrap();
+    assert_eq!(
+        desk_action(
+            &app,
+            &officer_cookie,
+            urgent.id,
+            &[("action", "triage"), ("category", "urgent")]
+        )
+        .await,
+        DeskAnswer::Done
+    );
     let energy = services::appeals::file(
         &app.services,
         &NewAppeal {
@@ -329,80 +343,82 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
     .unwrap();
 
     // The Ministry of Health's officer sees its subtree, the urgent one first; not energy's.
-    let desk = services::appeals::desk(&app.services, &officer, &Default::default(), 50)
-        .await
-        .unwrap();
+    let desk = desk_list(&app, &officer_cookie, &[]).await.items;
     let ids: Vec<i64> = desk.iter().map(|d| d.id).collect();
     assert_eq!(ids, [urgent.id, ordinary.id]);
     // Keyset pages: the one after the first line is the second.
-    let after = services::appeals::desk(
-        &app.services,
-        &officer,
-        &services::appeals::DeskFilter {
-            after: Some((desk[0].due_at, desk[0].id)),
-            ..Default::default()
-        },
-        50,
+    let (after_at, after_id) = (desk[0].due_at.to_string(), desk[0].id.to_string());
+    let after = desk_list(
+        &app,
+        &officer_cookie,
+        &[("after_at", &after_at), ("after_id", &after_id)],
     )
-    .await
-    .unwrap();
-    assert_eq!(after.iter().map(|d| d.id).collect::<Vec<_>>(), [ordinary.id]);
+    .await;
+    assert_eq!(
+        after.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [ordinary.id]
+    );
     assert!(!desk[1].repeat && !desk[0].overdue);
-    let only_urgent = services::appeals::desk(
-        &app.services,
-        &officer,
-        &services::appeals::DeskFilter {
-            category: Some(Category::Urgent),
-            ..Default::default()
-        },
-        50,
-    )
-    .await
-    .unwrap();
-    assert_eq!(only_urgent.len(), 1);
-    assert!(matches!(
-        services::appeals::act(&app.services, &officer, energy.id, &Action::Extend("x".into())).await,
-        Err(ActionError::NotFound)
-    ));
-
-    let act = |action: Action| {
-        let officer = officer.clone();
-        let app = &app;
-        async move { services::appeals::act(&app.services, &officer, ordinary.id, &action).await }
-    };
-    act(Action::Assign(officer.user_id)).await.unwrap();
-    assert!(matches!(
-        act(Action::Extend("  ".into())).await,
-        Err(ActionError::ReasonRequired)
-    ));
-    act(Action::Extend("Qoʻshimcha tekshiruv kerak".into()))
-        .await
-        .unwrap();
-    assert!(matches!(
-        act(Action::Extend("yana".into())).await,
-        Err(ActionError::AlreadyExtended)
-    ));
-    act(Action::Answer("Shifokor qabuli 25-noyabrga belgilandi.".into()))
-        .await
-        .unwrap();
-    assert!(matches!(
-        act(Action::Resolve {
-            resolution: Resolution::Rejected,
-            reason: "".into()
-        })
+    let only_urgent = desk_list(&app, &officer_cookie, &[("category", "urgent")]).await;
+    assert_eq!(only_urgent.items.len(), 1);
+    assert_eq!(
+        desk_action(
+            &app,
+            &officer_cookie,
+            energy.id,
+            &[("action", "extend"), ("text", "x")]
+        )
         .await,
-        Err(ActionError::ReasonRequired)
-    ));
-    act(Action::Resolve {
-        resolution: Resolution::Satisfied,
-        reason: "".into(),
-    })
-    .await
-    .unwrap();
-    assert!(matches!(
-        act(Action::Answer("yana".into())).await,
-        Err(ActionError::Resolved)
-    ));
+        DeskAnswer::NotFound
+    );
+
+    let act = |fields: &'static [(&'static str, &'static str)]| {
+        let (app, cookie) = (&app, officer_cookie.clone());
+        async move { desk_action(app, &cookie, ordinary.id, fields).await }
+    };
+    let me = officer.user_id.to_string();
+    assert_eq!(
+        desk_action(
+            &app,
+            &officer_cookie,
+            ordinary.id,
+            &[("action", "assign"), ("assignee", &me)]
+        )
+        .await,
+        DeskAnswer::Done
+    );
+    assert_eq!(
+        act(&[("action", "extend"), ("text", "  ")]).await,
+        DeskAnswer::Refused(Problem::ReasonRequired)
+    );
+    assert_eq!(
+        act(&[("action", "extend"), ("text", "Qoʻshimcha tekshiruv kerak")]).await,
+        DeskAnswer::Done
+    );
+    assert_eq!(
+        act(&[("action", "extend"), ("text", "yana")]).await,
+        DeskAnswer::Refused(Problem::AlreadyExtended)
+    );
+    assert_eq!(
+        act(&[
+            ("action", "answer"),
+            ("text", "Shifokor qabuli 25-noyabrga belgilandi.")
+        ])
+        .await,
+        DeskAnswer::Done
+    );
+    assert_eq!(
+        act(&[("action", "resolve"), ("resolution", "rejected"), ("text", "")]).await,
+        DeskAnswer::Refused(Problem::ReasonRequired)
+    );
+    assert_eq!(
+        act(&[("action", "resolve"), ("resolution", "satisfied"), ("text", "")]).await,
+        DeskAnswer::Done
+    );
+    assert_eq!(
+        act(&[("action", "answer"), ("text", "yana")]).await,
+        DeskAnswer::Refused(Problem::Resolved)
+    );
 
     let kinds: Vec<String> =
         sqlx::query_scalar("SELECT kind FROM appeal_events WHERE appeal_id = $1 ORDER BY id")
@@ -422,20 +438,44 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
             .await
             .unwrap();
     assert_eq!(actors, 4);
+    // The timeline the officer reads: each step's detail in its structured form.
+    let case: serde_json::Value = app
+        .call(
+            "/api/desk_case",
+            &officer_cookie,
+            &[("id", &ordinary.id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let details: Vec<Detail> = case["view"]["events"]
+        .as_array()
+        .expect("the timeline")
+        .iter()
+        .map(|e| serde_json::from_value(e["detail"].clone()).unwrap())
+        .collect();
+    assert!(matches!(&details[1], Detail::Assigned { officer: o, .. } if *o == officer.user_id));
+    assert_eq!(details[2], Detail::Note("Qoʻshimcha tekshiruv kerak".into()));
+    assert_eq!(
+        details[4],
+        Detail::Resolved {
+            resolution: Resolution::Satisfied,
+            reason: String::new()
+        }
+    );
 
     // Forwarding: within five working days of registration, not after.
-    let admin = principal(&app, STAFF[4].phone).await;
-    services::appeals::act(
-        &app.services,
-        &admin,
-        urgent.id,
-        &Action::Forward {
-            to: 5,
-            reason: "Chilonzorga tegishli".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let admin = app.sign_in(STAFF[4].phone).await;
+    let forward = [
+        ("action", "forward"),
+        ("to", "5"),
+        ("text", "Chilonzorga tegishli"),
+    ];
+    assert_eq!(
+        desk_action(&app, &admin, urgent.id, &forward).await,
+        DeskAnswer::Done
+    );
     let body: i64 = sqlx::query_scalar("SELECT body_id FROM appeals WHERE id = $1")
         .bind(urgent.id)
         .fetch_one(&app.db.pool)
@@ -443,19 +483,17 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         .unwrap();
     assert_eq!(body, 5);
     app.services.clock.advance_ms(12 * 86_400_000);
-    assert!(matches!(
-        services::appeals::act(
-            &app.services,
+    let admin = app.sign_in(STAFF[4].phone).await; // twelve days on: a new session
+    assert_eq!(
+        desk_action(
+            &app,
             &admin,
             urgent.id,
-            &Action::Forward {
-                to: 3,
-                reason: "qaytadan".into()
-            }
+            &[("action", "forward"), ("to", "3"), ("text", "qaytadan")]
         )
         .await,
-        Err(ActionError::TooLateToForward)
-    ));
+        DeskAnswer::Refused(Problem::TooLateToForward)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -509,4 +547,115 @@ async fn a_resident_files_through_the_form_and_sees_the_number_and_term() {
         .unwrap();
     let (status, _) = app.get_text_as(&format!("/appeals/{id}"), &other).await;
     assert_eq!(status, 404);
+}
+
+/// Migration 0013 turns the text details written before it ("12: not ours", "rejected: no
+/// grounds", "consent: representative · Aziza") into the one JSON form of `Detail`, on the
+/// backend under test: the old rows are written as they were, the migration's own file runs
+/// over them, and every row then reads back as its structured detail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_written_before_they_were_structured_are_migrated() {
+    use shared::appeal::{ConsentRole, Detail, Resolution};
+    let app = spawn_app().await;
+    let resident = user_id(&app, RESIDENTS[0].phone).await;
+    let officer = user_id(&app, STAFF[1].phone).await;
+    sqlx::query("UPDATE users SET full_name = 'Aziza Karimova' WHERE id = $1")
+        .bind(officer)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let filed = services::appeals::file(&app.services, &appeal(resident, 4))
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM appeal_events")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let officer_text = officer.to_string();
+    let old: [(&str, Option<i64>, &str, Detail); 12] = [
+        ("registered", Some(4), "", Detail::Nothing),
+        ("repeat", None, "3", Detail::RepeatOf(3)),
+        ("triaged", Some(4), "urgent", Detail::Category(Category::Urgent)),
+        (
+            "assigned",
+            Some(4),
+            &officer_text,
+            Detail::Assigned {
+                officer,
+                name: "Aziza Karimova".into(),
+            },
+        ),
+        (
+            "answered",
+            Some(4),
+            "Tuzatildi: ertaga",
+            Detail::Note("Tuzatildi: ertaga".into()),
+        ),
+        (
+            "forwarded",
+            Some(9),
+            "9: bizning ishimiz emas",
+            Detail::Forwarded {
+                from: 4,
+                reason: "bizning ishimiz emas".into(),
+            },
+        ),
+        ("extended", Some(9), "tekshiruv", Detail::Note("tekshiruv".into())),
+        ("escalated", Some(1), "9", Detail::Escalated { from: 9 }),
+        (
+            "consent",
+            Some(1),
+            "refusal: mahalla_chair · Bobur Aliyev",
+            Detail::Consent {
+                role: ConsentRole::MahallaChair,
+                consent: false,
+                person: "Bobur Aliyev".into(),
+            },
+        ),
+        (
+            "resolved",
+            Some(1),
+            "rejected: asos yo'q",
+            Detail::Resolved {
+                resolution: Resolution::Rejected,
+                reason: "asos yo'q".into(),
+            },
+        ),
+        ("rated", None, "4", Detail::Score(4)),
+        (
+            "cosigned",
+            None,
+            "+998 90 *** ** 12",
+            Detail::Cosigner("+998 90 *** ** 12".into()),
+        ),
+    ];
+    for (i, (kind, body, detail, _)) in old.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO appeal_events (appeal_id, kind, body_id, detail, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(filed.id)
+        .bind(*kind)
+        .bind(*body)
+        .bind(*detail)
+        .bind(i as i64)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let migration = if crate::helpers::on_postgres() {
+        include_str!("../../../migrations/postgres/0013_event_details.sql")
+    } else {
+        include_str!("../../../migrations/sqlite/0013_event_details.sql")
+    };
+    sqlx::raw_sql(migration).execute(&app.db.pool).await.unwrap();
+    let migrated: Vec<String> = sqlx::query_scalar("SELECT detail FROM appeal_events ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(migrated.len(), old.len());
+    for ((kind, _, before, expected), json) in old.iter().zip(&migrated) {
+        let detail: Detail =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{kind} {before:?} → {json}: {e}"));
+        assert_eq!(&detail, expected, "{kind} {before:?} → {json}");
+    }
 }

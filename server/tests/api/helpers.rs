@@ -416,13 +416,24 @@ async fn postgres_template(admin: &str) -> &'static str {
             let name = format!("fuqaro_template_{:016x}", schema_fingerprint());
             let exists = admin_query_exists(admin, &name).await;
             if !exists {
-                let building = format!("{name}_{}", uuid::Uuid::new_v4().simple());
+                // PostgreSQL cuts identifiers at 63 bytes: the name stays under that.
+                let building = format!("{name}_{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
                 admin_execute(admin, &format!("CREATE DATABASE {building}")).await;
                 let db = Db::open(&with_database(admin, &building), 2)
                     .await
                     .expect("template opens");
                 services::reference::load(&db).await.expect("template loads");
                 db.pool.close().await;
+                // A connection the pool was still handing back when it closed can outlive
+                // close() by a while; nothing else uses this database yet, so end it.
+                admin_execute(
+                    admin,
+                    &format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{building}' AND pid <> pg_backend_pid()"
+                    ),
+                )
+                .await;
                 // Publishing by rename makes a half-built template invisible to other runs.
                 admin_execute(admin, &format!("ALTER DATABASE {building} RENAME TO {name}")).await;
             }
@@ -491,4 +502,57 @@ async fn admin_query_exists(admin: &str, name: &str) -> bool {
         .expect("pg_database query");
     conn.close().await.ok();
     found.is_some()
+}
+
+/// What the officer's desk form answered: done, refused with the problem the page shows, or
+/// 404 (an appeal outside the officer's bodies).
+#[derive(Debug, PartialEq, Eq)]
+pub enum DeskAnswer {
+    Done,
+    Refused(shared::appeal::Problem),
+    NotFound,
+}
+
+/// An officer's action through the desk's form (`POST /desk/appeals/{id}`), as a browser
+/// without JavaScript sends it.
+pub async fn desk_action(app: &TestApp, cookie: &str, appeal: i64, fields: &[(&str, &str)]) -> DeskAnswer {
+    let response = app
+        .post_multipart(&format!("/desk/appeals/{appeal}"), cookie, fields, &[])
+        .await;
+    if response.status() == 404 {
+        return DeskAnswer::NotFound;
+    }
+    assert_eq!(response.status(), 303, "{fields:?}");
+    let to = location(&response);
+    let query = to.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let value = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_string)
+    };
+    match (value("done"), value("error")) {
+        (Some(_), None) => DeskAnswer::Done,
+        (None, Some(code)) => {
+            DeskAnswer::Refused(shared::appeal::Problem::parse(&code).expect("a known problem"))
+        }
+        _ => panic!("the desk answered {fields:?} with {to}"),
+    }
+}
+
+/// The officer's desk through its server function, with the page's filters.
+pub async fn desk_list(app: &TestApp, cookie: &str, filters: &[(&str, &str)]) -> shared::appeal::DeskPage {
+    let mut args = vec![
+        ("category", ""),
+        ("body", "0"),
+        ("overdue", "false"),
+        ("mine", "false"),
+    ];
+    for (name, value) in filters {
+        args.retain(|(n, _)| n != name);
+        args.push((name, value));
+    }
+    let response = app.call("/api/desk", cookie, &args).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
 }

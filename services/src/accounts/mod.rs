@@ -392,7 +392,7 @@ pub fn reading(r: &AnyRow) -> Result<ReadingRow> {
 fn ledger_row(r: &AnyRow) -> Result<LedgerRow> {
     Ok(LedgerRow {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
+        kind: crate::db::word(r, "kind")?,
         amount: Tiyin::new(r.try_get("amount_tiyin")?),
         occurred_at: r.try_get("occurred_at")?,
         description: r.try_get("description")?,
@@ -408,7 +408,7 @@ fn page_bounds(page: i64) -> (i64, i64) {
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
     pub account_id: i64,
-    pub kind: &'a str,
+    pub kind: shared::account::LedgerKind,
     pub amount: Tiyin,
     pub occurred_at: i64,
     pub description: &'a str,
@@ -425,7 +425,7 @@ where
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(entry.account_id)
-    .bind(entry.kind)
+    .bind(entry.kind.code())
     .bind(entry.amount.get())
     .bind(entry.occurred_at)
     .bind(entry.description)

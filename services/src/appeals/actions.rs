@@ -8,7 +8,9 @@ use super::{
     timeline::{Step, record},
 };
 use crate::{Error, Result, Services};
-use shared::appeal::{Category, ConsentGap, ConsentRole, EventKind, Problem, Resolution, consent_gap};
+use shared::appeal::{
+    Category, ConsentGap, ConsentRole, Detail, EventKind, Problem, Resolution, consent_gap,
+};
 use shared::auth::Principal;
 use sqlx::Row;
 
@@ -44,7 +46,7 @@ pub async fn triage(
         kind: shared::appeal::EventKind::Triaged,
         actor: Some(principal.user_id),
         body: Some(body),
-        detail: category.code(),
+        detail: Detail::Category(category),
         due: Some(due),
         at: now,
     };
@@ -208,8 +210,17 @@ pub async fn act_with_files(
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;
     // Checked before the transaction: reads of other tables.
+    // The officer assigned, under the name the desk shows them (only staff of the body).
+    let assignee = match action {
+        Action::Assign(user) => body_staff(svc, body)
+            .await?
+            .into_iter()
+            .find(|(s, _)| s == user)
+            .map(|(_, name)| name),
+        _ => None,
+    };
     match action {
-        Action::Assign(user) if !body_staff(svc, body).await?.iter().any(|(s, _)| s == user) => {
+        Action::Assign(_) if assignee.is_none() => {
             return Err(ActionError::Assignee);
         }
         Action::Consent { .. } if !collective => return Err(ActionError::NotCollective),
@@ -226,7 +237,7 @@ pub async fn act_with_files(
         _ => {}
     }
     let mut tx = svc.db.pool.begin().await?;
-    let (kind, detail, due, tell): (EventKind, String, Option<i64>, bool) = match action {
+    let (kind, detail, due, tell): (EventKind, Detail, Option<i64>, bool) = match action {
         Action::Assign(user) => {
             sqlx::query("UPDATE appeals SET assigned_to = $1, status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END, updated_at = $2 WHERE id = $3")
                 .bind(user)
@@ -234,7 +245,15 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            (EventKind::Assigned, user.to_string(), None, false)
+            (
+                EventKind::Assigned,
+                Detail::Assigned {
+                    officer: *user,
+                    name: assignee.clone().unwrap_or_default(),
+                },
+                None,
+                false,
+            )
         }
         Action::Answer(text) => {
             let text = note(text)?;
@@ -243,7 +262,7 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            (EventKind::Answered, text.to_string(), None, true)
+            (EventKind::Answered, Detail::Note(text.to_string()), None, true)
         }
         Action::Forward { to, reason } => {
             let reason = note(reason)?;
@@ -265,7 +284,15 @@ pub async fn act_with_files(
                 .bind(appeal_id)
                 .execute(&mut *tx)
                 .await?;
-            (EventKind::Forwarded, format!("{to}: {reason}"), None, true)
+            (
+                EventKind::Forwarded,
+                Detail::Forwarded {
+                    from: body,
+                    reason: reason.to_string(),
+                },
+                None,
+                true,
+            )
         }
         Action::Extend(reason) => {
             let reason = note(reason)?;
@@ -284,7 +311,12 @@ pub async fn act_with_files(
             if done.rows_affected() == 0 {
                 return Err(ActionError::AlreadyExtended);
             }
-            (EventKind::Extended, reason.to_string(), Some(due), true)
+            (
+                EventKind::Extended,
+                Detail::Note(reason.to_string()),
+                Some(due),
+                true,
+            )
         }
         Action::Consent {
             person,
@@ -303,10 +335,13 @@ pub async fn act_with_files(
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let word = if *consent { "consent" } else { "refusal" };
             (
                 EventKind::Consent,
-                format!("{word}: {} · {person}", role.code()),
+                Detail::Consent {
+                    role: *role,
+                    consent: *consent,
+                    person: person.to_string(),
+                },
                 None,
                 false,
             )
@@ -327,7 +362,10 @@ pub async fn act_with_files(
             }
             (
                 EventKind::Resolved,
-                format!("{}: {reason}", resolution.code()),
+                Detail::Resolved {
+                    resolution: *resolution,
+                    reason: reason.to_string(),
+                },
                 None,
                 true,
             )
@@ -342,7 +380,7 @@ pub async fn act_with_files(
             Action::Forward { to, .. } => Some(*to),
             _ => Some(body),
         },
-        detail: &detail,
+        detail,
         due,
         at: now,
     };

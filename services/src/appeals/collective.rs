@@ -167,7 +167,7 @@ pub async fn confirm(svc: &Services, number: &str, phone: &Phone, code: &str) ->
         kind: shared::appeal::EventKind::Cosigned,
         actor: None,
         body: None,
-        detail: &phone.masked(),
+        detail: shared::appeal::Detail::Cosigner(phone.masked()),
         due: None,
         at: now,
     };

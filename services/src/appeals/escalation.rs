@@ -65,7 +65,7 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
             kind: shared::appeal::EventKind::Escalated,
             actor: None,
             body: Some(parent),
-            detail: &from.to_string(),
+            detail: shared::appeal::Detail::Escalated { from },
             due: Some(due),
             at: now,
         };

@@ -262,7 +262,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
                 kind: shared::appeal::EventKind::Registered,
                 actor: Some(new.user_id),
                 body: Some(new.body_id),
-                detail: "",
+                detail: shared::appeal::Detail::Nothing,
                 due: Some(due),
                 at: now,
             },
@@ -276,7 +276,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
             kind: shared::appeal::EventKind::Repeat,
             actor: None,
             body: None,
-            detail: &earlier.to_string(),
+            detail: shared::appeal::Detail::RepeatOf(earlier),
             due: None,
             at: now,
         };

@@ -144,7 +144,7 @@ pub async fn return_to_control(
         kind: shared::appeal::EventKind::Returned,
         actor: Some(user_id),
         body: Some(to),
-        detail: reason,
+        detail: shared::appeal::Detail::Note(reason.to_string()),
         due: Some(due),
         at: now,
     };
@@ -186,14 +186,13 @@ pub async fn rate(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let detail = format!("{score}");
     let step = Step {
         appeal,
         user: user_id,
         kind: shared::appeal::EventKind::Rated,
         actor: Some(user_id),
         body: None,
-        detail: &detail,
+        detail: shared::appeal::Detail::Score(u8::try_from(score).unwrap_or_default()),
         due: None,
         at: now,
     };

@@ -5,14 +5,14 @@ use super::day_text;
 use crate::{Result, Services};
 
 /// One step of an appeal's timeline.
-pub(super) struct Step<'a> {
+pub(super) struct Step {
     pub(super) appeal: i64,
     /// The resident whose appeal it is (whose live stream hears of it).
     pub(super) user: i64,
     pub(super) kind: shared::appeal::EventKind,
     pub(super) actor: Option<i64>,
     pub(super) body: Option<i64>,
-    pub(super) detail: &'a str,
+    pub(super) detail: shared::appeal::Detail,
     pub(super) due: Option<i64>,
     pub(super) at: i64,
 }
@@ -24,7 +24,7 @@ pub(super) struct Step<'a> {
 pub(super) async fn record(
     svc: &Services,
     conn: &mut sqlx::AnyConnection,
-    step: Step<'_>,
+    step: Step,
 ) -> Result<crate::live::Notice> {
     if svc.db.backend == crate::db::Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7001, CAST($1 % 2147483647 AS INTEGER))")
@@ -40,7 +40,7 @@ pub(super) async fn record(
     .bind(step.kind.code())
     .bind(step.actor)
     .bind(step.body)
-    .bind(step.detail)
+    .bind(serde_json::to_string(&step.detail).map_err(|e| crate::Error::Corrupt(e.to_string()))?)
     .bind(step.due.map(day_text))
     .bind(step.at)
     .fetch_one(&mut *conn)
@@ -49,7 +49,7 @@ pub(super) async fn record(
         event_id: id,
         appeal_id: step.appeal,
         user_id: step.user,
-        kind: step.kind.code().to_string(),
+        kind: step.kind,
     };
     svc.live.notify(&mut *conn, svc.db.backend, &notice).await?;
     Ok(notice)

@@ -110,7 +110,9 @@ pub(super) async fn load_view(
         let kind: EventKind = crate::db::word(e, "kind")?;
         let id: i64 = e.try_get("id")?;
         let detail: String = e.try_get("detail")?;
-        let detail = shared::appeal::shown_detail(kind, &detail, internal);
+        let detail = serde_json::from_str::<shared::appeal::Detail>(&detail)
+            .map_err(|_| Error::Corrupt(format!("appeal_events.detail = {detail:?}")))?
+            .seen_by(internal);
         Ok(shared::appeal::AppealEvent {
             id,
             body: e

@@ -65,7 +65,7 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
         &mut *db,
         &accounts::NewEntry {
             account_id,
-            kind: "payment",
+            kind: shared::account::LedgerKind::Payment,
             amount: shared::Tiyin::new(amount),
             occurred_at: now,
             description,
@@ -165,7 +165,7 @@ pub(crate) async fn cancel(
             &mut *db,
             &accounts::NewEntry {
                 account_id,
-                kind: "correction",
+                kind: shared::account::LedgerKind::Correction,
                 amount: -shared::Tiyin::new(amount),
                 occurred_at: now,
                 description,

@@ -7,21 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// One difference between our records and the provider's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Mismatch {
-    /// In the provider's statement, not in ours.
-    MissingHere { id: String, amount: i64, state: i64 },
-    /// In ours, not in the provider's statement.
-    MissingThere { id: String, amount: i64, state: i64 },
-    /// In both, with a field that differs.
-    Differs {
-        id: String,
-        field: String,
-        ours: String,
-        theirs: String,
-    },
-}
+pub use shared::payment::Mismatch;
 
 /// A stored run and what it found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -177,7 +177,7 @@ pub async fn decide(
             &mut *tx,
             &NewEntry {
                 account_id: reading.account_id,
-                kind: "charge",
+                kind: shared::account::LedgerKind::Charge,
                 amount: Tiyin::new(-amount.get()),
                 occurred_at: now,
                 description: &description,

@@ -8,6 +8,7 @@
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The largest upload accepted, in bytes. Phones send a few hundred kilobytes after their own
 /// downscaling; an untouched 12-megapixel photo from the file picker still fits.
@@ -85,6 +86,23 @@ static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
     tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
 });
 
+static RUNNING: AtomicU64 = AtomicU64::new(0);
+static FINISHED: AtomicU64 = AtomicU64::new(0);
+
+/// Photo jobs of this process: how many run now and how many have finished since it started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decodes {
+    pub running: u64,
+    pub finished: u64,
+}
+
+pub fn decodes() -> Decodes {
+    Decodes {
+        running: RUNNING.load(Ordering::SeqCst),
+        finished: FINISHED.load(Ordering::SeqCst),
+    }
+}
+
 /// Runs CPU-bound photo work off the async runtime (so requests, streams and the payment
 /// callbacks keep being answered), with at most one such job per core at a time.
 pub async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
@@ -92,9 +110,22 @@ pub async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 's
         .acquire()
         .await
         .map_err(|e| crate::Error::Storage(format!("photo workers closed: {e}")))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| crate::Error::Storage(format!("photo worker: {e}")))
+    /// Counts a job while it runs on its worker (to its end even if it panics), not while it
+    /// waits for a thread or until its caller resumes.
+    struct Running;
+    impl Drop for Running {
+        fn drop(&mut self) {
+            FINISHED.fetch_add(1, Ordering::SeqCst);
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    tokio::task::spawn_blocking(move || {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        let _running = Running;
+        work()
+    })
+    .await
+    .map_err(|e| crate::Error::Storage(format!("photo worker: {e}")))
 }
 
 /// Checks, decodes and re-encodes one uploaded photo. CPU-bound: call it through

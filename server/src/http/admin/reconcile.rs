@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use shared::payment::ReconcileProblem;
 
 #[derive(Deserialize)]
 pub struct ReconcileForm {
@@ -29,7 +30,7 @@ pub async fn reconcile(
         shared::time::parse_tashkent_date(&form.from),
         shared::time::parse_tashkent_date(&form.to),
     ) else {
-        return Redirect::to("/admin/reconcile?error=dates").into_response();
+        return Redirect::to(&format!("/admin/reconcile?error={}", ReconcileProblem::Dates)).into_response();
     };
     // `to` is a whole day: up to its last millisecond.
     let to = to + 86_400_000 - 1;
@@ -44,7 +45,7 @@ pub async fn reconcile(
     {
         Ok(id) => Redirect::to(&format!("/admin/reconcile/{id}")).into_response(),
         Err(services::payments::reconcile::ReconcileError::BadStatement(_)) => {
-            Redirect::to("/admin/reconcile?error=statement").into_response()
+            Redirect::to(&format!("/admin/reconcile?error={}", ReconcileProblem::Statement)).into_response()
         }
         Err(services::payments::reconcile::ReconcileError::Service(error)) => {
             unavailable(caller.locale, "reconciliation failed", &error)

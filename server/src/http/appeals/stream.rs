@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use services::live::{Notice, StreamEvent};
+use services::live::{Signal, StreamEvent};
 use shared::auth::Need;
 use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
@@ -114,7 +114,7 @@ struct Feed {
     svc: services::Services,
     user: i64,
     appeal: Option<i64>,
-    rx: tokio::sync::broadcast::Receiver<Notice>,
+    rx: tokio::sync::broadcast::Receiver<Signal>,
     /// Everything up to here has been sent (or was on the page).
     floor: i64,
     queue: VecDeque<StreamEvent>,
@@ -146,8 +146,10 @@ impl Feed {
                 _ = self.svc.live.closed() => return None,
             };
             match received {
-                Ok(n) if n.event_id == 0 => self.catch_up().await?,
-                Ok(n) if n.user_id == self.user && self.appeal.is_none_or(|a| a == n.appeal_id) => {
+                Ok(Signal::Resync) => self.catch_up().await?,
+                Ok(Signal::Event(n))
+                    if n.user_id == self.user && self.appeal.is_none_or(|a| a == n.appeal_id) =>
+                {
                     self.queue.push_back(StreamEvent {
                         id: n.event_id,
                         appeal: n.appeal_id,
