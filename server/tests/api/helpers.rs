@@ -556,3 +556,24 @@ pub async fn desk_list(app: &TestApp, cookie: &str, filters: &[(&str, &str)]) ->
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
+
+/// Files an appeal through the filing form (multipart, as a browser without JavaScript sends
+/// it): the new appeal's id, or the problem the form is shown with.
+pub async fn file_through_form(
+    app: &TestApp,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> Result<i64, shared::appeal::Problem> {
+    let response = app.post_multipart("/appeals", cookie, fields, &[]).await;
+    assert_eq!(response.status(), 303, "{fields:?}");
+    let to = location(&response);
+    if let Some(rest) = to.strip_prefix("/appeals/new?error=") {
+        let code = rest.split('&').next().unwrap_or_default();
+        return Err(shared::appeal::Problem::parse(code).expect("a known problem"));
+    }
+    let id = to
+        .strip_prefix("/appeals/")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|id| id.parse().ok());
+    Ok(id.unwrap_or_else(|| panic!("filing answered {to}")))
+}
