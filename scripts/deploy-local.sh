@@ -176,6 +176,14 @@ sign_in() { # who phone
   expect "$1 signs in with the code from the SMS" "$(call "$1" -X POST -d "code=$code" "$base/auth/verify")" '^303 .*/accounts$'
 }
 
+# The page's script is where the page says it is (a server built without cargo-leptos once
+# named it fuqaro_bg.wasm, and no page hydrated).
+expect "the home page loads" "$(call resident "$base/")" '^200 '
+wasm=$(grep -m 1 -oE '/pkg/[A-Za-z0-9_.-]+\.wasm' "$dir/last-body" || true)
+wasm=${wasm%%$'\n'*}
+[ -n "$wasm" ] || fail "the home page names no WASM module"
+expect "the WASM the page asks for is served ($wasm)" "$(call resident "$base$wasm")" '^200 '
+
 sign_in admin "$ADMIN"
 sign_in resident "$RESIDENT"
 

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod kept;
 pub mod outbound;
 pub mod rate;
 pub mod secret;

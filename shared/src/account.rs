@@ -239,6 +239,8 @@ crate::words! {
         RateLimited = "rate_limited",
         DistrictNotInRegion = "district_not_in_region",
         UnknownService = "unknown_service",
+        /// Unlinking asked without the tick that confirms it.
+        ConfirmUnlink = "confirm_unlink",
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod appeals;
+pub mod kept;
 pub mod me;
 pub mod payments;
 pub mod readings;

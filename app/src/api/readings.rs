@@ -8,11 +8,14 @@ use serde::{Deserialize, Serialize};
 use shared::geo::Names;
 use shared::reading::{QueuePage, ReadingCase};
 
-/// What the resident's reading form needs: the mahallas of the account's district and a
-/// fresh key for this submission (a retry of it is then recognised as the same reading).
+/// What the resident's reading form needs: the mahallas of the account's district, the one
+/// to pre-select, and a fresh key for this submission (a retry of it is then recognised as the
+/// same reading).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingForm {
     pub mahallas: Vec<(String, Names)>,
+    /// The account's own mahalla, else the one of its last reading.
+    pub mahalla: Option<String>,
     pub key: String,
 }
 
@@ -22,6 +25,7 @@ pub async fn get_reading_form(account_id: i64) -> Result<ReadingForm, AppError> 
     let mahallas = services::readings::mahallas_for(&svc, principal.user_id, account_id).await?;
     Ok(ReadingForm {
         mahallas,
+        mahalla: services::readings::usual_mahalla(&svc, account_id).await?,
         key: services::secret::token(),
     })
 }

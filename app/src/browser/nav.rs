@@ -19,3 +19,20 @@ pub async fn sleep(ms: i32) {
 pub fn go(url: &str) {
     let _ = window().location().assign(url);
 }
+
+/// Moves the focus to the element `id` once it is on the page (after the next paint), and
+/// scrolls it into the middle of the screen: a message the person must read, where they are.
+pub fn focus(id: &'static str) {
+    use wasm_bindgen::JsCast;
+    leptos::prelude::request_animation_frame(move || {
+        let Some(element) = window().document().and_then(|d| d.get_element_by_id(id)) else {
+            return;
+        };
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            element.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+}

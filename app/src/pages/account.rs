@@ -5,14 +5,14 @@ use crate::api::accounts::get_account;
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::accounts::balance_text;
-use crate::pages::pay::PaySection;
+use crate::pages::pay::{OrderHistory, PaySection};
 use crate::pages::reading::{ReadingSection, reading_item};
 use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Tiyin;
-use shared::account::{LedgerKind, LedgerRow, Page, ReadingRow, format_reading};
+use shared::account::{LedgerKind, LedgerRow, LinkProblem, Page, ReadingRow, format_reading};
 use shared::time::format_date;
 
 #[component]
@@ -51,6 +51,7 @@ pub fn AccountPage() -> impl IntoView {
                 let debt = s.balance < Tiyin::ZERO;
                 let id = s.id;
                 let pages = (a.readings.page, a.charges.page, a.payments.page);
+                let unlink_refused = query.read_untracked().get("error").as_deref() == Some(LinkProblem::ConfirmUnlink.code());
                 view! {
                     <Title text=format!("{} · {}", s.service.get(locale), s.number) />
                     <h1>{s.service.get(locale).to_string()}" · "{s.number.clone()}</h1>
@@ -72,6 +73,7 @@ pub fn AccountPage() -> impl IntoView {
                             None => tr(locale, Key::AccountNoReading).to_string(),
                         }}</dd>
                     </dl>
+                    <PaySection account_id=id balance=s.balance />
                     {match a.meter_unit.clone() {
                         Some(meter_unit) => view! {
                             <ReadingSection account_id=id decimals unit=meter_unit last=a.last_confirmed.as_ref().map(|r| r.value_milli) />
@@ -84,10 +86,18 @@ pub fn AccountPage() -> impl IntoView {
                         row=move |e: LedgerRow| ledger_item(locale, e) />
                     <History title=Key::AccountPayments class="payments" page=a.payments.clone() param="payments" id pages
                         row=move |e: LedgerRow| ledger_item(locale, e) />
-                    <PaySection account_id=id balance=s.balance />
-                    <form method="post" action=format!("/accounts/{id}/unlink") class="danger-zone">
-                        <button class="link-button" type="submit">{tr(locale, Key::AccountUnlink)}</button>
-                    </form>
+                    <OrderHistory account_id=id />
+                    // Unlinking is asked twice: open the box, tick "yes" (works without JavaScript).
+                    <details class="danger-zone" id="unlink" open=unlink_refused>
+                        <summary>{tr(locale, Key::AccountUnlink)}</summary>
+                        <form class="stack" method="post" action=format!("/accounts/{id}/unlink")>
+                            {unlink_refused.then(|| crate::pages::appeals::form_error("unlink-error", tr(locale, Key::AccountUnlinkConfirmMissing)))}
+                            <p>{tr(locale, Key::AccountUnlinkExplain)}</p>
+                            <label class="check"><input type="checkbox" name="confirm" value="yes" required autofocus=unlink_refused />
+                                " "{tr(locale, Key::AccountUnlinkConfirm)}</label>
+                            <button class="button danger" type="submit">{tr(locale, Key::AccountUnlink)}</button>
+                        </form>
+                    </details>
                 }.into_any()
             })}
         </Suspense>

@@ -38,10 +38,14 @@ pub fn SignInFirst() -> impl IntoView {
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let locale = use_locale();
+    let query = use_query_map();
     let accounts = Resource::new(|| (), |_| my_accounts());
     view! {
         <Title text=tr(locale, Key::AccountsTitle) />
         <h1>{tr(locale, Key::AccountsTitle)}</h1>
+        {move || (query.read().get("done").as_deref() == Some("unlinked")).then(|| view! {
+            <p class="notice success" role="status">{tr(locale, Key::AccountUnlinked)}</p>
+        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match accounts.await {
@@ -81,6 +85,7 @@ fn problem_key(problem: LinkProblem) -> Key {
         LinkProblem::RateLimited => Key::LinkErrorRateLimited,
         LinkProblem::DistrictNotInRegion => Key::LinkErrorDistrictNotInRegion,
         LinkProblem::UnknownService => Key::LinkErrorUnknownService,
+        LinkProblem::ConfirmUnlink => Key::AccountUnlinkConfirmMissing,
     }
 }
 
@@ -98,6 +103,7 @@ pub fn LinkAccountPage() -> impl IntoView {
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
     let services = Resource::new(|| (), |_| list_service_types());
     let regions = Resource::new(|| (), |_| list_regions());
+    let kept = crate::api::kept::use_kept("link");
     let region = Resource::new(
         move || query.read().get("region").unwrap_or_default(),
         |soato| async move {
@@ -113,13 +119,12 @@ pub fn LinkAccountPage() -> impl IntoView {
         <h1>{tr(locale, Key::LinkTitle)}</h1>
         <p class="muted">{tr(locale, Key::LinkLead)}</p>
         {move || {
-            link_error_key(&param("error")).map(|key| {
-                view! { <p class="notice error" role="alert">{tr(locale, key)}</p> }
-            })
+            link_error_key(&param("error")).map(|key| crate::pages::appeals::form_error("link-error", tr(locale, key)))
         }}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let (services, regions, region) = (services.await, regions.await, region.await);
+                let typed_number = kept.await.get("number").cloned().unwrap_or_default();
                 let (Ok(services), Ok(regions), Ok(region)) = (services, regions, region) else {
                     return view! { <ErrorBox error=AppError::Unavailable /> }.into_any();
                 };
@@ -161,7 +166,8 @@ pub fn LinkAccountPage() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                                 <label for="number">{tr(locale, Key::LinkNumber)}</label>
-                                <input id="number" name="number" type="text" inputmode="numeric" autocomplete="off" required value=param("number") />
+                                <input id="number" name="number" type="text" inputmode="numeric" autocomplete="off" required value=typed_number
+                                    autofocus=!param("error").is_empty() />
                                 <label for="code">{tr(locale, Key::LinkCode)}</label>
                                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" aria-describedby="code-hint" />
                                 <p id="code-hint" class="muted">{tr(locale, Key::LinkCodeHint)}</p>

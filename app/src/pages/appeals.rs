@@ -268,21 +268,47 @@ pub fn suggested_body<'a>(bodies: &'a [BodyChoice], topic: &str, district: &str)
         .copied()
 }
 
+/// Which field of the appeal form a refusal is about: its message is shown just above it and
+/// it takes the focus. `None`: the form as a whole (the message heads the form).
+fn appeal_field(problem: Problem) -> Option<&'static str> {
+    match problem {
+        Problem::Body => Some("body"),
+        Problem::Topic => Some("topic"),
+        Problem::Kind => Some("kind"),
+        Problem::SubjectEmpty | Problem::SubjectTooLong => Some("subject"),
+        Problem::TextEmpty | Problem::TextTooLong | Problem::TooLong => Some("text"),
+        Problem::Place => Some("district"),
+        Problem::CosignerPhone | Problem::CosignersTooMany => Some("cosigners"),
+        Problem::About => Some("about"),
+        Problem::FilesTooMany
+        | Problem::FileTooLarge
+        | Problem::FileType
+        | Problem::PdfDamaged
+        | Problem::PhotoDamaged
+        | Problem::PhotoHeic
+        | Problem::PhotoTooManyPixels => Some("files"),
+        _ => None,
+    }
+}
+
+/// A refused form's message with the anchor (`id`) the server's redirect points at, so the
+/// page opens with it in view below the sticky bar.
+pub fn form_error(id: &'static str, message: &'static str) -> impl IntoView {
+    view! { <p class="notice error" role="alert" id=id tabindex="-1">{message}</p> }
+}
+
 #[component]
 pub fn NewAppealPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let choices = Resource::new(|| (), |_| get_appeal_choices());
-    let param = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
-    let district = RwSignal::new(param("district"));
-    let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
-    let topic = RwSignal::new(param("topic"));
-    let body = RwSignal::new(param("body"));
-    let kind = RwSignal::new(if param("kind").is_empty() {
-        "application".to_string()
-    } else {
-        param("kind")
-    });
+    let kept = crate::api::kept::use_kept("appeal");
+    let problem = move || {
+        query
+            .read_untracked()
+            .get("error")
+            .and_then(|code| Problem::parse(&code))
+    };
     let restored = RwSignal::new(false);
     // The draft: kept on the phone as it is typed, restored when the form is opened again
     // (after a dropped connection, a closed tab, a failed send), cleared once it is filed.
@@ -292,14 +318,17 @@ pub fn NewAppealPage() -> impl IntoView {
             restored.set(true);
         }
     });
-    let save_draft = move |_| {
-        #[cfg(feature = "hydrate")]
-        crate::browser::draft::save("appeal-form");
-    };
     view! {
         <Title text=tr(locale, Key::AppealsNew) />
         <h1>{tr(locale, Key::AppealsNew)}</h1>
-        {move || query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> })}
+        {move || {
+            let code = query.read().get("error")?;
+            // A code no server wrote, or one about the form as a whole, heads the form.
+            Problem::parse(&code)
+                .and_then(appeal_field)
+                .is_none()
+                .then(|| form_error("appeal-error", tr(locale, error_key(&code))))
+        }}
         {move || restored.get().then(|| view! { <p class="notice draft-restored" role="status">{tr(locale, Key::AppealsDraftRestored)}</p> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -307,97 +336,152 @@ pub fn NewAppealPage() -> impl IntoView {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
-                let bodies = c.bodies.clone();
-                let suggest_from = bodies.clone();
-                let pick_topic = move |ev| {
-                    let t = event_target_value(&ev);
-                    if let Some(b) = suggested_body(&suggest_from, &t, &district.get_untracked()) {
-                        body.set(b.id.to_string());
-                    }
-                    topic.set(t);
-                };
-                let suggestion = move || {
-                    let b = suggested_body(&bodies, &topic.get(), &district.get())?;
-                    Some(view! { <p class="muted body-suggestion">{trf(locale, Key::AppealsSuggested, &[("body", b.name.get(locale))])}</p> })
-                };
-                let earlier = c.earlier.clone();
-                view! {
-                    <form id="appeal-form" class="stack" method="post" action="/appeals" enctype="multipart/form-data"
-                        on:input=save_draft on:change=save_draft>
-                        <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
-                        <select id="appeal-district" name="district" required on:change=move |ev| district.set(event_target_value(&ev))>
-                            <option value="" selected=district.get_untracked().is_empty()>"—"</option>
-                            {c.districts.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
-                            }).collect_view()}
-                        </select>
-                        <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let list = mahallas.await.unwrap_or_default();
-                                let chosen = param("mahalla");
-                                view! {
-                                    <select id="appeal-mahalla" name="mahalla">
-                                        <option value="">"—"</option>
-                                        {list.into_iter().map(|(code, n)| {
-                                            let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
-                                            view! { <option value=code.clone() selected=code == chosen>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                }
-                            })}
-                        </Transition>
-                        <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
-                        <select id="appeal-topic" name="topic" required on:change=pick_topic>
-                            <option value="" selected=topic.get_untracked().is_empty()>"—"</option>
-                            {c.topics.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == topic.get_untracked()>{n.get(locale).to_string()}</option>
-                            }).collect_view()}
-                        </select>
-                        <label for="appeal-body">{tr(locale, Key::AppealsBody)}</label>
-                        <select id="appeal-body" name="body" required prop:value=move || body.get()
-                            on:change=move |ev| body.set(event_target_value(&ev))>
-                            {c.bodies.iter().map(|b| {
-                                let indent = "\u{a0}\u{a0}".repeat(b.depth);
-                                let id = b.id.to_string();
-                                view! { <option value=id.clone() selected=id == body.get_untracked()>{indent}{b.name.get(locale).to_string()}</option> }
-                            }).collect_view()}
-                        </select>
-                        {suggestion}
-                        <fieldset class="methods">
-                            <legend>{tr(locale, Key::AppealsKind)}</legend>
-                            {AppealKind::ALL
-                                .iter()
-                                .map(|&k| (k.code(), kind_key(k)))
-                                .map(|(code, key)| view! {
-                                    <label><input type="radio" name="kind" value=code checked=kind.get_untracked() == code
-                                        on:change=move |_| kind.set(code.to_string()) />" "{tr(locale, key)}</label>
-                                }).collect_view()}
-                        </fieldset>
-                        {(!earlier.is_empty()).then(|| view! {
-                            <label for="appeal-about">{tr(locale, Key::AppealsAbout)}</label>
-                            <select id="appeal-about" name="about">
-                                <option value="">"—"</option>
-                                {earlier.iter().map(|(id, label)| view! {
-                                    <option value=id.to_string() selected=id.to_string() == param("about")>{label.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                        })}
-                        <label for="appeal-subject">{tr(locale, Key::AppealsSubject)}</label>
-                        <input id="appeal-subject" name="subject" type="text" maxlength="200" required value=param("subject") />
-                        <label for="appeal-text">{tr(locale, Key::AppealsText)}</label>
-                        <textarea id="appeal-text" name="text" rows="8" maxlength="10000" required>{param("text")}</textarea>
-                        <label for="appeal-files">{tr(locale, Key::AppealsFiles)}</label>
-                        <input id="appeal-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" />
-                        <p class="muted">{tr(locale, Key::AppealsFilesHint)}</p>
-                        <label for="appeal-cosigners">{tr(locale, Key::AppealsCosigners)}</label>
-                        <textarea id="appeal-cosigners" name="cosigners" rows="2" inputmode="tel">{param("cosigners")}</textarea>
-                        <p class="muted">{tr(locale, Key::AppealsCosignersHint)}</p>
-                        <button class="button" type="submit">{tr(locale, Key::AppealsSubmit)}</button>
-                    </form>
-                }.into_any()
+                let kept = kept.await;
+                view! { <AppealForm choices=c kept problem=problem() /> }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The filing form, filled with what a refused filing kept (`kept`), the refusal's message
+/// above the field at fault.
+#[component]
+fn AppealForm(
+    choices: shared::appeal::AppealChoices,
+    kept: std::collections::BTreeMap<String, String>,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let c = choices;
+    let value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+    let at_fault = problem.and_then(appeal_field);
+    let error_at = move |field: &'static str| {
+        (at_fault == Some(field)).then(|| {
+            form_error(
+                "appeal-error",
+                tr(locale, problem_key(problem.unwrap_or(Problem::Malformed))),
+            )
+        })
+    };
+    let focus = move |field: &'static str| at_fault == Some(field);
+    let district = RwSignal::new(value("district"));
+    let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
+    let topic = RwSignal::new(value("topic"));
+    let body = RwSignal::new(value("body"));
+    let kind = RwSignal::new(match value("kind") {
+        k if k.is_empty() => "application".to_string(),
+        k => k,
+    });
+    let chosen_mahalla = value("mahalla");
+    let chosen_about = value("about");
+    let save_draft = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::browser::draft::save("appeal-form");
+    };
+    let bodies = c.bodies.clone();
+    let suggest_from = bodies.clone();
+    let pick_topic = move |ev| {
+        let t = event_target_value(&ev);
+        if let Some(b) = suggested_body(&suggest_from, &t, &district.get_untracked()) {
+            body.set(b.id.to_string());
+        }
+        topic.set(t);
+    };
+    let suggestion = move || {
+        let b = suggested_body(&bodies, &topic.get(), &district.get())?;
+        Some(
+            view! { <p class="muted body-suggestion">{trf(locale, Key::AppealsSuggested, &[("body", b.name.get(locale))])}</p> },
+        )
+    };
+    let earlier = c.earlier.clone();
+    view! {
+        <form id="appeal-form" class="stack" method="post" action="/appeals" enctype="multipart/form-data"
+            on:input=save_draft on:change=save_draft>
+            {error_at("district")}
+            <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
+            <select id="appeal-district" name="district" required autofocus=focus("district")
+                on:change=move |ev| district.set(event_target_value(&ev))>
+                <option value="" selected=district.get_untracked().is_empty()>"—"</option>
+                {c.districts.iter().map(|(code, n)| view! {
+                    <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
+                }).collect_view()}
+            </select>
+            <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
+            <Transition fallback=|| ()>
+                {move || {
+                    let chosen = chosen_mahalla.clone();
+                    Suspend::new(async move {
+                        let list = mahallas.await.unwrap_or_default();
+                        view! {
+                            <select id="appeal-mahalla" name="mahalla">
+                                <option value="">"—"</option>
+                                {list.into_iter().map(|(code, n)| {
+                                    let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
+                                    view! { <option value=code.clone() selected=code == chosen>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        }
+                    })
+                }}
+            </Transition>
+            {error_at("topic")}
+            <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
+            <select id="appeal-topic" name="topic" required on:change=pick_topic autofocus=focus("topic")>
+                <option value="" selected=topic.get_untracked().is_empty()>"—"</option>
+                {c.topics.iter().map(|(code, n)| view! {
+                    <option value=code.clone() selected=*code == topic.get_untracked()>{n.get(locale).to_string()}</option>
+                }).collect_view()}
+            </select>
+            {error_at("body")}
+            <label for="appeal-body">{tr(locale, Key::AppealsBody)}</label>
+            <select id="appeal-body" name="body" required prop:value=move || body.get() autofocus=focus("body")
+                on:change=move |ev| body.set(event_target_value(&ev))>
+                {c.bodies.iter().map(|b| {
+                    let indent = "\u{a0}\u{a0}".repeat(b.depth);
+                    let id = b.id.to_string();
+                    view! { <option value=id.clone() selected=id == body.get_untracked()>{indent}{b.name.get(locale).to_string()}</option> }
+                }).collect_view()}
+            </select>
+            {suggestion}
+            {error_at("kind")}
+            <fieldset class="methods">
+                <legend>{tr(locale, Key::AppealsKind)}</legend>
+                {AppealKind::ALL
+                    .iter()
+                    .map(|&k| (k.code(), kind_key(k)))
+                    .map(|(code, key)| view! {
+                        <label><input type="radio" name="kind" value=code checked=kind.get_untracked() == code
+                            on:change=move |_| kind.set(code.to_string()) />" "{tr(locale, key)}</label>
+                    }).collect_view()}
+            </fieldset>
+            {(!earlier.is_empty()).then(|| view! {
+                {error_at("about")}
+                <label for="appeal-about">{tr(locale, Key::AppealsAbout)}</label>
+                <select id="appeal-about" name="about" autofocus=focus("about")>
+                    <option value="">"—"</option>
+                    {earlier.iter().map(|(id, label)| view! {
+                        <option value=id.to_string() selected=id.to_string() == chosen_about>{label.clone()}</option>
+                    }).collect_view()}
+                </select>
+            })}
+            {error_at("subject")}
+            <label for="appeal-subject">{tr(locale, Key::AppealsSubject)}</label>
+            <input id="appeal-subject" name="subject" type="text" maxlength="200" required value=value("subject")
+                autofocus=focus("subject") />
+            {error_at("text")}
+            <label for="appeal-text">{tr(locale, Key::AppealsText)}</label>
+            <textarea id="appeal-text" name="text" rows="8" maxlength="10000" required autofocus=focus("text")>{value("text")}</textarea>
+            {error_at("files")}
+            <label for="appeal-files">{tr(locale, Key::AppealsFiles)}</label>
+            <input id="appeal-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf"
+                autofocus=focus("files") />
+            <p class="muted">{tr(locale, Key::AppealsFilesHint)}</p>
+            {error_at("cosigners")}
+            <label for="appeal-cosigners">{tr(locale, Key::AppealsCosigners)}</label>
+            <textarea id="appeal-cosigners" name="cosigners" rows="2" inputmode="tel" autofocus=focus("cosigners")>{value("cosigners")}</textarea>
+            <p class="muted">{tr(locale, Key::AppealsCosignersHint)}</p>
+            <button class="button" type="submit">{tr(locale, Key::AppealsSubmit)}</button>
+        </form>
     }
 }
 
@@ -448,6 +532,17 @@ pub fn AppealPage() -> impl IntoView {
     let query = use_query_map();
     let id = route_id();
     let appeal = Resource::new(id, get_appeal);
+    let kept = Resource::new(
+        move || query.read().get("form"),
+        |form| async move {
+            match form.as_deref() {
+                Some(form @ ("return" | "rating")) => crate::api::kept::kept_form(form.to_string())
+                    .await
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            }
+        },
+    );
     follow_live(appeal, move |a| {
         format!(
             "/api/appeals/events?appeal={}&after={}",
@@ -474,7 +569,15 @@ pub fn AppealPage() -> impl IntoView {
                     let key = if done == "returned" { Key::AppealsReturnedNotice } else { Key::AppealsRatedNotice };
                     view! { <p class="notice success" role="status">{tr(locale, key)}</p> }
                 });
-                let error = query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> });
+                // A refused return or rating shows its message in its own form (`?form=`), with
+                // what was typed kept on the server; anything else heads the answer.
+                let error_code = query.read().get("error");
+                let refused_form = query.read().get("form").filter(|_| error_code.is_some());
+                let general_error = refused_form.is_none().then(|| error_code.clone()).flatten()
+                    .map(|code| form_error("answer-error", tr(locale, error_key(&code))));
+                let kept = kept.await;
+                let kept_reason = kept.get("reason").cloned().unwrap_or_default();
+                let kept_comment = kept.get("comment").cloned().unwrap_or_default();
                 view! {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     {query.read().get("filed").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::AppealsFiled)}</p> })}
@@ -502,33 +605,60 @@ pub fn AppealPage() -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                    {error}
-                    {a.answer.clone().map(|ans| view! {
-                        <section id="answer" class="answer-actions stack">
+                    {general_error}
+                    {a.answer.clone().map(|ans| {
+                        // The answer itself first, then what the resident may do about it.
+                        let answered = a.events.iter().find(|e| e.id == ans.event_id).cloned();
+                        let return_refused = refused_form.as_deref() == Some("return");
+                        let rating_refused = refused_form.as_deref() == Some("rating");
+                        let error_code = error_code.clone();
+                        let error_in = move |form: &'static str| {
+                            let refused = if form == "return" { return_refused } else { rating_refused };
+                            refused
+                                .then(|| error_code.clone())
+                                .flatten()
+                                .map(|code| form_error(if form == "return" { "return-error" } else { "rating-error" }, tr(locale, error_key(&code))))
+                        };
+                        view! {
+                        <section id="answer" class="answer stack">
+                            <h2>{tr(locale, Key::AppealsAnswer)}</h2>
+                            <p class="muted">{format_date_time(ans.at)}</p>
+                            {answered.map(|e| view! {
+                                {detail_text(locale, &e.detail).map(|text| view! { <p class="answer-text">{text}</p> })}
+                                {attachment_list(appeal_id, e.attachments)}
+                            })}
+                        </section>
+                        <section class="answer-actions stack">
                             {ans.rating.clone().map(|r| view! {
                                 <p class="my-rating">{trf(locale, Key::AppealsYourRating, &[("score", &r.score.to_string())])}</p>
                             })}
                             <form class="stack" method="post" action=format!("/appeals/{appeal_id}/rating")>
+                                {error_in("rating")}
                                 <fieldset class="methods rating">
                                     <legend>{tr(locale, Key::AppealsRate)}</legend>
+                                    <p class="muted">{tr(locale, Key::AppealsRateScale)}</p>
                                     {(1..=5).map(|n| view! {
                                         <label><input type="radio" name="score" value=n.to_string() required
+                                            autofocus=rating_refused && n == 1
                                             checked=ans.rating.as_ref().is_some_and(|r| r.score == n) />" "{n.to_string()}</label>
                                     }).collect_view()}
                                 </fieldset>
                                 <label for="rating-comment">{tr(locale, Key::AppealsRatingComment)}</label>
-                                <textarea id="rating-comment" name="comment" rows="2" maxlength="10000"></textarea>
+                                <textarea id="rating-comment" name="comment" rows="2" maxlength="10000">{kept_comment.clone()}</textarea>
                                 <button class="button secondary" type="submit">{tr(locale, Key::AppealsRateSubmit)}</button>
                             </form>
                             {ans.returnable.then(|| view! {
                                 <form class="stack" method="post" action=format!("/appeals/{appeal_id}/return")>
+                                    {error_in("return")}
                                     <label for="return-reason">{tr(locale, Key::AppealsReturnReason)}</label>
-                                    <textarea id="return-reason" name="reason" rows="3" maxlength="10000" required></textarea>
+                                    <textarea id="return-reason" name="reason" rows="3" maxlength="10000" required
+                                        autofocus=return_refused>{kept_reason.clone()}</textarea>
                                     <button class="button secondary" type="submit">{tr(locale, Key::AppealsReturn)}</button>
                                 </form>
                             })}
                             {ans.returned.then(|| view! { <p class="muted">{tr(locale, Key::AppealsReturnedAlready)}</p> })}
                         </section>
+                        }
                     })}
                     {timeline(locale, appeal_id, a.events.clone())}
                 }.into_any()

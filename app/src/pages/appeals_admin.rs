@@ -49,6 +49,8 @@ pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
     let year = move || param("year").parse::<i32>().unwrap_or(2026);
+    // What was typed into a refused form, kept on the server.
+    let kept = crate::api::kept::use_kept("calendar");
     let days = Resource::new(year, get_calendar_days);
     view! {
         <Title text=tr(locale, Key::CalendarTitle) />
@@ -65,17 +67,23 @@ pub fn CalendarPage() -> impl IntoView {
                 }
             }}
         </p>
+        <Suspense fallback=|| ()>{move || Suspend::new(async move {
+        let kept = kept.await;
+        let kept_value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+        view! {
         <form class="stack" method="post" action="/admin/calendar">
             <label for="calendar-day">{tr(locale, Key::CalendarDay)}</label>
-            <input id="calendar-day" name="day" type="date" required value=move || param("day") />
+            <input id="calendar-day" name="day" type="date" required value=kept_value("day") />
             <select name="kind" aria-label=tr(locale, Key::CalendarKind)>
                 <option value="off">{tr(locale, Key::CalendarOff)}</option>
                 <option value="working">{tr(locale, Key::CalendarWorking)}</option>
             </select>
             <label for="calendar-name">{tr(locale, Key::CalendarName)}</label>
-            <input id="calendar-name" name="name" type="text" maxlength="200" required value=move || param("name") />
+            <input id="calendar-name" name="name" type="text" maxlength="200" required value=kept_value("name") />
             <button class="button" type="submit">{tr(locale, Key::CalendarAdd)}</button>
         </form>
+        }
+        })}</Suspense>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let days = match days.await {

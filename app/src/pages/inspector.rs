@@ -157,7 +157,7 @@ pub fn InspectorReadingPage() -> impl IntoView {
             .get("error")
             .map(|code| tr(locale, submit_error_key(&code)))
     };
-    let typed = move |name: &str| query.read().get(name).unwrap_or_default();
+    let kept = crate::api::kept::use_kept("decide");
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -165,6 +165,10 @@ pub fn InspectorReadingPage() -> impl IntoView {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
+                // A refused correction comes back as typed (kept on the server), open.
+                let kept = kept.await;
+                let typed = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+                let correcting = !typed("value").is_empty();
                 let r = c.reading.clone();
                 let unit = r.meter_unit.clone().unwrap_or_default();
                 let decimals = r.meter_decimals;
@@ -174,7 +178,7 @@ pub fn InspectorReadingPage() -> impl IntoView {
                     <Title text=format!("{} · {}", tr(locale, Key::InspectorTitle), r.account_number) />
                     <p><a href="/inspector">"← "{tr(locale, Key::InspectorTitle)}</a></p>
                     <h1>{r.service.get(locale).to_string()}" · "{r.account_number.clone()}</h1>
-                    {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+                    {move || error().map(|m| view! { <p class="notice error" role="alert" id="decide-error" tabindex="-1">{m}</p> })}
                     {r.has_photo.then(|| view! {
                         <figure class="meter-photo">
                             <a href=photo.clone() target="_blank" rel="external"><img src=photo.clone() alt=tr(locale, Key::ReadingPhoto) /></a>
@@ -200,7 +204,7 @@ pub fn InspectorReadingPage() -> impl IntoView {
                                 <input type="hidden" name="action" value="confirm" />
                                 <button class="button" type="submit">{tr(locale, Key::InspectorConfirm)}</button>
                             </form>
-                            <details>
+                            <details open=correcting>
                                 <summary>{tr(locale, Key::InspectorCorrect)}</summary>
                                 <form class="stack" method="post" action=action.clone()>
                                     <input type="hidden" name="action" value="correct" />

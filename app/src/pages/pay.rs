@@ -41,6 +41,11 @@ fn pay_error_key(code: &str) -> Option<Key> {
     PayProblem::parse(code).map(problem_key)
 }
 
+/// An amount in soʻm, in the reader's script ("1 000,00 soʻm", "1 000,00 сўм", "1 000,00 сум").
+pub fn som(locale: Locale, amount: Tiyin) -> String {
+    trf(locale, Key::MoneySom, &[("amount", &amount.format_som())])
+}
+
 /// The name of a way to pay, as the form offers it.
 fn method_key(method: PayMethod) -> Key {
     match method {
@@ -69,25 +74,44 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
     } else {
         String::new()
     };
-    let typed = move || query.read().get("amount").unwrap_or_else(|| debt.clone());
-    let error = move || query.read().get("pay_error").as_deref().and_then(pay_error_key);
-    let orders = Resource::new(move || account_id, account_orders);
+    // A refused amount comes back as typed (kept on the server), its message just above it.
+    let kept = Resource::new(
+        move || query.read().get("pay_error").is_some(),
+        |refused| async move {
+            match refused {
+                true => crate::api::kept::kept_form("pay".into())
+                    .await
+                    .unwrap_or_default(),
+                false => Default::default(),
+            }
+        },
+    );
+    let error = move || {
+        query
+            .read_untracked()
+            .get("pay_error")
+            .as_deref()
+            .and_then(pay_error_key)
+    };
     let methods = Resource::new(|| (), |_| payment_methods());
     view! {
-        <section class="pay">
+        <section class="pay" id="pay">
             <h2>{tr(locale, Key::PayTitle)}</h2>
-            {move || error().map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
             <Suspense fallback=|| ()>
-                {move || { let typed = typed.clone(); Suspend::new(async move {
+                {move || { let debt = debt.clone(); Suspend::new(async move {
                     let methods = methods.await.unwrap_or_default();
                     if methods.is_empty() {
                         return view! { <p class="notice">{tr(locale, Key::PayUnavailable)}</p> }.into_any();
                     }
+                    let refused = error();
+                    let typed = kept.await.get("amount").cloned().unwrap_or(debt);
                     view! {
                         <form class="stack" method="post" action="/payments/orders">
                             <input type="hidden" name="account_id" value=account_id />
+                            {refused.map(|k| crate::pages::appeals::form_error("pay-error", tr(locale, k)))}
                             <label for="amount">{tr(locale, Key::PayAmount)}</label>
-                            <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed />
+                            <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off" required value=typed
+                                autofocus=refused.is_some() />
                             <fieldset class="methods">
                                 <legend>{tr(locale, Key::PayMethod)}</legend>
                                 {methods.iter().enumerate().map(|(i, &method)| view! {
@@ -100,6 +124,15 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
                 })}}
             </Suspense>
         </section>
+    }
+}
+
+/// The account's payment orders, each leading to its receipt or its payment page.
+#[component]
+pub fn OrderHistory(account_id: i64) -> impl IntoView {
+    let locale = use_locale();
+    let orders = Resource::new(move || account_id, account_orders);
+    view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = orders.await.unwrap_or_default();
@@ -113,7 +146,7 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
                                     <li>
                                         <a href=href>{receipt_number(o.id)}</a>
                                         <span>{o.amount.format_som()}</span>
-                                        <span class="muted">{o.method.code()}" · "{tr(locale, status_key(o.status))}</span>
+                                        <span class="muted">{tr(locale, method_key(o.method))}" · "{tr(locale, status_key(o.status))}</span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -138,6 +171,7 @@ pub fn OrderPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let order = Resource::new(route_id(), get_order);
+    let kept = crate::api::kept::use_kept("card");
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -147,17 +181,27 @@ pub fn OrderPage() -> impl IntoView {
                 };
                 let title = trf(locale, Key::OrderTitle, &[("number", &receipt_number(o.id))]);
                 let provider = provider_name(locale, o.method);
+                // A refused card form: the field at fault takes the focus; the expiry and the
+                // phone come back as typed (kept on the server), the card's number never does.
+                let kept = kept.await;
+                let kept_value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+                let card_field = query.read_untracked().get("error").and_then(|code| match PayProblem::parse(&code)? {
+                    PayProblem::CardChecksum | PayProblem::CardScheme | PayProblem::CardNumber => Some("number"),
+                    PayProblem::CardExpired | PayProblem::CardExpiry => Some("expiry"),
+                    PayProblem::CardPhone => Some("phone"),
+                    _ => None,
+                });
                 view! {
                     <Title text=title.clone() />
                     <h1>{title}</h1>
                     {query.read().get("error").as_deref().and_then(pay_error_key).map(|k| {
                         let left = query.read().get("left").unwrap_or_default();
-                        view! { <p class="notice error" role="alert">{trf(locale, k, &[("left", &left)])}</p> }
+                        view! { <p class="notice error" role="alert" id="pay-error" tabindex="-1">{trf(locale, k, &[("left", &left)])}</p> }
                     })}
                     <dl class="facts">
                         <dt>{tr(locale, Key::OrderAccount)}</dt>
                         <dd><a href=format!("/accounts/{}", o.account_id)>{o.service.get(locale).to_string()}" · "{o.account_number.clone()}</a></dd>
-                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="order-amount">{o.amount.format_som()}" soʻm"</dd>
+                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd class="order-amount">{som(locale, o.amount)}</dd>
                         <dt>{tr(locale, Key::PayMethod)}</dt><dd>{provider}" · "<span class="order-status">{tr(locale, status_key(o.status))}</span></dd>
                     </dl>
                     {match (o.status, o.method) {
@@ -173,12 +217,15 @@ pub fn OrderPage() -> impl IntoView {
                             {o.sandbox.then(|| view! { <p class="notice">{tr(locale, Key::OrderSandbox)}</p> })}
                             <form class="stack" method="post" action=format!("/pay/{}/card", o.id)>
                                 <label for="card-number">{tr(locale, Key::CardNumber)}</label>
-                                <input id="card-number" name="number" type="text" inputmode="numeric" autocomplete="cc-number" placeholder="8600 0000 0000 0000" required />
+                                <input id="card-number" name="number" type="text" inputmode="numeric" autocomplete="cc-number" placeholder="8600 0000 0000 0000" required
+                                    autofocus=card_field == Some("number") />
                                 <label for="card-expiry">{tr(locale, Key::CardExpiry)}</label>
-                                <input id="card-expiry" name="expiry" type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="03/29" required />
+                                <input id="card-expiry" name="expiry" type="text" inputmode="numeric" autocomplete="cc-exp" placeholder="03/29" required
+                                    value=kept_value("expiry") autofocus=card_field == Some("expiry") />
                                 {o.sandbox.then(|| view! {
                                     <label for="card-phone">{tr(locale, Key::CardPhone)}</label>
-                                    <input id="card-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required />
+                                    <input id="card-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required
+                                        value=kept_value("phone") autofocus=card_field == Some("phone") />
                                 })}
                                 <button class="button" type="submit">{tr(locale, Key::CardSubmit)}</button>
                             </form>
@@ -249,11 +296,7 @@ pub fn receipt_facts(locale: Locale, r: &Receipt) -> Vec<(Key, String, &'static 
             "",
         ),
         (Key::ReceiptPayer, r.payer_phone_masked.clone(), ""),
-        (
-            Key::OrderAmount,
-            format!("{} soʻm", r.amount.format_som()),
-            "receipt-amount",
-        ),
+        (Key::OrderAmount, som(locale, r.amount), "receipt-amount"),
         (
             Key::ReceiptProvider,
             provider_name(locale, r.provider).to_string(),
@@ -302,7 +345,7 @@ pub fn VerifyReceiptPage() -> impl IntoView {
                     <dl class="facts">
                         <dt>{tr(locale, Key::ReceiptNumber)}</dt><dd>{c.number.clone()}</dd>
                         <dt>{tr(locale, Key::ReceiptTime)}</dt><dd>{format_date_time(c.paid_at)}</dd>
-                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd>{c.amount.format_som()}" soʻm"</dd>
+                        <dt>{tr(locale, Key::OrderAmount)}</dt><dd>{som(locale, c.amount)}</dd>
                         <dt>{tr(locale, Key::ReceiptProvider)}</dt><dd>{provider_name(locale, c.provider)}</dd>
                         <dt>{tr(locale, Key::OrderAccount)}</dt><dd>{c.service.get(locale).to_string()}</dd>
                     </dl>

@@ -131,8 +131,46 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
             .map(|code| tr(locale, submit_error_key(&code)))
     };
     let sent = move || query.read().get("reading").as_deref() == Some("sent");
-    let typed_value = move || query.read().get("value").unwrap_or_default();
-    let chosen_mahalla = move || query.read().get("mahalla").unwrap_or_default();
+    // A refused form (without the page's script): its message above the field at fault, which
+    // takes the focus; what was typed kept on the server.
+    let kept = Resource::new(
+        move || query.read().get("reading_error").is_some(),
+        |refused| async move {
+            match refused {
+                true => crate::api::kept::kept_form("reading".into())
+                    .await
+                    .unwrap_or_default(),
+                false => Default::default(),
+            }
+        },
+    );
+    let at_fault = move || {
+        let problem = ReadingProblem::parse(&query.read_untracked().get("reading_error")?);
+        Some(match problem {
+            Some(ReadingProblem::Mahalla) => "mahalla",
+            Some(
+                ReadingProblem::ValueEmpty
+                | ReadingProblem::ValueNotNumber
+                | ReadingProblem::ValueTooPrecise
+                | ReadingProblem::ValueTooLarge
+                | ReadingProblem::ValueBelowLast,
+            ) => "value",
+            Some(
+                ReadingProblem::PhotoTooLarge
+                | ReadingProblem::PhotoNotImage
+                | ReadingProblem::PhotoHeic
+                | ReadingProblem::PhotoTooManyPixels
+                | ReadingProblem::PhotoDamaged
+                | ReadingProblem::PhotoMissing,
+            ) => "photo",
+            _ => "form",
+        })
+    };
+    let error_at = move |field: &'static str| {
+        (at_fault() == Some(field)).then(|| {
+            error().map(|message| view! { <p class="notice error" role="alert" id="reading-error" tabindex="-1">{message}</p> })
+        })
+    };
 
     // The browser's part: only after hydration (before it, and without JavaScript, the plain
     // form does everything).
@@ -239,15 +277,6 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
         <section class="reading-form" id="reading">
             <h2>{tr(locale, Key::ReadingTitle)}</h2>
             {move || sent().then(|| view! { <p class="notice success" role="status">{tr(locale, Key::ReadingSent)}</p> })}
-            {move || error().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
-            {move || match upload.get() {
-                Upload::Refused(message) => Some(view! { <p class="notice error" role="alert">{message}</p> }.into_any()),
-                Upload::Offline => Some(view! {
-                    <p class="notice error" role="alert">{tr(locale, Key::ReadingOffline)}" "
-                        <button class="link-button" type="button" on:click=retry>{tr(locale, Key::ReadingRetry)}</button></p>
-                }.into_any()),
-                _ => None,
-            }}
             <Suspense fallback=|| ()>
                 {move || {
                 let value_label = value_label.clone();
@@ -257,12 +286,16 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                         Ok(f) => f,
                         Err(_) => return ().into_any(),
                     };
-                    let chosen = chosen_mahalla();
+                    let kept = kept.await;
+                    let chosen = kept.get("mahalla").cloned().or(f.mahalla.clone()).unwrap_or_default();
+                    let typed_value = kept.get("value").cloned().unwrap_or_default();
                     let mahallas = f.mahallas.clone();
                     view! {
                         <form class="stack" method="post" enctype="multipart/form-data" node_ref=form_ref
                             action=format!("/accounts/{account_id}/readings") on:submit=submit>
                             <input type="hidden" name="key" value=f.key.clone() />
+                            {error_at("form")}
+                            {error_at("mahalla")}
                             <label for="mahalla">{tr(locale, Key::ReadingMahalla)}</label>
                             {move || hydrated.get().then(|| view! {
                                 <input id="mahalla-search" type="search" autocomplete="off"
@@ -270,7 +303,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                                     aria-label=tr(locale, Key::ReadingMahallaSearch)
                                     on:input=move |ev| search.set(event_target_value(&ev)) />
                             })}
-                            <select id="mahalla" name="mahalla" required>
+                            <select id="mahalla" name="mahalla" required autofocus=at_fault() == Some("mahalla")>
                                 {move || {
                                     let typed = search.get();
                                     mahallas.iter()
@@ -285,6 +318,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                                 }}
                             </select>
 
+                            {error_at("photo")}
                             <fieldset class="photo">
                                 <legend>{tr(locale, Key::ReadingPhoto)}</legend>
                                 {move || hydrated.get().then(|| view! {
@@ -303,13 +337,16 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                                     </p>
                                 })}
                                 <label for="photo-camera">{tr(locale, Key::ReadingPhotoCamera)}</label>
-                                <input id="photo-camera" name="photo" type="file" accept="image/*" capture="environment" on:change=picked />
+                                <input id="photo-camera" name="photo" type="file" accept="image/*" capture="environment" on:change=picked
+                                    autofocus=at_fault() == Some("photo") />
                                 <label for="photo-gallery">{tr(locale, Key::ReadingPhotoGallery)}</label>
                                 <input id="photo-gallery" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/heic" on:change=picked />
                             </fieldset>
 
+                            {error_at("value")}
                             <label for="reading-value">{value_label}</label>
-                            <input id="reading-value" name="value" type="text" inputmode="decimal" autocomplete="off" required value=typed_value() />
+                            <input id="reading-value" name="value" type="text" inputmode="decimal" autocomplete="off" required value=typed_value
+                                autofocus=at_fault() == Some("value") />
                             {last_hint.map(|hint| view! { <p class="muted">{hint}</p> })}
                             {move || match upload.get() {
                                 Upload::Preparing => Some(view! { <p class="muted" role="status">{tr(locale, Key::ReadingPreparing)}</p> }.into_any()),
@@ -318,6 +355,18 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
                                     <progress max="100" value=percent></progress>
                                 }.into_any()),
                                 Upload::Retrying => Some(view! { <p class="muted" role="status">{tr(locale, Key::ReadingRetrying)}</p> }.into_any()),
+                                _ => None,
+                            }}
+                            // Where the thumb is: a refusal of the sent form (with the page's
+                            // script) or a lost connection, just above the button, focused.
+                            {move || match upload.get() {
+                                Upload::Refused(message) => Some(view! {
+                                    <p class="notice error" role="alert" id="reading-error" tabindex="-1">{message}</p>
+                                }.into_any()),
+                                Upload::Offline => Some(view! {
+                                    <p class="notice error" role="alert" id="reading-error" tabindex="-1">{tr(locale, Key::ReadingOffline)}" "
+                                        <button class="link-button" type="button" on:click=retry>{tr(locale, Key::ReadingRetry)}</button></p>
+                                }.into_any()),
                                 _ => None,
                             }}
                             <button class="button" type="submit" disabled=busy>{tr(locale, Key::ReadingSubmit)}</button>
@@ -366,11 +415,13 @@ fn send(account_id: i64, form: NodeRef<leptos::html::Form>, upload: RwSignal<Upl
                 Sent::Answered(_, body) => {
                     let code = refusal_code(&body);
                     upload.set(Upload::Refused(tr(locale, submit_error_key(&code)).to_string()));
+                    nav::focus("reading-error");
                     return;
                 }
             }
         }
         upload.set(Upload::Offline);
+        nav::focus("reading-error");
     });
 }
 

@@ -50,33 +50,45 @@ fn SignInError() -> impl IntoView {
                 ("seconds", &wait().unwrap_or_default()),
             ],
         );
-        Some(view! { <p class="notice error" role="alert">{text}</p> })
+        Some(view! { <p class="notice error" role="alert" id="signin-error" tabindex="-1">{text}</p> })
     }
 }
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let locale = use_locale();
+    // A refused number comes back as typed (kept on the server), focused for correction.
+    let kept = crate::api::kept::use_kept("sign_in");
+    let refused = query("error");
     view! {
         <Title text=tr(locale, Key::SigninTitle) />
         <h1>{tr(locale, Key::SigninTitle)}</h1>
         <p>{tr(locale, Key::SigninLead)}</p>
         <SignInError />
-        <form class="stack" method="post" action="/auth/code">
-            <label for="phone">{tr(locale, Key::SigninPhone)}</label>
-            <input
-                id="phone"
-                name="phone"
-                type="tel"
-                inputmode="tel"
-                autocomplete="tel"
-                required
-                placeholder="+998 90 123 45 67"
-                aria-describedby="phone-hint"
-            />
-            <small id="phone-hint" class="muted">{tr(locale, Key::SigninPhoneHint)}</small>
-            <button class="button" type="submit">{tr(locale, Key::SigninSend)}</button>
-        </form>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let typed = kept.await.get("phone").cloned().unwrap_or_default();
+                view! {
+                    <form class="stack" method="post" action="/auth/code">
+                        <label for="phone">{tr(locale, Key::SigninPhone)}</label>
+                        <input
+                            id="phone"
+                            name="phone"
+                            type="tel"
+                            inputmode="tel"
+                            autocomplete="tel"
+                            required
+                            placeholder="+998 90 123 45 67"
+                            aria-describedby="phone-hint"
+                            value=typed
+                            autofocus=refused().is_some()
+                        />
+                        <small id="phone-hint" class="muted">{tr(locale, Key::SigninPhoneHint)}</small>
+                        <button class="button" type="submit">{tr(locale, Key::SigninSend)}</button>
+                    </form>
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -42,7 +42,7 @@ pub fn tiers_text(locale: Locale, tiers: &[Tier]) -> String {
                     ("price", &t.unit_price.format_som()),
                 ],
             ),
-            None if tiers.len() == 1 => format!("{} soʻm", t.unit_price.format_som()),
+            None if tiers.len() == 1 => crate::pages::pay::som(locale, t.unit_price),
             None => trf(
                 locale,
                 Key::TariffsTierRest,

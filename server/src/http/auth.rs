@@ -6,6 +6,7 @@ use super::guard::{Caller, unavailable};
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{Resident, Signed};
+use crate::http::redirect::refuse;
 use axum::Form;
 use axum::extract::State;
 use axum::http::header;
@@ -49,7 +50,8 @@ pub async fn request_code(
                 PhoneError::WrongLength => SignInProblem::PhoneLength,
                 PhoneError::NotMobile => SignInProblem::PhoneNotMobile,
             };
-            return Redirect::to(&format!("/sign-in?error={code}")).into_response();
+            let to = format!("/sign-in?error={code}#signin-error");
+            return refuse(&state, &caller, &to, "sign_in", &[("phone", &form.phone)]).await;
         }
     };
     let secure = state.config.secure_cookies();

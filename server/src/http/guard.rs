@@ -20,6 +20,8 @@ pub struct Caller {
     pub locale: Locale,
     pub user_agent: Option<String>,
     pub sign_in_phone: Option<String>,
+    /// The token of the form this browser last had refused (`http::redirect::refuse`).
+    pub kept: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -46,6 +48,7 @@ impl FromRequestParts<AppState> for Caller {
             token: shared::cookies::value(cookies(), shared::cookies::SESSION).map(str::to_string),
             sign_in_phone: shared::cookies::value(cookies(), shared::cookies::SIGN_IN_PHONE)
                 .map(str::to_string),
+            kept: shared::cookies::value(cookies(), shared::cookies::KEPT).map(str::to_string),
             client: client_address(forwarded, peer),
             locale: app::i18n::locale_of_request(&parts.headers),
             user_agent: parts

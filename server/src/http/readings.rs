@@ -9,6 +9,7 @@ use super::guard::{text, unavailable};
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{Inspector, Resident, Signed};
+use crate::http::redirect::refuse;
 use app::i18n::{Key, tr};
 use app::pages::reading::problem_key;
 use axum::Form;
@@ -19,7 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
 use services::readings::{DecideError, Decision, NewReading, SubmitError};
-use services::url::encode as urlencode;
 use shared::reading::{ReadingProblem, RejectReason};
 
 /// A resident's reading (an upload), its photo, and the inspector's decision.
@@ -84,52 +84,62 @@ pub async fn submit(
 ) -> Response {
     let json = wants_json(&headers);
     let locale = caller.locale;
-    let refuse = |status: StatusCode, problem: ReadingProblem, upload: &Upload| -> Response {
+    // Refused: the page's script gets the message as JSON; a plain form goes back to the
+    // account with it, what was typed kept on the server (never in the URL).
+    let (state_ref, caller_ref) = (&state, &caller);
+    let back = |status: StatusCode, problem: ReadingProblem, upload: &Upload| {
         let code = problem.code();
-        if json {
-            let message = tr(locale, problem_key(problem));
-            let body = serde_json::json!({ "error": code, "message": message });
-            (status, axum::Json(body)).into_response()
-        } else {
-            Redirect::to(&format!(
-                "/accounts/{account_id}?reading_error={code}&mahalla={}&value={}#reading",
-                urlencode(&upload.mahalla),
-                urlencode(&upload.value)
-            ))
-            .into_response()
+        let fields = [
+            ("mahalla", upload.mahalla.clone()),
+            ("value", upload.value.clone()),
+        ];
+        async move {
+            if json {
+                let message = tr(locale, problem_key(problem));
+                let body = serde_json::json!({ "error": code, "message": message });
+                (status, axum::Json(body)).into_response()
+            } else {
+                let to = format!("/accounts/{account_id}?reading_error={code}#reading-error");
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                refuse(state_ref, caller_ref, &to, "reading", &fields).await
+            }
         }
     };
     // A declared size past the limit is refused before a byte of the body is read.
     if form::declared_too_large(&headers, UPLOAD_LIMIT) {
-        return refuse(
+        return back(
             StatusCode::PAYLOAD_TOO_LARGE,
             ReadingProblem::PhotoTooLarge,
             &Upload::default(),
-        );
+        )
+        .await;
     }
     let upload = match read_upload(&mut multipart).await {
         Ok(u) => u,
         Err(ReadError::TooLarge) => {
-            return refuse(
+            return back(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ReadingProblem::PhotoTooLarge,
                 &Upload::default(),
-            );
+            )
+            .await;
         }
         Err(ReadError::Malformed) => {
-            return refuse(
+            return back(
                 StatusCode::BAD_REQUEST,
                 ReadingProblem::Malformed,
                 &Upload::default(),
-            );
+            )
+            .await;
         }
     };
     if upload.photo.is_empty() {
-        return refuse(
+        return back(
             StatusCode::UNPROCESSABLE_ENTITY,
             ReadingProblem::PhotoMissing,
             &upload,
-        );
+        )
+        .await;
     }
     let result = services::readings::submit(
         &state.services,
@@ -158,7 +168,7 @@ pub async fn submit(
                 }
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            refuse(status, error.problem(), &upload)
+            back(status, error.problem(), &upload).await
         }
     }
 }
@@ -212,13 +222,12 @@ pub async fn decide(
     Path(reading_id): Path<i64>,
     Form(form): Form<DecideForm>,
 ) -> Response {
+    // Refused: back to the reading with its message; what was typed kept on the server.
     let back = |problem: ReadingProblem| {
-        Redirect::to(&format!(
-            "/inspector/readings/{reading_id}?error={problem}&value={}&reason={}",
-            urlencode(&form.value),
-            urlencode(&form.reason)
-        ))
-        .into_response()
+        let (state, caller) = (&state, &caller);
+        let fields = [("value", form.value.as_str()), ("reason", form.reason.as_str())];
+        let to = format!("/inspector/readings/{reading_id}?error={problem}#decide-error");
+        async move { refuse(state, caller, &to, "decide", &fields).await }
     };
     let decision = match form.action.as_str() {
         "confirm" => Decision::Confirm,
@@ -231,16 +240,16 @@ pub async fn decide(
                 reason,
                 text: form.reason.clone(),
             },
-            None => return back(ReadingProblem::ReasonRequired),
+            None => return back(ReadingProblem::ReasonRequired).await,
         },
-        _ => return back(ReadingProblem::Action),
+        _ => return back(ReadingProblem::Action).await,
     };
     match services::readings::decide(&state.services, &principal, reading_id, &decision).await {
         Ok(_) => Redirect::to(&format!("/inspector?done={reading_id}")).into_response(),
         Err(DecideError::NotFound) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
-        Err(DecideError::Taken { .. }) => back(ReadingProblem::Taken),
-        Err(DecideError::Value(v)) => back(v.problem()),
-        Err(DecideError::ReasonRequired) => back(ReadingProblem::ReasonRequired),
+        Err(DecideError::Taken { .. }) => back(ReadingProblem::Taken).await,
+        Err(DecideError::Value(v)) => back(v.problem()).await,
+        Err(DecideError::ReasonRequired) => back(ReadingProblem::ReasonRequired).await,
         Err(DecideError::Service(error)) => unavailable(caller.locale, "deciding a reading failed", &error),
     }
 }

@@ -245,10 +245,22 @@ async fn a_resident_unlinks_their_own_account() {
         .await
         .unwrap();
     assert_eq!(mine.len(), 1);
-    let response = app
-        .post_form(&format!("/accounts/{}/unlink", mine[0].id), &cookie, &[])
-        .await;
-    assert_eq!(location(&response), "/accounts");
+    // Without the tick that confirms it, nothing happens and the page says why.
+    let unlink = format!("/accounts/{}/unlink", mine[0].id);
+    let response = app.post_form(&unlink, &cookie, &[]).await;
+    assert_eq!(
+        location(&response),
+        format!("/accounts/{}?error=confirm_unlink#unlink", mine[0].id)
+    );
+    let still: Vec<AccountSummary> = app
+        .call("/api/my_accounts", &cookie, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still.len(), 1);
+    let response = app.post_form(&unlink, &cookie, &[("confirm", "yes")]).await;
+    assert_eq!(location(&response), "/accounts?done=unlinked");
     let mine: Vec<AccountSummary> = app
         .call("/api/my_accounts", &cookie, &[])
         .await

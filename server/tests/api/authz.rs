@@ -245,6 +245,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::ServerFn("/api/reference_counts", &[]), EVERYONE),
         (Call::ServerFn("/api/current_user", &[]), EVERYONE),
         (Call::ServerFn("/api/sign_in_phone", &[]), EVERYONE),
+        (Call::ServerFn("/api/kept_form", &[("form", "appeal")]), EVERYONE),
         (Call::ServerFn("/api/my_accounts", &[]), SIGNED_IN),
         (
             Call::ServerFn(
@@ -455,7 +456,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         // Last, because they end things: unlinking (only the owner can), sign-out everywhere.
         (Call::Form("/admin/staff/{G}/revoke", &[]), &[Who::Admin]),
-        (Call::Form("/accounts/{A}/unlink", &[]), &[Who::ResidentA]),
+        (
+            Call::Form("/accounts/{A}/unlink", &[("confirm", "yes")]),
+            &[Who::ResidentA],
+        ),
         (
             Call::Form("/appeals/{AP}/return", &[("reason", "Javob toʻliq emas")]),
             &[Who::ResidentA],

@@ -524,6 +524,7 @@ pub async fn desk_action(app: &TestApp, cookie: &str, appeal: i64, fields: &[(&s
     }
     assert_eq!(response.status(), 303, "{fields:?}");
     let to = location(&response);
+    let to = to.split('#').next().unwrap_or_default().to_string();
     let query = to.split_once('?').map(|(_, q)| q).unwrap_or_default();
     let value = |name: &str| {
         query
@@ -567,6 +568,7 @@ pub async fn file_through_form(
     let response = app.post_multipart("/appeals", cookie, fields, &[]).await;
     assert_eq!(response.status(), 303, "{fields:?}");
     let to = location(&response);
+    let to = to.split('#').next().unwrap_or_default().to_string();
     if let Some(rest) = to.strip_prefix("/appeals/new?error=") {
         let code = rest.split('&').next().unwrap_or_default();
         return Err(shared::appeal::Problem::parse(code).expect("a known problem"));
@@ -576,4 +578,19 @@ pub async fn file_through_form(
         .and_then(|rest| rest.split('?').next())
         .and_then(|id| id.parse().ok());
     Ok(id.unwrap_or_else(|| panic!("filing answered {to}")))
+}
+
+/// What a refused form kept on the server, read back as its page reads it: with the cookie the
+/// refusal set (and the session's, if any) through the page's server function.
+pub async fn kept(
+    app: &TestApp,
+    refused: &reqwest::Response,
+    cookie: &str,
+    form: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let token = set_cookie(refused, shared::cookies::KEPT).expect("the refusal keeps the form");
+    let both = format!("{cookie}; {}={token}", shared::cookies::KEPT);
+    let response = app.call("/api/kept_form", &both, &[("form", form)]).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
 }

@@ -293,7 +293,7 @@ async fn a_resident_pays_by_card_with_the_code_from_the_sms() {
         let response = app.post_form(&format!("/pay/{order}/card"), &cookie, &form).await;
         assert_eq!(
             location(&response),
-            format!("/pay/{order}?error={error}"),
+            format!("/pay/{order}?error={error}#pay-error"),
             "{number} {expiry}"
         );
     }

@@ -78,7 +78,14 @@ async fn malformed_numbers_get_their_reason_and_send_nothing() {
         ("+998 71 123 45 67", "phone_not_mobile"),
     ] {
         let (response, cookie) = app.request_code(typed).await;
-        assert_eq!(location(&response), format!("/sign-in?error={error}"), "{typed}");
+        assert_eq!(
+            location(&response),
+            format!("/sign-in?error={error}#signin-error"),
+            "{typed}"
+        );
+        // What was typed comes back from the server, not through the address.
+        let kept = crate::helpers::kept(&app, &response, "", "sign_in").await;
+        assert_eq!(kept.get("phone").map(String::as_str), Some(typed));
         assert!(cookie.is_empty());
     }
     let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_outbox")

@@ -10,7 +10,7 @@ pub mod submit;
 pub use decide::{DecideError, Decision, decide, tiers};
 pub use inspector::{QUEUE_PAGE, QueueFilter, case, photo, queue, scope_names};
 pub use notify::text;
-pub use submit::{NewReading, SubmitError, Submitted, mahallas_for, submit};
+pub use submit::{NewReading, SubmitError, Submitted, mahallas_for, submit, usual_mahalla};
 
 use crate::{Error, Result, Services};
 use sqlx::Row;

@@ -195,3 +195,22 @@ pub async fn mahallas_for(svc: &Services, user_id: i64, account_id: i64) -> Resu
         .await?;
     crate::reference::mahallas_of(svc, &district).await
 }
+
+/// The mahalla a reading of this account is most likely from: the account's own (from the
+/// utility's register), else the one its last reading named. The caller has checked the link.
+pub async fn usual_mahalla(svc: &Services, account_id: i64) -> Result<Option<String>> {
+    let own: Option<Option<String>> =
+        sqlx::query_scalar("SELECT mahalla_code FROM utility_accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&svc.db.pool)
+            .await?;
+    if let Some(Some(code)) = own {
+        return Ok(Some(code));
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT mahalla_code FROM meter_readings WHERE account_id = $1 AND mahalla_code IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .fetch_optional(&svc.db.pool)
+    .await?)
+}

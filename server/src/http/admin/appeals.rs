@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::http::guard::unavailable;
 use crate::http::guard::{Administrator, Signed};
-use crate::http::redirect::{redirect, with_error};
+use crate::http::redirect::{redirect, refuse};
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
@@ -37,11 +37,11 @@ pub async fn calendar_day(
     };
     match result {
         Ok(()) => redirect(&format!("/admin/calendar?year={}&saved=1", urlencode(&year))),
-        Err(AdminError::Edit(e)) => with_error(
-            "/admin/calendar",
-            e.problem().code(),
-            &[("year", &year), ("day", &form.day), ("name", &form.name)],
-        ),
+        Err(AdminError::Edit(e)) => {
+            let to = format!("/admin/calendar?year={}&error={}", urlencode(&year), e.problem());
+            let fields = [("day", form.day.as_str()), ("name", form.name.as_str())];
+            refuse(&state, &caller, &to, "calendar", &fields).await
+        }
         Err(AdminError::Service(error)) => unavailable(caller.locale, "editing the calendar failed", &error),
     }
 }
@@ -83,7 +83,11 @@ pub async fn save_body(
     };
     match services::appeals::admin::save_body(&state.services, &edit).await {
         Ok(id) => redirect(&format!("/admin/bodies?saved={id}")),
-        Err(AdminError::Edit(e)) => with_error("/admin/bodies", e.problem().code(), &[("id", &form.id)]),
+        Err(AdminError::Edit(e)) => redirect(&format!(
+            "/admin/bodies?error={}&id={}",
+            e.problem(),
+            urlencode(&form.id)
+        )),
         Err(AdminError::Service(error)) => unavailable(caller.locale, "saving a body failed", &error),
     }
 }

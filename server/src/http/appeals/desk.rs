@@ -5,7 +5,7 @@ use super::filing::read_files_form;
 use crate::AppState;
 use crate::http::guard::{AppealsStaff, Signed};
 use crate::http::guard::{Caller, text, unavailable};
-use crate::http::redirect::{redirect, with_error};
+use crate::http::redirect::{redirect, refuse};
 use app::i18n::Key;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, State};
@@ -30,27 +30,37 @@ pub async fn desk_action(
         Ok(f) => f,
         Err(back) => return back,
     };
-    let back = |problem: Problem| with_error(&page, problem.code(), &[("text", form.get("text"))]);
+    // Refused: back to the case with its message; the text typed is kept on the server.
+    let back = |problem: Problem| {
+        let (state, caller, page, text) = (&state, &caller, &page, form.get("text"));
+        async move {
+            let to = format!("{page}?error={problem}#desk-error");
+            refuse(state, caller, &to, "desk", &[("text", text)]).await
+        }
+    };
     let svc = &state.services;
     if form.get("action") == "triage" {
         let Some(category) = Category::parse(form.get("category")) else {
-            return back(Problem::Category);
+            return back(Problem::Category).await;
         };
         return match services::appeals::triage(svc, &principal, id, category).await {
             Ok(_) => redirect(&format!("{page}?done=triage")),
-            Err(error) => action_error(&caller, &page, error, &back),
+            Err(error) => match action_error(&caller, &page, error) {
+                Ok(answer) => answer,
+                Err(problem) => back(problem).await,
+            },
         };
     }
     let text = form.get("text").to_string();
     let action = match form.get("action") {
         "assign" => match form.get("assignee").parse::<i64>() {
             Ok(user) => Action::Assign(user),
-            Err(_) => return back(Problem::Assignee),
+            Err(_) => return back(Problem::Assignee).await,
         },
         "answer" => Action::Answer(text),
         "forward" => match form.get("to").parse::<i64>() {
             Ok(to) => Action::Forward { to, reason: text },
-            Err(_) => return back(Problem::Body),
+            Err(_) => return back(Problem::Body).await,
         },
         "extend" => Action::Extend(text),
         "consent" => match ConsentRole::parse(form.get("role")) {
@@ -59,27 +69,27 @@ pub async fn desk_action(
                 role,
                 consent: form.get("consent") == "yes",
             },
-            None => return back(Problem::Role),
+            None => return back(Problem::Role).await,
         },
         "resolve" => {
             let Some(resolution) = Resolution::parse(form.get("resolution")) else {
-                return back(Problem::Resolution);
+                return back(Problem::Resolution).await;
             };
             Action::Resolve {
                 resolution,
                 reason: text,
             }
         }
-        _ => return back(Problem::Action),
+        _ => return back(Problem::Action).await,
     };
     // An answer's files are checked before anything is done, and kept with the answer.
     let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
         Ok(Ok(f)) => f,
-        Ok(Err(e)) => return back(e.problem()),
+        Ok(Err(e)) => return back(e.problem()).await,
         Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     if !files.is_empty() && !matches!(action, Action::Answer(_)) {
-        return back(Problem::FilesNotHere);
+        return back(Problem::FilesNotHere).await;
     }
     let stored = match attachments::store(svc, &files).await {
         Ok(s) => s,
@@ -87,20 +97,23 @@ pub async fn desk_action(
     };
     match services::appeals::act_with_files(svc, &principal, id, &action, &files, &stored).await {
         Ok(_) => redirect(&format!("{page}?done={}", form.get("action"))),
-        Err(error) => action_error(&caller, &page, error, &back),
+        Err(error) => match action_error(&caller, &page, error) {
+            Ok(answer) => answer,
+            Err(problem) => back(problem).await,
+        },
     }
 }
 
-fn action_error(
-    caller: &Caller,
-    page: &str,
-    error: ActionError,
-    back: &dyn Fn(Problem) -> Response,
-) -> Response {
+/// What the desk answers for a refused action: an answer of its own, or the problem to go
+/// back to the form with.
+fn action_error(caller: &Caller, page: &str, error: ActionError) -> Result<Response, Problem> {
     match error {
-        ActionError::NotFound => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
-        ActionError::Service(error) => unavailable(caller.locale, "an officer's action failed", &error),
-        ActionError::Resolved => redirect(&format!("{page}?error={}", Problem::Resolved)),
-        other => back(other.problem()),
+        ActionError::NotFound => Ok(text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound)),
+        ActionError::Service(error) => Ok(unavailable(caller.locale, "an officer's action failed", &error)),
+        ActionError::Resolved => Ok(redirect(&format!(
+            "{page}?error={}#desk-error",
+            Problem::Resolved
+        ))),
+        other => Err(other.problem()),
     }
 }

@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::http::form::{self, Limits, ReadError};
 use crate::http::guard::{Caller, unavailable};
 use crate::http::guard::{Resident, Signed};
-use crate::http::redirect::{redirect, with_error};
+use crate::http::redirect::{redirect, refuse};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::multipart::Multipart;
@@ -36,11 +36,11 @@ pub(super) async fn read_files_form(
         file_fields: &["files"],
     };
     if form::declared_too_large(headers, FORM_LIMIT) {
-        return Err(with_error(page, Problem::FileTooLarge.code(), &[]));
+        return Err(redirect(&format!("{page}?error={}", Problem::FileTooLarge)));
     }
     form::read(multipart, &limits).await.map_err(|e| match e {
-        ReadError::TooLarge => with_error(page, Problem::FileTooLarge.code(), &[]),
-        ReadError::Malformed => with_error(page, Problem::Malformed.code(), &[]),
+        ReadError::TooLarge => redirect(&format!("{page}?error={}", Problem::FileTooLarge)),
+        ReadError::Malformed => redirect(&format!("{page}?error={}", Problem::Malformed)),
     })
 }
 
@@ -58,6 +58,8 @@ pub async fn file(
         Ok(f) => f,
         Err(back) => return back,
     };
+    // Refused: back to the form with its message, and everything typed kept on the server
+    // (files cannot be: the browser asks for them again).
     let back = |problem: Problem| {
         let keep = [
             "body",
@@ -66,20 +68,19 @@ pub async fn file(
             "subject",
             "text",
             "district",
+            "mahalla",
             "cosigners",
             "about",
         ];
         let fields: Vec<(&str, &str)> = keep.iter().map(|k| (*k, form.get(k))).collect();
-        // A text too long for a URL comes back without itself; the length was the problem.
-        let fields: Vec<(&str, &str)> = if problem == Problem::TextTooLong {
-            fields.into_iter().filter(|(k, _)| *k != "text").collect()
-        } else {
-            fields
-        };
-        with_error("/appeals/new", problem.code(), &fields)
+        let (state, caller) = (&state, &caller);
+        async move {
+            let to = format!("/appeals/new?error={problem}#appeal-error");
+            refuse(state, caller, &to, "appeal", &fields).await
+        }
     };
     let Ok(body_id) = form.get("body").trim().parse::<i64>() else {
-        return back(Problem::Body);
+        return back(Problem::Body).await;
     };
     let filer = match services::identity::users::phone_of(&state.services, principal.user_id).await {
         Ok(p) => p,
@@ -87,18 +88,18 @@ pub async fn file(
     };
     let cosigners = match collective::parse_phones(form.get("cosigners"), &filer) {
         Ok(c) => c,
-        Err(_) => return back(Problem::CosignerPhone),
+        Err(_) => return back(Problem::CosignerPhone).await,
     };
     let about = match form.get("about").trim() {
         "" => None,
         id => match id.parse::<i64>() {
             Ok(id) => Some(id),
-            Err(_) => return back(Problem::About),
+            Err(_) => return back(Problem::About).await,
         },
     };
     let files = match attachments::check_all_off_runtime(form.files_of("files")).await {
         Ok(Ok(f)) => f,
-        Ok(Err(e)) => return back(e.problem()),
+        Ok(Err(e)) => return back(e.problem()).await,
         Err(error) => return unavailable(caller.locale, "checking attachments failed", &error),
     };
     // A district's SOATO code starts with its region's four digits.
@@ -122,7 +123,7 @@ pub async fn file(
     match services::appeals::file(&state.services, &new).await {
         Ok(registered) => redirect(&format!("/appeals/{}?filed=1", registered.id)),
         Err(FileError::Service(error)) => unavailable(caller.locale, "filing an appeal failed", &error),
-        Err(error) => back(error.problem()),
+        Err(error) => back(error.problem()).await,
     }
 }
 
@@ -141,7 +142,14 @@ const COSIGN_TRIES_PER_CLIENT_PER_HOUR: i64 = 30;
 pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): Form<CosignForm>) -> Response {
     let fields = [("number", form.number.as_str()), ("phone", form.phone.as_str())];
     let Ok(phone) = Phone::parse(&form.phone) else {
-        return with_error("/appeals/cosign", Problem::Phone.code(), &fields);
+        return refuse(
+            &state,
+            &caller,
+            &format!("/appeals/cosign?error={}#cosign-error", Problem::Phone),
+            "cosign",
+            &fields,
+        )
+        .await;
     };
     // Guesses are limited per client as well as per co-signer (five tries each).
     let now = state.services.clock.now_ms();
@@ -155,7 +163,16 @@ pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): F
     .await
     {
         Ok(true) => {}
-        Ok(false) => return with_error("/appeals/cosign", Problem::RateLimited.code(), &fields),
+        Ok(false) => {
+            return refuse(
+                &state,
+                &caller,
+                &format!("/appeals/cosign?error={}#cosign-error", Problem::RateLimited),
+                "cosign",
+                &fields,
+            )
+            .await;
+        }
         Err(error) => return unavailable(caller.locale, "co-signing failed", &error),
     }
     match collective::confirm(&state.services, &form.number, &phone, &form.code).await {
@@ -163,7 +180,16 @@ pub async fn cosign(State(state): State<AppState>, caller: Caller, Form(form): F
             "/appeals/cosign?done=1&number={}",
             urlencode(form.number.trim())
         )),
-        Err(ConfirmError::Cosign(e)) => with_error("/appeals/cosign", e.problem().code(), &fields),
+        Err(ConfirmError::Cosign(e)) => {
+            refuse(
+                &state,
+                &caller,
+                &format!("/appeals/cosign?error={}#cosign-error", e.problem()),
+                "cosign",
+                &fields,
+            )
+            .await
+        }
         Err(ConfirmError::Service(error)) => unavailable(caller.locale, "co-signing failed", &error),
     }
 }

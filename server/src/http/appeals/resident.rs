@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::http::guard::{Caller, text, unavailable};
 use crate::http::guard::{Resident, Signed};
-use crate::http::redirect::redirect;
+use crate::http::redirect::{redirect, refuse};
 use app::i18n::Key;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -31,7 +31,11 @@ pub async fn return_to_control(
     Form(form): Form<ReturnForm>,
 ) -> Response {
     let result = control::return_to_control(&state.services, principal.user_id, id, &form.reason).await;
-    resident_answer(&caller, id, result.map(|_| "returned"))
+    let kept = Kept {
+        form: "return",
+        fields: &[("reason", &form.reason)],
+    };
+    resident_answer(&state, &caller, id, result.map(|_| "returned"), kept).await
 }
 
 #[derive(Deserialize)]
@@ -51,21 +55,45 @@ pub async fn rate(
     Path(id): Path<i64>,
     Form(form): Form<RatingForm>,
 ) -> Response {
+    let kept = Kept {
+        form: "rating",
+        fields: &[("score", &form.score), ("comment", &form.comment)],
+    };
     let Ok(score) = form.score.trim().parse::<i16>() else {
-        return resident_answer(&caller, id, Err(ResidentError::Score));
+        return resident_answer(&state, &caller, id, Err(ResidentError::Score), kept).await;
     };
     let result = control::rate(&state.services, principal.user_id, id, score, &form.comment).await;
-    resident_answer(&caller, id, result.map(|_| "rated"))
+    resident_answer(&state, &caller, id, result.map(|_| "rated"), kept).await
 }
 
-fn resident_answer(caller: &Caller, id: i64, result: Result<&str, ResidentError>) -> Response {
+/// A resident's form and what to keep of it if it is refused.
+struct Kept<'a> {
+    form: &'a str,
+    fields: &'a [(&'a str, &'a str)],
+}
+
+async fn resident_answer(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    result: Result<&str, ResidentError>,
+    kept: Kept<'_>,
+) -> Response {
     match result {
         Ok(done) => redirect(&format!("/appeals/{id}?done={done}")),
         Err(ResidentError::NotFound) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
         Err(ResidentError::Service(error)) => {
             unavailable(caller.locale, "a resident's appeal action failed", &error)
         }
-        Err(e) => redirect(&format!("/appeals/{id}?error={}#answer", e.problem())),
+        Err(e) => {
+            let to = format!(
+                "/appeals/{id}?error={}&form={}#{}-error",
+                e.problem(),
+                kept.form,
+                kept.form
+            );
+            refuse(state, caller, &to, kept.form, kept.fields).await
+        }
     }
 }
 

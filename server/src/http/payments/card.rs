@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::http::guard::{Resident, Signed};
 use crate::http::guard::{text, unavailable};
+use crate::http::redirect::refuse;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -29,25 +30,31 @@ pub async fn card_start(
     Form(form): Form<CardForm>,
 ) -> Response {
     use shared::card::{CardError, CardNumber, Expiry};
-    let back =
-        |problem: PayProblem| Redirect::to(&format!("/pay/{order_id}?error={problem}")).into_response();
+    // Refused: back to the card form with its message; the expiry and the phone are kept on
+    // the server (never the card's number: it is typed again).
+    let back = |problem: PayProblem| {
+        let (state, caller) = (&state, &caller);
+        let fields = [("expiry", form.expiry.as_str()), ("phone", form.phone.as_str())];
+        let to = format!("/pay/{order_id}?error={problem}#pay-error");
+        async move { refuse(state, caller, &to, "card", &fields).await }
+    };
     let (y, m, _, _, _) = shared::time::tashkent(state.services.clock.now_ms());
     let card = match CardNumber::parse(&form.number) {
         Ok(card) => card,
-        Err(CardError::NumberChecksum) => return back(PayProblem::CardChecksum),
-        Err(CardError::UnknownScheme) => return back(PayProblem::CardScheme),
-        Err(_) => return back(PayProblem::CardNumber),
+        Err(CardError::NumberChecksum) => return back(PayProblem::CardChecksum).await,
+        Err(CardError::UnknownScheme) => return back(PayProblem::CardScheme).await,
+        Err(_) => return back(PayProblem::CardNumber).await,
     };
     let expiry = match Expiry::parse(&form.expiry, (y, m)) {
         Ok(expiry) => expiry,
-        Err(CardError::Expired) => return back(PayProblem::CardExpired),
-        Err(_) => return back(PayProblem::CardExpiry),
+        Err(CardError::Expired) => return back(PayProblem::CardExpired).await,
+        Err(_) => return back(PayProblem::CardExpiry).await,
     };
     // The sandbox sends its code to the phone typed here; a real processor to the card's own.
     let phone = if state.services.card.as_ref().is_some_and(|c| c.asks_phone()) {
         match shared::Phone::parse(&form.phone) {
             Ok(phone) => Some(phone),
-            Err(_) => return back(PayProblem::CardPhone),
+            Err(_) => return back(PayProblem::CardPhone).await,
         }
     } else {
         None

@@ -4,13 +4,13 @@
 use crate::AppState;
 use crate::http::guard::{Resident, Signed};
 use crate::http::guard::{text, unavailable};
+use crate::http::redirect::refuse;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::payments::orders::Method;
-use services::url::encode as urlencode;
 use shared::Tiyin;
 use shared::money::AmountError;
 use shared::payment::PayProblem;
@@ -29,26 +29,25 @@ pub async fn create_order(
     }: Signed<Resident>,
     Form(form): Form<OrderForm>,
 ) -> Response {
+    // Refused: back to the account's pay form with its message; the amount typed is kept on
+    // the server.
     let back = |problem: PayProblem| {
-        Redirect::to(&format!(
-            "/accounts/{}?pay_error={problem}&amount={}",
-            form.account_id,
-            urlencode(&form.amount)
-        ))
-        .into_response()
+        let (state, caller, amount) = (&state, &caller, form.amount.as_str());
+        let to = format!("/accounts/{}?pay_error={problem}#pay-error", form.account_id);
+        async move { refuse(state, caller, &to, "pay", &[("amount", amount)]).await }
     };
     let amount = match Tiyin::parse_som(&form.amount) {
         Ok(a) => a,
-        Err(AmountError::Empty) => return back(PayProblem::AmountEmpty),
-        Err(AmountError::Malformed) => return back(PayProblem::AmountMalformed),
-        Err(AmountError::NotPositive) => return back(PayProblem::AmountNotPositive),
-        Err(AmountError::TooLarge) => return back(PayProblem::AmountTooLarge),
+        Err(AmountError::Empty) => return back(PayProblem::AmountEmpty).await,
+        Err(AmountError::Malformed) => return back(PayProblem::AmountMalformed).await,
+        Err(AmountError::NotPositive) => return back(PayProblem::AmountNotPositive).await,
+        Err(AmountError::TooLarge) => return back(PayProblem::AmountTooLarge).await,
     };
     let Some(method) = Method::parse(&form.method) else {
-        return back(PayProblem::Method);
+        return back(PayProblem::Method).await;
     };
     if !state.services.payment_methods().contains(&method) {
-        return back(PayProblem::Method);
+        return back(PayProblem::Method).await;
     }
     match services::payments::orders::create(
         &state.services,
