@@ -144,7 +144,7 @@ test("an officer triages and answers on the desk and the resident's page changes
   await hydrated(page);
   const row = page.locator(".list.appeals li", { hasText: "Chiroqlar yonmaydi" });
   await expect(row.locator(".appeal-status")).toHaveText("javob berildi");
-  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await resolve(desk);
   await expect(row.locator(".appeal-status")).toHaveText("yakunlandi", { timeout: 3000 });
 
   // The resident rates the answer; the officer sees the rating.
@@ -191,7 +191,7 @@ test("a collective appeal is refused closing without consent, then closes with i
 
   const desk = await officerPage(browser);
   await desk.goto(`/desk/appeals/${id}`);
-  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await resolve(desk);
   await expect(desk.getByRole("alert")).toHaveText(
     "Jamoaviy murojaatni yakunlash uchun hammualliflar vakilining roziligi kerak.",
   );
@@ -202,13 +202,50 @@ test("a collective appeal is refused closing without consent, then closes with i
     await expect(desk.getByText("Saqlandi.")).toBeVisible();
   };
   await consent("Karimov Anvar", "representative");
-  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await resolve(desk);
   await expect(desk.getByRole("alert")).toHaveText(
     "Jamoaviy murojaatni yakunlash uchun mahalla yettiligi aʼzosining roziligi kerak.",
   );
   await consent("Rahimova Dilnoza", "mahalla_chair");
+  await resolve(desk);
+  await expect(desk.getByText("Murojaat yakunlandi. Fuqaroga xabar yuborildi.")).toBeVisible();
+  await expect(desk.locator(".appeal-status")).toHaveText("yakunlandi");
+  await desk.context().close();
+});
+
+/** Closes an appeal on the desk as an officer does: an outcome chosen, the tick that confirms. */
+async function resolve(desk: Page) {
+  await desk.getByLabel("Yakuniy qaror").selectOption("satisfied");
+  await desk.getByLabel("Ha, murojaatni shu qaror bilan yakunlayman").check();
   await desk.getByRole("button", { name: "Yakunlash" }).click();
-  await expect(desk.getByText("Saqlandi.")).toBeVisible();
+}
+
+test("an officer closes an appeal only with an outcome chosen and the tick that confirms it", async ({ page, browser }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 36));
+  const id = await fileAppeal(page, "Yakunlash tekshiruvi");
+  const desk = await officerPage(browser);
+  await desk.goto(`/desk/appeals/${id}`);
+  await ready(desk, testInfo);
+  // No answer is chosen for the officer: triage and the outcome both start at "—".
+  await expect(desk.getByLabel("Toifa")).toHaveValue("");
+  await expect(desk.getByLabel("Yakuniy qaror")).toHaveValue("");
+  // One tap does nothing: the browser asks for the outcome and the tick first.
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(desk).toHaveURL(new RegExp(`/desk/appeals/${id}$`));
+  await desk.getByLabel("Yakuniy qaror").selectOption("explained");
+  await desk.getByRole("button", { name: "Yakunlash" }).click();
+  await expect(desk).toHaveURL(new RegExp(`/desk/appeals/${id}$`));
+  await expect(desk.locator(".appeal-status")).not.toHaveText("yakunlandi");
+  // Asked without the tick all the same (as a form without the browser's check would), the
+  // server refuses it and says why.
+  const refused = await desk.request.post(`/desk/appeals/${id}`, {
+    multipart: { action: "resolve", resolution: "explained", text: "" },
+    headers: { Origin: new URL(desk.url()).origin },
+    maxRedirects: 0,
+  });
+  expect(refused.headers()["location"]).toContain("error=confirm_required");
+  await resolve(desk);
+  await expect(desk.getByText("Murojaat yakunlandi. Fuqaroga xabar yuborildi.")).toBeVisible();
   await expect(desk.locator(".appeal-status")).toHaveText("yakunlandi");
   await desk.context().close();
 });

@@ -128,3 +128,21 @@ test("a refused appeal comes back whole from the server, not through the URL", a
   expect(page.url().length, "a short address").toBeLessThan(200);
   expectUrlWithout(page, "Poliklinikada", "navbat");
 });
+
+test("unlinking an account asks first, and says afterwards that it is done", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 37));
+  await linkAccount(page);
+  await ready(page, testInfo);
+  const account = page.url();
+  await page.locator("#unlink summary").click();
+  const unlink = page.locator("#unlink button[type=submit]");
+  await expect(page.locator("#unlink")).toContainText("Hisobning oʻzi va toʻlovlar saqlanib qoladi.");
+  // Without the tick the browser does not send it: still here, still linked.
+  await unlink.click();
+  await expect(page).toHaveURL(account);
+  await page.getByLabel("Ha, bu hisobni olib tashlayman").check();
+  await unlink.click();
+  await expect(page).toHaveURL(/\/accounts\?done=unlinked$/);
+  await expect(page.getByRole("status")).toHaveText("Hisob olib tashlandi. Uni istalgan vaqtda qayta qoʻshishingiz mumkin.");
+  await expect(page.locator(".list.accounts li")).toHaveCount(0);
+});

@@ -330,6 +330,8 @@ crate::words! {
         Malformed = "malformed",
         RateLimited = "rate_limited",
         Unavailable = "unavailable",
+        /// Resolving asked without the tick that confirms it.
+        ConfirmRequired = "confirm_required",
     }
 }
 

@@ -163,6 +163,7 @@ pub fn problem_key(problem: Problem) -> Key {
         Problem::NotFound => Key::ErrorNotFound,
         Problem::RateLimited => Key::SigninErrorRateLimited,
         Problem::Unavailable => Key::ErrorUnavailable,
+        Problem::ConfirmRequired => Key::DeskErrorConfirm,
     }
 }
 

@@ -105,6 +105,7 @@ pub fn DeskCasePage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let case = Resource::new(route_id(), get_desk_case);
+    let kept = crate::api::kept::use_kept("desk");
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -117,13 +118,19 @@ pub fn DeskCasePage() -> impl IntoView {
                 let id = s.id;
                 let action = format!("/desk/appeals/{id}");
                 let open = s.status != Status::Resolved;
-                let typed = query.read().get("text").unwrap_or_default();
+                // A refused action comes back with its text (kept on the server), its message
+                // above the forms, the text field focused.
+                let typed = kept.await.get("text").cloned().unwrap_or_default();
+                let refused = query.read().get("error");
+                let done = query.read().get("done");
                 let assignee = c.assigned_to.and_then(|u| c.staff.iter().find(|(s, _)| *s == u)).map(|(_, n)| n.clone());
                 view! {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
-                    {query.read().get("done").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::DeskDone)}</p> })}
-                    {query.read().get("error").map(|code| view! { <p class="notice error" role="alert">{tr(locale, error_key(&code))}</p> })}
+                    {done.map(|action| {
+                        let key = if action == "resolve" { Key::DeskDoneResolved } else { Key::DeskDone };
+                        view! { <p class="notice success" role="status">{tr(locale, key)}</p> }
+                    })}
                     <h1 class="appeal-number">{s.number.clone()}</h1>
                     <dl class="facts">
                         <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
@@ -170,11 +177,14 @@ pub fn DeskCasePage() -> impl IntoView {
                     })}
                     {open.then(|| view! {
                         <section class="desk-actions stack">
+                            {refused.clone().map(|code| crate::pages::appeals::form_error("desk-error", tr(locale, error_key(&code))))}
+                            // No answer is chosen for the officer: triage starts at "—".
                             <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
                                 <input type="hidden" name="action" value="triage" />
-                                <select name="category" aria-label=tr(locale, Key::AppealsCategory)>
+                                <select name="category" aria-label=tr(locale, Key::AppealsCategory) required>
+                                    <option value="" selected>"—"</option>
                                     {Category::ALL.iter().map(|&cat| view! {
-                                        <option value=cat.code() selected=s.category == Some(cat)>{tr(locale, category_key(Some(cat)))}</option>
+                                        <option value=cat.code()>{tr(locale, category_key(Some(cat)))}</option>
                                     }).collect_view()}
                                 </select>
                                 <button class="button secondary" type="submit">{tr(locale, Key::DeskTriage)}</button>
@@ -190,7 +200,7 @@ pub fn DeskCasePage() -> impl IntoView {
                             </form>
                             <form class="stack" method="post" action=action.clone() enctype="multipart/form-data">
                                 <label for="desk-text">{tr(locale, Key::DeskText)}</label>
-                                <textarea id="desk-text" name="text" rows="5" maxlength="10000">{typed}</textarea>
+                                <textarea id="desk-text" name="text" rows="5" maxlength="10000" autofocus=refused.is_some()>{typed}</textarea>
                                 <label for="desk-files">{tr(locale, Key::AppealsFiles)}</label>
                                 <input id="desk-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" />
                                 <div class="row">
@@ -210,15 +220,23 @@ pub fn DeskCasePage() -> impl IntoView {
                                         <button class="button secondary" type="submit" name="action" value="forward">{tr(locale, Key::DeskForward)}</button>
                                     </div>
                                 })}
+                            </form>
+                            // Closing has a form of its own: an outcome chosen (none is
+                            // pre-chosen), its reason, and a tick that confirms it.
+                            <form class="stack resolve-form" method="post" action=action.clone() enctype="multipart/form-data">
+                                <input type="hidden" name="action" value="resolve" />
                                 <label for="desk-resolution">{tr(locale, Key::DeskResolution)}</label>
-                                <div class="row">
-                                    <select id="desk-resolution" name="resolution">
-                                        {Resolution::ALL.iter().map(|&r| view! {
-                                            <option value=r.code()>{tr(locale, resolution_key(r))}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button class="button secondary" type="submit" name="action" value="resolve">{tr(locale, Key::DeskResolve)}</button>
-                                </div>
+                                <select id="desk-resolution" name="resolution" required>
+                                    <option value="" selected>"—"</option>
+                                    {Resolution::ALL.iter().map(|&r| view! {
+                                        <option value=r.code()>{tr(locale, resolution_key(r))}</option>
+                                    }).collect_view()}
+                                </select>
+                                <label for="resolve-text">{tr(locale, Key::DeskResolveReason)}</label>
+                                <textarea id="resolve-text" name="text" rows="2" maxlength="10000"></textarea>
+                                <label class="check"><input type="checkbox" name="confirm" value="yes" required />
+                                    " "{tr(locale, Key::DeskResolveConfirm)}</label>
+                                <button class="button danger" type="submit">{tr(locale, Key::DeskResolve)}</button>
                             </form>
                             {a.collective.then(|| view! {
                                 <form class="stack consent-form" method="post" action=action.clone() enctype="multipart/form-data">

@@ -400,12 +400,29 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         .await,
         DeskAnswer::Done
     );
+    // One tap never closes it: without the tick nothing happens.
     assert_eq!(
-        act(&[("action", "resolve"), ("resolution", "rejected"), ("text", "")]).await,
+        act(&[("action", "resolve"), ("resolution", "satisfied"), ("text", "")]).await,
+        DeskAnswer::Refused(Problem::ConfirmRequired)
+    );
+    assert_eq!(
+        act(&[
+            ("action", "resolve"),
+            ("resolution", "rejected"),
+            ("text", ""),
+            ("confirm", "yes")
+        ])
+        .await,
         DeskAnswer::Refused(Problem::ReasonRequired)
     );
     assert_eq!(
-        act(&[("action", "resolve"), ("resolution", "satisfied"), ("text", "")]).await,
+        act(&[
+            ("action", "resolve"),
+            ("resolution", "satisfied"),
+            ("text", ""),
+            ("confirm", "yes")
+        ])
+        .await,
         DeskAnswer::Done
     );
     assert_eq!(

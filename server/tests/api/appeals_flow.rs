@@ -284,7 +284,13 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
         let (app, desk) = (&app, desk.clone());
         async move { desk_action(app, &desk, appeal, &fields).await }
     };
-    let resolve = || vec![("action", "resolve"), ("resolution", "satisfied")];
+    let resolve = || {
+        vec![
+            ("action", "resolve"),
+            ("resolution", "satisfied"),
+            ("confirm", "yes"),
+        ]
+    };
     let consent = |person: &'static str, role: &'static str, consent: &'static str| {
         vec![
             ("action", "consent"),

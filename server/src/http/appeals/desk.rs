@@ -72,6 +72,10 @@ pub async fn desk_action(
             None => return back(Problem::Role).await,
         },
         "resolve" => {
+            // One tap never closes an appeal: the form's tick confirms it.
+            if form.get("confirm") != "yes" {
+                return back(Problem::ConfirmRequired).await;
+            }
             let Some(resolution) = Resolution::parse(form.get("resolution")) else {
                 return back(Problem::Resolution).await;
             };
