@@ -5,6 +5,17 @@ use leptos::prelude::*;
 pub use shared::Locale;
 pub use shared::i18n::{Key, tr, trf};
 
+/// A meter's unit (as the reference data writes it: `kWh`, `m³`, `Gcal`) in the reader's
+/// language and script.
+pub fn unit(locale: Locale, unit: &str) -> String {
+    match unit {
+        "kWh" => tr(locale, Key::UnitKwh).to_string(),
+        "m³" => tr(locale, Key::UnitM3).to_string(),
+        "Gcal" => tr(locale, Key::UnitGcal).to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// The locale of the page being rendered.
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { hydrated, phoneFor, ready, sameSite, signIn } from "./helpers";
+import { fillApplicant, hydrated, phoneFor, ready, sameSite, signIn } from "./helpers";
 
 const OFFICER = "+998900000102";
 
@@ -13,6 +13,7 @@ test("a resident files an appeal and sees its number, term and timeline", async 
   await expect(page).toHaveURL(/\/appeals\/new$/);
   await ready(page, testInfo);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(page);
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Davlat organi").selectOption("4");
   await page.getByLabel("Shikoyat").check();
@@ -34,6 +35,7 @@ test("an appeal without text is refused with its message and keeps the subject",
   await page.goto("/appeals/new");
   await ready(page, testInfo);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(page);
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Yoritish");
   await page.getByLabel("Murojaat matni").fill("   ");
@@ -46,6 +48,7 @@ test("an appeal without text is refused with its message and keeps the subject",
 async function fileAppeal(page: Page, subject: string, cosigners = ""): Promise<string> {
   await page.goto("/appeals/new");
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(page);
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Davlat organi").selectOption("4");
   await page.getByLabel("Qisqacha mazmuni").fill(subject);
@@ -71,6 +74,7 @@ test("the topic suggests the body closest to the resident's district @js", async
   await page.goto("/appeals/new");
   await hydrated(page);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(page);
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await expect(page.getByLabel("Davlat organi")).toHaveValue("4");
   await expect(page.locator(".body-suggestion")).toContainText("1-son oilaviy poliklinika");
@@ -83,6 +87,7 @@ test("a draft stays on the phone when the connection drops before sending @js", 
   await page.goto("/appeals/new");
   await hydrated(page);
   await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(page);
   await page.getByLabel("Mavzu").selectOption("healthcare");
   await page.getByLabel("Qisqacha mazmuni").fill("Qoralama");
   await page.getByLabel("Murojaat matni").fill("Aloqa uzilib qolsa ham bu matn yoʻqolmasligi kerak.");
@@ -248,4 +253,20 @@ test("an officer closes an appeal only with an outcome chosen and the tick that 
   await expect(desk.getByText("Murojaat yakunlandi. Fuqaroga xabar yuborildi.")).toBeVisible();
   await expect(desk.locator(".appeal-status")).toHaveText("yakunlandi");
   await desk.context().close();
+});
+
+test("the officer handling an appeal sees who wrote it: name, full phone and address", async ({ page, browser }, testInfo) => {
+  const phone = phoneFor(testInfo, 39);
+  await signIn(page, phone);
+  const id = await fileAppeal(page, "Arizachi kim");
+  const desk = await officerPage(browser);
+  await desk.goto(`/desk/appeals/${id}`);
+  const applicant = desk.locator(".applicant");
+  await expect(applicant).toContainText("Karimova Dilnoza Akmalovna");
+  await expect(applicant).toContainText(phone);
+  await expect(applicant).toContainText("Amir Temur koʻchasi 1, 5-xonadon");
+  await desk.context().close();
+  // Given once, the name fills the next form.
+  await page.goto("/appeals/new");
+  await expect(page.getByLabel("Familiya, ism, otasining ismi")).toHaveValue("Karimova Dilnoza Akmalovna");
 });

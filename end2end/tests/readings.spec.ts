@@ -50,7 +50,7 @@ async function sendReading(page: Page, how: "viewfinder" | "file", js: boolean, 
     await page.locator("#photo-camera").setInputFiles(PHOTO);
     if (js) await expect(page.locator(".photo-ready")).toContainText("Surat tayyor");
   }
-  await page.getByLabel("Koʻrsatkich, kWh").fill(value);
+  await page.getByLabel("Koʻrsatkich, kVt·soat").fill(value);
   await page.getByRole("button", { name: "Yuborish" }).click();
   await expect(page).toHaveURL(/reading=sent/);
   await expect(page.getByText("Koʻrsatkich yuborildi.")).toBeVisible();
@@ -110,12 +110,12 @@ test("a reading below the last one and letters in the value are refused with the
   await pickMahalla(page, accountId, js);
   await page.locator("#photo-camera").setInputFiles(PHOTO);
   if (js) await expect(page.locator(".photo-ready")).toBeVisible();
-  await page.getByLabel("Koʻrsatkich, kWh").fill("1");
+  await page.getByLabel("Koʻrsatkich, kVt·soat").fill("1");
   await page.getByRole("button", { name: "Yuborish" }).click();
   await expect(page.getByRole("alert")).toContainText("oxirgi tasdiqlanganidan kam");
   await page.locator("#photo-camera").setInputFiles(PHOTO);
   if (js) await expect(page.locator(".photo-ready")).toBeVisible();
-  await page.getByLabel("Koʻrsatkich, kWh").fill("12ab");
+  await page.getByLabel("Koʻrsatkich, kVt·soat").fill("12ab");
   await page.getByRole("button", { name: "Yuborish" }).click();
   await expect(page.getByRole("alert")).toContainText("faqat raqamlardan");
 });

@@ -9,7 +9,8 @@ pub mod kept;
 pub mod outbound;
 pub mod rate;
 pub mod secret;
-pub mod url;
+/// Percent-encoding, shared with the pages.
+pub use shared::url;
 
 // The domains, a folder each.
 pub mod accounts;

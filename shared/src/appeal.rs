@@ -22,10 +22,35 @@ pub struct BodyChoice {
 pub struct AppealChoices {
     pub bodies: Vec<BodyChoice>,
     pub topics: Vec<(String, Names)>,
-    /// Every district and city, by region.
+    /// Every region, for grouping the districts.
+    pub regions: Vec<(String, Names)>,
+    /// Every district and city, by region (a district's code starts with its region's).
     pub districts: Vec<(String, Names)>,
+    /// Where this resident's appeal most likely is from: the district (and mahalla) of their
+    /// last appeal, else of their first linked account.
+    pub usual: Option<(String, Option<String>)>,
+    /// The name on this resident's profile, to fill the form with.
+    pub applicant: Option<String>,
     /// The resident's answered appeals a complaint can be about: id, number and subject.
     pub earlier: Vec<(i64, String)>,
+}
+
+/// A member of staff an appeal can be assigned to: shown with their role in the reader's
+/// language and their name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChoice {
+    pub id: i64,
+    pub name: String,
+    pub role: crate::auth::Role,
+}
+
+/// The applicant as the officers of the body handling the appeal see them: the name and the
+/// address on the appeal and the full phone number, to reach them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    pub phone: String,
+    pub address: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,14 +170,14 @@ pub struct DeskItem {
 pub struct DeskCase {
     pub view: AppealView,
     pub body_id: i64,
-    /// The resident's phone, masked.
-    pub resident: String,
+    /// Who wrote it: for the officers of the body handling it, and nobody else.
+    pub applicant: Applicant,
     pub assigned_to: Option<i64>,
     pub extended: bool,
     /// The last day it may still be forwarded, if that day has not passed.
     pub forward_until: Option<String>,
     /// Who it can be assigned to.
-    pub staff: Vec<(i64, String)>,
+    pub staff: Vec<StaffChoice>,
     /// Where it can be forwarded.
     pub bodies: Vec<BodyChoice>,
     pub consents: Vec<Consent>,
@@ -286,6 +311,10 @@ crate::words! {
         TextEmpty = "text_empty",
         TextTooLong = "text_too_long",
         Place = "place",
+        NameRequired = "name_required",
+        NameTooLong = "name_too_long",
+        AddressEmpty = "address_empty",
+        AddressTooLong = "address_too_long",
         CosignerPhone = "cosigner_phone",
         CosignersTooMany = "cosigners_too_many",
         About = "about",

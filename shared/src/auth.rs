@@ -97,6 +97,27 @@ impl Principal {
         self.grants.iter().any(|g| g.role == role)
     }
 
+    /// Where a sign-in lands when it was not asked for by a page: the person's work for staff
+    /// (the inspector's queue, the appeals desk, the administrator's staff page), their
+    /// accounts for a resident.
+    pub fn landing(&self) -> &'static str {
+        let roles = self.roles();
+        if roles.contains(&Role::Inspector) {
+            "/inspector"
+        } else if roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::AppealsOfficer | Role::HeadOfBody | Role::ReceptionCoordinator
+            )
+        }) {
+            "/desk"
+        } else if roles.contains(&Role::Administrator) {
+            "/admin/staff"
+        } else {
+            "/accounts"
+        }
+    }
+
     pub fn roles(&self) -> Vec<Role> {
         let mut roles: Vec<Role> = self.grants.iter().map(|g| g.role).collect();
         roles.sort();

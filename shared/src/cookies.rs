@@ -5,6 +5,8 @@
 pub const SESSION: &str = "fuqaro_session";
 /// The number a sign-in code was sent to, kept between the two sign-in steps.
 pub const SIGN_IN_PHONE: &str = "fuqaro_signin";
+/// The page a sign-in was asked for from, kept between the two sign-in steps.
+pub const SIGN_IN_NEXT: &str = "fuqaro_next";
 /// Finds what this browser typed into a form the server refused (services::kept).
 pub const KEPT: &str = "fuqaro_kept";
 

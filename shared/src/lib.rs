@@ -17,6 +17,7 @@ pub mod phone;
 pub mod reading;
 pub mod service;
 pub mod time;
+pub mod url;
 pub mod vocabulary;
 
 pub use locale::Locale;

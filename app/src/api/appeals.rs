@@ -11,6 +11,9 @@ pub async fn get_appeal_choices() -> Result<AppealChoices, AppError> {
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
     let mut choices = services::appeals::choices(&svc).await?;
     choices.earlier = services::appeals::answered_of(&svc, principal.user_id).await?;
+    choices.usual = services::appeals::usual_place(&svc, principal.user_id).await?;
+    let (_, name) = services::identity::users::profile(&svc, principal.user_id).await?;
+    choices.applicant = name.filter(|n| !n.trim().is_empty());
     Ok(choices)
 }
 

@@ -46,7 +46,7 @@ pub fn AccountPage() -> impl IntoView {
                     Err(error) => return failure_view(error),
                 };
                 let s = &a.summary;
-                let unit = a.meter_unit.clone().unwrap_or_else(|| tr(locale, Key::AccountUnitPerson).to_string());
+                let unit = a.meter_unit.as_deref().map(|u| crate::i18n::unit(locale, u)).unwrap_or_else(|| tr(locale, Key::AccountUnitPerson).to_string());
                 let decimals = a.meter_decimals;
                 let debt = s.balance < Tiyin::ZERO;
                 let id = s.id;
@@ -74,14 +74,14 @@ pub fn AccountPage() -> impl IntoView {
                         }}</dd>
                     </dl>
                     <PaySection account_id=id balance=s.balance />
-                    {match a.meter_unit.clone() {
+                    {match a.meter_unit.as_deref().map(|u| crate::i18n::unit(locale, u)) {
                         Some(meter_unit) => view! {
                             <ReadingSection account_id=id decimals unit=meter_unit last=a.last_confirmed.as_ref().map(|r| r.value_milli) />
                         }.into_any(),
                         None => view! { <p class="muted">{tr(locale, Key::ReadingNoMeter)}</p> }.into_any(),
                     }}
                     <History title=Key::AccountReadings class="readings" page=a.readings.clone() param="readings" id pages
-                        row=move |r: ReadingRow| reading_item(locale, r, decimals, a.meter_unit.clone().unwrap_or_default()) />
+                        row=move |r: ReadingRow| reading_item(locale, r, decimals, a.meter_unit.as_deref().map(|u| crate::i18n::unit(locale, u)).unwrap_or_default()) />
                     <History title=Key::AccountCharges class="charges" page=a.charges.clone() param="charges" id pages
                         row=move |e: LedgerRow| ledger_item(locale, e) />
                     <History title=Key::AccountPayments class="payments" page=a.payments.clone() param="payments" id pages
@@ -141,7 +141,8 @@ where
             "charges" => c = to,
             _ => p = to,
         }
-        format!("/accounts/{id}?readings={r}&charges={c}&payments={p}")
+        // The anchor keeps the place: the page opens at this list, not at its top.
+        format!("/accounts/{id}?readings={r}&charges={c}&payments={p}#{param}")
     };
     let empty = page.items.is_empty();
     view! {

@@ -23,14 +23,38 @@ pub fn balance_text(locale: Locale, balance: Tiyin) -> String {
     }
 }
 
-/// Shown instead of a page that needs a signed-in resident.
+/// Shown instead of a page that needs a signed-in person: why, in words that fit the page,
+/// and a sign-in that comes back to it (answered 401 on every such page).
 #[component]
 pub fn SignInFirst() -> impl IntoView {
     let locale = use_locale();
+    let location = leptos_router::hooks::use_location();
+    let here = location.pathname.get_untracked();
+    let back = format!(
+        "{here}{}",
+        location
+            .search
+            .get_untracked()
+            .split('#')
+            .next()
+            .map(|q| if q.is_empty() {
+                String::new()
+            } else {
+                format!("?{q}")
+            })
+            .unwrap_or_default()
+    );
+    let key = match here.split('/').nth(1).unwrap_or_default() {
+        "accounts" | "pay" | "receipts" => Key::AccountsSignInFirst,
+        "appeals" => Key::AppealsSignInFirst,
+        "desk" | "inspector" | "admin" => Key::StaffSignInFirst,
+        _ => Key::ProfileSignInFirst,
+    };
+    crate::error::set_status(401);
     view! {
         <section class="empty-state">
-            <p>{tr(locale, Key::AccountsSignInFirst)}</p>
-            <p><a class="button" href="/sign-in">{tr(locale, Key::NavSignIn)}</a></p>
+            <p>{tr(locale, key)}</p>
+            <p><a class="button" href=format!("/sign-in?next={}", shared::url::encode(&back))>{tr(locale, Key::NavSignIn)}</a></p>
         </section>
     }
 }

@@ -128,6 +128,10 @@ pub fn problem_key(problem: Problem) -> Key {
         Problem::TextEmpty => Key::AppealsErrorTextEmpty,
         Problem::TextTooLong | Problem::TooLong => Key::AppealsErrorTextTooLong,
         Problem::Place => Key::AppealsErrorPlace,
+        Problem::NameRequired => Key::AppealsErrorNameRequired,
+        Problem::NameTooLong => Key::AppealsErrorNameTooLong,
+        Problem::AddressEmpty => Key::AppealsErrorAddressEmpty,
+        Problem::AddressTooLong => Key::AppealsErrorAddressTooLong,
         Problem::CosignerPhone => Key::AppealsErrorCosignerPhone,
         Problem::CosignersTooMany => Key::AppealsErrorCosignersTooMany,
         Problem::About => Key::AppealsErrorAbout,
@@ -279,6 +283,8 @@ fn appeal_field(problem: Problem) -> Option<&'static str> {
         Problem::SubjectEmpty | Problem::SubjectTooLong => Some("subject"),
         Problem::TextEmpty | Problem::TextTooLong | Problem::TooLong => Some("text"),
         Problem::Place => Some("district"),
+        Problem::NameRequired | Problem::NameTooLong => Some("applicant"),
+        Problem::AddressEmpty | Problem::AddressTooLong => Some("address"),
         Problem::CosignerPhone | Problem::CosignersTooMany => Some("cosigners"),
         Problem::About => Some("about"),
         Problem::FilesTooMany
@@ -365,7 +371,13 @@ fn AppealForm(
         })
     };
     let focus = move |field: &'static str| at_fault == Some(field);
-    let district = RwSignal::new(value("district"));
+    // The place: as a refused filing kept it, else where this resident usually writes from.
+    let (usual_district, usual_mahalla) = c.usual.clone().unwrap_or_default();
+    let district = RwSignal::new(
+        Some(value("district"))
+            .filter(|d| !d.is_empty())
+            .unwrap_or(usual_district),
+    );
     let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
     let topic = RwSignal::new(value("topic"));
     let body = RwSignal::new(value("body"));
@@ -373,7 +385,10 @@ fn AppealForm(
         k if k.is_empty() => "application".to_string(),
         k => k,
     });
-    let chosen_mahalla = value("mahalla");
+    let chosen_mahalla = Some(value("mahalla"))
+        .filter(|m| !m.is_empty())
+        .or(usual_mahalla)
+        .unwrap_or_default();
     let chosen_about = value("about");
     let save_draft = move |_| {
         #[cfg(feature = "hydrate")]
@@ -398,13 +413,25 @@ fn AppealForm(
     view! {
         <form id="appeal-form" class="stack" method="post" action="/appeals" enctype="multipart/form-data"
             on:input=save_draft on:change=save_draft>
+            // Who writes and where they live: the law on appeals asks for both. The name is
+            // kept on the profile once given.
+            {error_at("applicant")}
+            <label for="appeal-applicant">{tr(locale, Key::AppealsApplicant)}</label>
+            <input id="appeal-applicant" name="applicant" type="text" maxlength="200" required autocomplete="name"
+                value=Some(value("applicant")).filter(|n| !n.is_empty()).or(c.applicant.clone()).unwrap_or_default()
+                autofocus=focus("applicant") />
             {error_at("district")}
             <label for="appeal-district">{tr(locale, Key::AppealsDistrict)}</label>
             <select id="appeal-district" name="district" required autofocus=focus("district")
                 on:change=move |ev| district.set(event_target_value(&ev))>
                 <option value="" selected=district.get_untracked().is_empty()>"—"</option>
-                {c.districts.iter().map(|(code, n)| view! {
-                    <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
+                // Grouped by region: 208 districts are found by their region first.
+                {c.regions.iter().map(|(region, rn)| view! {
+                    <optgroup label=rn.get(locale).to_string()>
+                        {c.districts.iter().filter(|(code, _)| code.starts_with(region.as_str())).map(|(code, n)| view! {
+                            <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
+                        }).collect_view()}
+                    </optgroup>
                 }).collect_view()}
             </select>
             <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
@@ -425,6 +452,10 @@ fn AppealForm(
                     })
                 }}
             </Transition>
+            {error_at("address")}
+            <label for="appeal-address">{tr(locale, Key::AppealsAddress)}</label>
+            <input id="appeal-address" name="address" type="text" maxlength="300" required autocomplete="street-address"
+                value=value("address") autofocus=focus("address") />
             {error_at("topic")}
             <label for="appeal-topic">{tr(locale, Key::AppealsTopic)}</label>
             <select id="appeal-topic" name="topic" required on:change=pick_topic autofocus=focus("topic")>
@@ -437,6 +468,7 @@ fn AppealForm(
             <label for="appeal-body">{tr(locale, Key::AppealsBody)}</label>
             <select id="appeal-body" name="body" required prop:value=move || body.get() autofocus=focus("body")
                 on:change=move |ev| body.set(event_target_value(&ev))>
+                <option value="" selected=body.get_untracked().is_empty()>"—"</option>
                 {c.bodies.iter().map(|b| {
                     let indent = "\u{a0}\u{a0}".repeat(b.depth);
                     let id = b.id.to_string();

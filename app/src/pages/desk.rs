@@ -72,8 +72,8 @@ pub fn DeskPage() -> impl IntoView {
                                 view! { <option value=id.clone() selected=id == body>{"\u{a0}\u{a0}".repeat(b.depth)}{b.name.get(locale).to_string()}</option> }
                             }).collect_view()}
                         </select>
-                        <label><input type="checkbox" name="overdue" value="1" checked=param("overdue") == "1" />" "{tr(locale, Key::DeskOverdueOnly)}</label>
-                        <label><input type="checkbox" name="mine" value="1" checked=param("mine") == "1" />" "{tr(locale, Key::DeskMineOnly)}</label>
+                        <label class="check"><input type="checkbox" name="overdue" value="1" checked=param("overdue") == "1" />" "{tr(locale, Key::DeskOverdueOnly)}</label>
+                        <label class="check"><input type="checkbox" name="mine" value="1" checked=param("mine") == "1" />" "{tr(locale, Key::DeskMineOnly)}</label>
                         <button class="button secondary" type="submit">{tr(locale, Key::InspectorFilterApply)}</button>
                     </form>
                     {p.items.is_empty().then(|| view! { <p class="muted">{tr(locale, Key::DeskEmpty)}</p> })}
@@ -123,7 +123,9 @@ pub fn DeskCasePage() -> impl IntoView {
                 let typed = kept.await.get("text").cloned().unwrap_or_default();
                 let refused = query.read().get("error");
                 let done = query.read().get("done");
-                let assignee = c.assigned_to.and_then(|u| c.staff.iter().find(|(s, _)| *s == u)).map(|(_, n)| n.clone());
+                // Staff are named with their role in the reader's language.
+                let staff_label = move |s: &shared::appeal::StaffChoice| format!("{} · {}", tr(locale, crate::pages::profile::role_key(s.role)), s.name);
+                let assignee = c.assigned_to.and_then(|u| c.staff.iter().find(|s| s.id == u)).map(staff_label);
                 view! {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
@@ -135,7 +137,10 @@ pub fn DeskCasePage() -> impl IntoView {
                     <dl class="facts">
                         <dt>{tr(locale, Key::AppealsSubject)}</dt><dd>{s.subject.clone()}</dd>
                         <dt>{tr(locale, Key::AppealsKind)}</dt><dd>{tr(locale, kind_key(a.kind))}</dd>
-                        <dt>{tr(locale, Key::DeskResident)}</dt><dd>{c.resident.clone()}</dd>
+                        <dt>{tr(locale, Key::DeskResident)}</dt>
+                        <dd class="applicant">{c.applicant.name.clone()}<br />
+                            <a href=format!("tel:{}", c.applicant.phone.replace(' ', ""))>{c.applicant.phone.clone()}</a><br />
+                            {c.applicant.address.clone()}</dd>
                         <dt>{tr(locale, Key::AppealsBody)}</dt><dd class="appeal-body">{s.body.get(locale).to_string()}</dd>
                         <dt>{tr(locale, Key::AppealsCategory)}</dt><dd class="appeal-category">{tr(locale, category_key(s.category))}</dd>
                         <dt>{tr(locale, Key::InspectorStatus)}</dt><dd class="appeal-status">{tr(locale, status_key(s.status))}</dd>
@@ -192,8 +197,8 @@ pub fn DeskCasePage() -> impl IntoView {
                             <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
                                 <input type="hidden" name="action" value="assign" />
                                 <select name="assignee" aria-label=tr(locale, Key::DeskAssignee)>
-                                    {c.staff.iter().map(|(u, n)| view! {
-                                        <option value=u.to_string() selected=c.assigned_to == Some(*u)>{n.clone()}</option>
+                                    {c.staff.iter().map(|s| view! {
+                                        <option value=s.id.to_string() selected=c.assigned_to == Some(s.id)>{staff_label(s)}</option>
                                     }).collect_view()}
                                 </select>
                                 <button class="button secondary" type="submit">{tr(locale, Key::DeskAssign)}</button>

@@ -125,7 +125,11 @@ pub fn InspectorPage() -> impl IntoView {
 
 fn queue_item(locale: Locale, r: InspectorReading) -> impl IntoView {
     let href = format!("/inspector/readings/{}", r.id);
-    let unit = r.meter_unit.clone().unwrap_or_default();
+    let unit = r
+        .meter_unit
+        .as_deref()
+        .map(|u| crate::i18n::unit(locale, u))
+        .unwrap_or_default();
     view! {
         <li class="queue-item">
             <a href=href>
@@ -170,7 +174,7 @@ pub fn InspectorReadingPage() -> impl IntoView {
                 let typed = move |name: &str| kept.get(name).cloned().unwrap_or_default();
                 let correcting = !typed("value").is_empty();
                 let r = c.reading.clone();
-                let unit = r.meter_unit.clone().unwrap_or_default();
+                let unit = r.meter_unit.as_deref().map(|u| crate::i18n::unit(locale, u)).unwrap_or_default();
                 let decimals = r.meter_decimals;
                 let action = format!("/inspector/readings/{}", r.id);
                 let photo = format!("/readings/{}/photo", r.id);

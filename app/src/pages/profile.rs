@@ -27,13 +27,20 @@ pub fn role_key(role: Role) -> Key {
 pub fn ProfilePage() -> impl IntoView {
     let locale = use_locale();
     let me = Resource::new(|| (), |_| current_user());
+    let query = leptos_router::hooks::use_query_map();
+    let kept = crate::api::kept::use_kept("name");
     view! {
         <Title text=tr(locale, Key::ProfileTitle) />
         <h1>{tr(locale, Key::ProfileTitle)}</h1>
+        {move || (query.read().get("done").as_deref() == Some("name")).then(|| view! {
+            <p class="notice success" role="status">{tr(locale, Key::ProfileNameSaved)}</p>
+        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
+                        let refused = query.read_untracked().get("error").is_some();
+                        let typed_name = kept.await.get("name").cloned().or(me.name.clone()).unwrap_or_default();
                         let admin = me.roles.contains(&Role::Administrator);
                         let inspector = admin || me.roles.contains(&Role::Inspector);
                         let officer = admin || me.roles.contains(&Role::AppealsOfficer) || me.roles.contains(&Role::HeadOfBody);
@@ -46,6 +53,14 @@ pub fn ProfilePage() -> impl IntoView {
                                     <dd class="roles">{me.roles.iter().map(|r| tr(locale, role_key(*r))).collect::<Vec<_>>().join(", ")}</dd>
                                 })}
                             </dl>
+                            // The full name appeals are filed under: given once, changed here.
+                            <form class="stack" method="post" action="/profile/name">
+                                {refused.then(|| crate::pages::appeals::form_error("name-error", tr(locale, Key::AppealsErrorNameRequired)))}
+                                <label for="profile-name">{tr(locale, Key::AppealsApplicant)}</label>
+                                <input id="profile-name" name="name" type="text" maxlength="200" required autocomplete="name"
+                                    value=typed_name autofocus=refused />
+                                <button class="button secondary" type="submit">{tr(locale, Key::ProfileNameSave)}</button>
+                            </form>
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
                             <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
                             {inspector.then(|| view! {

@@ -60,6 +60,7 @@ pub fn SignInPage() -> impl IntoView {
     // A refused number comes back as typed (kept on the server), focused for correction.
     let kept = crate::api::kept::use_kept("sign_in");
     let refused = query("error");
+    let next = query("next");
     view! {
         <Title text=tr(locale, Key::SigninTitle) />
         <h1>{tr(locale, Key::SigninTitle)}</h1>
@@ -70,6 +71,7 @@ pub fn SignInPage() -> impl IntoView {
                 let typed = kept.await.get("phone").cloned().unwrap_or_default();
                 view! {
                     <form class="stack" method="post" action="/auth/code">
+                        {next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                         <label for="phone">{tr(locale, Key::SigninPhone)}</label>
                         <input
                             id="phone"

@@ -26,6 +26,31 @@ pub fn router() -> Area {
         .post("/auth/verify", verify)
         .post("/auth/sign-out", sign_out)
         .post("/auth/sign-out-everywhere", sign_out_everywhere)
+        .post("/profile/name", set_name)
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// A person sets the full name their appeals are filed under.
+pub async fn set_name(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Resident>,
+    Form(form): Form<NameForm>,
+) -> Response {
+    match services::identity::users::set_name(&state.services, principal.user_id, &form.name).await {
+        Ok(true) => Redirect::to("/profile?done=name").into_response(),
+        Ok(false) => {
+            let to = "/profile?error=name#name-error";
+            refuse(&state, &caller, to, "name", &[("name", &form.name)]).await
+        }
+        Err(error) => unavailable(caller.locale, "saving a name failed", &error),
+    }
 }
 
 const SIGN_IN_COOKIE_SECONDS: i64 = 10 * 60;
@@ -33,6 +58,14 @@ const SIGN_IN_COOKIE_SECONDS: i64 = 10 * 60;
 #[derive(Deserialize)]
 pub struct PhoneForm {
     phone: String,
+    /// The page that asked for the sign-in (a path on this site), to return to.
+    #[serde(default)]
+    next: String,
+}
+
+/// `next` if it is a path on this site that fits in a cookie.
+fn return_to(next: &str) -> Option<&str> {
+    shared::url::local_path(next).filter(|n| !n.contains([';', ',', '"', '\\']))
 }
 
 /// Step 1: a phone number in, a code out by SMS.
@@ -50,7 +83,10 @@ pub async fn request_code(
                 PhoneError::WrongLength => SignInProblem::PhoneLength,
                 PhoneError::NotMobile => SignInProblem::PhoneNotMobile,
             };
-            let to = format!("/sign-in?error={code}#signin-error");
+            let next = return_to(&form.next)
+                .map(|n| format!("&next={}", shared::url::encode(n)))
+                .unwrap_or_default();
+            let to = format!("/sign-in?error={code}{next}#signin-error");
             return refuse(&state, &caller, &to, "sign_in", &[("phone", &form.phone)]).await;
         }
     };
@@ -61,16 +97,21 @@ pub async fn request_code(
         SIGN_IN_COOKIE_SECONDS,
         secure,
     );
+    // The page that asked for the sign-in, for step 2 to return to (or nothing to return to).
+    let next = match return_to(&form.next) {
+        Some(next) => cookies::set(cookies::SIGN_IN_NEXT, next, SIGN_IN_COOKIE_SECONDS, secure),
+        None => cookies::clear(cookies::SIGN_IN_NEXT, secure),
+    };
     match services::identity::auth::request_code(&state.services, &phone, &caller.client, caller.locale).await
     {
         Ok(()) => (
-            AppendHeaders([(header::SET_COOKIE, remember)]),
+            AppendHeaders([(header::SET_COOKIE, remember), (header::SET_COOKIE, next)]),
             Redirect::to("/sign-in/code"),
         )
             .into_response(),
         // The code sent a moment ago is still good: go on to the code step and say so.
         Err(AuthError::SignIn(error @ SignInError::ResendTooSoon(_))) => (
-            AppendHeaders([(header::SET_COOKIE, remember)]),
+            AppendHeaders([(header::SET_COOKIE, remember), (header::SET_COOKIE, next)]),
             Redirect::to(&format!("/sign-in/code?{}", sign_in_query(error))),
         )
             .into_response(),
@@ -128,6 +169,15 @@ pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): F
     match result {
         Ok(session) => {
             let max_age = (session.expires_at - state.services.clock.now_ms()) / 1000;
+            // Back to the page that asked for the sign-in; otherwise staff to their work and
+            // residents to their accounts.
+            let to = match caller.sign_in_next.clone() {
+                Some(next) => next,
+                None => match services::identity::auth::principal(&state.services, &session.token).await {
+                    Ok(Some(principal)) => principal.landing().to_string(),
+                    _ => "/accounts".to_string(),
+                },
+            };
             (
                 AppendHeaders([
                     (
@@ -135,8 +185,9 @@ pub async fn verify(State(state): State<AppState>, caller: Caller, Form(form): F
                         cookies::set(cookies::SESSION, &session.token, max_age, secure),
                     ),
                     (header::SET_COOKIE, cookies::clear(cookies::SIGN_IN_PHONE, secure)),
+                    (header::SET_COOKIE, cookies::clear(cookies::SIGN_IN_NEXT, secure)),
                 ]),
-                Redirect::to("/accounts"),
+                Redirect::to(&to),
             )
                 .into_response()
         }

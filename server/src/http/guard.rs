@@ -22,6 +22,8 @@ pub struct Caller {
     pub sign_in_phone: Option<String>,
     /// The token of the form this browser last had refused (`http::redirect::refuse`).
     pub kept: Option<String>,
+    /// The page to return to once signed in (a path on this site).
+    pub sign_in_next: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -49,6 +51,9 @@ impl FromRequestParts<AppState> for Caller {
             sign_in_phone: shared::cookies::value(cookies(), shared::cookies::SIGN_IN_PHONE)
                 .map(str::to_string),
             kept: shared::cookies::value(cookies(), shared::cookies::KEPT).map(str::to_string),
+            sign_in_next: shared::cookies::value(cookies(), shared::cookies::SIGN_IN_NEXT)
+                .and_then(shared::url::local_path)
+                .map(str::to_string),
             client: client_address(forwarded, peer),
             locale: app::i18n::locale_of_request(&parts.headers),
             user_agent: parts

@@ -41,6 +41,8 @@ fn appeal(user_id: i64, body_id: i64) -> NewAppeal<'static> {
         region: "1726",
         district: "1726266",
         mahalla: None,
+        applicant: "Karimova Dilnoza Akmalovna",
+        address: "Amir Temur koʻchasi 1, 5-xonadon",
         cosigners: &[],
         files: &[],
         about: None,
@@ -106,9 +108,11 @@ async fn malformed_appeals_are_refused_and_nothing_is_stored() {
             "Oilaviy poliklinikada shifokor qabuliga uch haftadan beri yozila olmayapman.",
         ),
         ("district", "1726266"),
+        ("applicant", "Karimova Dilnoza Akmalovna"),
+        ("address", "Amir Temur koʻchasi 1, 5-xonadon"),
     ];
     let long = "x".repeat(100_000);
-    let cases: [(&str, &str, Problem); 8] = [
+    let cases: [(&str, &str, Problem); 9] = [
         ("text", "  ", Problem::TextEmpty),
         ("text", &long, Problem::TextTooLong),
         ("subject", "", Problem::SubjectEmpty),
@@ -117,6 +121,7 @@ async fn malformed_appeals_are_refused_and_nothing_is_stored() {
         ("kind", "petition", Problem::Kind),
         ("district", "1726999", Problem::Place),
         ("mahalla", "0000000", Problem::Place),
+        ("address", "  ", Problem::AddressEmpty),
     ];
     for (field, value, problem) in cases {
         let mut fields: Vec<(&str, &str)> = good.iter().copied().filter(|(k, _)| *k != field).collect();
@@ -459,6 +464,11 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         .json()
         .await
         .unwrap();
+    // The officers of the body handling it see who wrote it: name, address, the full phone.
+    assert_eq!(case["applicant"]["name"], "Karimova Dilnoza Akmalovna");
+    assert_eq!(case["applicant"]["address"], "Amir Temur koʻchasi 1, 5-xonadon");
+    let full = shared::Phone::parse(RESIDENTS[0].phone).unwrap().to_string();
+    assert_eq!(case["applicant"]["phone"], full.as_str());
     let details: Vec<Detail> = case["view"]["events"]
         .as_array()
         .expect("the timeline")
@@ -519,6 +529,8 @@ async fn a_resident_files_through_the_form_and_sees_the_number_and_term() {
             ("subject", subject.to_string()),
             ("text", text.to_string()),
             ("district", "1726266".to_string()),
+            ("applicant", "Karimova Dilnoza Akmalovna".to_string()),
+            ("address", "Amir Temur koʻchasi 1".to_string()),
         ]
     };
     let post = |fields: Vec<(&'static str, String)>| {
@@ -674,4 +686,60 @@ async fn details_written_before_they_were_structured_are_migrated() {
             serde_json::from_str(json).unwrap_or_else(|e| panic!("{kind} {before:?} → {json}: {e}"));
         assert_eq!(&detail, expected, "{kind} {before:?} → {json}");
     }
+}
+
+/// The law on appeals asks for an individual's name and address: the name once (kept on the
+/// profile, used by later filings), the address on each appeal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_applicant_gives_a_name_once_and_an_address_each_time() {
+    use services::appeals::FileError;
+    let app = spawn_app().await;
+    let newcomer = user_id(&app, "+998 93 555 00 01").await;
+    let nameless = NewAppeal {
+        applicant: "  ",
+        ..appeal(newcomer, 4)
+    };
+    assert!(matches!(
+        services::appeals::file(&app.services, &nameless).await,
+        Err(FileError::NameRequired)
+    ));
+    let homeless = NewAppeal {
+        address: "",
+        ..appeal(newcomer, 4)
+    };
+    assert!(matches!(
+        services::appeals::file(&app.services, &homeless).await,
+        Err(FileError::AddressEmpty)
+    ));
+    services::appeals::file(&app.services, &appeal(newcomer, 4))
+        .await
+        .unwrap();
+    let (_, name) = services::identity::users::profile(&app.services, newcomer)
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("Karimova Dilnoza Akmalovna"));
+    // Given once: the next filing may leave it empty and is filed under the profile's name.
+    let second = services::appeals::file(
+        &app.services,
+        &NewAppeal {
+            applicant: "",
+            subject: "Ikkinchi",
+            ..appeal(newcomer, 4)
+        },
+    )
+    .await
+    .unwrap();
+    let stored: (String, String) =
+        sqlx::query_as("SELECT applicant_name, address FROM appeals WHERE id = $1")
+            .bind(second.id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "Karimova Dilnoza Akmalovna".to_string(),
+            "Amir Temur koʻchasi 1, 5-xonadon".to_string()
+        )
+    );
 }

@@ -34,6 +34,8 @@ fn new_appeal<'a>(user_id: i64, cosigners: &'a [shared::Phone]) -> NewAppeal<'a>
         region: "1726",
         district: "1726266",
         mahalla: None,
+        applicant: "Karimov Anvar Olimovich",
+        address: "Yunusobod 4-mavze, 12-uy",
         cosigners,
         files: &[],
         about: None,
@@ -54,6 +56,8 @@ fn filing(subject: &str) -> Vec<(&'static str, String)> {
         ("subject", subject.into()),
         ("text", "Matn".into()),
         ("district", "1726266".into()),
+        ("applicant", "Karimov Anvar Olimovich".into()),
+        ("address", "Yunusobod 4-mavze, 12-uy".into()),
     ]
 }
 

@@ -195,6 +195,8 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             region: "1726",
             district: "1726266",
             mahalla: None,
+            applicant: "Aliyeva Zarina",
+            address: "Chilonzor 9-kvartal, 3-uy",
             cosigners: &[],
             files: &files,
             about: None,
@@ -383,6 +385,8 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
                     ("subject", "Navbat"),
                     ("text", "Matn"),
                     ("district", "1726266"),
+                    ("applicant", "Aliyeva Zarina"),
+                    ("address", "Chilonzor 9-kvartal, 3-uy"),
                 ],
             ),
             SIGNED_IN,
@@ -463,6 +467,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (
             Call::Form("/appeals/{AP}/return", &[("reason", "Javob toʻliq emas")]),
             &[Who::ResidentA],
+        ),
+        (
+            Call::Form("/profile/name", &[("name", "Aliyev Bobur")]),
+            SIGNED_IN,
         ),
         (Call::Form("/auth/sign-out-everywhere", &[]), SIGNED_IN),
     ];

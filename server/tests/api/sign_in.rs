@@ -407,3 +407,37 @@ async fn signing_out_clears_what_the_browser_kept_and_personal_pages_are_not_sto
     let response = app.post_form("/auth/sign-out", &cookie, &[]).await;
     assert_eq!(response.headers()["clear-site-data"], "\"storage\"");
 }
+
+/// A sign-in returns to the page that asked for it (only a path on this site), and otherwise
+/// lands staff on their work and residents on their accounts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_returns_to_the_page_that_asked_and_lands_staff_on_their_work() {
+    let app = spawn_app().await;
+    let sign_in = |phone: &'static str, next: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .post_form("/auth/code", "", &[("phone", phone), ("next", next)])
+                .await;
+            let cookies: Vec<String> = [shared::cookies::SIGN_IN_PHONE, shared::cookies::SIGN_IN_NEXT]
+                .iter()
+                .filter_map(|name| set_cookie(&response, name).map(|v| format!("{name}={v}")))
+                .filter(|c| !c.ends_with('='))
+                .collect();
+            let code = app.last_code(phone).await;
+            let verified = app
+                .post_form("/auth/verify", &cookies.join("; "), &[("code", &code)])
+                .await;
+            location(&verified)
+        }
+    };
+    assert_eq!(
+        sign_in(PHONE, "/appeals/new?about=3").await,
+        "/appeals/new?about=3"
+    );
+    // Never another site, whatever the form says.
+    assert_eq!(sign_in(PHONE, "//evil.example/x").await, "/accounts");
+    assert_eq!(sign_in(PHONE, "https://evil.example").await, "/accounts");
+    assert_eq!(sign_in(services::demo::STAFF[0].phone, "").await, "/inspector");
+    assert_eq!(sign_in(services::demo::STAFF[1].phone, "").await, "/desk");
+}

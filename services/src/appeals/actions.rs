@@ -215,8 +215,8 @@ pub async fn act_with_files(
         Action::Assign(user) => body_staff(svc, body)
             .await?
             .into_iter()
-            .find(|(s, _)| s == user)
-            .map(|(_, name)| name),
+            .find(|s| s.id == *user)
+            .map(|s| s.name),
         _ => None,
     };
     match action {

@@ -12,6 +12,11 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
         "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
     )
     .await?;
+    let regions = coded_names(
+        svc,
+        "SELECT soato AS code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM regions ORDER BY soato",
+    )
+    .await?;
     let districts = coded_names(
         svc,
         "SELECT soato AS code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts ORDER BY region_soato, name_uz",
@@ -20,9 +25,37 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     Ok(shared::appeal::AppealChoices {
         bodies,
         topics,
+        regions,
         districts,
         earlier: Vec::new(),
+        usual: None,
+        applicant: None,
     })
+}
+
+/// Where a resident's next appeal is most likely from: the place of their last appeal, else
+/// the district and mahalla of their first linked account.
+pub async fn usual_place(svc: &Services, user_id: i64) -> Result<Option<(String, Option<String>)>> {
+    let last = sqlx::query(
+        "SELECT district_soato, mahalla_code FROM appeals WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&svc.db.pool)
+    .await?;
+    let row = match last {
+        Some(row) => Some(row),
+        None => {
+            sqlx::query(
+                "SELECT a.district_soato, a.mahalla_code FROM account_links l JOIN utility_accounts a ON a.id = l.account_id \
+                 WHERE l.user_id = $1 ORDER BY l.account_id LIMIT 1",
+            )
+            .bind(user_id)
+            .fetch_optional(&svc.db.pool)
+            .await?
+        }
+    };
+    row.map(|r| Ok((r.try_get("district_soato")?, r.try_get("mahalla_code")?)))
+        .transpose()
 }
 
 /// Rows of `code` and names (`n_uz`, `n_cyrl`, `n_ru`) from a query over a reference table.

@@ -120,7 +120,7 @@ pub async fn desk_case(
     appeal_id: i64,
 ) -> Result<shared::appeal::DeskCase> {
     let row = sqlx::query(
-        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, u.phone \
+        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, u.phone \
          FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
     )
     .bind(appeal_id)
@@ -148,7 +148,11 @@ pub async fn desk_case(
     Ok(shared::appeal::DeskCase {
         view: load_view(svc, appeal_id, true).await?,
         body_id,
-        resident: Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone),
+        applicant: shared::appeal::Applicant {
+            name: row.try_get("applicant_name")?,
+            phone: Phone::parse(&phone).map(|p| p.to_string()).unwrap_or(phone),
+            address: row.try_get("address")?,
+        },
         assigned_to: row.try_get("assigned_to")?,
         extended: row.try_get::<i16, _>("extended")? != 0,
         forward_until: (open && shared::calendar::day_of(svc.clock.now_ms()) <= last_forward)

@@ -13,6 +13,9 @@ use shared::appeal::{Category, Problem};
 /// The longest subject and text accepted.
 pub const SUBJECT_MAX: usize = 200;
 pub const TEXT_MAX: usize = 10_000;
+/// The applicant's full name and address, at most.
+pub const NAME_MAX: usize = 200;
+pub const ADDRESS_MAX: usize = 300;
 
 /// An appeal as the resident writes it.
 pub struct NewAppeal<'a> {
@@ -25,6 +28,10 @@ pub struct NewAppeal<'a> {
     pub region: &'a str,
     pub district: &'a str,
     pub mahalla: Option<&'a str>,
+    /// The applicant's full name as typed on the form (empty: the one on their profile).
+    pub applicant: &'a str,
+    /// Where the applicant lives (street, house, flat).
+    pub address: &'a str,
     /// Co-signers (a collective appeal when any).
     pub cosigners: &'a [Phone],
     /// Checked attachments.
@@ -53,6 +60,14 @@ pub enum FileError {
     TextTooLong,
     #[error("the place does not exist")]
     Place,
+    #[error("the applicant's name is missing")]
+    NameRequired,
+    #[error("the applicant's name is too long")]
+    NameTooLong,
+    #[error("the address is missing")]
+    AddressEmpty,
+    #[error("the address is too long")]
+    AddressTooLong,
     #[error("too many co-signers")]
     TooManyCosigners,
     #[error("the earlier appeal is not this resident's answered appeal")]
@@ -77,6 +92,10 @@ impl FileError {
             FileError::TextEmpty => Problem::TextEmpty,
             FileError::TextTooLong => Problem::TextTooLong,
             FileError::Place => Problem::Place,
+            FileError::NameRequired => Problem::NameRequired,
+            FileError::NameTooLong => Problem::NameTooLong,
+            FileError::AddressEmpty => Problem::AddressEmpty,
+            FileError::AddressTooLong => Problem::AddressTooLong,
             FileError::TooManyCosigners => Problem::CosignersTooMany,
             FileError::About => Problem::About,
             FileError::RateLimited => Problem::RateLimited,
@@ -119,6 +138,28 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     if text.chars().count() > TEXT_MAX {
         return Err(FileError::TextTooLong);
     }
+    // The law on appeals asks for an individual's name and place of residence.
+    let address = new.address.trim();
+    if address.is_empty() {
+        return Err(FileError::AddressEmpty);
+    }
+    if address.chars().count() > ADDRESS_MAX {
+        return Err(FileError::AddressTooLong);
+    }
+    let typed_name = new.applicant.trim();
+    if typed_name.chars().count() > NAME_MAX {
+        return Err(FileError::NameTooLong);
+    }
+    let profile_name: Option<String> = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(new.user_id)
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .flatten();
+    let applicant = match (typed_name, profile_name.as_deref().map(str::trim)) {
+        ("", Some(name)) if !name.is_empty() => name.to_string(),
+        ("", _) => return Err(FileError::NameRequired),
+        (typed, _) => typed.to_string(),
+    };
     let body: Option<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE id = $1")
         .bind(new.body_id)
         .fetch_optional(&svc.db.pool)
@@ -222,10 +263,19 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let stored = attachments::store(svc, new.files).await?;
 
     let mut tx = svc.db.pool.begin().await?;
+    // The name typed is kept on the profile: given once, it fills the next form.
+    if profile_name.as_deref() != Some(applicant.as_str()) {
+        sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2")
+            .bind(&applicant)
+            .bind(new.user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, \
-           district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, collective, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+           district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, collective, created_at, updated_at, \
+           applicant_name, address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16, $17, $18) RETURNING id",
     )
     .bind(format!("new-{}", crate::secret::token()))
     .bind(new.user_id)
@@ -243,6 +293,8 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     .bind(repeat_of)
     .bind(i16::from(!new.cosigners.is_empty()))
     .bind(now)
+    .bind(&applicant)
+    .bind(address)
     .fetch_one(&mut *tx)
     .await?;
     let (year, _, _, _, _) = shared::time::tashkent(now);

@@ -34,12 +34,12 @@ pub mod timeline;
 pub mod view;
 
 pub use actions::{Action, ActionError, NOTE_MAX, act, act_with_files, consents, triage};
-pub use choices::{bodies_tree, choices};
+pub use choices::{bodies_tree, choices, usual_place};
 pub use desk::{DeskFilter, desk, desk_bodies, desk_case};
 pub use escalation::escalate_overdue;
 pub use filing::{
-    FILINGS_PER_USER_PER_DAY, FileError, INVITATIONS_PER_PHONE_PER_DAY, INVITATIONS_PER_USER_PER_DAY,
-    NewAppeal, Registered, SUBJECT_MAX, TEXT_MAX, file,
+    ADDRESS_MAX, FILINGS_PER_USER_PER_DAY, FileError, INVITATIONS_PER_PHONE_PER_DAY,
+    INVITATIONS_PER_USER_PER_DAY, NAME_MAX, NewAppeal, Registered, SUBJECT_MAX, TEXT_MAX, file,
 };
 pub use scope::{body_staff, handles};
 pub use view::{RETURN_DAYS, answered_of, mine, owns, view};

@@ -69,28 +69,30 @@ pub(super) async fn handled_bodies(svc: &Services, principal: &Principal) -> Res
 }
 
 /// Staff who work on a body's appeals: officers and heads of it or of a body above it.
-pub async fn body_staff(svc: &Services, body_id: i64) -> Result<Vec<(i64, String)>> {
+pub async fn body_staff(svc: &Services, body_id: i64) -> Result<Vec<shared::appeal::StaffChoice>> {
     let parents = parents(svc).await?;
     let rows = sqlx::query(
-        "SELECT DISTINCT u.id, u.phone, u.full_name, s.scope FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+        "SELECT DISTINCT u.id, u.phone, u.full_name, g.role, s.scope FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
          JOIN users u ON u.id = g.user_id WHERE g.role IN ('appeals_officer', 'head_of_body') ORDER BY u.id",
     )
     .fetch_all(&svc.db.pool)
     .await?;
-    let mut staff: Vec<(i64, String)> = Vec::new();
+    let mut staff: Vec<shared::appeal::StaffChoice> = Vec::new();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let Some(Scope::Body(named)) = Scope::decode(&r.try_get::<String, _>("scope")?) else {
             continue;
         };
-        if within(&parents, body_id, &[named]) && !staff.iter().any(|(s, _)| *s == id) {
+        if within(&parents, body_id, &[named]) && !staff.iter().any(|s| s.id == id) {
             let phone: String = r.try_get("phone")?;
             let shown = Phone::parse(&phone).map(|p| p.masked()).unwrap_or(phone);
             let name = r
                 .try_get::<Option<String>, _>("full_name")?
                 .map(|n| format!("{n} ({shown})"))
                 .unwrap_or(shown);
-            staff.push((id, name));
+            let role = shared::auth::Role::from_code(&r.try_get::<String, _>("role")?)
+                .ok_or_else(|| crate::Error::Corrupt("role_grants.role".into()))?;
+            staff.push(shared::appeal::StaffChoice { id, name, role });
         }
     }
     Ok(staff)

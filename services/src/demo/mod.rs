@@ -38,27 +38,27 @@ pub const RESIDENTS: [DemoUser; 2] = [
 pub const STAFF: [DemoUser; 5] = [
     DemoUser {
         phone: "+998900000101",
-        name: "Inspektor Jasur Toshmatov",
+        name: "Jasur Toshmatov",
         role: Some(Role::Inspector),
     },
     DemoUser {
         phone: "+998900000102",
-        name: "Murojaatlar xodimi Nodira Yusupova",
+        name: "Nodira Yusupova",
         role: Some(Role::AppealsOfficer),
     },
     DemoUser {
         phone: "+998900000103",
-        name: "Organ rahbari Bahodir Rahimov",
+        name: "Bahodir Rahimov",
         role: Some(Role::HeadOfBody),
     },
     DemoUser {
         phone: "+998900000104",
-        name: "Qabulxona koordinatori Malika Sobirova",
+        name: "Malika Sobirova",
         role: Some(Role::ReceptionCoordinator),
     },
     DemoUser {
         phone: "+998900000105",
-        name: "Administrator Sherzod Qodirov",
+        name: "Sherzod Qodirov",
         role: Some(Role::Administrator),
     },
 ];

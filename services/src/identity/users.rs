@@ -208,6 +208,21 @@ pub async fn phone_of(svc: &Services, user_id: i64) -> Result<Phone> {
         .map_err(|_| crate::Error::ReferenceData(format!("user {user_id} has a malformed phone")))
 }
 
+/// Sets a person's full name (their appeals are filed under it); `false` when it is empty
+/// or longer than the appeal form allows.
+pub async fn set_name(svc: &Services, user_id: i64, name: &str) -> Result<bool> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > crate::appeals::NAME_MAX {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(user_id)
+        .execute(&svc.db.pool)
+        .await?;
+    Ok(true)
+}
+
 /// The phone and name of a user, for the profile page.
 pub async fn profile(svc: &Services, user_id: i64) -> Result<(String, Option<String>)> {
     let row = sqlx::query("SELECT phone, full_name FROM users WHERE id = $1")

@@ -62,6 +62,8 @@ pub async fn file(
     // (files cannot be: the browser asks for them again).
     let back = |problem: Problem| {
         let keep = [
+            "applicant",
+            "address",
             "body",
             "topic",
             "kind",
@@ -115,6 +117,8 @@ pub async fn file(
         region: district.get(..4).unwrap_or_default(),
         district,
         mahalla: (!mahalla.is_empty()).then_some(mahalla),
+        applicant: form.get("applicant"),
+        address: form.get("address"),
         cosigners: &cosigners,
         files: &files,
         about,
