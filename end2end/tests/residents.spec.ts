@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { askForCode, lastCode, phoneFor, sameSite, signIn } from "./helpers";
 
 // A resident signs in with the code from the SMS outbox (/dev/sms.json, development mode),
@@ -38,10 +38,15 @@ test("a resident signs in, links an account, sees the debt in every language", a
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Электроэнергия · 10000003");
   await expect(page.locator(".balance.big")).toContainText(/Задолженность|Переплата|Задолженности нет/);
   await expect(page.getByRole("heading", { name: "Начисления" })).toBeVisible();
+  // Every word in the page's language: charge lines name their month, payments their way,
+  // units and the currency are Russian (the walkthrough's leaks: D7–D10).
+  await expect(page.locator(".history.charges li").first()).toContainText(/Начисление за \d{2}\.\d{4}/);
+  await expectNoLeaks(page, ["hisobi", "Toʻlov", "orqali", "soʻm", "kWh", "electricity"]);
 
   await page.getByRole("button", { name: "Ўз" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Электр энергияси · 10000003");
   await expect(page.getByRole("heading", { name: "Ҳисобланган тўловлар" })).toBeVisible();
+  await expectNoLeaks(page, ["hisobi", "Toʻlov", "orqali", "soʻm", "kWh", "electricity", "Начисление"]);
 
   await page.getByRole("button", { name: "Oʻz" }).click();
   await page.goto("/accounts");
@@ -86,3 +91,9 @@ test("a malformed phone number says what is wrong", async ({ page }) => {
   await page.getByRole("button", { name: "Kod yuborish" }).click();
   await expect(page.getByRole("alert")).toHaveText("Bu mobil raqam emas. Mobil telefon raqamingizni kiriting.");
 });
+
+/** None of the words of another language that once leaked into this page's text. */
+async function expectNoLeaks(page: Page, leaks: string[]) {
+  const text = await page.locator("main").innerText();
+  for (const leak of leaks) expect(text, `"${leak}" on a page in another language`).not.toContain(leak);
+}

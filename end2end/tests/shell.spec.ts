@@ -15,9 +15,14 @@ test("the home page speaks Uzbek (Latin) by default and lists the services", asy
   expect(response?.status()).toBe(200);
   await expect(page.locator("html")).toHaveAttribute("lang", "uz");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Xush kelibsiz");
-  await expect(page.locator(".card")).toHaveCount(6);
+  await expect(page.locator(".services .card")).toHaveCount(6);
+  // The main tasks lead from the home page (each asks for a sign-in and comes back).
+  const tasks = page.getByRole("navigation", { name: "Asosiy ishlar" });
+  for (const task of ["Hisob qoʻshish", "Qarzni toʻlash", "Hisoblagich koʻrsatkichini yuborish", "Murojaat yuborish", "Murojaatlarim"]) {
+    await expect(tasks.getByRole("link", { name: task })).toBeVisible();
+  }
   await expect(page.locator(".service-electricity")).toContainText("Elektr energiyasi");
-  await expect(page.getByRole("navigation")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Asosiy menyu" })).toBeVisible();
   await expectNoHorizontalScroll(page);
 });
 

@@ -165,7 +165,29 @@ pub struct LedgerRow {
     pub kind: LedgerKind,
     pub amount: crate::Tiyin,
     pub occurred_at: i64,
-    pub description: String,
+    pub note: LedgerNote,
+}
+
+/// What a ledger row is for, as data, so that each page words it in its reader's language.
+/// Stored as JSON in `ledger_entries.note`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerNote {
+    /// The charge of a billing month, `YYYY-MM` (Tashkent).
+    Month { period: String },
+    /// The charge for the consumption between two confirmed readings (thousandths), shown
+    /// with the meter's decimals.
+    Reading {
+        from_milli: i64,
+        to_milli: i64,
+        decimals: i64,
+    },
+    /// A payment, and the way it came.
+    Paid { method: crate::payment::PayMethod },
+    /// A payment its provider cancelled afterwards.
+    Reversed { method: crate::payment::PayMethod },
+    /// Written as text (rows from before notes were structured, imports).
+    Text(String),
 }
 
 /// A meter reading and its state.

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Tiyin;
-use shared::account::{LedgerKind, LedgerRow, LinkProblem, Page, ReadingRow, format_reading};
+use shared::account::{LedgerKind, LedgerNote, LedgerRow, LinkProblem, Page, ReadingRow, format_reading};
 use shared::time::format_date;
 
 #[component]
@@ -104,6 +104,42 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// What a ledger row is for, in the reader's language.
+fn note_text(locale: Locale, note: &LedgerNote) -> String {
+    match note {
+        LedgerNote::Month { period } => {
+            // `2026-10` as `10.2026`.
+            let shown = period
+                .split_once('-')
+                .map_or(period.clone(), |(y, m)| format!("{m}.{y}"));
+            trf(locale, Key::LedgerMonth, &[("period", &shown)])
+        }
+        LedgerNote::Reading {
+            from_milli,
+            to_milli,
+            decimals,
+        } => trf(
+            locale,
+            Key::LedgerReading,
+            &[
+                ("from", &format_reading(*from_milli, *decimals)),
+                ("to", &format_reading(*to_milli, *decimals)),
+            ],
+        ),
+        LedgerNote::Paid { method } => trf(
+            locale,
+            Key::LedgerPaid,
+            &[("method", crate::pages::pay::provider_name(locale, *method))],
+        ),
+        LedgerNote::Reversed { method } => trf(
+            locale,
+            Key::LedgerReversed,
+            &[("method", crate::pages::pay::provider_name(locale, *method))],
+        ),
+        LedgerNote::Text(text) => text.clone(),
+    }
+}
+
 fn ledger_item(locale: Locale, e: LedgerRow) -> impl IntoView {
     let label = match e.kind {
         LedgerKind::Charge | LedgerKind::Payment => None,
@@ -112,7 +148,7 @@ fn ledger_item(locale: Locale, e: LedgerRow) -> impl IntoView {
     view! {
         <li class=format!("ledger {}", e.kind)>
             <span class=if e.amount < Tiyin::ZERO { "amount minus" } else { "amount plus" }>{e.amount.format_som()}</span>
-            <span class="muted">{format_date(e.occurred_at)}{label.map(|l| format!(" · {l}"))}" · "{e.description}</span>
+            <span class="muted">{format_date(e.occurred_at)}{label.map(|l| format!(" · {l}"))}" · "{note_text(locale, &e.note)}</span>
         </li>
     }
 }

@@ -158,7 +158,7 @@ pub fn OrderHistory(account_id: i64) -> impl IntoView {
     }
 }
 
-fn provider_name(locale: crate::i18n::Locale, method: PayMethod) -> &'static str {
+pub fn provider_name(locale: crate::i18n::Locale, method: PayMethod) -> &'static str {
     match method {
         PayMethod::Payme => "Payme",
         PayMethod::Click => "Click",

@@ -308,11 +308,11 @@ pub async fn details(
     let (payments_page, payments_offset) = page_bounds(pages.payments);
     let mut ledger = parts(
         sqlx::query(
-            "SELECT * FROM (SELECT 'charges' AS part, id, kind, amount_tiyin, occurred_at, description \
+            "SELECT * FROM (SELECT 'charges' AS part, id, kind, amount_tiyin, occurred_at, description, note \
                FROM ledger_entries WHERE account_id = $1 AND kind IN ('charge', 'correction') \
                ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3) c \
              UNION ALL \
-             SELECT * FROM (SELECT 'payments' AS part, id, kind, amount_tiyin, occurred_at, description \
+             SELECT * FROM (SELECT 'payments' AS part, id, kind, amount_tiyin, occurred_at, description, note \
                FROM ledger_entries WHERE account_id = $1 AND kind = 'payment' \
                ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $4) p \
              ORDER BY part, occurred_at DESC, id DESC",
@@ -395,7 +395,11 @@ fn ledger_row(r: &AnyRow) -> Result<LedgerRow> {
         kind: crate::db::word(r, "kind")?,
         amount: Tiyin::new(r.try_get("amount_tiyin")?),
         occurred_at: r.try_get("occurred_at")?,
-        description: r.try_get("description")?,
+        note: match r.try_get::<Option<String>, _>("note")? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|_| crate::Error::Corrupt(format!("ledger_entries.note = {json:?}")))?,
+            None => shared::account::LedgerNote::Text(r.try_get("description")?),
+        },
     })
 }
 
@@ -411,7 +415,10 @@ pub struct NewEntry<'a> {
     pub kind: shared::account::LedgerKind,
     pub amount: Tiyin,
     pub occurred_at: i64,
+    /// The note in words (Uzbek), for exports and for readers of the table.
     pub description: &'a str,
+    /// What the row is for, as data (`None`: the description says it all).
+    pub note: Option<&'a shared::account::LedgerNote>,
     pub reference: Option<&'a str>,
 }
 
@@ -421,8 +428,8 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(entry.account_id)
     .bind(entry.kind.code())
@@ -431,6 +438,13 @@ where
     .bind(entry.description)
     .bind(entry.reference)
     .bind(now)
+    .bind(
+        entry
+            .note
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| crate::Error::Corrupt(e.to_string()))?,
+    )
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -439,7 +453,7 @@ where
 /// Every ledger row of an account in the order they happened, for audits and the replay check.
 pub async fn ledger(db: &Db, account_id: i64) -> Result<Vec<LedgerRow>> {
     let rows = sqlx::query(
-        "SELECT id, kind, amount_tiyin, occurred_at, description FROM ledger_entries \
+        "SELECT id, kind, amount_tiyin, occurred_at, description, note FROM ledger_entries \
          WHERE account_id = $1 ORDER BY occurred_at, id",
     )
     .bind(account_id)

@@ -7,7 +7,9 @@ pub mod bodies;
 use crate::clock::DAY_MS;
 use crate::db::{Value, insert_batch};
 use crate::{Result, Services, identity::users};
+use shared::account::LedgerNote;
 use shared::auth::{Role, Scope};
+use shared::payment::PayMethod;
 use shared::{Locale, Phone};
 use sqlx::Row;
 
@@ -408,14 +410,18 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
                 ]);
                 used * price / 1000
             };
+            // The month the charge is for is the month it is dated in (Tashkent).
+            let (year, month_of_year, ..) = shared::time::tashkent(at);
+            let period = format!("{year}-{month_of_year:02}");
             ledger.push(vec![
                 Value::from(account),
                 Value::from("charge"),
                 Value::from(-amount),
                 Value::from(at),
-                Value::from(format!("{service}: {}-oy hisobi", month + 1)),
+                Value::from(format!("{period} hisobi")),
                 Value::Null,
                 Value::from(now),
+                Value::from(note(&LedgerNote::Month { period })),
             ]);
             owed += amount;
             // Most pay what they owe, some pay part, some skip a month. The accounts of the
@@ -430,6 +436,7 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
                 _ => owed,
             };
             if paid > 0 {
+                let method = [PayMethod::Payme, PayMethod::Click, PayMethod::Card][rng.below(3) as usize];
                 ledger.push(vec![
                     Value::from(account),
                     Value::from("payment"),
@@ -438,6 +445,7 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
                     Value::from("Toʻlov (demo)"),
                     Value::Null,
                     Value::from(now),
+                    Value::from(note(&LedgerNote::Paid { method })),
                 ]);
                 owed -= paid;
             }
@@ -452,7 +460,7 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
     .await?;
     insert_batch(
         &mut tx,
-        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at) VALUES ",
+        "INSERT INTO ledger_entries (account_id, kind, amount_tiyin, occurred_at, description, reference, created_at, note) VALUES ",
         "",
         &ledger,
     )
@@ -519,6 +527,11 @@ pub async fn seed(svc: &Services, accounts: usize) -> Result<usize> {
         "demo data loaded"
     );
     Ok(plan.len())
+}
+
+/// A ledger note as it is stored.
+fn note(note: &LedgerNote) -> String {
+    serde_json::to_string(note).expect("a ledger note serializes")
 }
 
 #[cfg(test)]

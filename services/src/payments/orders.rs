@@ -56,10 +56,14 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
             .fetch_one(&mut *db)
             .await?;
     record_event(&mut db, tx_id, 2, None, now).await?;
-    let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM payment_orders WHERE id = $1")
+    let order = sqlx::query("SELECT account_id, method FROM payment_orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(&mut *db)
         .await?;
+    let account_id: i64 = sqlx::Row::try_get(&order, "account_id")?;
+    let note = shared::account::LedgerNote::Paid {
+        method: crate::db::word(&order, "method")?,
+    };
     let reference = format!("{provider}:{external_id}");
     accounts::append(
         &mut *db,
@@ -70,6 +74,7 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
             occurred_at: now,
             description,
             reference: Some(&reference),
+            note: Some(&note),
         },
         now,
     )
@@ -156,10 +161,14 @@ pub(crate) async fn cancel(
     }
     record_event(&mut db, tx_id, to, reason, now).await?;
     if to == -2 {
-        let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM payment_orders WHERE id = $1")
+        let order = sqlx::query("SELECT account_id, method FROM payment_orders WHERE id = $1")
             .bind(order_id)
             .fetch_one(&mut *db)
             .await?;
+        let account_id: i64 = sqlx::Row::try_get(&order, "account_id")?;
+        let note = shared::account::LedgerNote::Reversed {
+            method: crate::db::word(&order, "method")?,
+        };
         let reference = format!("{provider}:{external_id}:cancel");
         accounts::append(
             &mut *db,
@@ -170,6 +179,7 @@ pub(crate) async fn cancel(
                 occurred_at: now,
                 description,
                 reference: Some(&reference),
+                note: Some(&note),
             },
             now,
         )

@@ -173,6 +173,11 @@ pub async fn decide(
             shared::account::format_reading(value, reading.meter_decimals)
         );
         let reference = format!("reading:{reading_id}");
+        let note = shared::account::LedgerNote::Reading {
+            from_milli: previous.unwrap_or(0),
+            to_milli: value,
+            decimals: reading.meter_decimals,
+        };
         crate::accounts::append(
             &mut *tx,
             &NewEntry {
@@ -182,6 +187,7 @@ pub async fn decide(
                 occurred_at: now,
                 description: &description,
                 reference: Some(&reference),
+                note: Some(&note),
             },
             now,
         )
