@@ -116,6 +116,8 @@ else
   cargo build -p server --bin server >&2
   profile=debug
 fi
+# The site (the WASM, JS and CSS the pages load) is part of a deployment: built when missing.
+[ -f target/site/pkg/fuqaro.wasm ] || cargo leptos build --split >&2
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 server=$target/$profile/server
 openssl rand -base64 48 >"$dir/pepper"

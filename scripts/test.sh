@@ -31,9 +31,6 @@ pg_url=$(timeout 10m scripts/postgres.sh)
 # The PostgreSQL-only tests are ignored on SQLite (they say so there) and run here.
 TEST_POSTGRES_URL=$pg_url timeout 20m cargo test -p server --test api -- --include-ignored
 
-step "the production topology, smoke-tested through the proxy (docs/DEPLOYMENT.md)"
-timeout 15m scripts/deploy-local.sh
-
 step "browser tests (Chromium, phone, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
@@ -41,5 +38,10 @@ trap 'rm -rf "$e2e_dir"' EXIT
 FUQARO_ENVIRONMENT=development FUQARO_DATABASE_URL="sqlite://$e2e_dir/fuqaro.db?mode=rwc" FUQARO_DEMO_ACCOUNTS=200 FUQARO_TRUST_FORWARDED_FOR=true \
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=1 \
   timeout 30m cargo leptos end-to-end --split
+
+
+# After the browser tests, whose build leaves the site the deployment serves.
+step "the production topology, smoke-tested through the proxy (docs/DEPLOYMENT.md)"
+timeout 15m scripts/deploy-local.sh
 
 printf '\n\033[1;32mall tests passed\033[0m\n' >&2

@@ -28,6 +28,7 @@ pub fn hydrate() {
     };
     wasm_bindgen_futures::spawn_local(async move {
         leptos::mount::hydrate_from_async(body, App).await.forget();
+        crate::browser::validity::localize();
         set_timeout(
             || {
                 if let Some(root) = document().document_element() {

@@ -185,3 +185,21 @@ test("sign-in returns to the page that asked for it, and lands staff on their wo
     await context.close();
   }
 });
+
+test("the browser's own message for an empty field is in the page's language @js", async ({ page }, testInfo) => {
+  await page.goto("/sign-in");
+  await ready(page, testInfo);
+  const phone = page.getByLabel("Mobil telefon raqami");
+  await page.getByRole("button", { name: "Kod yuborish" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(await phone.evaluate((input: HTMLInputElement) => input.validationMessage)).toBe("Bu maydon majburiy.");
+  // Typed, the field is valid again (the page's message does not stick).
+  await phone.fill("90");
+  expect(await phone.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(true);
+  await page.getByRole("button", { name: "Ру" }).click();
+  await ready(page, testInfo);
+  await page.getByRole("button", { name: "Отправить код" }).click();
+  expect(await page.getByLabel("Номер мобильного телефона").evaluate((input: HTMLInputElement) => input.validationMessage)).toBe(
+    "Это обязательное поле.",
+  );
+});

@@ -21,9 +21,14 @@ pub async fn kept_form(form: String) -> Result<BTreeMap<String, String>, AppErro
 /// A refused form's kept fields, for a page whose URL says it was refused (`?error=`); an
 /// empty map otherwise, so a later visit starts clean.
 pub fn use_kept(form: &'static str) -> Resource<BTreeMap<String, String>> {
+    use_kept_after(form, "error")
+}
+
+/// [`use_kept`] for a page with more than one form, whose refusal is named `?{param}=`.
+pub fn use_kept_after(form: &'static str, param: &'static str) -> Resource<BTreeMap<String, String>> {
     let query = leptos_router::hooks::use_query_map();
     Resource::new(
-        move || query.read().get("error").is_some(),
+        move || query.read().get(param).is_some(),
         move |refused| async move {
             if refused {
                 kept_form(form.to_string()).await.unwrap_or_default()

@@ -7,3 +7,4 @@ pub mod draft;
 pub mod live;
 pub mod nav;
 pub mod upload;
+pub mod validity;

@@ -75,17 +75,7 @@ pub fn PaySection(account_id: i64, balance: Tiyin) -> impl IntoView {
         String::new()
     };
     // A refused amount comes back as typed (kept on the server), its message just above it.
-    let kept = Resource::new(
-        move || query.read().get("pay_error").is_some(),
-        |refused| async move {
-            match refused {
-                true => crate::api::kept::kept_form("pay".into())
-                    .await
-                    .unwrap_or_default(),
-                false => Default::default(),
-            }
-        },
-    );
+    let kept = crate::api::kept::use_kept_after("pay", "pay_error");
     let error = move || {
         query
             .read_untracked()

@@ -133,17 +133,7 @@ pub fn ReadingSection(account_id: i64, decimals: i64, unit: String, last: Option
     let sent = move || query.read().get("reading").as_deref() == Some("sent");
     // A refused form (without the page's script): its message above the field at fault, which
     // takes the focus; what was typed kept on the server.
-    let kept = Resource::new(
-        move || query.read().get("reading_error").is_some(),
-        |refused| async move {
-            match refused {
-                true => crate::api::kept::kept_form("reading".into())
-                    .await
-                    .unwrap_or_default(),
-                false => Default::default(),
-            }
-        },
-    );
+    let kept = crate::api::kept::use_kept_after("reading", "reading_error");
     let at_fault = move || {
         let problem = ReadingProblem::parse(&query.read_untracked().get("reading_error")?);
         Some(match problem {
