@@ -283,3 +283,20 @@ test("the officer handling an appeal sees who wrote it: name, full phone and add
   await page.goto("/appeals/new");
   await expect(page.getByLabel("Familiya, ism, otasining ismi")).toHaveValue("Karimova Dilnoza Akmalovna");
 });
+
+test("the resident reads the answer before the forms that respond to it", async ({ page, browser }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 42));
+  const id = await fileAppeal(page, "Javob tartibi");
+  const desk = await officerPage(browser);
+  await desk.goto(`/desk/appeals/${id}`);
+  await desk.getByLabel("Javob matni yoki sabab").fill("Navbat 2-dekabrga qoʻyildi.");
+  await desk.getByRole("button", { name: "Javob berish" }).click();
+  await expect(desk.getByText("Saqlandi.")).toBeVisible();
+  await desk.context().close();
+  await page.goto(`/appeals/${id}`);
+  const answer = page.locator("#answer");
+  await expect(answer.locator(".answer-text")).toHaveText("Navbat 2-dekabrga qoʻyildi.");
+  const rate = page.getByRole("group", { name: "Javobni baholang" });
+  await expect(rate).toContainText("1 — mutlaqo qoniqmadim, 5 — toʻliq qoniqdim");
+  expect((await answer.boundingBox())!.y).toBeLessThan((await rate.boundingBox())!.y);
+});

@@ -117,27 +117,32 @@ pub fn StaffPage() -> impl IntoView {
     let staff = Resource::new(|| (), |_| list_staff());
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let kept = crate::api::kept::use_kept("staff");
     view! {
         <Title text=tr(locale, Key::StaffTitle) />
         <h1>{tr(locale, Key::StaffTitle)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                // A refused grant comes back as typed (kept on the server), never in the URL.
+                let kept = kept.await;
+                let typed = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+                let chosen_role = typed("role");
                 match staff.await {
                     Ok(list) => view! {
                         {move || (!param("granted").is_empty()).then(|| view! { <p class="notice">{tr(locale, Key::StaffGranted)}</p> })}
-                        {move || staff_error_key(&param("error")).map(|k| view! { <p class="notice error" role="alert">{tr(locale, k)}</p> })}
+                        {move || staff_error_key(&param("error")).map(|k| crate::pages::appeals::form_error("staff-error", tr(locale, k)))}
                         <h2>{tr(locale, Key::StaffGrant)}</h2>
                         <form class="stack" method="post" action="/admin/staff">
                             <label for="phone">{tr(locale, Key::StaffPhone)}</label>
-                            <input id="phone" name="phone" type="tel" required value=param("phone") />
+                            <input id="phone" name="phone" type="tel" required value=typed("phone") />
                             <label for="name">{tr(locale, Key::StaffName)}</label>
-                            <input id="name" name="name" type="text" />
+                            <input id="name" name="name" type="text" value=typed("name") />
                             <label for="role">{tr(locale, Key::StaffRole)}</label>
                             <select id="role" name="role">
-                                {Role::ALL.into_iter().map(|r| view! { <option value=r.code()>{tr(locale, role_key(r))}</option> }).collect_view()}
+                                {Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=r.code() == chosen_role>{tr(locale, role_key(r))}</option> }).collect_view()}
                             </select>
                             <label for="scopes">{tr(locale, Key::StaffScopes)}</label>
-                            <input id="scopes" name="scopes" type="text" value=param("scopes") />
+                            <input id="scopes" name="scopes" type="text" value=typed("scopes") />
                             <button class="button" type="submit">{tr(locale, Key::StaffGrant)}</button>
                         </form>
                         <ul class="list staff">

@@ -3,13 +3,13 @@
 use crate::AppState;
 use crate::http::guard::{Administrator, Signed};
 use crate::http::guard::{text, unavailable};
+use crate::http::redirect::refuse;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::identity::users::{CreateStaffError, StaffError};
-use services::url::encode as urlencode;
 use shared::Phone;
 use shared::auth::StaffProblem;
 use shared::auth::{Role, Scope};
@@ -34,20 +34,23 @@ pub async fn grant(
     }: Signed<Administrator>,
     Form(form): Form<StaffForm>,
 ) -> Response {
+    // Refused: back to the form with its message; what was typed kept on the server.
     let back = |problem: StaffProblem| {
-        Redirect::to(&format!(
-            "/admin/staff?error={problem}&phone={}&role={}&scopes={}",
-            urlencode(&form.phone),
-            urlencode(&form.role),
-            urlencode(&form.scopes)
-        ))
-        .into_response()
+        let (state, caller) = (&state, &caller);
+        let fields = [
+            ("phone", form.phone.as_str()),
+            ("name", form.name.as_str()),
+            ("role", form.role.as_str()),
+            ("scopes", form.scopes.as_str()),
+        ];
+        let to = format!("/admin/staff?error={problem}#staff-error");
+        async move { refuse(state, caller, &to, "staff", &fields).await }
     };
     let Ok(phone) = Phone::parse(&form.phone) else {
-        return back(StaffProblem::Phone);
+        return back(StaffProblem::Phone).await;
     };
     let Some(role) = Role::from_code(&form.role) else {
-        return back(StaffProblem::Role);
+        return back(StaffProblem::Role).await;
     };
     let scopes: Option<Vec<Scope>> = form
         .scopes
@@ -56,7 +59,7 @@ pub async fn grant(
         .map(|s| Scope::decode(s.trim()))
         .collect();
     let Some(scopes) = scopes else {
-        return back(StaffProblem::ScopeSyntax);
+        return back(StaffProblem::ScopeSyntax).await;
     };
     match services::identity::users::grant_role(
         &state.services,
@@ -70,9 +73,9 @@ pub async fn grant(
     .await
     {
         Ok(_) => Redirect::to("/admin/staff?granted=1").into_response(),
-        Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back(StaffProblem::ScopeMissing),
-        Err(CreateStaffError::Staff(StaffError::WrongScope)) => back(StaffProblem::ScopeWrong),
-        Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back(StaffProblem::ScopeUnknown),
+        Err(CreateStaffError::Staff(StaffError::MissingScope(_))) => back(StaffProblem::ScopeMissing).await,
+        Err(CreateStaffError::Staff(StaffError::WrongScope)) => back(StaffProblem::ScopeWrong).await,
+        Err(CreateStaffError::Staff(StaffError::UnknownPlace)) => back(StaffProblem::ScopeUnknown).await,
         Err(CreateStaffError::Service(error)) => unavailable(caller.locale, "granting a role failed", &error),
     }
 }
