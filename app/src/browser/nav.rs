@@ -36,3 +36,18 @@ pub fn focus(id: &'static str) {
         }
     });
 }
+
+/// Brings the element `id` into view when the address's fragment names it: after a
+/// navigation inside the app the router shows the new page at its top, where a full load
+/// would have gone to the fragment (a pager's `#charges`).
+pub fn reveal_if_target(id: &'static str) {
+    let here = window().location().hash().unwrap_or_default();
+    if here.strip_prefix('#') != Some(id) {
+        return;
+    }
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(element) = window().document().and_then(|d| d.get_element_by_id(id)) {
+            element.scroll_into_view();
+        }
+    });
+}

@@ -181,6 +181,9 @@ where
         format!("/accounts/{id}?readings={r}&charges={c}&payments={p}#{param}")
     };
     let empty = page.items.is_empty();
+    // A pager's link keeps the place (`#charges`), also when the app navigates without a load.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| crate::browser::nav::reveal_if_target(param));
     view! {
         <section class=format!("history {class}") id=param>
             <h2>{tr(locale, title)}</h2>
