@@ -175,7 +175,8 @@ sign_in() { # who phone
   expect "$1 asks for a code" "$(call "$1" -X POST --data-urlencode "phone=$2" "$base/auth/code")" '^303 .*/sign-in/code'
   local code
   code=$(newest_code "$digits" "${seen:-0}")
-  expect "$1 signs in with the code from the SMS" "$(call "$1" -X POST -d "code=$code" "$base/auth/verify")" '^303 .*/accounts$'
+  # A resident lands on their accounts, staff on their work.
+  expect "$1 signs in with the code from the SMS" "$(call "$1" -X POST -d "code=$code" "$base/auth/verify")" '^303 .*/(accounts|admin/staff|desk|inspector)$'
 }
 
 # The page's script is where the page says it is (a server built without cargo-leptos once
