@@ -90,17 +90,28 @@ async fn allowed(
                 .unwrap()
         }
         Call::Multipart(path, args) => {
-            let mut form = reqwest::multipart::Form::new();
-            for (k, v) in args.iter() {
-                form = form.text(*k, fill(v));
+            // A refusal may be answered before the body is read, and the connection closed
+            // while the client still writes it (a broken pipe on the client's side, not a
+            // server error): the request is sent again, as a browser would resubmit.
+            let mut tries = 0;
+            loop {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in args.iter() {
+                    form = form.text(*k, fill(v));
+                }
+                let sent = app
+                    .client
+                    .post(app.url(&fill(path)))
+                    .header("cookie", cookie)
+                    .multipart(form)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) => break response,
+                    Err(error) if error.is_request() && tries < 3 => tries += 1,
+                    Err(error) => panic!("{path}: {error}"),
+                }
             }
-            app.client
-                .post(app.url(&fill(path)))
-                .header("cookie", cookie)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
         }
     };
     let status = response.status().as_u16();
