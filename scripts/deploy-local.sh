@@ -240,7 +240,7 @@ expect "her receipt opens" "$(call resident "$base/receipts/$order/pdf")" '^200 
 
 expect "she files an appeal" \
   "$(call resident -X POST -F "body=$body_id" -F topic=healthcare -F kind=application -F 'subject=Poliklinika navbati' \
-    -F 'text=Navbat juda uzun.' -F district=1726266 "$base/appeals")" '^303 .*/appeals/[0-9]+\?filed=1$'
+    -F 'text=Navbat juda uzun.' -F district=1726266 -F 'applicant=Karimova Dilnoza' -F 'address=Amir Temur 1' "$base/appeals")" '^303 .*/appeals/[0-9]+\?filed=1$'
 appeal=$(psql "$database_url" -tAc "SELECT MAX(id) FROM appeals")
 
 # Her event stream, through the proxy, while the administrator triages it.
