@@ -73,6 +73,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("appeals/:id") view={Lazy::<routes::Appeal>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk") view={Lazy::<routes::Desk>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/appeals/:id") view={Lazy::<routes::DeskCase>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receptions") view={Lazy::<routes::Receptions>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receptions/:id") view={Lazy::<routes::Reception>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/receptions") view={Lazy::<routes::DeskReceptions>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/receptions/:id") view={Lazy::<routes::DeskReception>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/bodies") view={Lazy::<routes::Bodies>::new()} ssr=SsrMode::Async />
                     <Route path=path!("inspector/readings/:id") view={Lazy::<routes::InspectorReading>::new()} ssr=SsrMode::Async />

@@ -26,6 +26,7 @@ pub fn spawn(services: Services) -> Jobs {
         tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
         tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
         tokio::spawn(appeal_escalations(services.clone(), stopped.clone())),
+        tokio::spawn(reception_reminders(services.clone(), stopped.clone())),
         tokio::spawn(purge(services.clone(), stopped.clone())),
         tokio::spawn(services::live::relay(services, stopped)),
     ];
@@ -87,6 +88,22 @@ async fn appeal_escalations(services: Services, mut stopped: tokio::sync::watch:
             Ok(500) => continue,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "appeal escalation job failed; will retry"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Every minute: the day-before reminders of reception bookings (each goes out once,
+/// however many instances run this).
+async fn reception_reminders(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match services::receptions::remind_due(&services, 500).await {
+            Ok(500) => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reception reminder job failed; will retry"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod live;
 pub mod payments;
 pub mod readings;
+pub mod receptions;
 pub mod reference;
 pub mod sms;
 pub mod storage;

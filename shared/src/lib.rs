@@ -15,6 +15,7 @@ pub mod money;
 pub mod payment;
 pub mod phone;
 pub mod reading;
+pub mod reception;
 pub mod service;
 pub mod time;
 pub mod url;

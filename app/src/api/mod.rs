@@ -8,6 +8,7 @@ pub mod kept;
 pub mod me;
 pub mod payments;
 pub mod readings;
+pub mod receptions;
 pub mod reference;
 pub mod staff;
 

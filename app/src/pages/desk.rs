@@ -40,6 +40,7 @@ pub fn DeskPage() -> impl IntoView {
     view! {
         <Title text=tr(locale, Key::DeskTitle) />
         <h1>{tr(locale, Key::DeskTitle)}</h1>
+        <p><a href="/desk/receptions">{tr(locale, Key::DeskReceptionsLink)}" →"</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let p = match page.await {

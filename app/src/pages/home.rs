@@ -19,6 +19,7 @@ pub fn HomePage() -> impl IntoView {
         ("/accounts", Key::HomeTaskReading),
         ("/appeals/new", Key::HomeTaskAppeal),
         ("/appeals", Key::HomeTaskMyAppeals),
+        ("/receptions", Key::HomeTaskReception),
     ];
     view! {
         <Title text="" />

@@ -10,6 +10,7 @@ pub mod not_found;
 pub mod pay;
 pub mod profile;
 pub mod reading;
+pub mod receptions;
 pub mod reconcile;
 pub mod region;
 pub mod regions;

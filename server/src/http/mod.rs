@@ -14,6 +14,7 @@ mod lang;
 pub mod metrics;
 mod payments;
 mod readings;
+mod receptions;
 mod redirect;
 mod security;
 
@@ -45,6 +46,7 @@ fn areas(development: bool) -> area::Area {
         .merge(payments::provider_callbacks())
         .merge(payments::resident())
         .merge(appeals::router())
+        .merge(receptions::router())
         .merge(admin::router());
     if development {
         areas.merge(dev::router()).merge(payments::sandbox())

@@ -16,6 +16,7 @@ mod pages;
 mod pay;
 mod payme;
 mod readings;
+mod receptions;
 mod reference;
 mod security;
 mod sign_in;

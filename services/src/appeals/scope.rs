@@ -55,7 +55,7 @@ pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Res
 }
 
 /// Every body a person handles: those named in their grants and all below them.
-pub(super) async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
+pub(crate) async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
     let parents = parents(svc).await?;
     let admin = principal.has_role(Role::Administrator);
     let named = named_bodies(principal);
