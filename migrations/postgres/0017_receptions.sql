@@ -15,7 +15,7 @@ CREATE TABLE receptions (
     slot_minutes   BIGINT NOT NULL CHECK (slot_minutes > 0),
     slots          BIGINT NOT NULL CHECK (slots > 0),
     cancelled_at   BIGINT,
-    created_by     BIGINT NOT NULL REFERENCES users (id),
+    created_by     BIGINT REFERENCES users (id),
     created_at     BIGINT NOT NULL
 );
 -- The public list: upcoming receptions by time, narrowed by place or body.

@@ -15,7 +15,7 @@ CREATE TABLE receptions (
     slot_minutes   INTEGER NOT NULL CHECK (slot_minutes > 0),
     slots          INTEGER NOT NULL CHECK (slots > 0),
     cancelled_at   INTEGER,
-    created_by     INTEGER NOT NULL REFERENCES users (id),
+    created_by     INTEGER REFERENCES users (id),
     created_at     INTEGER NOT NULL
 );
 -- The public list: upcoming receptions by time, narrowed by place or body.

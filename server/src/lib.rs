@@ -119,6 +119,9 @@ impl Application {
             services::demo::bodies::seed(&services)
                 .await
                 .map_err(StartupError::ReferenceData)?;
+            services::demo::receptions::seed(&services)
+                .await
+                .map_err(StartupError::ReferenceData)?;
         }
 
         let leptos_options = LeptosOptions::builder()

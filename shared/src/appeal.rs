@@ -182,6 +182,9 @@ pub struct DeskCase {
     pub bodies: Vec<BodyChoice>,
     pub consents: Vec<Consent>,
     pub ratings: Vec<Rating>,
+    /// How it arrived, and the bodies it has been with.
+    pub channel: Channel,
+    pub passage: Vec<Stage>,
 }
 
 /// A page of the officer's desk, the bodies it can be narrowed to, and where the next page
@@ -266,6 +269,26 @@ crate::words! {
         Cosigned = "cosigned",
         Consent = "consent",
     }
+}
+
+crate::words! {
+    /// How an appeal arrived: reports and ratings count appeals by it.
+    pub enum Channel {
+        Web = "web",
+        Telegram = "telegram",
+        PersonalReception = "personal_reception",
+        FieldReception = "field_reception",
+        VirtualReception = "virtual_reception",
+        OtherSystem = "other_system",
+    }
+}
+
+/// A body an appeal was with, from when: the first is the body it was first sent to, each
+/// next one where a forward, an escalation or a return took it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    pub body: Names,
+    pub since: i64,
 }
 
 crate::words! {

@@ -17,6 +17,18 @@ use leptos_router::hooks::use_query_map;
 use shared::appeal::{Category, ConsentRole, Resolution, Status};
 use shared::time::format_date_time;
 
+fn channel_key(channel: shared::appeal::Channel) -> Key {
+    use shared::appeal::Channel;
+    match channel {
+        Channel::Web => Key::ChannelWeb,
+        Channel::Telegram => Key::ChannelTelegram,
+        Channel::PersonalReception => Key::ChannelPersonalReception,
+        Channel::FieldReception => Key::ChannelFieldReception,
+        Channel::VirtualReception => Key::ChannelVirtualReception,
+        Channel::OtherSystem => Key::ChannelOtherSystem,
+    }
+}
+
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let locale = use_locale();
@@ -148,6 +160,14 @@ pub fn DeskCasePage() -> impl IntoView {
                         <dt>{tr(locale, Key::DeskAssignee)}</dt><dd>{assignee.unwrap_or_else(|| "—".into())}</dd>
                         {a.resolution.map(|r| view! { <dt>{tr(locale, Key::DeskResolution)}</dt><dd class="appeal-resolution">{tr(locale, resolution_key(r))}</dd> })}
                         {a.repeat_of.clone().map(|n| view! { <dt>{tr(locale, Key::AppealsRepeatOf)}</dt><dd class="appeal-repeat">{n}</dd> })}
+                        <dt>{tr(locale, Key::DeskChannel)}</dt><dd class="appeal-channel">{tr(locale, channel_key(c.channel))}</dd>
+                        // Where it was first sent and where it has been since, with the dates.
+                        <dt>{tr(locale, Key::DeskPassage)}</dt>
+                        <dd class="appeal-passage"><ol class="compact">
+                            {c.passage.iter().map(|stage| view! {
+                                <li>{stage.body.get(locale).to_string()}" · "{shared::time::format_date(stage.since)}</li>
+                            }).collect_view()}
+                        </ol></dd>
                     </dl>
                     <p class="appeal-due"><strong>{trf(locale, Key::AppealsDue, &[("date", &date(&s.due_day))])}</strong></p>
                     <p class="appeal-text">{a.text.clone()}</p>

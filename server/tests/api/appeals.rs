@@ -47,6 +47,7 @@ fn appeal(user_id: i64, body_id: i64) -> NewAppeal<'static> {
         files: &[],
         about: None,
         locale: shared::Locale::Uz,
+        channel: shared::appeal::Channel::Web,
     }
 }
 
@@ -273,6 +274,27 @@ async fn an_overdue_appeal_passes_to_the_parent_body_once_per_term() {
         .await
         .unwrap();
     assert_eq!(body, 2);
+
+    // Reports count it against where it went first and where it has been: the desk shows the
+    // channel and each body with the day it arrived, and the first body is kept.
+    let first: i64 = sqlx::query_scalar("SELECT first_body_id FROM appeals WHERE id = $1")
+        .bind(registered.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(first, 4);
+    let admin = app.sign_in(STAFF[4].phone).await;
+    let response = app
+        .call("/api/desk_case", &admin, &[("id", &registered.id.to_string())])
+        .await;
+    assert_eq!(response.status(), 200);
+    let case: shared::appeal::DeskCase = response.json().await.unwrap();
+    assert_eq!(case.channel, shared::appeal::Channel::Web);
+    let bodies = services::appeals::bodies_tree(&app.services).await.unwrap();
+    let name = |id: i64| bodies.iter().find(|b| b.id == id).unwrap().name.clone();
+    let passage: Vec<_> = case.passage.iter().map(|s| s.body.clone()).collect();
+    assert_eq!(passage, [name(4), name(3), name(2)]);
+    assert!(case.passage.windows(2).all(|w| w[0].since < w[1].since));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

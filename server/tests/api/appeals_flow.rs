@@ -40,6 +40,7 @@ fn new_appeal<'a>(user_id: i64, cosigners: &'a [shared::Phone]) -> NewAppeal<'a>
         files: &[],
         about: None,
         locale: shared::Locale::Uz,
+        channel: shared::appeal::Channel::Web,
     }
 }
 

@@ -218,6 +218,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             files: &files,
             about: None,
             locale: shared::Locale::Uz,
+            channel: shared::appeal::Channel::Web,
         },
     )
     .await

@@ -120,7 +120,7 @@ pub async fn desk_case(
     appeal_id: i64,
 ) -> Result<shared::appeal::DeskCase> {
     let row = sqlx::query(
-        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, u.phone \
+        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, a.channel, u.phone \
          FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
     )
     .bind(appeal_id)
@@ -161,5 +161,32 @@ pub async fn desk_case(
         bodies: bodies_tree(svc).await?,
         consents: consents(svc, appeal_id).await?,
         ratings,
+        channel: crate::db::word(&row, "channel")?,
+        passage: passage(svc, appeal_id).await?,
     })
+}
+
+/// The bodies an appeal has been with, from when: each event that names a body other than the
+/// one before it (its registration, a forward, an escalation, a return).
+async fn passage(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appeal::Stage>> {
+    let rows = sqlx::query(
+        "SELECT e.body_id, e.at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+         FROM appeal_events e JOIN bodies b ON b.id = e.body_id WHERE e.appeal_id = $1 ORDER BY e.id",
+    )
+    .bind(appeal_id)
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let mut passage = Vec::new();
+    let mut last = None;
+    for r in &rows {
+        let body: i64 = r.try_get("body_id")?;
+        if last != Some(body) {
+            passage.push(shared::appeal::Stage {
+                body: crate::db::names(r, "n")?,
+                since: r.try_get("at")?,
+            });
+            last = Some(body);
+        }
+    }
+    Ok(passage)
 }

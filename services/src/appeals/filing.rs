@@ -40,6 +40,8 @@ pub struct NewAppeal<'a> {
     pub about: Option<i64>,
     /// The filer's language, for the co-signers' invitations.
     pub locale: shared::Locale,
+    /// How it arrived.
+    pub channel: shared::appeal::Channel,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -274,8 +276,8 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, \
            district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, collective, created_at, updated_at, \
-           applicant_name, address) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16, $17, $18) RETURNING id",
+           applicant_name, address, channel, first_body_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $3) RETURNING id",
     )
     .bind(format!("new-{}", crate::secret::token()))
     .bind(new.user_id)
@@ -295,6 +297,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     .bind(now)
     .bind(&applicant)
     .bind(address)
+    .bind(new.channel.code())
     .fetch_one(&mut *tx)
     .await?;
     let (year, _, _, _, _) = shared::time::tashkent(now);

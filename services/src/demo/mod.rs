@@ -3,6 +3,7 @@
 //! role. Deterministic (a seeded generator), loaded once, never in production.
 
 pub mod bodies;
+pub mod receptions;
 
 use crate::clock::DAY_MS;
 use crate::db::{Value, insert_batch};
@@ -175,6 +176,8 @@ pub async fn remove_people(db: &crate::Db) -> Result<usize> {
             "UPDATE payment_orders SET user_id = NULL WHERE user_id = $1".into(),
             "UPDATE reconciliation_runs SET created_by = NULL WHERE created_by = $1".into(),
             "UPDATE role_grants SET created_by = NULL WHERE created_by = $1".into(),
+            "DELETE FROM reception_bookings WHERE user_id = $1".into(),
+            "UPDATE receptions SET created_by = NULL WHERE created_by = $1".into(),
             "DELETE FROM role_grants WHERE user_id = $1".into(),
             "DELETE FROM sessions WHERE user_id = $1".into(),
             "DELETE FROM account_links WHERE user_id = $1".into(),

@@ -123,6 +123,7 @@ pub async fn file(
         files: &files,
         about,
         locale: caller.locale,
+        channel: shared::appeal::Channel::Web,
     };
     match services::appeals::file(&state.services, &new).await {
         Ok(registered) => redirect(&format!("/appeals/{}?filed=1", registered.id)),
