@@ -128,11 +128,11 @@ fn summary_item(locale: Locale, s: &ReceptionSummary, href: String) -> impl Into
         <li class="reception">
             <a href=href>
                 <strong>{format_date_time(s.starts_at)}" · "{s.host.clone()}</strong>
+                <span class="muted">{tr(locale, kind_key(s.kind))}" · "{s.body.get(locale).to_string()}</span>
+                <span>{s.place.clone()}" — "{area(locale, s)}</span>
+                {(!s.topics.is_empty()).then(|| view! { <span class="muted">{topics(locale, &s.topics)}</span> })}
+                <span class=class>{free}</span>
             </a>
-            <span class="muted">{tr(locale, kind_key(s.kind))}" · "{s.body.get(locale).to_string()}</span>
-            <span>{s.place.clone()}" — "{area(locale, s)}</span>
-            {(!s.topics.is_empty()).then(|| view! { <span class="muted">{topics(locale, &s.topics)}</span> })}
-            <span class=class>{free}</span>
         </li>
     }
 }
