@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
 /** A phone number of its own for each test and project, so limits never collide. */
 export function phoneFor(testInfo: TestInfo, n: number): string {
@@ -80,4 +80,19 @@ export async function ready(page: Page, testInfo: TestInfo) {
 export async function fillApplicant(page: Page) {
   await page.getByLabel("Familiya, ism, otasining ismi").fill("Karimova Dilnoza Akmalovna");
   await page.getByLabel("Yashash manzilingiz (koʻcha, uy, xonadon)").fill("Amir Temur koʻchasi 1, 5-xonadon");
+}
+
+/** The message is inside the viewport and below the sticky top bar, and the focus is on it or
+ * on the field at fault. */
+export async function expectInView(page: Page, alert: Locator, field: Locator) {
+  await expect(alert).toBeVisible();
+  const box = await alert.boundingBox();
+  const bar = await page.locator(".topbar").boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(box, "the message has a box").not.toBeNull();
+  expect(box!.y, "the message is not under the top bar").toBeGreaterThanOrEqual(bar!.y + bar!.height - 1);
+  expect(box!.y + box!.height, "the message is inside the viewport").toBeLessThanOrEqual(viewport.height);
+  const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+  const ids = [await alert.getAttribute("id"), await field.getAttribute("id")];
+  expect(ids, `the focus (#${focused}) is on the message or the field at fault`).toContain(focused);
 }

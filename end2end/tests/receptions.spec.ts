@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test, type TestInfo } from "@playwright/test";
-import { clientFor, lastCode, phoneFor, ready, signIn } from "./helpers";
+import { clientFor, expectInView, lastCode, phoneFor, ready, signIn } from "./helpers";
 
 // Receptions (issue 14): a head of a body publishes a reception day, anyone finds it without
 // signing in, a resident signs in from its page, books a slot and cancels, and the head sees
@@ -36,7 +36,8 @@ test("a head publishes a reception, a resident finds it signed out, books a slot
   await page.getByLabel("Tibbiy yordam").check();
   await page.getByRole("button", { name: "Eʼlon qilish" }).click();
   await expect(page).toHaveURL(/\/desk\/receptions\?error=past/);
-  await expect(page.getByText("Qabul vaqti kelajakda boʻlishi kerak.")).toBeVisible();
+  await expectInView(page, page.getByRole("alert"), page.getByLabel("Sana"));
+  await expect(page.getByRole("alert")).toHaveText("Qabul vaqti kelajakda boʻlishi kerak.");
   await expect(page.getByLabel("Qabul qiluvchi")).toHaveValue(host);
   await ready(page, testInfo);
   await page.getByLabel("Sana").fill(dayAhead(60));
@@ -83,8 +84,8 @@ test("a head publishes a reception, a resident finds it signed out, books a slot
   await resident.getByLabel("Qanday masala bilan kelasiz").fill("   ");
   await resident.getByRole("button", { name: "Yozilish", exact: true }).click();
   await expect(resident).toHaveURL(/error=question/);
-  await expect(resident.getByText("Masalani qisqacha yozing (1000 belgigacha).")).toBeVisible();
-  await expect(resident.getByLabel("Qanday masala bilan kelasiz")).toBeFocused();
+  await expectInView(resident, resident.getByRole("alert"), resident.getByLabel("Qanday masala bilan kelasiz"));
+  await expect(resident.getByRole("alert")).toHaveText("Masalani qisqacha yozing (1000 belgigacha).");
   await expect(slot).toHaveValue(chosen);
   await expect(resident.getByLabel("Familiya, ism, sharif")).toHaveValue("Karimova Dilnoza");
   await ready(resident, testInfo);

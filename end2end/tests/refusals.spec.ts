@@ -1,6 +1,6 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import path from "node:path";
-import { clientFor, fillApplicant, lastCode, linkAccount, phoneFor, ready, signIn } from "./helpers";
+import { clientFor, expectInView, fillApplicant, lastCode, linkAccount, phoneFor, ready, signIn } from "./helpers";
 
 // What a person meets when the server refuses a form (issue 13, walkthrough D1–D6): the
 // message is where they are looking — inside the viewport, not under the sticky top bar — and
@@ -8,21 +8,6 @@ import { clientFor, fillApplicant, lastCode, linkAccount, phoneFor, ready, signI
 // they typed travels in the URL. With JavaScript on and off.
 
 const PHOTO = path.join(__dirname, "..", "fixtures", "meter.jpg");
-
-/** The message is inside the viewport and below the sticky top bar, and the focus is on it or
- * on the field at fault. */
-async function expectInView(page: Page, alert: Locator, field: Locator) {
-  await expect(alert).toBeVisible();
-  const box = await alert.boundingBox();
-  const bar = await page.locator(".topbar").boundingBox();
-  const viewport = page.viewportSize()!;
-  expect(box, "the message has a box").not.toBeNull();
-  expect(box!.y, "the message is not under the top bar").toBeGreaterThanOrEqual(bar!.y + bar!.height - 1);
-  expect(box!.y + box!.height, "the message is inside the viewport").toBeLessThanOrEqual(viewport.height);
-  const focused = await page.evaluate(() => document.activeElement?.id ?? "");
-  const ids = [await alert.getAttribute("id"), await field.getAttribute("id")];
-  expect(ids, `the focus (#${focused}) is on the message or the field at fault`).toContain(focused);
-}
 
 /** Nothing typed is in the address bar (only the problem's code). */
 function expectUrlWithout(page: Page, ...typed: string[]) {
