@@ -185,6 +185,10 @@ pub struct DeskCase {
     /// How it arrived, and the bodies it has been with.
     pub channel: Channel,
     pub passage: Vec<Stage>,
+    /// Whether the reader handles its body (every officer's action), and whether they may send
+    /// its answer back for re-execution (a People's Reception coordinator of its region).
+    pub can_act: bool,
+    pub can_send_back: bool,
 }
 
 /// A page of the officer's desk, the bodies it can be narrowed to, and where the next page
@@ -268,6 +272,8 @@ crate::words! {
         Rated = "rated",
         Cosigned = "cosigned",
         Consent = "consent",
+        /// A People's Reception sent the answer back to the body for re-execution.
+        SentBack = "sent_back",
     }
 }
 
@@ -377,6 +383,9 @@ crate::words! {
         Category = "category",
         Resolution = "resolution",
         Action = "action",
+        // The People's Reception.
+        InstructionEmpty = "instruction_empty",
+        OutsideRegion = "outside_region",
         // Any form.
         NotFound = "not_found",
         Malformed = "malformed",
@@ -385,6 +394,28 @@ crate::words! {
         /// Resolving asked without the tick that confirms it.
         ConfirmRequired = "confirm_required",
     }
+}
+
+/// A written instruction a People's Reception gave a body, and whether the body acknowledged it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instruction {
+    pub id: i64,
+    pub body_id: i64,
+    pub body: Names,
+    pub text: String,
+    pub given_at: i64,
+    /// When, and by whom (the name they were shown under), if it was.
+    pub acknowledged: Option<(i64, String)>,
+}
+
+/// The instructions a desk shows: those the person gave (a coordinator) or those given to
+/// their bodies (officers and heads), unacknowledged first; and the bodies a coordinator may
+/// instruct.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instructions {
+    pub given: Vec<Instruction>,
+    pub received: Vec<Instruction>,
+    pub bodies: Vec<(i64, Names)>,
 }
 
 /// What is missing before a collective appeal may close.

@@ -125,6 +125,25 @@ impl Principal {
         roles
     }
 
+    /// The regions of this person's People's Reception coordinator grants.
+    pub fn coordinated_regions(&self) -> Vec<String> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::ReceptionCoordinator)
+            .flat_map(|g| g.scopes.iter())
+            .filter_map(|s| match s {
+                Scope::Region(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether this person is the People's Reception of a region (administrators are of every
+    /// region).
+    pub fn coordinates(&self, region: &str) -> bool {
+        self.has_role(Role::Administrator) || self.coordinated_regions().iter().any(|r| r == region)
+    }
+
     /// Whether one of this person's inspector grants covers a district and a service.
     pub fn inspects(&self, district: &str, service: &str) -> bool {
         self.grants.iter().filter(|g| g.role == Role::Inspector).any(|g| {
@@ -158,6 +177,9 @@ pub enum Need {
     Inspects { district: String, service: String },
     /// An appeals officer or a head of a body (the body is checked against the appeal).
     HandlesAppeals,
+    /// Someone who reads appeals on the desk: an officer or head (of the appeal's body), or a
+    /// People's Reception coordinator (of the appeal's region); checked against the appeal.
+    SeesAppeals,
 }
 
 /// Why access was refused: not signed in at all (401), or signed in without the right (403).
@@ -183,6 +205,12 @@ pub fn decide(principal: Option<&Principal>, need: &Need) -> Result<(), Denied> 
         Need::Inspects { district, service } => admin || principal.inspects(district, service),
         Need::HandlesAppeals => {
             admin || principal.has_role(Role::AppealsOfficer) || principal.has_role(Role::HeadOfBody)
+        }
+        Need::SeesAppeals => {
+            admin
+                || principal.has_role(Role::AppealsOfficer)
+                || principal.has_role(Role::HeadOfBody)
+                || principal.has_role(Role::ReceptionCoordinator)
         }
     };
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
@@ -297,6 +325,28 @@ mod tests {
         assert_eq!(decide(Some(&p), &other_district), Err(Denied::Forbidden));
         assert_eq!(
             decide(Some(&p), &Need::Role(Role::AppealsOfficer)),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn a_coordinator_reads_appeals_but_does_not_handle_them() {
+        let coordinator = Principal {
+            user_id: 3,
+            grants: vec![Grant {
+                role: Role::ReceptionCoordinator,
+                scopes: vec![Scope::Region("1726".into())],
+            }],
+        };
+        assert_eq!(decide(Some(&coordinator), &Need::SeesAppeals), Ok(()));
+        assert_eq!(
+            decide(Some(&coordinator), &Need::HandlesAppeals),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(coordinator.coordinated_regions(), ["1726"]);
+        assert!(coordinator.coordinates("1726") && !coordinator.coordinates("1703"));
+        assert_eq!(
+            decide(Some(&inspector()), &Need::SeesAppeals),
             Err(Denied::Forbidden)
         );
     }

@@ -53,7 +53,7 @@ pub async fn get_desk(
     use services::appeals::DeskFilter;
     use shared::appeal::Category;
     const PAGE: i64 = 50;
-    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     let filter = DeskFilter {
         category: Category::parse(&category),
         body: (body > 0).then_some(body),
@@ -75,7 +75,7 @@ pub async fn get_desk(
 
 #[server(prefix = "/api", endpoint = "desk_case")]
 pub async fn get_desk_case(id: i64) -> Result<DeskCase, AppError> {
-    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     Ok(services::appeals::desk_case(&svc, &principal, id).await?)
 }
 
@@ -93,4 +93,12 @@ pub async fn get_admin_bodies() -> Result<AppealChoices, AppError> {
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard_signed_in(&Need::Role(Role::Administrator)).await?;
     Ok(services::appeals::choices(&svc).await?)
+}
+
+/// The instructions of the People's Reception the desk shows: given (a coordinator) and
+/// received (a body's staff), and the bodies a coordinator may instruct.
+#[server(prefix = "/api", endpoint = "instructions")]
+pub async fn get_instructions() -> Result<shared::appeal::Instructions, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    Ok(services::appeals::coordination::instructions(&svc, &principal).await?)
 }

@@ -114,12 +114,15 @@ fn event_key(kind: EventKind) -> Key {
         EventKind::Rated => Key::AppealsEventRated,
         EventKind::Cosigned => Key::AppealsEventCosigned,
         EventKind::Consent => Key::AppealsEventConsent,
+        EventKind::SentBack => Key::AppealsEventSentBack,
     }
 }
 
 /// The message for why an appeal form or action was refused.
 pub fn problem_key(problem: Problem) -> Key {
     match problem {
+        Problem::InstructionEmpty => Key::AppealsErrorInstructionEmpty,
+        Problem::OutsideRegion => Key::AppealsErrorOutsideRegion,
         Problem::Body => Key::AppealsErrorBody,
         Problem::Topic => Key::AppealsErrorTopic,
         Problem::Kind => Key::AppealsErrorKind,

@@ -53,6 +53,7 @@ pub fn DeskPage() -> impl IntoView {
         <Title text=tr(locale, Key::DeskTitle) />
         <h1>{tr(locale, Key::DeskTitle)}</h1>
         <p><a href="/desk/receptions">{tr(locale, Key::DeskReceptionsLink)}" →"</a></p>
+        <Instructions />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let p = match page.await {
@@ -113,12 +114,94 @@ pub fn DeskPage() -> impl IntoView {
     }
 }
 
+/// The People's Reception's written instructions: a coordinator gives them to a body of the
+/// region and sees whether each was acknowledged; a body's staff acknowledge theirs.
+#[component]
+fn Instructions() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let list = Resource::new(|| (), |_| crate::api::appeals::get_instructions());
+    let kept = crate::api::kept::use_kept("instruction");
+    let item = move |i: &shared::appeal::Instruction, acknowledge: bool| {
+        let status = match &i.acknowledged {
+            Some((at, who)) => trf(
+                locale,
+                Key::InstructionsAcknowledged,
+                &[("when", &format_date_time(*at)), ("who", who)],
+            ),
+            None => tr(locale, Key::InstructionsWaiting).to_string(),
+        };
+        view! {
+            <li class="instruction" class:waiting=i.acknowledged.is_none()>
+                <strong>{i.body.get(locale).to_string()}" · "{format_date_time(i.given_at)}</strong>
+                <span>{i.text.clone()}</span>
+                <span class="muted">{status}</span>
+                {(acknowledge && i.acknowledged.is_none()).then(|| view! {
+                    <form method="post" action=format!("/desk/instructions/{}/acknowledge", i.id)>
+                        <button class="button secondary" type="submit">{tr(locale, Key::InstructionsAcknowledge)}</button>
+                    </form>
+                })}
+            </li>
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(list) = list.await else { return ().into_any() };
+                if list.bodies.is_empty() && list.given.is_empty() && list.received.is_empty() {
+                    return ().into_any();
+                }
+                let kept = kept.await;
+                let value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
+                let chosen = value("body");
+                let notice = query.read_untracked().get("instruction").map(|done| {
+                    let key = if done == "given" { Key::InstructionsGiven } else { Key::InstructionsDone };
+                    view! { <p class="notice success" role="status">{tr(locale, key)}</p> }
+                });
+                let refused = query.read_untracked().get("error");
+                view! {
+                    <section class="instructions" id="instructions">
+                        <h2>{tr(locale, Key::InstructionsTitle)}</h2>
+                        {notice}
+                        {(!list.received.is_empty()).then(|| view! {
+                            <ul class="list compact">{list.received.iter().map(|i| item(i, true)).collect_view()}</ul>
+                        })}
+                        {(!list.bodies.is_empty()).then(|| view! {
+                            <details class="give-instruction" open=refused.is_some()>
+                                <summary>{tr(locale, Key::InstructionsGive)}</summary>
+                                {refused.clone().map(|code| crate::pages::appeals::form_error("instruction-error", tr(locale, error_key(&code))))}
+                                <form class="stack" method="post" action="/desk/instructions">
+                                    <label for="instruction-body">{tr(locale, Key::InstructionsBody)}</label>
+                                    <select id="instruction-body" name="body" required>
+                                        {list.bodies.iter().map(|(id, n)| view! {
+                                            <option value=id.to_string() selected=id.to_string() == chosen>{n.get(locale).to_string()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <label for="instruction-text">{tr(locale, Key::InstructionsText)}</label>
+                                    <textarea id="instruction-text" name="text" rows="4" maxlength="10000" required>{value("text")}</textarea>
+                                    <button class="button" type="submit">{tr(locale, Key::InstructionsSend)}</button>
+                                </form>
+                            </details>
+                            {if list.given.is_empty() {
+                                view! { <p class="muted">{tr(locale, Key::InstructionsNone)}</p> }.into_any()
+                            } else {
+                                view! { <ul class="list compact">{list.given.iter().map(|i| item(i, false)).collect_view()}</ul> }.into_any()
+                            }}
+                        })}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn DeskCasePage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let case = Resource::new(route_id(), get_desk_case);
     let kept = crate::api::kept::use_kept("desk");
+    let kept_reason = crate::api::kept::use_kept("send_back");
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -134,6 +217,7 @@ pub fn DeskCasePage() -> impl IntoView {
                 // A refused action comes back with its text (kept on the server), its message
                 // above the forms, the text field focused.
                 let typed = kept.await.get("text").cloned().unwrap_or_default();
+                let reason = kept_reason.await.get("reason").cloned().unwrap_or_default();
                 let refused = query.read().get("error");
                 let done = query.read().get("done");
                 // Staff are named with their role in the reader's language.
@@ -143,7 +227,11 @@ pub fn DeskCasePage() -> impl IntoView {
                     <Title text=format!("{} · {}", s.number, s.subject) />
                     <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
                     {done.map(|action| {
-                        let key = if action == "resolve" { Key::DeskDoneResolved } else { Key::DeskDone };
+                        let key = match action.as_str() {
+                            "resolve" => Key::DeskDoneResolved,
+                            "send_back" => Key::DeskSentBack,
+                            _ => Key::DeskDone,
+                        };
                         view! { <p class="notice success" role="status">{tr(locale, key)}</p> }
                     })}
                     <h1 class="appeal-number">{s.number.clone()}</h1>
@@ -201,7 +289,21 @@ pub fn DeskCasePage() -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                    {open.then(|| view! {
+                    {(!c.can_act).then(|| view! { <p class="notice">{tr(locale, Key::DeskReadOnly)}</p> })}
+                    // The People's Reception of the appeal's region may send an answer back.
+                    {c.can_send_back.then(|| view! {
+                        <section class="send-back stack" id="send-back">
+                            <h2>{tr(locale, Key::DeskSendBack)}</h2>
+                            <p class="muted">{tr(locale, Key::DeskSendBackLead)}</p>
+                            {(!c.can_act).then(|| refused.clone().map(|code| crate::pages::appeals::form_error("send-back-error", tr(locale, error_key(&code)))))}
+                            <form class="stack" method="post" action=format!("/desk/appeals/{id}/send-back")>
+                                <label for="send-back-reason">{tr(locale, Key::DeskSendBackReason)}</label>
+                                <textarea id="send-back-reason" name="reason" rows="3" maxlength="10000" required>{reason.clone()}</textarea>
+                                <button class="button" type="submit">{tr(locale, Key::DeskSendBack)}</button>
+                            </form>
+                        </section>
+                    })}
+                    {(open && c.can_act).then(|| view! {
                         <section class="desk-actions stack">
                             {refused.clone().map(|code| crate::pages::appeals::form_error("desk-error", tr(locale, error_key(&code))))}
                             // No answer is chosen for the officer: triage starts at "—".

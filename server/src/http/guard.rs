@@ -65,8 +65,8 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// What a route needs of its caller, as a type: [`Resident`], [`Inspector`], [`AppealsStaff`]
-/// or [`Administrator`].
+/// What a route needs of its caller, as a type: [`Resident`], [`Inspector`], [`AppealsStaff`],
+/// [`Coordinator`] or [`Administrator`].
 pub trait Requirement: Send + Sync + 'static {
     fn need() -> Need;
     /// Whether the sign-in must be recent (an administrator's action).
@@ -94,6 +94,14 @@ pub struct AppealsStaff;
 impl Requirement for AppealsStaff {
     fn need() -> Need {
         Need::HandlesAppeals
+    }
+}
+
+/// A People's Reception coordinator (the region is checked against the appeal or body).
+pub struct Coordinator;
+impl Requirement for Coordinator {
+    fn need() -> Need {
+        Need::Role(Role::ReceptionCoordinator)
     }
 }
 

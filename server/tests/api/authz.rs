@@ -31,6 +31,10 @@ const EVERYONE: &[Who] = &[
 ];
 const INSPECTORS: &[Who] = &[Who::Inspector, Who::Admin];
 const APPEALS: &[Who] = &[Who::Officer, Who::Head, Who::Admin];
+/// Who reads appeals on the desk: their bodies' staff, and the People's Reception of the
+/// appeal's region (the fixture appeal is from Toshkent shahri, the demo coordinator's).
+const READERS: &[Who] = &[Who::Officer, Who::Head, Who::Coordinator, Who::Admin];
+const COORDINATORS: &[Who] = &[Who::Coordinator, Who::Admin];
 const SIGNED_IN: &[Who] = &[
     Who::ResidentA,
     Who::ResidentB,
@@ -55,7 +59,7 @@ async fn allowed(
     app: &TestApp,
     call: Call,
     cookie: &str,
-    a_account: &(i64, i64, String, i64, i64, i64, i64, i64, i64),
+    a_account: &(i64, i64, String, i64, i64, i64, i64, i64, i64, i64),
 ) -> (bool, String) {
     let fill = |s: &str| {
         s.replace("{A}", &a_account.0.to_string())
@@ -67,6 +71,7 @@ async fn allowed(
             .replace("{F}", &a_account.6.to_string())
             .replace("{G}", &a_account.7.to_string())
             .replace("{RC}", &a_account.8.to_string())
+            .replace("{IN}", &a_account.9.to_string())
     };
     let response = match call {
         Call::ServerFn(path, args) => {
@@ -277,8 +282,26 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     )
     .await
     .unwrap();
+    // An instruction of the People's Reception to body 2 (Toshkent shahri).
+    let instruction = services::appeals::coordination::give_instruction(
+        &app.services,
+        &admin,
+        2,
+        "Navbatlarni qisqartiring",
+    )
+    .await
+    .unwrap();
     let fixtures = (
-        a_account, order, code, run, reading, appeal, file, grant, reception,
+        a_account,
+        order,
+        code,
+        run,
+        reading,
+        appeal,
+        file,
+        grant,
+        reception,
+        instruction,
     );
 
     let table: Vec<(Call, &[Who])> = vec![
@@ -376,11 +399,20 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
                     ("mine", "false"),
                 ],
             ),
-            APPEALS,
+            READERS,
         ),
-        (Call::ServerFn("/api/desk_case", &[("id", "{AP}")]), APPEALS),
-        (Call::Get("/desk"), APPEALS),
-        (Call::Get("/desk/appeals/{AP}"), APPEALS),
+        (Call::ServerFn("/api/desk_case", &[("id", "{AP}")]), READERS),
+        (Call::ServerFn("/api/instructions", &[]), READERS),
+        (Call::Get("/desk"), READERS),
+        (Call::Get("/desk/appeals/{AP}"), READERS),
+        (
+            Call::Form(
+                "/desk/instructions",
+                &[("body", "2"), ("text", "Qabul kunlarini eʼlon qiling")],
+            ),
+            COORDINATORS,
+        ),
+        (Call::Form("/desk/instructions/{IN}/acknowledge", &[]), APPEALS),
         (
             Call::Multipart(
                 "/desk/appeals/{AP}",
@@ -544,6 +576,14 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (
             Call::Form("/desk/receptions/{RC}/cancel", &[("confirm", "yes")]),
             APPEALS,
+        ),
+        // After the resident's rating and return rows have used the answer.
+        (
+            Call::Form(
+                "/desk/appeals/{AP}/send-back",
+                &[("reason", "Javob yetarli emas")],
+            ),
+            COORDINATORS,
         ),
         (Call::Form("/admin/staff/{G}/revoke", &[]), &[Who::Admin]),
         (

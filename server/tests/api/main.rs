@@ -15,6 +15,7 @@ mod health;
 mod pages;
 mod pay;
 mod payme;
+mod peoples_reception;
 mod readings;
 mod receptions;
 mod reference;

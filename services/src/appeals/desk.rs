@@ -27,37 +27,49 @@ pub struct DeskFilter {
     pub after: Option<(i64, i64)>,
 }
 
-/// The officer's desk: unresolved appeals of the bodies they handle, by time left (overdue
-/// first), filtered, a page at a time.
+/// The desk: unresolved appeals of the bodies a person handles and of the regions they
+/// coordinate (a People's Reception), by time left (overdue first), filtered, a page at a
+/// time.
 pub async fn desk(
     svc: &Services,
     principal: &Principal,
     filter: &DeskFilter,
     limit: i64,
 ) -> Result<Vec<shared::appeal::DeskItem>> {
-    let mut bodies = handled_bodies(svc, principal).await?;
-    if let Some(only) = filter.body {
-        bodies.retain(|b| *b == only);
-    }
-    if bodies.is_empty() {
+    let bodies = handled_bodies(svc, principal).await?;
+    let regions = principal.coordinated_regions();
+    if bodies.is_empty() && regions.is_empty() {
         return Ok(Vec::new());
     }
     let now = svc.clock.now_ms();
-    // The body list comes from the database's own ids, never from the request.
-    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let mut sql = format!(
-        "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
-           a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
-         FROM appeals a JOIN bodies b ON b.id = a.body_id \
-         WHERE a.status <> 'resolved' AND a.body_id IN ({list})"
-    );
-    // Only the filters in use reach the SQL, so each query gets the plan that fits it.
     use crate::db::Value;
     let mut values = vec![Value::Int(limit)];
     let mut param = |value: Value| {
         values.push(value);
         format!("${}", values.len())
     };
+    // What the person may read: their bodies' appeals (the list of the database's own ids,
+    // never the request's) and their regions' (as parameters).
+    let mut reach = Vec::new();
+    if !bodies.is_empty() {
+        let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        reach.push(format!("a.body_id IN ({list})"));
+    }
+    if !regions.is_empty() {
+        let list: Vec<String> = regions.iter().map(|r| param(Value::Text(r.clone()))).collect();
+        reach.push(format!("a.region_soato IN ({})", list.join(", ")));
+    }
+    let mut sql = format!(
+        "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
+           a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+         FROM appeals a JOIN bodies b ON b.id = a.body_id \
+         WHERE a.status <> 'resolved' AND ({})",
+        reach.join(" OR ")
+    );
+    // Only the filters in use reach the SQL, so each query gets the plan that fits it.
+    if let Some(body) = filter.body {
+        sql.push_str(&format!(" AND a.body_id = {}", param(Value::Int(body))));
+    }
     if let Some(category) = filter.category {
         sql.push_str(&format!(
             " AND a.category = {}",
@@ -103,13 +115,15 @@ pub async fn desk(
         .collect()
 }
 
-/// The bodies a person handles, in tree order (the desk's filter).
+/// The bodies a person handles and those serving the regions they coordinate, in tree order
+/// (the desk's filter).
 pub async fn desk_bodies(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::BodyChoice>> {
     let handled = handled_bodies(svc, principal).await?;
+    let regions = principal.coordinated_regions();
     Ok(bodies_tree(svc)
         .await?
         .into_iter()
-        .filter(|b| handled.contains(&b.id))
+        .filter(|b| handled.contains(&b.id) || b.region.as_ref().is_some_and(|r| regions.contains(r)))
         .collect())
 }
 
@@ -120,7 +134,8 @@ pub async fn desk_case(
     appeal_id: i64,
 ) -> Result<shared::appeal::DeskCase> {
     let row = sqlx::query(
-        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, a.channel, u.phone \
+        "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, a.channel, \
+           a.region_soato, u.phone \
          FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
     )
     .bind(appeal_id)
@@ -128,7 +143,10 @@ pub async fn desk_case(
     .await?
     .ok_or(Error::NotFound)?;
     let body_id: i64 = row.try_get("body_id")?;
-    if !handles(svc, principal, body_id).await? {
+    let region: String = row.try_get("region_soato")?;
+    let can_act = handles(svc, principal, body_id).await?;
+    let coordinates = principal.coordinates(&region);
+    if !can_act && !coordinates {
         return Err(Error::NotFound);
     }
     let calendar = calendar(svc).await?;
@@ -163,6 +181,8 @@ pub async fn desk_case(
         ratings,
         channel: crate::db::word(&row, "channel")?,
         passage: passage(svc, appeal_id).await?,
+        can_act,
+        can_send_back: coordinates && return_to_control::last_answer(svc, appeal_id).await?.is_some(),
     })
 }
 

@@ -12,6 +12,7 @@
 //! | `actions` | triage and the officer's actions: assign, answer, forward, extend, consent, resolve |
 //! | `escalation` | the control-time regime: an overdue appeal passes to the parent body |
 //! | `return_to_control` | the resident returns an answer to control, or rates it |
+//! | `coordination` | the People's Reception: an answer sent back for re-execution, instructions to bodies |
 //! | `notify` | who is told by SMS, and the words |
 //! | `view` | the resident's list and one appeal, and what of the timeline they may read |
 //! | `admin` | the administrators' calendar and bodies |
@@ -24,6 +25,7 @@ pub mod admin;
 pub mod attachments;
 pub mod choices;
 pub mod collective;
+pub mod coordination;
 pub mod desk;
 pub mod escalation;
 pub mod filing;

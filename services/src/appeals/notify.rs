@@ -26,6 +26,14 @@ pub mod text {
         )
     }
 
+    pub fn sent_back_to_officer(locale: Locale, number: &str, due: &str) -> String {
+        sms(
+            locale,
+            Sms::AppealSentBackToOfficer,
+            &[("number", number), ("due", due)],
+        )
+    }
+
     pub fn escalated_to_officer(locale: Locale, number: &str, due: &str) -> String {
         sms(
             locale,
@@ -40,6 +48,7 @@ pub mod text {
 pub(super) enum Arrival {
     Overdue,
     Returned,
+    SentBack,
 }
 
 /// Queues "an appeal has come to your body, due then" to the body's officers and heads.
@@ -65,6 +74,7 @@ pub(super) async fn tell_officers(
             let body = match why {
                 Arrival::Overdue => text::escalated_to_officer(locale, number, due),
                 Arrival::Returned => text::returned_to_officer(locale, number, due),
+                Arrival::SentBack => text::sent_back_to_officer(locale, number, due),
             };
             crate::sms::enqueue(&mut *conn, &phone, &body, locale, "appeal", now).await?;
         }

@@ -1,9 +1,11 @@
 //! Appeals over HTTP. Every action is a plain form post that answers with a redirect (to the
 //! page, with a message code when something was refused), so each works without JavaScript:
 //! filing and co-signing (`filing`), the resident's return to control, rating and attachments
-//! (`resident`), the officer's actions (`desk`), and the live stream of events (`stream`,
+//! (`resident`), the officer's actions (`desk`), the People's Reception's (`coordination`),
+//! and the live stream of events (`stream`,
 //! Server-Sent Events). The administrators' calendar and bodies are in `http::admin`.
 
+mod coordination;
 mod desk;
 mod filing;
 mod resident;
@@ -29,5 +31,8 @@ pub fn router() -> Area {
             "/desk/appeals/{id}",
             post(desk::desk_action).layer(upload_limits(filing::FORM_LIMIT)),
         )
+        .post("/desk/appeals/{id}/send-back", coordination::send_back)
+        .post("/desk/instructions", coordination::give)
+        .post("/desk/instructions/{id}/acknowledge", coordination::acknowledge)
         .get("/api/appeals/events", stream::events)
 }
