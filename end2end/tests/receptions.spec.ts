@@ -19,6 +19,8 @@ async function otherPage(browser: Browser, testInfo: TestInfo): Promise<Page> {
 }
 
 test("a head publishes a reception, a resident finds it signed out, books a slot and cancels", async ({ page, browser }, testInfo) => {
+  // Two people's whole flow: longer than one page's.
+  test.setTimeout(90_000);
   const host = `Hokim oʻrinbosari T. Aliyev (${testInfo.project.name})`;
   // The head publishes from the desk; a past date is refused with what was typed kept.
   await signIn(page, HEAD, /\/desk$/);
@@ -120,4 +122,41 @@ test("a head publishes a reception, a resident finds it signed out, books a slot
   await expect(resident.getByText("Qabul bekor qilingan")).toBeVisible();
   await expect(resident.getByText("Bu qabulga yozilish yopilgan.")).toBeVisible();
   await resident.context().close();
+});
+
+const COORDINATOR = "+998900000104";
+const OFFICER = "+998900000102";
+
+test("the People's Reception gives a body an instruction, and the body's officer acknowledges it", async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const text = `Qabul kunlarini oldindan eʼlon qiling (${testInfo.project.name}).`;
+  await signIn(page, COORDINATOR, /\/desk$/);
+  await ready(page, testInfo);
+  await page.locator(".give-instruction summary").click();
+  await page.getByLabel("Organ", { exact: true }).selectOption("2");
+  // Blanks are refused above the form, and the choice is kept.
+  await page.getByLabel("Koʻrsatma matni").fill("   ");
+  await page.getByRole("button", { name: "Koʻrsatma berish" }).click();
+  await expect(page).toHaveURL(/error=instruction_empty/);
+  await expectInView(page, page.getByRole("alert"), page.getByLabel("Koʻrsatma matni"));
+  await expect(page.getByRole("alert")).toHaveText("Koʻrsatma matnini yozing.");
+  await expect(page.getByLabel("Organ", { exact: true })).toHaveValue("2");
+  await ready(page, testInfo);
+  await page.getByLabel("Koʻrsatma matni").fill(text);
+  await page.getByRole("button", { name: "Koʻrsatma berish" }).click();
+  await expect(page).toHaveURL(/instruction=given/);
+  const given = page.locator(".instruction", { hasText: text });
+  await expect(given).toContainText("Tanishilmagan");
+
+  // The officer of the ministry above that body sees it on the desk and acknowledges it.
+  const officer = await otherPage(browser, testInfo);
+  await signIn(officer, OFFICER, /\/desk$/);
+  await ready(officer, testInfo);
+  const received = officer.locator(".instruction", { hasText: text });
+  await received.getByRole("button", { name: "Tanishdim" }).click();
+  await expect(officer).toHaveURL(/instruction=acknowledged/);
+  await expect(officer.locator(".instruction", { hasText: text })).toContainText("Tanishildi");
+  await page.reload();
+  await expect(given).toContainText("Tanishildi");
+  await officer.context().close();
 });
