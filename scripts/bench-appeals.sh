@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Appeals benchmarks (issue 6), each against a baseline measured in the same run:
 #  1. with 1,000,000 open appeals of which 100,000 are overdue, on SQLite and on PostgreSQL:
-#     the officer's desk query (against SELECT 1 through the same pool) and the control-time
-#     job clearing every overdue appeal (against as many bare one-row update transactions);
+#     the officer's desk query (against SELECT 1 through the same pool), the People's
+#     Reception's desk of one region (against a bare query of the same page) and the
+#     control-time job clearing every overdue appeal (against as many bare one-row update
+#     transactions);
 #  2. 10,000 concurrent live streams (SSE) on one server: its memory before and with them
 #     open, and the time for one event to reach all of them (against reaching one).
 set -euo pipefail

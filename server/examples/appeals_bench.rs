@@ -3,7 +3,9 @@
 //!   appeals_bench control <database_url> <open> <overdue> <requests>
 //!       Fills <open> unresolved appeals of which <overdue> have an ended term, then times
 //!       the officer's desk query (several filters and a deep page) against a `SELECT 1`
-//!       through the same pool, and the control-time job clearing every overdue appeal against
+//!       through the same pool, the People's Reception's desk of one region (one appeal in
+//!       fourteen) against the same page read by a bare query, and the control-time job
+//!       clearing every overdue appeal against
 //!       the same number of bare one-row update transactions. Checks that each overdue appeal
 //!       moved exactly once.
 //!   appeals_bench sse <base_url> <database_url> <server_pid> <subscribers>
@@ -55,14 +57,16 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
     .await?;
     let start = Instant::now();
     // Overdue ones sit with bodies that have a parent; the rest anywhere in the tree, with
-    // terms ending over the coming weeks. One in seven is urgent.
+    // terms ending over the coming weeks. One in seven is urgent; one in fourteen is from
+    // Toshkent shahri (a region's share of the country), the rest from Andijon.
     sqlx::query(
         "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $1) \
          INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, district_soato, \
            category, status, registered_day, due_day, due_at, created_at, updated_at) \
          SELECT 'B-' || n, $2, \
            CASE WHEN n <= $3 THEN (CASE n % 4 WHEN 0 THEN 3 WHEN 1 THEN 4 WHEN 2 THEN 5 ELSE 9 END) ELSE 2 + (n % 10) END, \
-           'healthcare', 'application', 'Mavzu', 'Matn', '1726', '1726266', \
+           'healthcare', 'application', 'Mavzu', 'Matn', \
+           CASE WHEN n % 14 = 0 THEN '1726' ELSE '1703' END, CASE WHEN n % 14 = 0 THEN '1726266' ELSE '1703202' END, \
            CASE WHEN n % 7 = 0 THEN 'urgent' ELSE 'ordinary' END, 'in_progress', '2026-11-02', '2026-11-17', \
            CASE WHEN n <= $3 THEN $4 - n * 10 ELSE $4 + n * 1000 END, $4, $4 \
          FROM seq",
@@ -134,6 +138,61 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
         })
         .await?;
         println!("desk, {name:<28} {mean:8.3} ms   ratio {:.1}", mean / baseline);
+    }
+
+    // The People's Reception of Toshkent shahri: its region's appeals, whatever body has them,
+    // against the same page read by a bare query on the same index.
+    let coordinator = shared::auth::Principal {
+        user_id: resident,
+        grants: vec![shared::auth::Grant {
+            role: shared::auth::Role::ReceptionCoordinator,
+            scopes: vec![shared::auth::Scope::Region("1726".into())],
+        }],
+    };
+    let bare = time(requests, || async {
+        let rows = sqlx::query(
+            "SELECT id, due_at FROM appeals WHERE status <> 'resolved' AND region_soato = $1 ORDER BY due_at, id LIMIT 51",
+        )
+        .bind("1726")
+        .fetch_all(&db.pool)
+        .await?;
+        assert!(!rows.is_empty());
+        Ok(())
+    })
+    .await?;
+    println!("baseline, the region's first page by a bare query: {bare:8.3} ms");
+    let region = services::appeals::desk(&svc, &coordinator, &DeskFilter::default(), 200_000).await?;
+    let middle = region.get(region.len() / 2).map(|d| (d.due_at, d.id));
+    let cases: [(&str, DeskFilter); 3] = [
+        ("first page", DeskFilter::default()),
+        (
+            "overdue only",
+            DeskFilter {
+                overdue: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "a page deep in the list",
+            DeskFilter {
+                after: middle,
+                ..Default::default()
+            },
+        ),
+    ];
+    println!("the region holds {} of the open appeals", region.len());
+    for (name, filter) in cases {
+        let mean = time(requests, || async {
+            let page = services::appeals::desk(&svc, &coordinator, &filter, 51).await?;
+            assert!(!page.is_empty());
+            Ok(())
+        })
+        .await?;
+        println!(
+            "coordinator's desk, {name:<23} {mean:8.3} ms   ratio to the bare query {:.1}, to SELECT 1 {:.1}",
+            mean / bare,
+            mean / baseline
+        );
     }
 
     // The control-time job against the least work per appeal: one row updated in its own
