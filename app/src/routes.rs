@@ -12,7 +12,7 @@ use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
 use crate::pages::appeals::{AppealPage, AppealsPage, CosignPage, NewAppealPage};
-use crate::pages::appeals_admin::{BodiesPage, CalendarPage};
+use crate::pages::appeals_admin::{BodiesPage, CalendarPage, TermsPage};
 use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
@@ -69,6 +69,7 @@ lazy_pages! {
     DeskCase => DeskCasePage,
     Calendar => CalendarPage,
     Bodies => BodiesPage,
+    Terms => TermsPage,
     Receptions => ReceptionsPage,
     Reception => ReceptionPage,
     DeskReceptions => DeskReceptionsPage,

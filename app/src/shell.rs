@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/receptions/:id") view={Lazy::<routes::DeskReception>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/bodies") view={Lazy::<routes::Bodies>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::Async />
                     <Route path=path!("inspector/readings/:id") view={Lazy::<routes::InspectorReading>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -27,6 +27,7 @@ pub fn spawn(services: Services) -> Jobs {
         tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
         tokio::spawn(appeal_escalations(services.clone(), stopped.clone())),
         tokio::spawn(reception_reminders(services.clone(), stopped.clone())),
+        tokio::spawn(keeping_terms(services.clone(), stopped.clone())),
         tokio::spawn(purge(services.clone(), stopped.clone())),
         tokio::spawn(services::live::relay(services, stopped)),
     ];
@@ -104,6 +105,24 @@ async fn reception_reminders(services: Services, mut stopped: tokio::sync::watch
             Ok(500) => continue,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "reception reminder job failed; will retry"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Every minute: officers reminded of terms about to end, heads told of appeals nobody
+/// triaged within a working day (each once, however many instances run this).
+async fn keeping_terms(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let reminded = services::appeals::terms::remind_before_due(&services, 500).await;
+        let flagged = services::appeals::terms::flag_untriaged(&services, 500).await;
+        match (reminded, flagged) {
+            (Ok(500), _) | (_, Ok(500)) => continue,
+            (Err(error), _) | (_, Err(error)) => tracing::warn!(%error, "keeping terms failed; will retry"),
+            _ => {}
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

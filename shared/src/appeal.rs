@@ -163,6 +163,8 @@ pub struct DeskItem {
     pub assigned: bool,
     pub repeat: bool,
     pub collective: bool,
+    /// Nobody triaged it within its first working day (its head was told).
+    pub untriaged: bool,
 }
 
 /// One appeal as an officer handling it sees it.
@@ -228,12 +230,107 @@ crate::words! {
 }
 
 impl Category {
-    /// Urgent: 3 working days; ordinary and consultation: 15 calendar days.
+    /// The default term of the category (an administrator may set others: [`Terms`]).
     pub fn term(self) -> Term {
+        Terms::default().of(self)
+    }
+}
+
+crate::words! {
+    /// A term an administrator sets (`appeal_terms` in the database), in days or hours.
+    pub enum TermSetting {
+        UrgentWorkingDays = "urgent_working_days",
+        OrdinaryDays = "ordinary_days",
+        ConsultationDays = "consultation_days",
+        ExtensionDays = "extension_days",
+        ReturnWorkingDays = "return_working_days",
+        ForwardWorkingDays = "forward_working_days",
+        RemindHours = "remind_hours",
+    }
+}
+
+impl TermSetting {
+    /// The values an administrator may set.
+    pub fn range(self) -> std::ops::RangeInclusive<u32> {
         match self {
-            Category::Urgent => Term::WorkingDays(3),
-            Category::Ordinary | Category::Consultation => Term::CalendarDays(15),
+            TermSetting::RemindHours => 1..=240,
+            _ => 1..=90,
         }
+    }
+}
+
+/// The terms of appeals as the administrators set them; each change applies to terms counted
+/// after it, never to terms already running. The defaults are the law's and seed 004's
+/// (docs/research/appeals.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    /// Urgent appeals: working days.
+    pub urgent_working_days: u32,
+    /// Ordinary appeals, and those needing consultation: calendar days.
+    pub ordinary_days: u32,
+    pub consultation_days: u32,
+    /// "Needs further study": the one extension, calendar days from the old end.
+    pub extension_days: u32,
+    /// An answer returned to control or sent back for re-execution: working days.
+    pub return_working_days: u32,
+    /// Forwarding to the competent body: within so many working days of registration.
+    pub forward_working_days: u32,
+    /// Officers are reminded so many hours before a term ends.
+    pub remind_hours: u32,
+}
+
+impl Default for Terms {
+    fn default() -> Terms {
+        Terms {
+            urgent_working_days: 3,
+            ordinary_days: 15,
+            consultation_days: 15,
+            extension_days: 30,
+            return_working_days: 3,
+            forward_working_days: 5,
+            remind_hours: 24,
+        }
+    }
+}
+
+impl Terms {
+    /// The term of a category.
+    pub fn of(&self, category: Category) -> Term {
+        match category {
+            Category::Urgent => Term::WorkingDays(self.urgent_working_days),
+            Category::Ordinary => Term::CalendarDays(self.ordinary_days),
+            Category::Consultation => Term::CalendarDays(self.consultation_days),
+        }
+    }
+
+    /// The term of an answer returned to control or sent back for re-execution.
+    pub fn returned(&self) -> Term {
+        Term::WorkingDays(self.return_working_days)
+    }
+
+    pub fn get(&self, setting: TermSetting) -> u32 {
+        match setting {
+            TermSetting::UrgentWorkingDays => self.urgent_working_days,
+            TermSetting::OrdinaryDays => self.ordinary_days,
+            TermSetting::ConsultationDays => self.consultation_days,
+            TermSetting::ExtensionDays => self.extension_days,
+            TermSetting::ReturnWorkingDays => self.return_working_days,
+            TermSetting::ForwardWorkingDays => self.forward_working_days,
+            TermSetting::RemindHours => self.remind_hours,
+        }
+    }
+
+    pub fn set(&mut self, setting: TermSetting, value: u32) {
+        let field = match setting {
+            TermSetting::UrgentWorkingDays => &mut self.urgent_working_days,
+            TermSetting::OrdinaryDays => &mut self.ordinary_days,
+            TermSetting::ConsultationDays => &mut self.consultation_days,
+            TermSetting::ExtensionDays => &mut self.extension_days,
+            TermSetting::ReturnWorkingDays => &mut self.return_working_days,
+            TermSetting::ForwardWorkingDays => &mut self.forward_working_days,
+            TermSetting::RemindHours => &mut self.remind_hours,
+        };
+        *field = value;
     }
 }
 
@@ -383,6 +480,8 @@ crate::words! {
         Category = "category",
         Resolution = "resolution",
         Action = "action",
+        /// A term setting outside what may be set.
+        Term = "term",
         // The People's Reception.
         InstructionEmpty = "instruction_empty",
         OutsideRegion = "outside_region",

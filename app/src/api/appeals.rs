@@ -102,3 +102,11 @@ pub async fn get_instructions() -> Result<shared::appeal::Instructions, AppError
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     Ok(services::appeals::coordination::instructions(&svc, &principal).await?)
 }
+
+/// The terms of appeals in force, for administrators to change.
+#[server(prefix = "/api", endpoint = "appeal_terms")]
+pub async fn get_appeal_terms() -> Result<shared::appeal::Terms, AppError> {
+    use shared::auth::{Need, Role};
+    let (svc, _) = super::guard_signed_in(&Need::Role(Role::Administrator)).await?;
+    Ok(services::appeals::terms(&svc).await?)
+}

@@ -121,6 +121,7 @@ fn event_key(kind: EventKind) -> Key {
 /// The message for why an appeal form or action was refused.
 pub fn problem_key(problem: Problem) -> Key {
     match problem {
+        Problem::Term => Key::AppealsErrorTerm,
         Problem::InstructionEmpty => Key::AppealsErrorInstructionEmpty,
         Problem::OutsideRegion => Key::AppealsErrorOutsideRegion,
         Problem::Body => Key::AppealsErrorBody,

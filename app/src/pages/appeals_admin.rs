@@ -179,3 +179,58 @@ pub fn BodiesPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+fn term_key(setting: shared::appeal::TermSetting) -> Key {
+    use shared::appeal::TermSetting as T;
+    match setting {
+        T::UrgentWorkingDays => Key::TermsUrgentWorkingDays,
+        T::OrdinaryDays => Key::TermsOrdinaryDays,
+        T::ConsultationDays => Key::TermsConsultationDays,
+        T::ExtensionDays => Key::TermsExtensionDays,
+        T::ReturnWorkingDays => Key::TermsReturnWorkingDays,
+        T::ForwardWorkingDays => Key::TermsForwardWorkingDays,
+        T::RemindHours => Key::TermsRemindHours,
+    }
+}
+
+/// The terms of appeals: every setting on one form, the one at fault marked when refused.
+#[component]
+pub fn TermsPage() -> impl IntoView {
+    use shared::appeal::TermSetting;
+    let locale = use_locale();
+    let query = use_query_map();
+    let terms = Resource::new(|| (), |_| crate::api::appeals::get_appeal_terms());
+    let kept = crate::api::kept::use_kept("terms");
+    view! {
+        <Title text=tr(locale, Key::TermsTitle) />
+        <h1>{tr(locale, Key::TermsTitle)}</h1>
+        <p class="muted">{tr(locale, Key::TermsLead)}</p>
+        {move || query.read().get("saved").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::TermsSaved)}</p> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let t = match terms.await {
+                    Ok(t) => t,
+                    Err(error) => return failure_view(error),
+                };
+                let kept = kept.await;
+                let at_fault = query.read_untracked().get("field").and_then(|f| TermSetting::parse(&f));
+                view! {
+                    <form class="stack" method="post" action="/admin/terms">
+                        {TermSetting::ALL.iter().map(|&setting| {
+                            let id = format!("term-{}", setting.code());
+                            let range = setting.range();
+                            let value = kept.get(setting.code()).cloned().unwrap_or_else(|| t.get(setting).to_string());
+                            view! {
+                                {(at_fault == Some(setting)).then(|| crate::pages::appeals::form_error("terms-error", tr(locale, Key::AppealsErrorTerm)))}
+                                <label for=id.clone()>{tr(locale, term_key(setting))}</label>
+                                <input id=id name=setting.code() type="number" required min=range.start().to_string()
+                                    max=range.end().to_string() value=value autofocus=at_fault == Some(setting) />
+                            }
+                        }).collect_view()}
+                        <button class="button" type="submit">{tr(locale, Key::TermsSave)}</button>
+                    </form>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -98,6 +98,7 @@ pub fn DeskPage() -> impl IntoView {
                                 <span class="muted">{a.body.get(locale).to_string()}" · "{tr(locale, kind_key(a.kind))}</span>
                                 <span>
                                     {a.overdue.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskOverdue)}</span>" " })}
+                                    {a.untriaged.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskUntriaged)}</span>" " })}
                                     {a.repeat.then(|| view! { <span class="badge">{tr(locale, Key::DeskRepeat)}</span>" " })}
                                     {a.collective.then(|| view! { <span class="badge">{tr(locale, Key::DeskCollective)}</span>" " })}
                                     <span class="desk-category">{tr(locale, category_key(a.category))}</span>" · "

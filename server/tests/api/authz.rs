@@ -425,6 +425,23 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             &[Who::Admin],
         ),
         (Call::Get("/admin/calendar"), &[Who::Admin]),
+        (Call::Get("/admin/terms"), &[Who::Admin]),
+        (Call::ServerFn("/api/appeal_terms", &[]), &[Who::Admin]),
+        (
+            Call::Form(
+                "/admin/terms",
+                &[
+                    ("urgent_working_days", "3"),
+                    ("ordinary_days", "15"),
+                    ("consultation_days", "15"),
+                    ("extension_days", "30"),
+                    ("return_working_days", "3"),
+                    ("forward_working_days", "5"),
+                    ("remind_hours", "24"),
+                ],
+            ),
+            &[Who::Admin],
+        ),
         (Call::Get("/admin/bodies"), &[Who::Admin]),
         (Call::ServerFn("/api/admin_bodies", &[]), &[Who::Admin]),
         (

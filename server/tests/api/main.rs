@@ -23,3 +23,4 @@ mod security;
 mod sign_in;
 mod sms;
 mod startup;
+mod terms;

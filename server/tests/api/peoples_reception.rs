@@ -127,8 +127,11 @@ async fn the_peoples_reception_reads_its_regions_appeals_and_sends_an_answer_bac
     assert_eq!(status, "in_progress");
     let calendar = services::appeals::calendar(&app.services).await.unwrap();
     let now = app.services.clock.now_ms();
-    let expected =
-        services::appeals::coordination::SENT_BACK_TERM.due(&calendar, calendar.registration_day(now));
+    let expected = services::appeals::terms(&app.services)
+        .await
+        .unwrap()
+        .returned()
+        .due(&calendar, calendar.registration_day(now));
     assert_eq!(shared::calendar::parse_day(&due_day), Some(expected));
     // The resident sees why, and is told by SMS.
     let a = app.sign_in(RESIDENTS[0].phone).await;

@@ -26,7 +26,7 @@ pub async fn triage(
     let registered = shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?)
         .ok_or_else(|| Error::ReferenceData("a registered day that is not a date".into()))?;
     let calendar = calendar(svc).await?;
-    let due = category.term().due(&calendar, registered);
+    let due = super::terms(svc).await?.of(category).due(&calendar, registered);
     let now = svc.clock.now_ms();
     let mut tx = svc.db.pool.begin().await?;
     sqlx::query(
@@ -275,7 +275,8 @@ pub async fn act_with_files(
             }
             let registered =
                 shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
-            if shared::calendar::day_of(now) > calendar.add_working_days(registered, 5) {
+            let window = super::terms(svc).await?.forward_working_days;
+            if shared::calendar::day_of(now) > calendar.add_working_days(registered, window) {
                 return Err(ActionError::TooLateToForward);
             }
             sqlx::query("UPDATE appeals SET body_id = $1, assigned_to = NULL, updated_at = $2 WHERE id = $3")
@@ -300,7 +301,8 @@ pub async fn act_with_files(
                 return Err(ActionError::AlreadyExtended);
             }
             let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day")?).unwrap_or_default();
-            let due = shared::calendar::Term::CalendarDays(30).due(&calendar, old);
+            let days = super::terms(svc).await?.extension_days;
+            let due = shared::calendar::Term::CalendarDays(days).due(&calendar, old);
             let done = sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
                 .bind(day_text(due))
                 .bind(shared::calendar::end_of(due))

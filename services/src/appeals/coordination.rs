@@ -8,11 +8,7 @@ use crate::{Error, Result, Services};
 use shared::Phone;
 use shared::appeal::{Instruction, Instructions, Problem};
 use shared::auth::{Principal, Role, Scope};
-use shared::calendar::Term;
 use sqlx::Row;
-
-/// The term of an answer sent back for re-execution.
-pub const SENT_BACK_TERM: Term = Term::WorkingDays(3);
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoordinationError {
@@ -72,7 +68,10 @@ pub async fn send_back(
     let user: i64 = row.try_get("user_id")?;
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;
-    let due = SENT_BACK_TERM.due(&calendar, calendar.registration_day(now));
+    let due = super::terms(svc)
+        .await?
+        .returned()
+        .due(&calendar, calendar.registration_day(now));
     let mut tx = svc.db.pool.begin().await?;
     sqlx::query(
         "UPDATE appeals SET status = 'in_progress', resolution = NULL, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4",

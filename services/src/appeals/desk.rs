@@ -61,7 +61,7 @@ pub async fn desk(
     }
     let mut sql = format!(
         "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
-           a.collective, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+           a.collective, a.untriaged_flagged_at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
          FROM appeals a JOIN bodies b ON b.id = a.body_id \
          WHERE a.status <> 'resolved' AND ({})",
         reach.join(" OR ")
@@ -110,6 +110,8 @@ pub async fn desk(
                 assigned: r.try_get::<Option<i64>, _>("assigned_to")?.is_some(),
                 repeat: r.try_get::<Option<i64>, _>("repeat_of")?.is_some(),
                 collective: r.try_get::<i16, _>("collective")? != 0,
+                untriaged: r.try_get::<Option<i64>, _>("untriaged_flagged_at")?.is_some()
+                    && r.try_get::<Option<String>, _>("category")?.is_none(),
             })
         })
         .collect()
@@ -152,7 +154,7 @@ pub async fn desk_case(
     let calendar = calendar(svc).await?;
     let registered =
         shared::calendar::parse_day(&row.try_get::<String, _>("registered_day")?).unwrap_or_default();
-    let last_forward = calendar.add_working_days(registered, 5);
+    let last_forward = calendar.add_working_days(registered, super::terms(svc).await?.forward_working_days);
     let open = row.try_get::<String, _>("status")? != "resolved";
     let phone: String = row.try_get("phone")?;
     let ratings =

@@ -29,6 +29,7 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
         return Ok(0);
     }
     let calendar = calendar(svc).await?;
+    let terms = super::terms(svc).await?;
     let today = calendar.registration_day(now);
     let mut moved = 0;
     for row in &rows {
@@ -41,7 +42,7 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
             .as_deref()
             .and_then(Category::parse)
             .unwrap_or(Category::Ordinary);
-        let due = category.term().due(&calendar, today);
+        let due = terms.of(category).due(&calendar, today);
         let mut tx = svc.db.pool.begin().await?;
         let updated = sqlx::query(
             "UPDATE appeals SET body_id = $1, due_day = $2, due_at = $3, escalations = escalations + 1, updated_at = $4 \

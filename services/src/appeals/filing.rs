@@ -199,7 +199,10 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;
     let registered = calendar.registration_day(now);
-    let due = Category::Ordinary.term().due(&calendar, registered);
+    let due = super::terms(svc)
+        .await?
+        .of(Category::Ordinary)
+        .due(&calendar, registered);
     if new.cosigners.len() > collective::MAX_COSIGNERS {
         return Err(FileError::TooManyCosigners);
     }

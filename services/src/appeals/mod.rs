@@ -16,6 +16,7 @@
 //! | `notify` | who is told by SMS, and the words |
 //! | `view` | the resident's list and one appeal, and what of the timeline they may read |
 //! | `admin` | the administrators' calendar and bodies |
+//! | `terms` | the terms administrators set; officers reminded before a term ends, heads told of untriaged appeals |
 //!
 //! The words that cross to the browser (categories, resolutions, consent roles) are in
 //! `shared::appeal`.
@@ -32,6 +33,7 @@ pub mod filing;
 pub mod notify;
 pub mod return_to_control;
 pub mod scope;
+pub mod terms;
 pub mod timeline;
 pub mod view;
 
@@ -44,6 +46,7 @@ pub use filing::{
     INVITATIONS_PER_USER_PER_DAY, NAME_MAX, NewAppeal, Registered, SUBJECT_MAX, TEXT_MAX, file,
 };
 pub use scope::{body_staff, handles};
+pub use terms::terms;
 pub use view::{RETURN_DAYS, answered_of, mine, owns, view};
 
 // For the files of this folder.

@@ -4,11 +4,7 @@
 use super::{Arrival, RETURN_DAYS, Step, calendar, day_text, record};
 use crate::{Error, Result, Services};
 use shared::appeal::{Problem, Rating};
-use shared::calendar::Term;
 use sqlx::Row;
-
-/// The term of an appeal returned to control.
-pub const RETURN_TERM: Term = Term::WorkingDays(3);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResidentError {
@@ -112,7 +108,10 @@ pub async fn return_to_control(
     let to: i64 = row.try_get::<Option<i64>, _>("parent_id")?.unwrap_or(from);
     let number: String = row.try_get("number")?;
     let calendar = calendar(svc).await?;
-    let due = RETURN_TERM.due(&calendar, calendar.registration_day(now));
+    let due = super::terms(svc)
+        .await?
+        .returned()
+        .due(&calendar, calendar.registration_day(now));
     let mut tx = svc.db.pool.begin().await?;
     // The claim comes first: a second return of the same answer meets the primary key.
     let claimed = sqlx::query(

@@ -178,6 +178,7 @@ pub async fn remove_people(db: &crate::Db) -> Result<usize> {
             "UPDATE role_grants SET created_by = NULL WHERE created_by = $1".into(),
             "DELETE FROM reception_bookings WHERE user_id = $1".into(),
             "UPDATE body_instructions SET given_by = NULL WHERE given_by = $1".into(),
+            "UPDATE appeal_terms SET updated_by = NULL WHERE updated_by = $1".into(),
             "UPDATE body_instructions SET acknowledged_by = NULL WHERE acknowledged_by = $1".into(),
             "UPDATE receptions SET created_by = NULL WHERE created_by = $1".into(),
             "DELETE FROM role_grants WHERE user_id = $1".into(),

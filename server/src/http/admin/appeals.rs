@@ -1,4 +1,4 @@
-//! The administrators' calendar of working days and the tree of bodies.
+//! The administrators' calendar of working days, the tree of bodies, and the terms.
 
 use crate::AppState;
 use crate::http::guard::unavailable;
@@ -89,5 +89,38 @@ pub async fn save_body(
             urlencode(&form.id)
         )),
         Err(AdminError::Service(error)) => unavailable(caller.locale, "saving a body failed", &error),
+    }
+}
+
+/// An administrator sets the terms of appeals (every setting on one form); they apply to terms
+/// counted from now on.
+pub async fn save_terms(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<Administrator>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    use services::appeals::terms::TermsError;
+    use shared::appeal::TermSetting;
+    let typed = |setting: TermSetting| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == setting.code())
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let values: Vec<(TermSetting, &str)> = TermSetting::ALL.iter().map(|s| (*s, typed(*s))).collect();
+    match services::appeals::terms::set_terms(&state.services, principal.user_id, &values).await {
+        Ok(()) => redirect("/admin/terms?saved=1"),
+        Err(TermsError::Refused(setting)) => {
+            let to = format!(
+                "/admin/terms?error={}&field={setting}#terms-error",
+                shared::appeal::Problem::Term
+            );
+            let kept: Vec<(&str, &str)> = values.iter().map(|(s, v)| (s.code(), *v)).collect();
+            refuse(&state, &caller, &to, "terms", &kept).await
+        }
+        Err(TermsError::Service(error)) => unavailable(caller.locale, "setting the terms failed", &error),
     }
 }

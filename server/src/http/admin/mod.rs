@@ -15,5 +15,6 @@ pub fn router() -> Area {
         .post("/admin/reconcile", reconcile::reconcile)
         .post("/admin/tariffs", tariffs::add_price_list)
         .post("/admin/calendar", appeals::calendar_day)
+        .post("/admin/terms", appeals::save_terms)
         .post("/admin/bodies", appeals::save_body)
 }

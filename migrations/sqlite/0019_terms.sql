@@ -1,0 +1,17 @@
+-- Appeals' terms as administrators set them (a missing row is the default in
+-- shared::appeal::Terms), and what keeping them needs: the term an officer was last reminded
+-- of, and when an appeal left untriaged past its first working day was flagged to the head.
+-- Kept equivalent to postgres/0019_terms.sql.
+
+CREATE TABLE appeal_terms (
+    setting    TEXT PRIMARY KEY CHECK (setting IN ('urgent_working_days', 'ordinary_days', 'consultation_days',
+                 'extension_days', 'return_working_days', 'forward_working_days', 'remind_hours')),
+    value      INTEGER NOT NULL CHECK (value > 0),
+    updated_by INTEGER REFERENCES users (id),
+    updated_at INTEGER NOT NULL
+);
+
+ALTER TABLE appeals ADD COLUMN reminded_due_at INTEGER;
+ALTER TABLE appeals ADD COLUMN untriaged_flagged_at INTEGER;
+-- The flagging job: appeals nobody has triaged, by the day they were registered.
+CREATE INDEX appeals_untriaged ON appeals (registered_day, id) WHERE category IS NULL AND status <> 'resolved';
