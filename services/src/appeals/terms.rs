@@ -90,10 +90,10 @@ async fn staff_of(
             continue;
         }
         let locale = shared::Locale::from_tag(&r.try_get::<String, _>("locale")?).unwrap_or_default();
-        if let Ok(phone) = Phone::parse(&r.try_get::<String, _>("phone")?) {
-            if !out.iter().any(|(p, _)| *p == phone) {
-                out.push((phone, locale));
-            }
+        if let Ok(phone) = Phone::parse(&r.try_get::<String, _>("phone")?)
+            && !out.iter().any(|(p, _)| *p == phone)
+        {
+            out.push((phone, locale));
         }
     }
     Ok(out)
