@@ -155,6 +155,8 @@ pub struct DeskReception {
     pub bookings: Vec<Booking>,
     /// Whether it can still be called off (not called off, not begun).
     pub open: bool,
+    /// Whether the reader handles its body (a People's Reception reads its region's).
+    pub manages: bool,
 }
 
 /// What the staff's reception page offers: their bodies' receptions, and what a new one

@@ -35,16 +35,18 @@ pub async fn get_reception(id: i64) -> Result<ReceptionView, AppError> {
     Ok(services::receptions::reception(&svc, id, principal.map(|p| p.user_id)).await?)
 }
 
-/// The receptions of the bodies the person handles, and what a new one can name.
+/// The receptions of the bodies the person handles or the region they coordinate, and what a
+/// new one can name.
 #[server(prefix = "/api", endpoint = "desk_receptions")]
 pub async fn get_desk_receptions() -> Result<DeskReceptions, AppError> {
-    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     Ok(services::receptions::desk_receptions(&svc, &principal).await?)
 }
 
-/// One reception of a body the person handles, with who is booked.
+/// One reception of a body the person handles or of the region they coordinate, with who is
+/// booked.
 #[server(prefix = "/api", endpoint = "desk_reception")]
 pub async fn get_desk_reception(id: i64) -> Result<DeskReception, AppError> {
-    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::HandlesAppeals).await?;
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     Ok(services::receptions::desk_reception(&svc, &principal, id).await?)
 }

@@ -366,6 +366,7 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                 view! {
                     <h2>{tr(locale, Key::DeskReceptionsUpcoming)}</h2>
                     {list(&d.upcoming)}
+                    {(!d.bodies.is_empty()).then(|| view! {
                     <details class="new-reception" open=problem.is_some()>
                         <summary>{tr(locale, Key::DeskReceptionsNew)}</summary>
                         {error_at("")}
@@ -445,6 +446,7 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                             <button class="button" type="submit">{tr(locale, Key::DeskReceptionsPublish)}</button>
                         </form>
                     </details>
+                    })}
                     <h2>{tr(locale, Key::DeskReceptionsPast)}</h2>
                     {list(&d.past)}
                 }.into_any()
@@ -477,7 +479,7 @@ pub fn DeskReceptionPage() -> impl IntoView {
                 };
                 let s = &r.summary;
                 let title = format!("{} — {}", tr(locale, kind_key(s.kind)), s.host);
-                let open = r.open;
+                let open = r.open && r.manages;
                 view! {
                     <Title text=title.clone() />
                     <h1>{title}</h1>
@@ -501,7 +503,7 @@ pub fn DeskReceptionPage() -> impl IntoView {
                             </ol>
                         }.into_any()
                     }}
-                    {(open || problem.get_untracked().is_some()).then(|| view! {
+                    {(open || (r.manages && problem.get_untracked().is_some())).then(|| view! {
                         <form id="call-off" class="stack" method="post" action=format!("/desk/receptions/{}/cancel", s.id)>
                             {problem.get_untracked().map(|p| form_error("call-off-error", tr(locale, problem_key(p))))}
                             <label class="check"><input type="checkbox" name="confirm" value="yes" required />

@@ -91,7 +91,8 @@ pub async fn call_off(
     let svc = &state.services;
     // Only staff who could see it may call it off; to anyone else it does not exist.
     match services::receptions::desk_reception(svc, &principal, id).await {
-        Ok(_) => {}
+        Ok(r) if r.manages => {}
+        Ok(_) => return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
         Err(services::Error::NotFound) => {
             return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
         }

@@ -490,12 +490,12 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::ServerFn("/api/reception_choices", &[]), EVERYONE),
         (Call::ServerFn("/api/reception", &[("id", "{RC}")]), EVERYONE),
-        (Call::ServerFn("/api/desk_receptions", &[]), APPEALS),
-        (Call::ServerFn("/api/desk_reception", &[("id", "{RC}")]), APPEALS),
+        (Call::ServerFn("/api/desk_receptions", &[]), READERS),
+        (Call::ServerFn("/api/desk_reception", &[("id", "{RC}")]), READERS),
         (Call::Get("/receptions"), EVERYONE),
         (Call::Get("/receptions/{RC}"), EVERYONE),
-        (Call::Get("/desk/receptions"), APPEALS),
-        (Call::Get("/desk/receptions/{RC}"), APPEALS),
+        (Call::Get("/desk/receptions"), READERS),
+        (Call::Get("/desk/receptions/{RC}"), READERS),
         (
             Call::Form(
                 "/desk/receptions",

@@ -115,10 +115,12 @@ pub async fn reception(svc: &Services, id: i64, user: Option<i64>) -> Result<Rec
     })
 }
 
-/// The receptions of the bodies a person handles (upcoming, and the last 50 past), and what
-/// a new one can name.
+/// The receptions of the bodies a person handles and of the regions they coordinate (a
+/// People's Reception), upcoming and the last 50 past; and what a new one can name (only the
+/// bodies they handle).
 pub async fn desk_receptions(svc: &Services, principal: &Principal) -> Result<DeskReceptions> {
     let handled = crate::appeals::scope::handled_bodies(svc, principal).await?;
+    let regions = principal.coordinated_regions();
     let places = crate::appeals::choices(svc).await?;
     let bodies = places
         .bodies
@@ -127,24 +129,37 @@ pub async fn desk_receptions(svc: &Services, principal: &Principal) -> Result<De
         .map(|b| (b.id, b.name.clone()))
         .collect();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    let mut values = vec![Value::Int(svc.clock.now_ms())];
+    let mut reach = Vec::new();
     if !handled.is_empty() {
         // The body list comes from the database's own ids, never from the request.
         let list = handled.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let now = svc.clock.now_ms();
-        let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE r.body_id IN ({list}) AND {NOT_ENDED} ORDER BY r.starts_at, r.id LIMIT 200"
-        ))
-        .bind(now)
-        .fetch_all(&svc.db.pool)
-        .await?;
+        reach.push(format!("r.body_id IN ({list})"));
+    }
+    if !regions.is_empty() {
+        let mut params = Vec::new();
+        for region in &regions {
+            values.push(Value::Text(region.clone()));
+            params.push(format!("${}", values.len()));
+        }
+        reach.push(format!("r.region_soato IN ({})", params.join(", ")));
+    }
+    if !reach.is_empty() {
+        let reach = reach.join(" OR ");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE ({reach}) AND {NOT_ENDED} ORDER BY r.starts_at, r.id LIMIT 200"
+        );
+        let rows = crate::db::bind_all(sqlx::query(&sql), &values)
+            .fetch_all(&svc.db.pool)
+            .await?;
         upcoming = summaries(svc, &rows).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE r.body_id IN ({list}) AND NOT ({NOT_ENDED}) \
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE ({reach}) AND NOT ({NOT_ENDED}) \
              ORDER BY r.starts_at DESC, r.id DESC LIMIT 50"
-        ))
-        .bind(now)
-        .fetch_all(&svc.db.pool)
-        .await?;
+        );
+        let rows = crate::db::bind_all(sqlx::query(&sql), &values)
+            .fetch_all(&svc.db.pool)
+            .await?;
         past = summaries(svc, &rows).await?;
     }
     Ok(DeskReceptions {
@@ -157,11 +172,16 @@ pub async fn desk_receptions(svc: &Services, principal: &Principal) -> Result<De
     })
 }
 
-/// One reception of a body the person handles, with who is booked for each slot; a
-/// reception of another body is not found, as if it did not exist.
+/// One reception of a body the person handles or of a region they coordinate, with who is
+/// booked for each slot; to anyone else it is not found, as if it did not exist.
 pub async fn desk_reception(svc: &Services, principal: &Principal, id: i64) -> Result<DeskReception> {
     let summary = one(svc, id).await?;
-    if !crate::appeals::handles(svc, principal, summary.body_id).await? {
+    let region: String = sqlx::query_scalar("SELECT region_soato FROM receptions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&svc.db.pool)
+        .await?;
+    let manages = crate::appeals::handles(svc, principal, summary.body_id).await?;
+    if !manages && !principal.coordinates(&region) {
         return Err(Error::NotFound);
     }
     let bookings = sqlx::query(
@@ -189,5 +209,6 @@ pub async fn desk_reception(svc: &Services, principal: &Principal, id: i64) -> R
         summary,
         bookings,
         open,
+        manages,
     })
 }
