@@ -200,6 +200,17 @@ pub struct DeskPage {
     pub items: Vec<DeskItem>,
     pub bodies: Vec<BodyChoice>,
     pub next: Option<(i64, i64)>,
+    /// For a head of a body: each officer's open and overdue appeals in the head's bodies.
+    pub load: Vec<OfficerLoad>,
+}
+
+/// An officer's load as their head sees it (`officer` is None for the appeals nobody is
+/// assigned to).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerLoad {
+    pub officer: Option<StaffChoice>,
+    pub open: i64,
+    pub overdue: i64,
 }
 
 /// A day of the working-day calendar that differs from the five-day week.

@@ -70,6 +70,12 @@ pub async fn get_desk(
         items: items.into_iter().take(PAGE as usize).collect(),
         bodies: services::appeals::desk_bodies(&svc, &principal).await?,
         next,
+        // The first page only: the load is about the whole desk, not a page of it.
+        load: if after_at.is_none() {
+            services::appeals::officer_load(&svc, &principal).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

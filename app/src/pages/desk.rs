@@ -90,6 +90,29 @@ pub fn DeskPage() -> impl IntoView {
                         <label class="check"><input type="checkbox" name="mine" value="1" checked=param("mine") == "1" />" "{tr(locale, Key::DeskMineOnly)}</label>
                         <button class="button secondary" type="submit">{tr(locale, Key::InspectorFilterApply)}</button>
                     </form>
+                    // A head sees their officers' load: who has how many, how many overdue.
+                    {(!p.load.is_empty()).then(|| view! {
+                        <details class="officer-load">
+                            <summary>{tr(locale, Key::DeskLoad)}</summary>
+                            <table class="load">
+                                <thead><tr>
+                                    <th scope="col">{tr(locale, Key::DeskAssignee)}</th>
+                                    <th scope="col">{tr(locale, Key::DeskLoadOpen)}</th>
+                                    <th scope="col">{tr(locale, Key::DeskLoadOverdue)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.load.iter().map(|l| view! {
+                                        <tr class:overdue={l.overdue > 0}>
+                                            <td>{l.officer.as_ref().map(|o| format!("{} · {}", tr(locale, crate::pages::profile::role_key(o.role)), o.name))
+                                                .unwrap_or_else(|| tr(locale, Key::DeskLoadUnassigned).to_string())}</td>
+                                            <td>{l.open.to_string()}</td>
+                                            <td>{l.overdue.to_string()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </details>
+                    })}
                     {p.items.is_empty().then(|| view! { <p class="muted">{tr(locale, Key::DeskEmpty)}</p> })}
                     <ul class="list desk">
                         {p.items.into_iter().map(|a| view! {

@@ -11,6 +11,7 @@ mod appeals_flow;
 mod authz;
 mod click;
 mod files;
+mod heads;
 mod health;
 mod pages;
 mod pay;

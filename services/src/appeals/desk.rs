@@ -212,3 +212,91 @@ async fn passage(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appeal::S
     }
     Ok(passage)
 }
+
+/// A head's view of their officers' load: for the bodies of the person's head grants (every
+/// body for an administrator), each assignee's unresolved and overdue appeals, the unassigned
+/// ones last. Empty for anyone who heads nothing.
+pub async fn officer_load(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::OfficerLoad>> {
+    use shared::auth::{Role, Scope};
+    let admin = principal.has_role(Role::Administrator);
+    let headed: Vec<i64> = principal
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::HeadOfBody)
+        .flat_map(|g| g.scopes.iter())
+        .filter_map(|s| match s {
+            Scope::Body(b) => Some(*b),
+            _ => None,
+        })
+        .collect();
+    if !admin && headed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parents = super::parents(svc).await?;
+    let bodies: Vec<i64> = parents
+        .keys()
+        .copied()
+        .filter(|b| admin || super::within(&parents, *b, &headed))
+        .collect();
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The body list comes from the database's own ids, never from the request.
+    let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT a.assigned_to, u.full_name, u.phone, COUNT(*) AS open, \
+           SUM(CASE WHEN a.due_at < $1 THEN 1 ELSE 0 END) AS overdue \
+         FROM appeals a LEFT JOIN users u ON u.id = a.assigned_to \
+         WHERE a.status <> 'resolved' AND a.body_id IN ({list}) \
+         GROUP BY a.assigned_to, u.full_name, u.phone ORDER BY overdue DESC, open DESC"
+    ))
+    .bind(svc.clock.now_ms())
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let roles = sqlx::query(
+        "SELECT user_id, role FROM role_grants WHERE role IN ('appeals_officer', 'head_of_body')",
+    )
+    .fetch_all(&svc.db.pool)
+    .await?;
+    let mut load = Vec::with_capacity(rows.len());
+    let mut unassigned = None;
+    for r in &rows {
+        let open: i64 = r.try_get("open")?;
+        let overdue: i64 = r.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0);
+        match r.try_get::<Option<i64>, _>("assigned_to")? {
+            None => {
+                unassigned = Some(shared::appeal::OfficerLoad {
+                    officer: None,
+                    open,
+                    overdue,
+                })
+            }
+            Some(id) => {
+                let phone: Option<String> = r.try_get("phone")?;
+                let shown = phone
+                    .map(|p| Phone::parse(&p).map(|p| p.masked()).unwrap_or(p))
+                    .unwrap_or_default();
+                let name = match r.try_get::<Option<String>, _>("full_name")? {
+                    Some(n) => format!("{n} ({shown})"),
+                    None => shown,
+                };
+                let mut role = Role::AppealsOfficer;
+                for g in &roles {
+                    if g.try_get::<i64, _>("user_id")? == id
+                        && g.try_get::<String, _>("role")? == "head_of_body"
+                    {
+                        role = Role::HeadOfBody;
+                    }
+                }
+                let officer = shared::appeal::StaffChoice { id, name, role };
+                load.push(shared::appeal::OfficerLoad {
+                    officer: Some(officer),
+                    open,
+                    overdue,
+                });
+            }
+        }
+    }
+    load.extend(unassigned);
+    Ok(load)
+}

@@ -39,7 +39,7 @@ pub mod view;
 
 pub use actions::{Action, ActionError, NOTE_MAX, act, act_with_files, consents, triage};
 pub use choices::{bodies_tree, choices, usual_place};
-pub use desk::{DeskFilter, desk, desk_bodies, desk_case};
+pub use desk::{DeskFilter, desk, desk_bodies, desk_case, officer_load};
 pub use escalation::escalate_overdue;
 pub use filing::{
     ADDRESS_MAX, FILINGS_PER_USER_PER_DAY, FileError, INVITATIONS_PER_PHONE_PER_DAY,
