@@ -1,6 +1,7 @@
 -- Appeals' terms as administrators set them (a missing row is the default in
 -- shared::appeal::Terms), and what keeping them needs: the term an officer was last reminded
--- of, and when an appeal left untriaged past its first working day was flagged to the head.
+-- of, an extension an officer asked a head for, and when an appeal left untriaged past its
+-- first working day was flagged to the head.
 -- Kept equivalent to postgres/0019_terms.sql.
 
 CREATE TABLE appeal_terms (
@@ -12,6 +13,9 @@ CREATE TABLE appeal_terms (
 );
 
 ALTER TABLE appeals ADD COLUMN reminded_due_at INTEGER;
+-- An officer's request to extend the term, waiting for a head: its reason and who asked.
+ALTER TABLE appeals ADD COLUMN extension_request TEXT;
+ALTER TABLE appeals ADD COLUMN extension_requested_by INTEGER REFERENCES users (id);
 ALTER TABLE appeals ADD COLUMN untriaged_flagged_at INTEGER;
 -- The flagging job: appeals nobody has triaged, by the day they were registered.
 CREATE INDEX appeals_untriaged ON appeals (registered_day, id) WHERE category IS NULL AND status <> 'resolved';

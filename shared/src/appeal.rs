@@ -191,6 +191,10 @@ pub struct DeskCase {
     /// its answer back for re-execution (a People's Reception coordinator of its region).
     pub can_act: bool,
     pub can_send_back: bool,
+    /// Whether the reader heads its body (approves extensions), and an officer's request to
+    /// extend the term waiting for a head: the reason and who asked.
+    pub heads: bool,
+    pub extension_request: Option<(String, String)>,
 }
 
 /// A page of the officer's desk, the bodies it can be narrowed to, and where the next page
@@ -382,6 +386,19 @@ crate::words! {
         Consent = "consent",
         /// A People's Reception sent the answer back to the body for re-execution.
         SentBack = "sent_back",
+        /// An officer asked a head to extend the term; the head refused.
+        ExtensionRequested = "extension_requested",
+        ExtensionRefused = "extension_refused",
+    }
+}
+
+impl EventKind {
+    /// Steps inside the body that the resident's timeline does not show.
+    pub fn internal(self) -> bool {
+        matches!(
+            self,
+            EventKind::Consent | EventKind::ExtensionRequested | EventKind::ExtensionRefused
+        )
     }
 }
 
@@ -493,6 +510,10 @@ crate::words! {
         Action = "action",
         /// A term setting outside what may be set.
         Term = "term",
+        /// Only a head of the body may approve or refuse an extension.
+        HeadOnly = "head_only",
+        NoExtensionRequest = "no_extension_request",
+        ExtensionPending = "extension_pending",
         // The People's Reception.
         InstructionEmpty = "instruction_empty",
         OutsideRegion = "outside_region",

@@ -3,8 +3,9 @@
 //! do about the answer, and the co-signers' page. The list and the appeal page follow the live
 //! stream and change by themselves; without JavaScript each load shows the current state.
 
-use crate::api::appeals::{get_appeal, get_appeal_choices, get_appeal_mahallas, my_appeals};
+use crate::api::appeals::{get_appeal, get_appeal_choices, my_appeals};
 use crate::components::error_box::Loading;
+use crate::components::mahalla_select::MahallaSelect;
 use crate::error::AppError;
 use crate::i18n::{Key, Locale, tr, trf, use_locale};
 use crate::pages::{failure_view, route_id};
@@ -115,6 +116,8 @@ fn event_key(kind: EventKind) -> Key {
         EventKind::Cosigned => Key::AppealsEventCosigned,
         EventKind::Consent => Key::AppealsEventConsent,
         EventKind::SentBack => Key::AppealsEventSentBack,
+        EventKind::ExtensionRequested => Key::AppealsEventExtensionRequested,
+        EventKind::ExtensionRefused => Key::AppealsEventExtensionRefused,
     }
 }
 
@@ -122,6 +125,9 @@ fn event_key(kind: EventKind) -> Key {
 pub fn problem_key(problem: Problem) -> Key {
     match problem {
         Problem::Term => Key::AppealsErrorTerm,
+        Problem::HeadOnly => Key::AppealsErrorHeadOnly,
+        Problem::NoExtensionRequest => Key::AppealsErrorNoExtensionRequest,
+        Problem::ExtensionPending => Key::AppealsErrorExtensionPending,
         Problem::InstructionEmpty => Key::AppealsErrorInstructionEmpty,
         Problem::OutsideRegion => Key::AppealsErrorOutsideRegion,
         Problem::Body => Key::AppealsErrorBody,
@@ -382,7 +388,6 @@ fn AppealForm(
             .filter(|d| !d.is_empty())
             .unwrap_or(usual_district),
     );
-    let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
     let topic = RwSignal::new(value("topic"));
     let body = RwSignal::new(value("body"));
     let kind = RwSignal::new(match value("kind") {
@@ -439,23 +444,7 @@ fn AppealForm(
                 }).collect_view()}
             </select>
             <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
-            <Transition fallback=|| ()>
-                {move || {
-                    let chosen = chosen_mahalla.clone();
-                    Suspend::new(async move {
-                        let list = mahallas.await.unwrap_or_default();
-                        view! {
-                            <select id="appeal-mahalla" name="mahalla">
-                                <option value="">"—"</option>
-                                {list.into_iter().map(|(code, n)| {
-                                    let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
-                                    view! { <option value=code.clone() selected=code == chosen>{name}</option> }
-                                }).collect_view()}
-                            </select>
-                        }
-                    })
-                }}
-            </Transition>
+            <MahallaSelect id="appeal-mahalla" district=district chosen=chosen_mahalla />
             {error_at("address")}
             <label for="appeal-address">{tr(locale, Key::AppealsAddress)}</label>
             <input id="appeal-address" name="address" type="text" maxlength="300" required autocomplete="street-address"

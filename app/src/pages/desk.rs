@@ -330,6 +330,29 @@ pub fn DeskCasePage() -> impl IntoView {
                     {(open && c.can_act).then(|| view! {
                         <section class="desk-actions stack">
                             {refused.clone().map(|code| crate::pages::appeals::form_error("desk-error", tr(locale, error_key(&code))))}
+                            // An officer's request to extend: a head decides it; the officer waits.
+                            {c.extension_request.clone().map(|(reason, who)| {
+                                let asked = trf(locale, Key::DeskExtensionRequest, &[("who", &who), ("reason", &reason)]);
+                                if c.heads {
+                                    view! {
+                                        <div class="extension-request stack">
+                                            <p class="notice">{asked}</p>
+                                            <form method="post" action=action.clone() enctype="multipart/form-data">
+                                                <input type="hidden" name="action" value="approve_extension" />
+                                                <button class="button" type="submit">{tr(locale, Key::DeskApproveExtension)}</button>
+                                            </form>
+                                            <form class="stack" method="post" action=action.clone() enctype="multipart/form-data">
+                                                <input type="hidden" name="action" value="refuse_extension" />
+                                                <label for="refuse-reason">{tr(locale, Key::DeskRefuseReason)}</label>
+                                                <textarea id="refuse-reason" name="text" rows="2" maxlength="10000" required></textarea>
+                                                <button class="button secondary" type="submit">{tr(locale, Key::DeskRefuseExtension)}</button>
+                                            </form>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="notice">{tr(locale, Key::DeskExtensionWaiting)}</p> }.into_any()
+                                }
+                            })}
                             // No answer is chosen for the officer: triage starts at "—".
                             <form class="row" method="post" action=action.clone() enctype="multipart/form-data">
                                 <input type="hidden" name="action" value="triage" />
@@ -357,7 +380,7 @@ pub fn DeskCasePage() -> impl IntoView {
                                 <input id="desk-files" name="files" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" />
                                 <div class="row">
                                     <button class="button" type="submit" name="action" value="answer">{tr(locale, Key::DeskAnswer)}</button>
-                                    {(!c.extended).then(|| view! {
+                                    {(!c.extended && c.extension_request.is_none()).then(|| view! {
                                         <button class="button secondary" type="submit" name="action" value="extend">{tr(locale, Key::DeskExtend)}</button>
                                     })}
                                 </div>

@@ -7,12 +7,13 @@ use crate::api::receptions::{
     get_desk_reception, get_desk_receptions, get_reception, get_reception_choices, list_receptions,
 };
 use crate::components::error_box::Loading;
+use crate::components::mahalla_select::MahallaSelect;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::appeals::form_error;
-use crate::pages::failure_view;
+use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::Locale;
 use shared::geo::Names;
 use shared::reception::{ReceptionKind, ReceptionProblem, ReceptionSummary};
@@ -229,15 +230,8 @@ fn details(locale: Locale, s: &ReceptionSummary) -> impl IntoView {
 #[component]
 pub fn ReceptionPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let reception = Resource::new(id, get_reception);
     let kept = crate::api::kept::use_kept("reception");
     let problem = use_problem();
@@ -349,7 +343,6 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                 };
                 let focus = move |field: &'static str| at_fault == Some(field);
                 let district = RwSignal::new(value("district"));
-                let mahallas = Resource::new(move || district.get(), crate::api::appeals::get_appeal_mahallas);
                 let chosen_mahalla = value("mahalla");
                 let kind = value("kind");
                 let body = value("body");
@@ -406,23 +399,7 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                             </select>
                             {error_at("mahalla")}
                             <label for="reception-mahalla">{tr(locale, Key::DeskReceptionsMahalla)}</label>
-                            <Transition fallback=|| ()>
-                                {move || {
-                                    let chosen = chosen_mahalla.clone();
-                                    Suspend::new(async move {
-                                        let list = mahallas.await.unwrap_or_default();
-                                        view! {
-                                            <select id="reception-mahalla" name="mahalla" autofocus=focus("mahalla")>
-                                                <option value="">"—"</option>
-                                                {list.into_iter().map(|(code, n)| {
-                                                    let name = if locale == Locale::Uz { n.uz.clone() } else { n.uz_cyrl.clone() };
-                                                    view! { <option value=code.clone() selected=code == chosen>{name}</option> }
-                                                }).collect_view()}
-                                            </select>
-                                        }
-                                    })
-                                }}
-                            </Transition>
+                            <MahallaSelect id="reception-mahalla" district=district chosen=chosen_mahalla autofocus=focus("mahalla") />
                             {error_at("day")}
                             <label for="reception-day">{tr(locale, Key::DeskReceptionsDay)}</label>
                             <input id="reception-day" name="day" type="date" required value=value("day") autofocus=focus("day") />
@@ -458,15 +435,8 @@ pub fn DeskReceptionsPage() -> impl IntoView {
 #[component]
 pub fn DeskReceptionPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let reception = Resource::new(id, get_desk_reception);
     let problem = use_problem();
     view! {

@@ -411,8 +411,22 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         act(&[("action", "extend"), ("text", "  ")]).await,
         DeskAnswer::Refused(Problem::ReasonRequired)
     );
+    // An officer asks; a head of the body decides.
     assert_eq!(
         act(&[("action", "extend"), ("text", "Qoʻshimcha tekshiruv kerak")]).await,
+        DeskAnswer::Done
+    );
+    assert_eq!(
+        act(&[("action", "extend"), ("text", "yana")]).await,
+        DeskAnswer::Refused(Problem::ExtensionPending)
+    );
+    assert_eq!(
+        act(&[("action", "approve_extension")]).await,
+        DeskAnswer::Refused(Problem::HeadOnly)
+    );
+    let head = app.sign_in(STAFF[2].phone).await;
+    assert_eq!(
+        desk_action(&app, &head, ordinary.id, &[("action", "approve_extension")]).await,
         DeskAnswer::Done
     );
     assert_eq!(
@@ -465,7 +479,14 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
             .unwrap();
     assert_eq!(
         kinds,
-        ["registered", "assigned", "extended", "answered", "resolved"]
+        [
+            "registered",
+            "assigned",
+            "extension_requested",
+            "extended",
+            "answered",
+            "resolved"
+        ]
     );
     let actors: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM appeal_events WHERE appeal_id = $1 AND actor_id = $2")
@@ -498,9 +519,11 @@ async fn the_officers_desk_orders_by_time_left_and_every_action_is_on_the_timeli
         .map(|e| serde_json::from_value(e["detail"].clone()).unwrap())
         .collect();
     assert!(matches!(&details[1], Detail::Assigned { officer: o, .. } if *o == officer.user_id));
+    // The officer's request and the head's approval carry the same reason.
     assert_eq!(details[2], Detail::Note("Qoʻshimcha tekshiruv kerak".into()));
+    assert_eq!(details[3], Detail::Note("Qoʻshimcha tekshiruv kerak".into()));
     assert_eq!(
-        details[4],
+        details[5],
         Detail::Resolved {
             resolution: Resolution::Satisfied,
             reason: String::new()

@@ -599,3 +599,38 @@ pub async fn kept(
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
+
+/// Files an appeal of the first demo resident's (set-up for tests whose subject is what
+/// happens to it afterwards): to `body`, from a district of a region.
+pub async fn file_appeal(
+    app: &TestApp,
+    body: i64,
+    region: &str,
+    district: &str,
+    subject: &str,
+) -> services::appeals::Registered {
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+        .bind(services::demo::RESIDENTS[0].phone)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let appeal = services::appeals::NewAppeal {
+        user_id: user,
+        body_id: body,
+        topic: "healthcare",
+        kind: "complaint",
+        subject,
+        text: "Navbat ikki haftaga choʻzilmoqda.",
+        region,
+        district,
+        mahalla: None,
+        applicant: "Karimova Dilnoza",
+        address: "Amir Temur koʻchasi 1",
+        cosigners: &[],
+        files: &[],
+        about: None,
+        locale: shared::Locale::Uz,
+        channel: shared::appeal::Channel::Web,
+    };
+    services::appeals::file(&app.services, &appeal).await.unwrap()
+}

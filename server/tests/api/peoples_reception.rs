@@ -3,37 +3,9 @@
 //! and gives a body of the region an instruction its staff acknowledge; every refusal says
 //! why and stores nothing.
 
-use crate::helpers::{DeskAnswer, TestApp, desk_action, desk_list, location, spawn_app};
+use crate::helpers::{DeskAnswer, TestApp, desk_action, desk_list, file_appeal, location, spawn_app};
 use services::demo::{RESIDENTS, STAFF};
 use shared::appeal::{DeskCase, Detail, EventKind, Instructions, Problem};
-
-/// Files an appeal of resident A's from a district (and its region) to a body.
-async fn filed(app: &TestApp, body: i64, region: &str, district: &str) -> i64 {
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
-        .bind(RESIDENTS[0].phone)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let appeal = services::appeals::NewAppeal {
-        user_id: user,
-        body_id: body,
-        topic: "healthcare",
-        kind: "complaint",
-        subject: "Poliklinikada navbat",
-        text: "Navbat ikki haftaga choʻzilmoqda.",
-        region,
-        district,
-        mahalla: None,
-        applicant: "Karimova Dilnoza",
-        address: "Amir Temur koʻchasi 1",
-        cosigners: &[],
-        files: &[],
-        about: None,
-        locale: shared::Locale::Uz,
-        channel: shared::appeal::Channel::Web,
-    };
-    services::appeals::file(&app.services, &appeal).await.unwrap().id
-}
 
 async fn case(app: &TestApp, cookie: &str, id: i64) -> Result<DeskCase, u16> {
     let response = app
@@ -63,8 +35,12 @@ async fn the_peoples_reception_reads_its_regions_appeals_and_sends_an_answer_bac
     let app = spawn_app().await;
     // One appeal from Toshkent shahri (the demo coordinator's region) to a hospital there,
     // one from Andijon to the ministry.
-    let here = filed(&app, 4, "1726", "1726266").await;
-    let elsewhere = filed(&app, 1, "1703", "1703202").await;
+    let here = file_appeal(&app, 4, "1726", "1726266", "Poliklinikada navbat")
+        .await
+        .id;
+    let elsewhere = file_appeal(&app, 1, "1703", "1703202", "Poliklinikada navbat")
+        .await
+        .id;
     let coordinator = app.sign_in(STAFF[3].phone).await;
 
     let desk = desk_list(&app, &coordinator, &[]).await;

@@ -2,36 +2,13 @@
 //! are reminded before a term ends and heads told of an appeal nobody triaged in a working
 //! day, each once.
 
-use crate::helpers::{DeskAnswer, TestApp, desk_action, desk_list, kept, location, spawn_app};
+use crate::helpers::{DeskAnswer, TestApp, desk_action, desk_list, file_appeal, kept, location, spawn_app};
 use services::clock::DAY_MS;
-use services::demo::{RESIDENTS, STAFF};
+use services::demo::STAFF;
 use shared::appeal::{Category, TermSetting, Terms};
 
 async fn file(app: &TestApp, body: i64) -> (i64, String) {
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
-        .bind(RESIDENTS[0].phone)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let appeal = services::appeals::NewAppeal {
-        user_id: user,
-        body_id: body,
-        topic: "healthcare",
-        kind: "application",
-        subject: "Dori",
-        text: "Dorixonada dori yoʻq.",
-        region: "1726",
-        district: "1726266",
-        mahalla: None,
-        applicant: "Karimova Dilnoza",
-        address: "Amir Temur koʻchasi 1",
-        cosigners: &[],
-        files: &[],
-        about: None,
-        locale: shared::Locale::Uz,
-        channel: shared::appeal::Channel::Web,
-    };
-    let filed = services::appeals::file(&app.services, &appeal).await.unwrap();
+    let filed = file_appeal(app, body, "1726", "1726266", "Dori").await;
     (filed.id, filed.due_day)
 }
 

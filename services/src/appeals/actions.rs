@@ -64,9 +64,16 @@ pub enum Action {
     /// Answers the resident (the appeal stays open until resolved).
     Answer(String),
     /// Sends it to the competent body, within 5 working days of registration.
-    Forward { to: i64, reason: String },
-    /// Extends the term once, by up to a month, with a reason.
+    Forward {
+        to: i64,
+        reason: String,
+    },
+    /// Extends the term once, by up to a month, with a reason: at once for a head of the body;
+    /// for an officer, a request a head approves or refuses.
     Extend(String),
+    /// A head approves the officer's request to extend, or refuses it with a reason.
+    ApproveExtension,
+    RefuseExtension(String),
     /// Records a named person's consent or refusal to close a collective appeal.
     Consent {
         person: String,
@@ -74,7 +81,10 @@ pub enum Action {
         consent: bool,
     },
     /// Ends it; a rejection needs its reason, a collective appeal the recorded consent.
-    Resolve { resolution: Resolution, reason: String },
+    Resolve {
+        resolution: Resolution,
+        reason: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +99,12 @@ pub enum ActionError {
     TooLong,
     #[error("the term was already extended once")]
     AlreadyExtended,
+    #[error("only a head of the body may decide an extension")]
+    HeadOnly,
+    #[error("no extension was asked for")]
+    NoExtensionRequest,
+    #[error("an extension already waits for a head")]
+    ExtensionPending,
     #[error("forwarding is allowed within 5 working days of registration")]
     TooLateToForward,
     #[error("no such body")]
@@ -113,6 +129,9 @@ impl ActionError {
             ActionError::ReasonRequired => Problem::ReasonRequired,
             ActionError::TooLong => Problem::TooLong,
             ActionError::AlreadyExtended => Problem::AlreadyExtended,
+            ActionError::HeadOnly => Problem::HeadOnly,
+            ActionError::NoExtensionRequest => Problem::NoExtensionRequest,
+            ActionError::ExtensionPending => Problem::ExtensionPending,
             ActionError::TooLateToForward => Problem::TooLateToForward,
             ActionError::Body => Problem::Body,
             ActionError::Assignee => Problem::Assignee,
@@ -134,7 +153,8 @@ async fn open_appeal(
     appeal_id: i64,
 ) -> Result<sqlx::any::AnyRow, ActionError> {
     let row = sqlx::query(
-        "SELECT body_id, status, extended, registered_day, due_day, user_id, number, collective FROM appeals WHERE id = $1",
+        "SELECT body_id, status, extended, registered_day, due_day, user_id, number, collective, extension_request \
+         FROM appeals WHERE id = $1",
     )
     .bind(appeal_id)
     .fetch_optional(&svc.db.pool)
@@ -209,6 +229,16 @@ pub async fn act_with_files(
     let collective = row.try_get::<i16, _>("collective")? != 0;
     let now = svc.clock.now_ms();
     let calendar = calendar(svc).await?;
+    let extension_days = super::terms(svc).await?.extension_days;
+    let is_head = super::scope::heads(svc, principal, body).await?;
+    let requested: Option<String> = row.try_get("extension_request")?;
+    let extended = row.try_get::<i16, _>("extended")? != 0;
+    // The new end of an extended term: a month (as set) from the old end.
+    let extended_due = || {
+        let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day").unwrap_or_default())
+            .unwrap_or_default();
+        shared::calendar::Term::CalendarDays(extension_days).due(&calendar, old)
+    };
     // Checked before the transaction: reads of other tables.
     // The officer assigned, under the name the desk shows them (only staff of the body).
     let assignee = match action {
@@ -295,29 +325,87 @@ pub async fn act_with_files(
                 true,
             )
         }
-        Action::Extend(reason) => {
+        Action::Extend(reason) if is_head => {
             let reason = note(reason)?;
-            if row.try_get::<i16, _>("extended")? != 0 {
+            if extended {
                 return Err(ActionError::AlreadyExtended);
             }
-            let old = shared::calendar::parse_day(&row.try_get::<String, _>("due_day")?).unwrap_or_default();
-            let days = super::terms(svc).await?.extension_days;
-            let due = shared::calendar::Term::CalendarDays(days).due(&calendar, old);
-            let done = sqlx::query("UPDATE appeals SET extended = 1, due_day = $1, due_at = $2, updated_at = $3 WHERE id = $4 AND extended = 0")
-                .bind(day_text(due))
-                .bind(shared::calendar::end_of(due))
-                .bind(now)
-                .bind(appeal_id)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Err(ActionError::AlreadyExtended);
-            }
+            let due = extended_due();
+            extend(&mut tx, appeal_id, due, now).await?;
             (
                 EventKind::Extended,
                 Detail::Note(reason.to_string()),
                 Some(due),
                 true,
+            )
+        }
+        Action::Extend(reason) => {
+            let reason = note(reason)?;
+            if extended {
+                return Err(ActionError::AlreadyExtended);
+            }
+            let asked = sqlx::query(
+                "UPDATE appeals SET extension_request = $1, extension_requested_by = $2, updated_at = $3 \
+                 WHERE id = $4 AND extension_request IS NULL AND extended = 0",
+            )
+            .bind(reason)
+            .bind(principal.user_id)
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
+            if asked.rows_affected() == 0 {
+                return Err(ActionError::ExtensionPending);
+            }
+            // The heads above the body are asked by SMS.
+            let parents = super::parents(svc).await?;
+            for (phone, locale) in super::terms::staff_of(&mut tx, &parents, body, &["head_of_body"]).await? {
+                let words = shared::i18n::sms(
+                    locale,
+                    shared::i18n::Sms::AppealExtensionRequested,
+                    &[("number", &number)],
+                );
+                crate::sms::enqueue(&mut *tx, &phone, &words, locale, "appeal", now).await?;
+            }
+            (
+                EventKind::ExtensionRequested,
+                Detail::Note(reason.to_string()),
+                None,
+                false,
+            )
+        }
+        Action::ApproveExtension | Action::RefuseExtension(_) if !is_head => {
+            return Err(ActionError::HeadOnly);
+        }
+        Action::ApproveExtension => {
+            let Some(reason) = requested.clone() else {
+                return Err(ActionError::NoExtensionRequest);
+            };
+            if extended {
+                return Err(ActionError::AlreadyExtended);
+            }
+            let due = extended_due();
+            extend(&mut tx, appeal_id, due, now).await?;
+            (EventKind::Extended, Detail::Note(reason), Some(due), true)
+        }
+        Action::RefuseExtension(text) => {
+            let reason = note(text)?;
+            let cleared = sqlx::query(
+                "UPDATE appeals SET extension_request = NULL, extension_requested_by = NULL, updated_at = $1 \
+                 WHERE id = $2 AND extension_request IS NOT NULL",
+            )
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
+            if cleared.rows_affected() == 0 {
+                return Err(ActionError::NoExtensionRequest);
+            }
+            (
+                EventKind::ExtensionRefused,
+                Detail::Note(reason.to_string()),
+                None,
+                false,
             )
         }
         Action::Consent {
@@ -398,4 +486,23 @@ pub async fn act_with_files(
         svc.sms_wakeup.notify_one();
     }
     Ok(event_id)
+}
+
+/// Extends an appeal's term once (to `due`), and clears any request for it; already extended
+/// (by someone at the same moment) is refused.
+async fn extend(tx: &mut sqlx::AnyConnection, appeal_id: i64, due: i64, now: i64) -> Result<(), ActionError> {
+    let done = sqlx::query(
+        "UPDATE appeals SET extended = 1, extension_request = NULL, extension_requested_by = NULL, due_day = $1, due_at = $2, \
+           updated_at = $3 WHERE id = $4 AND extended = 0",
+    )
+    .bind(day_text(due))
+    .bind(shared::calendar::end_of(due))
+    .bind(now)
+    .bind(appeal_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ActionError::AlreadyExtended);
+    }
+    Ok(())
 }

@@ -137,8 +137,8 @@ pub async fn desk_case(
 ) -> Result<shared::appeal::DeskCase> {
     let row = sqlx::query(
         "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, a.channel, \
-           a.region_soato, u.phone \
-         FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+           a.region_soato, a.extension_request, u.phone, r.full_name AS asked_name, r.phone AS asked_phone \
+         FROM appeals a JOIN users u ON u.id = a.user_id LEFT JOIN users r ON r.id = a.extension_requested_by WHERE a.id = $1",
     )
     .bind(appeal_id)
     .fetch_optional(&svc.db.pool)
@@ -185,6 +185,21 @@ pub async fn desk_case(
         passage: passage(svc, appeal_id).await?,
         can_act,
         can_send_back: coordinates && return_to_control::last_answer(svc, appeal_id).await?.is_some(),
+        heads: super::scope::heads(svc, principal, body_id).await?,
+        extension_request: match row.try_get::<Option<String>, _>("extension_request")? {
+            Some(reason) => {
+                let phone: Option<String> = row.try_get("asked_phone")?;
+                let who = row
+                    .try_get::<Option<String>, _>("asked_name")?
+                    .unwrap_or_else(|| {
+                        phone
+                            .map(|p| Phone::parse(&p).map(|p| p.masked()).unwrap_or(p))
+                            .unwrap_or_default()
+                    });
+                Some((reason, who))
+            }
+            None => None,
+        },
     })
 }
 

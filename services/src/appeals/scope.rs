@@ -54,6 +54,24 @@ pub async fn handles(svc: &Services, principal: &Principal, body_id: i64) -> Res
     Ok(within(&parents(svc).await?, body_id, &named_bodies(principal)))
 }
 
+/// Whether a person heads a body: a head of it or of a body above it, or an administrator.
+pub async fn heads(svc: &Services, principal: &Principal, body_id: i64) -> Result<bool> {
+    if principal.has_role(Role::Administrator) {
+        return Ok(true);
+    }
+    let headed: Vec<i64> = principal
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::HeadOfBody)
+        .flat_map(|g| g.scopes.iter())
+        .filter_map(|s| match s {
+            Scope::Body(b) => Some(*b),
+            _ => None,
+        })
+        .collect();
+    Ok(within(&parents(svc).await?, body_id, &headed))
+}
+
 /// Every body a person handles: those named in their grants and all below them.
 pub(crate) async fn handled_bodies(svc: &Services, principal: &Principal) -> Result<Vec<i64>> {
     let parents = parents(svc).await?;

@@ -139,7 +139,7 @@ pub(super) async fn load_view(
     })
     .collect::<Result<_>>()?;
     if !internal {
-        events.retain(|e| e.kind != EventKind::Consent);
+        events.retain(|e| !e.kind.internal());
     }
     let now = svc.clock.now_ms();
     let answer = match return_to_control::last_answer(svc, appeal_id).await? {

@@ -63,6 +63,8 @@ pub async fn desk_action(
             Err(_) => return back(Problem::Body).await,
         },
         "extend" => Action::Extend(text),
+        "approve_extension" => Action::ApproveExtension,
+        "refuse_extension" => Action::RefuseExtension(text),
         "consent" => match ConsentRole::parse(form.get("role")) {
             Some(role) => Action::Consent {
                 person: form.get("person").to_string(),
