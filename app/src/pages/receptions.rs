@@ -76,6 +76,22 @@ fn problem_field(problem: ReceptionProblem) -> &'static str {
     }
 }
 
+/// Where a form shows a refusal: `error_at(field)` is its message (anchored at `id`) when the
+/// refusal is about that field, nothing otherwise.
+fn refusal_at(
+    locale: Locale,
+    problem: Option<ReceptionProblem>,
+    id: &'static str,
+) -> impl Fn(&'static str) -> Option<AnyView> + Copy {
+    let at_fault = problem.map(problem_field);
+    move |field| {
+        (at_fault == Some(field)).then(|| {
+            let key = problem_key(problem.unwrap_or(ReceptionProblem::Unavailable));
+            form_error(id, tr(locale, key)).into_any()
+        })
+    }
+}
+
 /// The refusal a page's `?error=` names; a code no server wrote reads as unavailable.
 fn use_problem() -> Signal<Option<ReceptionProblem>> {
     let query = use_query_map();
@@ -247,11 +263,7 @@ pub fn ReceptionPage() -> impl IntoView {
                 let value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
                 let problem = problem.get_untracked();
                 let at_fault = problem.map(problem_field);
-                let error_at = move |field: &'static str| {
-                    (at_fault == Some(field)).then(|| {
-                        form_error("booking-error", tr(locale, problem_key(problem.unwrap_or(ReceptionProblem::Unavailable))))
-                    })
-                };
+                let error_at = refusal_at(locale, problem, "booking-error");
                 let s = &r.summary;
                 let title = format!("{} — {}", tr(locale, kind_key(s.kind)), s.host);
                 let here = format!("/receptions/{}", s.id);
@@ -336,11 +348,7 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                 let value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
                 let problem = problem.get_untracked();
                 let at_fault = problem.map(problem_field);
-                let error_at = move |field: &'static str| {
-                    (at_fault == Some(field)).then(|| {
-                        form_error("reception-error", tr(locale, problem_key(problem.unwrap_or(ReceptionProblem::Unavailable))))
-                    })
-                };
+                let error_at = refusal_at(locale, problem, "reception-error");
                 let focus = move |field: &'static str| at_fault == Some(field);
                 let district = RwSignal::new(value("district"));
                 let chosen_mahalla = value("mahalla");
