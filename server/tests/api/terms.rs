@@ -117,9 +117,10 @@ async fn officers_are_reminded_before_a_term_ends_and_heads_told_of_untriaged_ap
 
     // Nobody triaged it: after the next working day ends, the heads above its body are told,
     // once; officers are not.
+    // (The server's own minute job may get there first: what counts is what was sent.)
     app.services.clock.advance_ms(4 * DAY_MS);
     let (a, b) = tokio::join!(flag(), flag());
-    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert!(a.unwrap() + b.unwrap() <= 1);
     assert_eq!(flag().await.unwrap(), 0);
     assert_eq!(about(texts_to(&app, STAFF[2].phone).await, "saralanmadi"), 1);
     assert_eq!(about(texts_to(&app, STAFF[1].phone).await, "saralanmadi"), 0);
@@ -138,17 +139,20 @@ async fn officers_are_reminded_before_a_term_ends_and_heads_told_of_untriaged_ap
         .clock
         .advance_ms(due_at - now - 20 * services::clock::HOUR_MS);
     let (a, b) = tokio::join!(remind(), remind());
-    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert!(a.unwrap() + b.unwrap() <= 1);
     assert_eq!(remind().await.unwrap(), 0);
     assert_eq!(about(texts_to(&app, STAFF[1].phone).await, "muddati"), 1);
     // Passed up at the end of its term, it gets a new term, and a reminder of that one.
     app.services.clock.advance_ms(21 * services::clock::HOUR_MS);
-    assert_eq!(
-        services::appeals::escalate_overdue(&app.services, 100)
-            .await
-            .unwrap(),
-        1
-    );
+    services::appeals::escalate_overdue(&app.services, 100)
+        .await
+        .unwrap();
+    let escalations: i64 = sqlx::query_scalar("SELECT escalations FROM appeals WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(escalations, 1);
     let due_at: i64 = sqlx::query_scalar("SELECT due_at FROM appeals WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db.pool)
@@ -158,5 +162,6 @@ async fn officers_are_reminded_before_a_term_ends_and_heads_told_of_untriaged_ap
     app.services
         .clock
         .advance_ms(due_at - now - services::clock::HOUR_MS);
-    assert_eq!(remind().await.unwrap(), 1);
+    remind().await.unwrap();
+    assert_eq!(about(texts_to(&app, STAFF[1].phone).await, "muddati"), 2);
 }
