@@ -117,12 +117,18 @@ async fn reception_reminders(services: Services, mut stopped: tokio::sync::watch
 /// triaged within a working day (each once, however many instances run this).
 async fn keeping_terms(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
-        let reminded = services::appeals::terms::remind_before_due(&services, 500).await;
-        let flagged = services::appeals::terms::flag_untriaged(&services, 500).await;
-        match (reminded, flagged) {
-            (Ok(500), _) | (_, Ok(500)) => continue,
-            (Err(error), _) | (_, Err(error)) => tracing::warn!(%error, "keeping terms failed; will retry"),
-            _ => {}
+        let mut more = false;
+        for done in [
+            services::appeals::terms::remind_before_due(&services, 500).await,
+            services::appeals::terms::flag_untriaged(&services, 500).await,
+        ] {
+            match done {
+                Ok(n) => more |= n == 500,
+                Err(error) => tracing::warn!(%error, "keeping terms failed; will retry"),
+            }
+        }
+        if more {
+            continue;
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

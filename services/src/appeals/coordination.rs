@@ -7,7 +7,7 @@ use super::{Arrival, Step, calendar, day_text, record, return_to_control};
 use crate::{Error, Result, Services};
 use shared::Phone;
 use shared::appeal::{Instruction, Instructions, Problem};
-use shared::auth::{Principal, Role, Scope};
+use shared::auth::{Principal, Role};
 use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
@@ -137,19 +137,9 @@ pub async fn give_instruction(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let staff = sqlx::query(
-        "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
-         JOIN users u ON u.id = g.user_id WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
-    )
-    .bind(Scope::Body(body).encode())
-    .fetch_all(&mut *tx)
-    .await?;
-    for person in &staff {
-        let locale = shared::Locale::from_tag(&person.try_get::<String, _>("locale")?).unwrap_or_default();
-        if let Ok(phone) = Phone::parse(&person.try_get::<String, _>("phone")?) {
-            let words = shared::i18n::sms(locale, shared::i18n::Sms::InstructionGiven, &[]);
-            crate::sms::enqueue(&mut *tx, &phone, &words, locale, "instruction", now).await?;
-        }
+    for (phone, locale) in super::notify::staff_named_for(&mut tx, body).await? {
+        let words = shared::i18n::sms(locale, shared::i18n::Sms::InstructionGiven, &[]);
+        crate::sms::enqueue(&mut *tx, &phone, &words, locale, "instruction", now).await?;
     }
     tx.commit().await?;
     svc.sms_wakeup.notify_one();

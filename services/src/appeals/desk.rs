@@ -260,17 +260,13 @@ pub async fn officer_load(svc: &Services, principal: &Principal) -> Result<Vec<s
     let list = bodies.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(&format!(
         "SELECT a.assigned_to, u.full_name, u.phone, COUNT(*) AS open, \
-           SUM(CASE WHEN a.due_at < $1 THEN 1 ELSE 0 END) AS overdue \
+           SUM(CASE WHEN a.due_at < $1 THEN 1 ELSE 0 END) AS overdue, \
+           (SELECT COUNT(*) FROM role_grants g WHERE g.user_id = a.assigned_to AND g.role = 'head_of_body') AS heads \
          FROM appeals a LEFT JOIN users u ON u.id = a.assigned_to \
          WHERE a.status <> 'resolved' AND a.body_id IN ({list}) \
          GROUP BY a.assigned_to, u.full_name, u.phone ORDER BY overdue DESC, open DESC"
     ))
     .bind(svc.clock.now_ms())
-    .fetch_all(&svc.db.pool)
-    .await?;
-    let roles = sqlx::query(
-        "SELECT user_id, role FROM role_grants WHERE role IN ('appeals_officer', 'head_of_body')",
-    )
     .fetch_all(&svc.db.pool)
     .await?;
     let mut load = Vec::with_capacity(rows.len());
@@ -295,14 +291,11 @@ pub async fn officer_load(svc: &Services, principal: &Principal) -> Result<Vec<s
                     Some(n) => format!("{n} ({shown})"),
                     None => shown,
                 };
-                let mut role = Role::AppealsOfficer;
-                for g in &roles {
-                    if g.try_get::<i64, _>("user_id")? == id
-                        && g.try_get::<String, _>("role")? == "head_of_body"
-                    {
-                        role = Role::HeadOfBody;
-                    }
-                }
+                let role = if r.try_get::<i64, _>("heads")? > 0 {
+                    Role::HeadOfBody
+                } else {
+                    Role::AppealsOfficer
+                };
                 let officer = shared::appeal::StaffChoice { id, name, role };
                 load.push(shared::appeal::OfficerLoad {
                     officer: Some(officer),

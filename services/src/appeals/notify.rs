@@ -51,6 +51,30 @@ pub(super) enum Arrival {
     SentBack,
 }
 
+/// The officers and heads whose grant names this body itself (not a body above it): who is
+/// told of what comes to the body.
+pub(super) async fn staff_named_for(
+    conn: &mut sqlx::AnyConnection,
+    body: i64,
+) -> Result<Vec<(Phone, shared::Locale)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
+         JOIN users u ON u.id = g.user_id \
+         WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
+    )
+    .bind(Scope::Body(body).encode())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut staff = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let locale = shared::Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+        if let Ok(phone) = Phone::parse(&row.try_get::<String, _>("phone")?) {
+            staff.push((phone, locale));
+        }
+    }
+    Ok(staff)
+}
+
 /// Queues "an appeal has come to your body, due then" to the body's officers and heads.
 pub(super) async fn tell_officers(
     conn: &mut sqlx::AnyConnection,
@@ -60,24 +84,13 @@ pub(super) async fn tell_officers(
     why: Arrival,
     now: i64,
 ) -> Result<()> {
-    let officers = sqlx::query(
-        "SELECT DISTINCT u.phone, u.locale FROM role_grants g JOIN grant_scopes s ON s.grant_id = g.id \
-         JOIN users u ON u.id = g.user_id \
-         WHERE g.role IN ('appeals_officer', 'head_of_body') AND s.scope = $1",
-    )
-    .bind(Scope::Body(body).encode())
-    .fetch_all(&mut *conn)
-    .await?;
-    for officer in &officers {
-        let locale = shared::Locale::from_tag(&officer.try_get::<String, _>("locale")?).unwrap_or_default();
-        if let Ok(phone) = Phone::parse(&officer.try_get::<String, _>("phone")?) {
-            let body = match why {
-                Arrival::Overdue => text::escalated_to_officer(locale, number, due),
-                Arrival::Returned => text::returned_to_officer(locale, number, due),
-                Arrival::SentBack => text::sent_back_to_officer(locale, number, due),
-            };
-            crate::sms::enqueue(&mut *conn, &phone, &body, locale, "appeal", now).await?;
-        }
+    for (phone, locale) in staff_named_for(&mut *conn, body).await? {
+        let words = match why {
+            Arrival::Overdue => text::escalated_to_officer(locale, number, due),
+            Arrival::Returned => text::returned_to_officer(locale, number, due),
+            Arrival::SentBack => text::sent_back_to_officer(locale, number, due),
+        };
+        crate::sms::enqueue(&mut *conn, &phone, &words, locale, "appeal", now).await?;
     }
     Ok(())
 }
@@ -89,12 +102,7 @@ pub(super) async fn tell_resident(
     number: &str,
     now: i64,
 ) -> Result<()> {
-    let resident = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
-    if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+    if let Some((phone, locale)) = crate::identity::users::contact(&mut *conn, user_id).await? {
         crate::sms::enqueue(
             &mut *conn,
             &phone,

@@ -136,17 +136,10 @@ pub async fn remind_before_due(svc: &Services, batch: i64) -> Result<usize> {
             let due: String = row.try_get("due_day")?;
             let assignee: Option<i64> = row.try_get("assigned_to")?;
             let to = match assignee {
-                Some(user) => {
-                    let r = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
-                        .bind(user)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let locale =
-                        shared::Locale::from_tag(&r.try_get::<String, _>("locale")?).unwrap_or_default();
-                    Phone::parse(&r.try_get::<String, _>("phone")?)
-                        .map(|p| vec![(p, locale)])
-                        .unwrap_or_default()
-                }
+                Some(user) => crate::identity::users::contact(&mut tx, user)
+                    .await?
+                    .into_iter()
+                    .collect(),
                 None => {
                     staff_of(
                         &mut tx,

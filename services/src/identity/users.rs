@@ -208,6 +208,19 @@ pub async fn phone_of(svc: &Services, user_id: i64) -> Result<Phone> {
         .map_err(|_| crate::Error::ReferenceData(format!("user {user_id} has a malformed phone")))
 }
 
+/// Where and how to reach a person by SMS: their phone and language (none if the stored phone
+/// no longer parses).
+pub async fn contact(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Option<(Phone, Locale)>> {
+    let row = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let locale = Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+    Ok(Phone::parse(&row.try_get::<String, _>("phone")?)
+        .ok()
+        .map(|phone| (phone, locale)))
+}
+
 /// Sets a person's full name (their appeals are filed under it); `false` when it is empty
 /// or longer than the appeal form allows.
 pub async fn set_name(svc: &Services, user_id: i64, name: &str) -> Result<bool> {

@@ -4,7 +4,6 @@
 //! out once. Staff calling a reception off tell everyone booked.
 
 use crate::{Error, Result, Services};
-use shared::Phone;
 use shared::i18n::{Sms, sms};
 use shared::reception::{QUESTION_MAX, ReceptionProblem};
 use sqlx::Row;
@@ -75,12 +74,7 @@ async fn tell(
     at: i64,
     now: i64,
 ) -> Result<()> {
-    let row = sqlx::query("SELECT phone, locale FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let locale = shared::Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
-    let Ok(phone) = Phone::parse(&row.try_get::<String, _>("phone")?) else {
+    let Some((phone, locale)) = crate::identity::users::contact(&mut *conn, user_id).await? else {
         return Ok(());
     };
     let when = shared::time::format_date_time(at);
