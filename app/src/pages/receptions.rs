@@ -352,6 +352,8 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                 let focus = move |field: &'static str| at_fault == Some(field);
                 let district = RwSignal::new(value("district"));
                 let chosen_mahalla = value("mahalla");
+                // The topics ticked on a refused form (kept as their codes, space-separated).
+                let ticked: Vec<String> = value("topics").split_whitespace().map(str::to_string).collect();
                 let kind = value("kind");
                 let body = value("body");
                 let list = |items: &[ReceptionSummary]| {
@@ -425,7 +427,8 @@ pub fn DeskReceptionsPage() -> impl IntoView {
                             <fieldset>
                                 <legend>{tr(locale, Key::ReceptionTopics)}</legend>
                                 {d.topics.iter().map(|(code, n)| view! {
-                                    <label class="check"><input type="checkbox" name="topic" value=code.clone() />{n.get(locale).to_string()}</label>
+                                    <label class="check"><input type="checkbox" name="topic" value=code.clone()
+                                        checked=ticked.contains(code) />{n.get(locale).to_string()}</label>
                                 }).collect_view()}
                             </fieldset>
                             <button class="button" type="submit">{tr(locale, Key::DeskReceptionsPublish)}</button>

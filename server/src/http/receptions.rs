@@ -62,12 +62,15 @@ pub async fn publish(
         }
         Err(PublishError::Refused(problem)) => {
             let to = format!("/desk/receptions?error={problem}#reception-error");
-            let kept: Vec<(&str, &str)> = [
+            // The ticked topics are kept as one field, their codes joined by spaces.
+            let ticked = topics.join(" ");
+            let mut kept: Vec<(&str, &str)> = [
                 "body", "kind", "host", "place", "district", "mahalla", "day", "time", "slots", "minutes",
             ]
             .into_iter()
             .map(|name| (name, field(name)))
             .collect();
+            kept.push(("topics", &ticked));
             refuse(&state, &caller, &to, "reception_publish", &kept).await
         }
     }

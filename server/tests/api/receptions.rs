@@ -274,6 +274,12 @@ async fn refused_receptions_and_bookings_say_why_and_store_nothing() {
     }
     let past = reception_form(&app, -1, &[]);
     assert_eq!(publish(&app, &head, &past).await, Err(ReceptionProblem::Past));
+    // What was typed comes back, the ticked topics too.
+    let pairs: Vec<(&str, &str)> = past.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = app.post_form("/desk/receptions", &head, &pairs).await;
+    let typed = kept(&app, &refused, &head, "reception_publish").await;
+    assert_eq!(typed["host"], "Vazir oʻrinbosari A. Karimov");
+    assert_eq!(typed["topics"], "healthcare medicines");
     let after = (
         count(&app, "receptions").await,
         count(&app, "reception_topics").await,
