@@ -3,7 +3,6 @@
 //! day, each once.
 
 use crate::helpers::{DeskAnswer, TestApp, desk_action, desk_list, file_appeal, kept, location, spawn_app};
-use services::clock::DAY_MS;
 use services::demo::STAFF;
 use shared::appeal::{Category, TermSetting, Terms};
 
@@ -118,7 +117,19 @@ async fn officers_are_reminded_before_a_term_ends_and_heads_told_of_untriaged_ap
     // Nobody triaged it: after the next working day ends, the heads above its body are told,
     // once; officers are not.
     // (The server's own minute job may get there first: what counts is what was sent.)
-    app.services.clock.advance_ms(4 * DAY_MS);
+    // (Moved to just after the end of the working day after registration, whatever the day
+    // and hour the test runs at.)
+    let registered: String = sqlx::query_scalar("SELECT registered_day FROM appeals WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let calendar = services::appeals::calendar(&app.services).await.unwrap();
+    let next = calendar.add_working_days(shared::calendar::parse_day(&registered).unwrap(), 1);
+    let now = app.services.clock.now_ms();
+    app.services
+        .clock
+        .advance_ms(shared::calendar::end_of(next) + 60_000 - now);
     let (a, b) = tokio::join!(flag(), flag());
     assert!(a.unwrap() + b.unwrap() <= 1);
     assert_eq!(flag().await.unwrap(), 0);
