@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("receptions/:id") view={Lazy::<routes::Reception>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions") view={Lazy::<routes::DeskReceptions>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions/:id") view={Lazy::<routes::DeskReception>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/receptions/:id/protocol") view={Lazy::<routes::Protocol>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/bodies") view={Lazy::<routes::Bodies>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::Async />

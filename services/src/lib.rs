@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod kept;
 pub mod outbound;
+pub mod pdf;
 pub mod rate;
 pub mod secret;
 /// Percent-encoding, shared with the pages.

@@ -45,6 +45,37 @@ crate::words! {
         ConfirmRequired = "confirm",
         NotCalledOff = "not_called_off",
         Unavailable = "unavailable",
+        // The register at the reception.
+        NotBegun = "not_begun",
+        Address = "address",
+        Phone = "phone",
+        Summary = "summary",
+        Outcome = "outcome",
+        Resolution = "resolution",
+        Booking = "booking",
+        EntryKey = "entry_key",
+        // A visitor confirming the appeal filed for them.
+        Code = "code",
+        CodeExpired = "code_expired",
+        TooManyTries = "too_many_tries",
+        AlreadySigned = "already_signed",
+    }
+}
+
+crate::words! {
+    /// What came of an issue raised at a reception: resolved there (the protocol says how),
+    /// or an appeal filed on the visitor's behalf and tracked like any other.
+    pub enum VisitOutcome {
+        Resolved = "resolved",
+        Appeal = "appeal",
+    }
+}
+
+crate::words! {
+    /// How a visitor confirmed the appeal filed for them.
+    pub enum Signature {
+        Sms = "sms",
+        Paper = "paper",
     }
 }
 
@@ -55,6 +86,12 @@ pub const SLOT_MINUTES: std::ops::RangeInclusive<i64> = 5..=120;
 pub const HOST_MAX: usize = 200;
 pub const PLACE_MAX: usize = 300;
 pub const QUESTION_MAX: usize = 1000;
+/// A visitor's name, address, and an issue's summary and resolution, at most.
+pub const VISITOR_NAME_MAX: usize = 200;
+pub const VISITOR_ADDRESS_MAX: usize = 300;
+pub const SUMMARY_MAX: usize = 2000;
+/// The register opens this long before the first slot (staff set up early).
+pub const REGISTER_OPENS_BEFORE_MS: i64 = 60 * 60_000;
 
 /// A reception as lists show it, to anyone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +115,10 @@ pub struct ReceptionSummary {
     pub free: i64,
     pub topics: Vec<Names>,
     pub cancelled: bool,
+    /// When its staff marked it held (UTC ms).
+    pub held_at: Option<i64>,
+    /// Issues registered at it.
+    pub visits: i64,
 }
 
 impl ReceptionSummary {
@@ -120,6 +161,14 @@ pub struct ReceptionView {
     pub name: Option<String>,
 }
 
+/// The mahalla a resident is told of field receptions in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticesFor {
+    pub mahalla: String,
+    pub district: String,
+    pub name: Names,
+}
+
 /// A filter of the public list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceptionFilter {
@@ -148,7 +197,37 @@ pub struct Booking {
     pub question: String,
 }
 
-/// A reception as the staff of its body see it: who is booked for which slot.
+/// An issue a visitor raised at a reception, as its register and protocol show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: i64,
+    /// When it was registered (UTC ms).
+    pub at: i64,
+    /// The slot the visitor had booked; none for a walk-in.
+    pub slot: Option<i64>,
+    pub name: String,
+    pub address: String,
+    /// Masked.
+    pub phone: Option<String>,
+    pub topic: Option<Names>,
+    pub summary: String,
+    pub outcome: VisitOutcome,
+    pub resolution: Option<String>,
+    /// How the visitor confirmed the appeal, once they have.
+    pub signed: Option<Signature>,
+    /// The appeal's number, once filed.
+    pub appeal: Option<String>,
+}
+
+impl Visit {
+    /// An appeal still waiting for the visitor's code or a signature on paper.
+    pub fn awaiting(&self) -> bool {
+        self.outcome == VisitOutcome::Appeal && self.appeal.is_none()
+    }
+}
+
+/// A reception as the staff of its body see it: who is booked for which slot, and its
+/// register.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskReception {
     pub summary: ReceptionSummary,
@@ -157,6 +236,15 @@ pub struct DeskReception {
     pub open: bool,
     /// Whether the reader handles its body (a People's Reception reads its region's).
     pub manages: bool,
+    /// The issues registered, in order.
+    pub visits: Vec<Visit>,
+    /// Whether the reader may register visitors now (manages it, begun or about to, not
+    /// called off).
+    pub registering: bool,
+    /// A fresh key for the register form's next entry.
+    pub entry_key: String,
+    /// Every topic, for the register form.
+    pub all_topics: Vec<(String, Names)>,
 }
 
 /// What the staff's reception page offers: their bodies' receptions, and what a new one

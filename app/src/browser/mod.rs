@@ -6,5 +6,6 @@ pub mod camera;
 pub mod draft;
 pub mod live;
 pub mod nav;
+pub mod register;
 pub mod upload;
 pub mod validity;

@@ -15,8 +15,19 @@ pub enum Sent {
     Lost,
 }
 
+/// What is posted: a multipart form (files), or a form's text fields URL-encoded.
+pub enum Body<'a> {
+    Form(&'a FormData),
+    Encoded(&'a str),
+}
+
 /// Posts the form data, reporting upload progress in percent.
 pub async fn send(url: &str, data: &FormData, progress: impl Fn(u32) + 'static) -> Sent {
+    send_body(url, Body::Form(data), progress).await
+}
+
+/// Posts a body, asking for JSON back, reporting upload progress in percent.
+pub async fn send_body(url: &str, body: Body<'_>, progress: impl Fn(u32) + 'static) -> Sent {
     let Ok(xhr) = XmlHttpRequest::new() else {
         return Sent::Lost;
     };
@@ -24,6 +35,9 @@ pub async fn send(url: &str, data: &FormData, progress: impl Fn(u32) + 'static) 
         return Sent::Lost;
     }
     let _ = xhr.set_request_header("Accept", "application/json");
+    if let Body::Encoded(_) = body {
+        let _ = xhr.set_request_header("Content-Type", "application/x-www-form-urlencoded");
+    }
     xhr.set_timeout(120_000);
     let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
@@ -49,7 +63,11 @@ pub async fn send(url: &str, data: &FormData, progress: impl Fn(u32) + 'static) 
         xhr.set_onabort(Some(lost.as_ref().unchecked_ref()));
         lost.forget();
     });
-    if xhr.send_with_opt_form_data(Some(data)).is_err() {
+    let sent = match body {
+        Body::Form(data) => xhr.send_with_opt_form_data(Some(data)),
+        Body::Encoded(text) => xhr.send_with_opt_str(Some(text)),
+    };
+    if sent.is_err() {
         return Sent::Lost;
     }
     let result = JsFuture::from(done).await;

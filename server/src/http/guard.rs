@@ -97,6 +97,15 @@ impl Requirement for AppealsStaff {
     }
 }
 
+/// Anyone who reads appeals: their bodies' staff, or a People's Reception for its region
+/// (the body or region is checked against the object).
+pub struct AppealsReader;
+impl Requirement for AppealsReader {
+    fn need() -> Need {
+        Need::SeesAppeals
+    }
+}
+
 /// A People's Reception coordinator (the region is checked against the appeal or body).
 pub struct Coordinator;
 impl Requirement for Coordinator {

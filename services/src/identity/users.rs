@@ -236,6 +236,49 @@ pub async fn set_name(svc: &Services, user_id: i64, name: &str) -> Result<bool> 
     Ok(true)
 }
 
+/// The mahalla whose field receptions a person asked to be told of, or none (an empty
+/// code). Returns false for a code that is not a mahalla.
+pub async fn set_field_notices(svc: &Services, user_id: i64, mahalla: &str) -> Result<bool> {
+    let mahalla = mahalla.trim();
+    let code = if mahalla.is_empty() {
+        None
+    } else {
+        let found: Option<String> = sqlx::query_scalar("SELECT code FROM mahallas WHERE code = $1")
+            .bind(mahalla)
+            .fetch_optional(&svc.db.pool)
+            .await?;
+        if found.is_none() {
+            return Ok(false);
+        }
+        found
+    };
+    sqlx::query("UPDATE users SET field_notices_mahalla = $1 WHERE id = $2")
+        .bind(code)
+        .bind(user_id)
+        .execute(&svc.db.pool)
+        .await?;
+    Ok(true)
+}
+
+/// The mahalla a person is told of field receptions in: its code, district and names.
+pub async fn field_notices(svc: &Services, user_id: i64) -> Result<Option<shared::reception::NoticesFor>> {
+    let row = sqlx::query(
+        "SELECT m.code, m.district_soato, m.name_uz AS n_uz, m.name_uz_cyrl AS n_cyrl, m.name_uz_cyrl AS n_ru \
+         FROM users u JOIN mahallas m ON m.code = u.field_notices_mahalla WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&svc.db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(shared::reception::NoticesFor {
+            mahalla: r.try_get("code")?,
+            district: r.try_get("district_soato")?,
+            name: crate::db::names(&r, "n")?,
+        })
+    })
+    .transpose()
+}
+
 /// The phone and name of a user, for the profile page.
 pub async fn profile(svc: &Services, user_id: i64) -> Result<(String, Option<String>)> {
     let row = sqlx::query("SELECT phone, full_name FROM users WHERE id = $1")

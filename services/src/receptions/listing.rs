@@ -8,8 +8,8 @@ use crate::{Error, Result, Services};
 use shared::Phone;
 use shared::auth::Principal;
 use shared::reception::{
-    Booking, DeskReception, DeskReceptions, MyBooking, ReceptionChoices, ReceptionFilter, ReceptionSummary,
-    ReceptionView,
+    Booking, DeskReception, DeskReceptions, MyBooking, REGISTER_OPENS_BEFORE_MS, ReceptionChoices, ReceptionFilter,
+    ReceptionSummary, ReceptionView, Visit,
 };
 use sqlx::Row;
 
@@ -204,11 +204,60 @@ pub async fn desk_reception(svc: &Services, principal: &Principal, id: i64) -> R
         })
     })
     .collect::<Result<_>>()?;
-    let open = !summary.cancelled && summary.starts_at > svc.clock.now_ms();
+    let visits = visits(svc, id).await?;
+    let now = svc.clock.now_ms();
+    let open = !summary.cancelled && summary.starts_at > now;
+    let registering = manages && !summary.cancelled && now >= summary.starts_at - REGISTER_OPENS_BEFORE_MS;
+    let all_topics = if registering {
+        crate::appeals::choices(svc).await?.topics
+    } else {
+        Vec::new()
+    };
     Ok(DeskReception {
         summary,
         bookings,
         open,
         manages,
+        visits,
+        registering,
+        entry_key: crate::secret::token(),
+        all_topics,
     })
+}
+
+/// The issues registered at a reception, in the order they were.
+async fn visits(svc: &Services, reception: i64) -> Result<Vec<Visit>> {
+    sqlx::query(
+        "SELECT v.id, v.recorded_at, k.slot, v.name, v.address, v.phone, v.summary, v.outcome, v.resolution, \
+           v.signed, a.number, t.name_uz AS t_uz, t.name_uz_cyrl AS t_cyrl, t.name_ru AS t_ru \
+         FROM reception_visits v LEFT JOIN reception_bookings k ON k.id = v.booking_id \
+         LEFT JOIN appeals a ON a.id = v.appeal_id LEFT JOIN topics t ON t.code = v.topic_code \
+         WHERE v.reception_id = $1 ORDER BY v.recorded_at, v.id",
+    )
+    .bind(reception)
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let phone: Option<String> = r.try_get("phone")?;
+        let topic: Option<String> = r.try_get("t_uz")?;
+        Ok(Visit {
+            id: r.try_get("id")?,
+            at: r.try_get("recorded_at")?,
+            slot: r.try_get("slot")?,
+            name: r.try_get("name")?,
+            address: r.try_get("address")?,
+            phone: phone.map(|p| Phone::parse(&p).map(|p| p.masked()).unwrap_or(p)),
+            topic: match topic {
+                Some(_) => Some(crate::db::names(r, "t")?),
+                None => None,
+            },
+            summary: r.try_get("summary")?,
+            outcome: crate::db::word(r, "outcome")?,
+            resolution: r.try_get("resolution")?,
+            signed: crate::db::optional_word(r, "signed")?,
+            appeal: r.try_get("number")?,
+        })
+    })
+    .collect()
 }

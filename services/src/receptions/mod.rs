@@ -5,6 +5,7 @@
 //! | `publish` | a head (or an officer for them) publishes a reception: who, where, when, slots, topics |
 //! | `booking` | a resident books a slot or cancels it; the SMS confirmation and the day-before reminder |
 //! | `listing` | the public list and page, and the staff's list and register of bookings |
+//! | `register` | at the reception: each visitor's issue, resolved or filed as an appeal the visitor confirms; marking it held |
 //!
 //! The words that cross to the browser (kinds, refusal codes) and the shapes the pages show are
 //! in `shared::reception`.
@@ -12,10 +13,12 @@
 pub mod booking;
 pub mod listing;
 pub mod publish;
+pub mod register;
 
 pub use booking::{BookError, book, call_off, cancel_booking, remind_due};
 pub use listing::{desk_reception, desk_receptions, public_choices, reception, upcoming};
 pub use publish::{NewReception, PublishError, publish};
+pub use register::{NewVisit, VisitError, confirm_visit, mark_held, record_visit};
 
 use crate::Result;
 use shared::reception::ReceptionSummary;
@@ -28,7 +31,8 @@ pub(crate) const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.body_id, r.host, r.pla
      g.name_uz AS g_uz, g.name_uz_cyrl AS g_cyrl, g.name_ru AS g_ru, \
      d.name_uz AS d_uz, d.name_uz_cyrl AS d_cyrl, d.name_ru AS d_ru, \
      m.name_uz AS m_uz, m.name_uz_cyrl AS m_cyrl, m.name_uz_cyrl AS m_ru, \
-     r.slots - (SELECT COUNT(*) FROM reception_bookings k WHERE k.reception_id = r.id AND k.cancelled_at IS NULL) AS free";
+     r.slots - (SELECT COUNT(*) FROM reception_bookings k WHERE k.reception_id = r.id AND k.cancelled_at IS NULL) AS free, \
+     r.held_at, (SELECT COUNT(*) FROM reception_visits v WHERE v.reception_id = r.id) AS visits";
 
 pub(crate) const SUMMARY_FROM: &str = "receptions r JOIN bodies b ON b.id = r.body_id \
      JOIN regions g ON g.soato = r.region_soato JOIN districts d ON d.soato = r.district_soato \
@@ -56,6 +60,8 @@ fn summary_of(row: &sqlx::any::AnyRow) -> Result<ReceptionSummary> {
         free: row.try_get("free")?,
         topics: Vec::new(),
         cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+        held_at: row.try_get("held_at")?,
+        visits: row.try_get("visits")?,
     })
 }
 

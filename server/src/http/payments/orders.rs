@@ -79,7 +79,7 @@ pub async fn receipt_pdf(
 ) -> Response {
     use app::i18n::{Key, tr};
     use axum::http::header;
-    use services::payments::receipt_pdf::{A4, Ink, Page};
+    use services::pdf::{A4, Ink, Page};
     let receipt =
         match services::payments::orders::receipt(&state.services, principal.user_id, order_id).await {
             Ok(r) => r,

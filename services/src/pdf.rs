@@ -1,4 +1,5 @@
-//! A small PDF writer for one-page documents such as payment receipts.
+//! A small PDF writer for short documents: payment receipts, receptions' protocols. Text
+//! flows down the page and on to the next when it reaches the bottom margin.
 //!
 //! Text is set in DejaVu Sans (embedded, subset to the glyphs used) so Uzbek Latin, Uzbek
 //! Cyrillic and Russian all print, and a ToUnicode map keeps the text searchable and
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-static FONT_DATA: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+static FONT_DATA: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 
 struct Font {
     face: ttf_parser::Face<'static>,
@@ -45,14 +46,18 @@ pub enum Ink {
     Muted,
 }
 
-/// One page being laid out, top to bottom. Units are PostScript points.
+/// A document being laid out, top to bottom, a page after another. Units are PostScript
+/// points.
 pub struct Page {
     width: f32,
     height: f32,
     margin: f32,
     /// The baseline of the next line.
     y: f32,
+    /// The page being written.
     ops: String,
+    /// The pages before it.
+    done: Vec<String>,
     /// Every character placed, so the font can be subset and the ToUnicode map written.
     chars: Vec<char>,
 }
@@ -68,6 +73,7 @@ impl Page {
             margin,
             y: height - margin,
             ops: String::new(),
+            done: Vec::new(),
             chars: Vec::new(),
         }
     }
@@ -86,9 +92,27 @@ impl Page {
         self.block(self.margin, self.usable(), text, size, ink);
     }
 
+    /// Starts a new page unless this one has room for `height` more points (or is empty).
+    fn room_for(&mut self, height: f32) {
+        if self.y - height < self.margin && !self.ops.is_empty() {
+            self.done.push(std::mem::take(&mut self.ops));
+            self.y = self.height - self.margin;
+        }
+    }
+
+    /// How tall a wrapped block is.
+    fn block_height(&self, width: f32, text: &str, size: f32) -> f32 {
+        wrap(text, size, width).len() as f32 * size * 1.35 + size * 0.35
+    }
+
     /// A label and its value on one row: the label in a left column, the value wrapped in
-    /// the right one. Returns after the taller of the two.
+    /// the right one. Returns after the taller of the two; a row that does not fit the rest
+    /// of the page starts the next.
     pub fn row(&mut self, label: &str, value: &str, size: f32, label_width: f32) {
+        let tall = self
+            .block_height(label_width - 8.0, label, size)
+            .max(self.block_height(self.usable() - label_width, value, size));
+        self.room_for(tall);
         let top = self.y;
         self.block(self.margin, label_width - 8.0, label, size, Ink::Muted);
         let after_label = self.y;
@@ -100,6 +124,7 @@ impl Page {
 
     /// A QR code of `data`, `side` points wide, at the left margin.
     pub fn qr(&mut self, data: &str, side: f32) {
+        self.room_for(side);
         let Ok(code) = qrcode::QrCode::new(data.as_bytes()) else {
             return;
         };
@@ -125,6 +150,7 @@ impl Page {
     fn block(&mut self, x: f32, width: f32, text: &str, size: f32, ink: Ink) {
         let leading = size * 1.35;
         for line in wrap(text, size, width) {
+            self.room_for(leading);
             self.y -= leading;
             self.text_at(x, self.y, &line, size, ink);
         }
@@ -160,7 +186,9 @@ impl Page {
             new_ids.insert(old, remapper.remap(old));
         }
         let subset = subsetter::subset(FONT_DATA, 0, &remapper).expect("the embedded font subsets");
-        let content = renumber(&self.ops, &new_ids);
+        let mut pages = self.done;
+        pages.push(self.ops);
+        let contents: Vec<String> = pages.iter().map(|ops| renumber(ops, &new_ids)).collect();
 
         let mut widths = String::from("[");
         for (old, new) in &new_ids {
@@ -197,18 +225,34 @@ impl Page {
         let face = &font.face;
         let bbox = face.global_bounding_box();
         let name = "FQAAAA+DejaVuSans";
+        // The first page is objects 3 and 4, the font 5 to 9, the information 10; each next
+        // page takes the two ids after those.
+        let ids = |n: usize| -> (u32, u32) {
+            match n {
+                0 => (3, 4),
+                n => (9 + 2 * n as u32, 10 + 2 * n as u32),
+            }
+        };
+        let kids: Vec<String> = (0..contents.len()).map(|n| format!("{} 0 R", ids(n).0)).collect();
         let mut out = Writer::default();
         out.object(1, "<< /Type /Catalog /Pages 2 0 R >>");
-        out.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
         out.object(
-            3,
-            &format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] \
-                 /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-                self.width, self.height
-            ),
+            2,
+            &format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len()),
         );
-        out.stream(4, "", content.as_bytes());
+        let (width, height) = (self.width, self.height);
+        let page = |out: &mut Writer, n: usize, content: &str| {
+            let (page, stream) = ids(n);
+            out.object(
+                page,
+                &format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] \
+                     /Resources << /Font << /F1 5 0 R >> >> /Contents {stream} 0 R >>"
+                ),
+            );
+            out.stream(stream, "", content.as_bytes());
+        };
+        page(&mut out, 0, &contents[0]);
         out.object(
             5,
             &format!(
@@ -245,6 +289,9 @@ impl Page {
             10,
             &format!("<< /Title {} /Producer (Fuqaro) >>", utf16_string(title)),
         );
+        for (n, content) in contents.iter().enumerate().skip(1) {
+            page(&mut out, n, content);
+        }
         out.finish(1, 10)
     }
 }
@@ -469,5 +516,37 @@ mod tests {
         assert!(lines.iter().all(|l| FONT.width(l, 10.0) <= 200.0));
         assert_eq!(lines.concat(), "x".repeat(300));
         assert_eq!(wrap("", 10.0, 200.0), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_long_text_flows_onto_more_pages_and_every_page_is_listed() {
+        let mut page = Page::new(A4, 56.0);
+        for n in 0..120 {
+            page.row(&format!("{n}."), "Мурожаат · Murojaat · Обращение", 11.0, 60.0);
+        }
+        let pdf = page.finish("Bayonnoma");
+        let text = String::from_utf8_lossy(&pdf);
+        let count: usize = text
+            .split("/Count ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert!(count >= 3, "120 rows take {count} pages");
+        assert_eq!(text.matches("/Type /Page ").count(), count);
+        // Every object named in the cross-reference table is where it says, page objects too.
+        let xref = text.rfind("xref\n").unwrap();
+        let offsets: Vec<usize> = text[xref..]
+            .lines()
+            .skip(3)
+            .take_while(|l| l.ends_with(" n "))
+            .map(|l| l[..10].parse().unwrap())
+            .collect();
+        for (i, offset) in offsets.iter().enumerate() {
+            assert!(text[*offset..].starts_with(&format!("{} 0 obj", i + 1)));
+        }
+        // Every row's text is there, the last on the last page.
+        let streams = streams(&pdf);
+        assert_eq!(streams.len(), count + 2);
     }
 }
