@@ -17,7 +17,9 @@ use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
-use crate::pages::receptions::{DeskReceptionPage, DeskReceptionsPage, ProtocolPage, ReceptionPage, ReceptionsPage};
+use crate::pages::receptions::{
+    DeskReceptionPage, DeskReceptionsPage, ProtocolPage, ReceptionPage, ReceptionsPage,
+};
 use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;

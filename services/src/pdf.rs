@@ -238,7 +238,11 @@ impl Page {
         out.object(1, "<< /Type /Catalog /Pages 2 0 R >>");
         out.object(
             2,
-            &format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), kids.len()),
+            &format!(
+                "<< /Type /Pages /Kids [{}] /Count {} >>",
+                kids.join(" "),
+                kids.len()
+            ),
         );
         let (width, height) = (self.width, self.height);
         let page = |out: &mut Writer, n: usize, content: &str| {

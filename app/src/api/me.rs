@@ -33,6 +33,13 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     }))
 }
 
+/// The mahalla whose field receptions the person is told of by SMS.
+#[server(prefix = "/api", endpoint = "field_notices")]
+pub async fn get_field_notices() -> Result<Option<shared::reception::NoticesFor>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::identity::users::field_notices(&svc, principal.user_id).await?)
+}
+
 /// The number a sign-in code was sent to, masked; `None` when no sign-in is in progress.
 #[server(prefix = "/api", endpoint = "sign_in_phone")]
 pub async fn sign_in_phone() -> Result<Option<String>, AppError> {

@@ -35,11 +35,14 @@ pub fn ProfilePage() -> impl IntoView {
         {move || (query.read().get("done").as_deref() == Some("name")).then(|| view! {
             <p class="notice success" role="status">{tr(locale, Key::ProfileNameSaved)}</p>
         })}
+        {move || (query.read().get("done").as_deref() == Some("field_notices")).then(|| view! {
+            <p class="notice success" role="status">{tr(locale, Key::ProfileFieldNoticesSaved)}</p>
+        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
-                        let refused = query.read_untracked().get("error").is_some();
+                        let refused = query.read_untracked().get("error").as_deref() == Some("name");
                         let typed_name = kept.await.get("name").cloned().or(me.name.clone()).unwrap_or_default();
                         let admin = me.roles.contains(&Role::Administrator);
                         let inspector = admin || me.roles.contains(&Role::Inspector);
@@ -61,6 +64,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     value=typed_name autofocus=refused />
                                 <button class="button secondary" type="submit">{tr(locale, Key::ProfileNameSave)}</button>
                             </form>
+                            <FieldNotices />
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
                             <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
                             {inspector.then(|| view! {
@@ -90,6 +94,64 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// The mahalla whose field receptions the person is told of by SMS. Without JavaScript the
+/// district is chosen first (saving it shows its mahallas), then the mahalla.
+#[component]
+fn FieldNotices() -> impl IntoView {
+    use crate::api::me::get_field_notices;
+    use crate::api::receptions::get_reception_choices;
+    use crate::components::mahalla_select::MahallaSelect;
+    let locale = use_locale();
+    let query = use_query_map();
+    let current = Resource::new(|| (), |_| get_field_notices());
+    let choices = Resource::new(|| (), |_| get_reception_choices());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (Ok(current), Ok(c)) = (current.await, choices.await) else { return ().into_any() };
+                let asked = query.read_untracked().get("notices_district");
+                let district = RwSignal::new(
+                    asked.or_else(|| current.as_ref().map(|n| n.district.clone())).unwrap_or_default(),
+                );
+                let chosen = current.as_ref().map(|n| n.mahalla.clone()).unwrap_or_default();
+                let refused = query.read_untracked().get("error").as_deref() == Some("field_notices");
+                view! {
+                    <section id="field-notices" class="stack">
+                        <h2>{tr(locale, Key::ProfileFieldNotices)}</h2>
+                        <p class="muted">{tr(locale, Key::ProfileFieldNoticesLead)}</p>
+                        {current.as_ref().map(|n| view! {
+                            <p class="notice">{trf(locale, Key::ProfileFieldNoticesOn, &[("mahalla", n.name.get(locale))])}</p>
+                        })}
+                        {refused.then(|| crate::pages::appeals::form_error("field-notices-error", tr(locale, Key::ReceptionErrorMahalla)))}
+                        <form class="stack" method="post" action="/profile/field-notices">
+                            <label for="notices-district">{tr(locale, Key::ReceptionsDistrict)}</label>
+                            <select id="notices-district" name="district" on:change=move |ev| district.set(event_target_value(&ev))>
+                                <option value="">"—"</option>
+                                {c.regions.iter().map(|(r, rn)| view! {
+                                    <optgroup label=rn.get(locale).to_string()>
+                                        {c.districts.iter().filter(|(code, _)| code.starts_with(r.as_str())).map(|(code, n)| view! {
+                                            <option value=code.clone() selected=*code == district.get_untracked()>{n.get(locale).to_string()}</option>
+                                        }).collect_view()}
+                                    </optgroup>
+                                }).collect_view()}
+                            </select>
+                            <label for="notices-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
+                            <MahallaSelect id="notices-mahalla" district=district chosen=chosen />
+                            <button class="button secondary" type="submit">{tr(locale, Key::ProfileFieldNoticesSave)}</button>
+                        </form>
+                        {current.is_some().then(|| view! {
+                            <form method="post" action="/profile/field-notices">
+                                <input type="hidden" name="mahalla" value="" />
+                                <button class="link-button" type="submit">{tr(locale, Key::ProfileFieldNoticesOff)}</button>
+                            </form>
+                        })}
+                    </section>
+                }.into_any()
             })}
         </Suspense>
     }

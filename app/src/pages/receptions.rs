@@ -16,7 +16,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Locale;
 use shared::geo::Names;
-use shared::reception::{DeskReception, ReceptionKind, ReceptionProblem, ReceptionSummary, Signature, Visit, VisitOutcome};
+use shared::reception::{
+    DeskReception, ReceptionKind, ReceptionProblem, ReceptionSummary, Signature, Visit, VisitOutcome,
+};
 use shared::time::format_date_time;
 
 fn kind_key(kind: ReceptionKind) -> Key {
@@ -494,14 +496,30 @@ pub fn protocol_head(locale: Locale, r: &DeskReception) -> Vec<(String, String)>
         None => tr(locale, Key::ProtocolNotMarked).to_string(),
     };
     vec![
-        (tr(locale, Key::DeskReceptionsKind).to_string(), tr(locale, kind_key(s.kind)).to_string()),
-        (tr(locale, Key::ReceptionHost).to_string(), format!("{} — {}", s.host, s.body.get(locale))),
-        (tr(locale, Key::ReceptionPlace).to_string(), format!("{}, {}", s.place, area(locale, s))),
-        (tr(locale, Key::ReceptionWhen).to_string(), format_date_time(s.starts_at)),
+        (
+            tr(locale, Key::DeskReceptionsKind).to_string(),
+            tr(locale, kind_key(s.kind)).to_string(),
+        ),
+        (
+            tr(locale, Key::ReceptionHost).to_string(),
+            format!("{} — {}", s.host, s.body.get(locale)),
+        ),
+        (
+            tr(locale, Key::ReceptionPlace).to_string(),
+            format!("{}, {}", s.place, area(locale, s)),
+        ),
+        (
+            tr(locale, Key::ReceptionWhen).to_string(),
+            format_date_time(s.starts_at),
+        ),
         (tr(locale, Key::ProtocolOutcome).to_string(), held),
         (
             tr(locale, Key::RegisterTitle).to_string(),
-            trf(locale, Key::ProtocolCount, &[("count", &r.visits.len().to_string())]),
+            trf(
+                locale,
+                Key::ProtocolCount,
+                &[("count", &r.visits.len().to_string())],
+            ),
         ),
     ]
 }
@@ -555,7 +573,10 @@ pub fn protocol_entries(locale: Locale, r: &DeskReception) -> Vec<ProtocolEntry>
                 rows: vec![
                     (tr(locale, Key::RegisterAddress).to_string(), v.address.clone()),
                     (tr(locale, Key::ProtocolIssue).to_string(), issue),
-                    (tr(locale, Key::ProtocolOutcome).to_string(), outcome_text(locale, v)),
+                    (
+                        tr(locale, Key::ProtocolOutcome).to_string(),
+                        outcome_text(locale, v),
+                    ),
                 ],
             }
         })
@@ -564,10 +585,19 @@ pub fn protocol_entries(locale: Locale, r: &DeskReception) -> Vec<ProtocolEntry>
 
 /// A registered issue on the reception's page; one waiting for the visitor offers the code
 /// and the paper signature.
-fn visit_item(locale: Locale, r: &DeskReception, v: &Visit, problem: Option<ReceptionProblem>) -> impl IntoView {
+fn visit_item(
+    locale: Locale,
+    r: &DeskReception,
+    v: &Visit,
+    problem: Option<ReceptionProblem>,
+) -> impl IntoView {
     let id = format!("visit-{}", v.id);
     let came = match v.slot {
-        Some(slot) => trf(locale, Key::VisitBooked, &[("when", &format_date_time(r.summary.slot_start(slot)))]),
+        Some(slot) => trf(
+            locale,
+            Key::VisitBooked,
+            &[("when", &format_date_time(r.summary.slot_start(slot)))],
+        ),
         None => tr(locale, Key::VisitWalkIn).to_string(),
     };
     let action = format!("/desk/receptions/{}/visits/{}/confirm", r.summary.id, v.id);
@@ -617,7 +647,9 @@ fn register_form(
     let slot = value("slot");
     let topic = value("topic");
     // A refused form keeps its key: sent again, the entry is still stored once.
-    let key = Some(value("key")).filter(|k| !k.is_empty()).unwrap_or_else(|| r.entry_key.clone());
+    let key = Some(value("key"))
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| r.entry_key.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         if cfg!(feature = "hydrate") {
             ev.prevent_default();
@@ -792,12 +824,16 @@ impl DeviceRegister {
             loop {
                 let entries = register::load(self.reception);
                 self.show(&entries);
-                let Some(next) = entries.iter().find(|e| e.refused.is_none()) else { break };
+                let Some(next) = entries.iter().find(|e| e.refused.is_none()) else {
+                    break;
+                };
                 let key = next.field("key").to_string();
                 let outcome = register::send(&url, next).await;
                 // Read again: the form may have added entries while this one was away.
                 let mut entries = register::load(self.reception);
-                let Some(now_at) = entries.iter().position(|e| e.field("key") == key) else { break };
+                let Some(now_at) = entries.iter().position(|e| e.field("key") == key) else {
+                    break;
+                };
                 match outcome {
                     Outcome::Stored => {
                         entries.remove(now_at);

@@ -200,7 +200,15 @@ fn booking_failure(caller: &Caller, error: BookError) -> Response {
 
 /// The register form's fields, in order: what a refused form keeps.
 const VISIT_FIELDS: [&str; 9] = [
-    "key", "slot", "name", "address", "phone", "topic", "summary", "outcome", "resolution",
+    "key",
+    "slot",
+    "name",
+    "address",
+    "phone",
+    "topic",
+    "summary",
+    "outcome",
+    "resolution",
 ];
 
 fn wants_json(headers: &HeaderMap) -> bool {
@@ -243,7 +251,9 @@ pub async fn record_visit(
     };
     let paper = new.paper;
     match services::receptions::record_visit(&state.services, &principal, id, &new).await {
-        Ok(done) if json => axum::Json(serde_json::json!({ "visit": done.visit, "appeal": done.appeal })).into_response(),
+        Ok(done) if json => {
+            axum::Json(serde_json::json!({ "visit": done.visit, "appeal": done.appeal })).into_response()
+        }
         Ok(done) => {
             let said = match (&done.appeal, new.outcome) {
                 (Some(number), _) => format!("filed={number}"),
@@ -286,7 +296,8 @@ pub async fn confirm_visit(
     Form(form): Form<SignForm>,
 ) -> Response {
     let paper = form.paper == "yes";
-    match services::receptions::confirm_visit(&state.services, &principal, id, visit, &form.code, paper).await {
+    match services::receptions::confirm_visit(&state.services, &principal, id, visit, &form.code, paper).await
+    {
         Ok(number) => redirect(&format!("/desk/receptions/{id}?filed={number}#visit-{visit}")),
         Err(VisitError::Refused(problem)) => redirect(&format!(
             "/desk/receptions/{id}?visit={visit}&visit_error={problem}#visit-{visit}"
@@ -337,7 +348,9 @@ pub async fn protocol_pdf(
     use services::pdf::{A4, Ink, Page};
     let reception = match services::receptions::desk_reception(&state.services, &principal, id).await {
         Ok(r) => r,
-        Err(services::Error::NotFound) => return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
+        Err(services::Error::NotFound) => {
+            return text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound);
+        }
         Err(error) => return unavailable(caller.locale, "loading a reception failed", &error),
     };
     let locale = caller.locale;
@@ -374,6 +387,8 @@ pub async fn protocol_pdf(
 #[derive(Deserialize)]
 pub struct NoticesForm {
     #[serde(default)]
+    district: String,
+    #[serde(default)]
     mahalla: String,
 }
 
@@ -386,7 +401,17 @@ pub async fn field_notices(
     }: Signed<Resident>,
     Form(form): Form<NoticesForm>,
 ) -> Response {
-    match services::identity::users::set_field_notices(&state.services, principal.user_id, &form.mahalla).await {
+    // Without JavaScript the district comes first: saving it shows its mahallas.
+    let district = form.district.trim();
+    if form.mahalla.trim().is_empty() && !district.is_empty() {
+        return redirect(&format!(
+            "/profile?notices_district={}#field-notices",
+            shared::url::encode(district)
+        ));
+    }
+    match services::identity::users::set_field_notices(&state.services, principal.user_id, &form.mahalla)
+        .await
+    {
         Ok(true) => redirect("/profile?done=field_notices#field-notices"),
         Ok(false) => redirect("/profile?error=field_notices#field-notices"),
         Err(error) => unavailable(caller.locale, "saving field-reception notices failed", &error),

@@ -18,6 +18,7 @@ mod pay;
 mod payme;
 mod peoples_reception;
 mod readings;
+mod reception_register;
 mod receptions;
 mod reference;
 mod security;

@@ -9,7 +9,7 @@ use shared::reception::{DeskReception, ReceptionProblem, ReceptionSummary, Recep
 
 /// A personal reception of body 1 in Chilonzor tumani (Toshkent shahri), `days` from now at
 /// 10:00 Tashkent, as the staff's form sends it; `changes` replace fields.
-fn reception_form(
+pub(crate) fn reception_form(
     app: &TestApp,
     days: i64,
     changes: &[(&'static str, &'static str)],
@@ -37,7 +37,7 @@ fn reception_form(
 }
 
 /// Publishes through the staff's form: the new reception's id, or the problem shown.
-async fn publish(
+pub(crate) async fn publish(
     app: &TestApp,
     cookie: &str,
     form: &[(&'static str, String)],
@@ -58,7 +58,11 @@ async fn publish(
 }
 
 /// What a booking form's (or a cancellation's) redirect says: Ok, or the problem.
-fn answer(response: &reqwest::Response, reception: i64, done: &str) -> Result<(), ReceptionProblem> {
+pub(crate) fn answer(
+    response: &reqwest::Response,
+    reception: i64,
+    done: &str,
+) -> Result<(), ReceptionProblem> {
     assert_eq!(response.status(), 303);
     let to = location(response);
     let page = format!("/receptions/{reception}?");
@@ -73,7 +77,7 @@ fn answer(response: &reqwest::Response, reception: i64, done: &str) -> Result<()
     Err(ReceptionProblem::parse(code).expect("a known problem"))
 }
 
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     cookie: &str,
     id: i64,
@@ -98,7 +102,7 @@ async fn cancel(app: &TestApp, cookie: &str, id: i64) -> Result<(), ReceptionPro
     answer(&response, id, "cancelled")
 }
 
-async fn view(app: &TestApp, cookie: &str, id: i64) -> ReceptionView {
+pub(crate) async fn view(app: &TestApp, cookie: &str, id: i64) -> ReceptionView {
     let response = app
         .call("/api/reception", cookie, &[("id", &id.to_string())])
         .await;
@@ -118,7 +122,7 @@ async fn listed(app: &TestApp, filters: &[(&str, &str)]) -> Vec<ReceptionSummary
 }
 
 /// Texts queued to a phone, newest first.
-async fn texts_to(app: &TestApp, phone: &str) -> Vec<String> {
+pub(crate) async fn texts_to(app: &TestApp, phone: &str) -> Vec<String> {
     let phone = shared::Phone::parse(phone).unwrap();
     services::sms::recent(&app.db, Some(&phone), 50)
         .await
@@ -128,7 +132,7 @@ async fn texts_to(app: &TestApp, phone: &str) -> Vec<String> {
         .collect()
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(&app.db.pool)
         .await

@@ -8,8 +8,8 @@ use crate::{Error, Result, Services};
 use shared::Phone;
 use shared::auth::Principal;
 use shared::reception::{
-    Booking, DeskReception, DeskReceptions, MyBooking, REGISTER_OPENS_BEFORE_MS, ReceptionChoices, ReceptionFilter,
-    ReceptionSummary, ReceptionView, Visit,
+    Booking, DeskReception, DeskReceptions, MyBooking, REGISTER_OPENS_BEFORE_MS, ReceptionChoices,
+    ReceptionFilter, ReceptionSummary, ReceptionView, Visit,
 };
 use sqlx::Row;
 

@@ -3,9 +3,9 @@
 //! a refusal stores nothing.
 
 use crate::{Error, Result, Services};
-use sqlx::Row;
 use shared::auth::Principal;
 use shared::reception::{HOST_MAX, PLACE_MAX, ReceptionKind, ReceptionProblem, SLOT_MINUTES, SLOTS_MAX};
+use sqlx::Row;
 
 /// A reception as the staff's form gives it.
 pub struct NewReception<'a> {
@@ -170,7 +170,7 @@ pub async fn publish(
             host,
             place,
             district: new.district,
-            mahalla,
+            mahalla: mahalla.unwrap_or_default(),
             starts_at,
         };
         tell_residents(svc, &mut tx, &field, now).await?
@@ -188,50 +188,45 @@ pub async fn publish(
     Ok(id)
 }
 
-/// A field reception as its announcement names it.
+/// A field reception as its announcement names it (a field reception is always in a mahalla).
 struct Field<'a> {
     id: i64,
     host: &'a str,
     place: &'a str,
     district: &'a str,
-    mahalla: Option<&'a str>,
+    mahalla: &'a str,
     starts_at: i64,
 }
 
 /// Inside the publishing transaction: an SMS to each resident who asked to be told of field
-/// receptions in the mahalla (or, for one in a whole district, in any of its mahallas), in
-/// their language. Returns how many were told.
-async fn tell_residents(svc: &Services, conn: &mut sqlx::AnyConnection, field: &Field<'_>, now: i64) -> Result<usize> {
-    let (place_sql, place_code) = match field.mahalla {
-        Some(code) => ("m.code = $1", code),
-        None => ("m.district_soato = $1", field.district),
-    };
-    let people = sqlx::query(&format!(
-        "SELECT u.phone, u.locale FROM users u JOIN mahallas m ON m.code = u.field_notices_mahalla \
-         WHERE {place_sql} ORDER BY u.id"
-    ))
-    .bind(place_code)
-    .fetch_all(&mut *conn)
-    .await?;
+/// receptions in the mahalla, in their language. Returns how many were told.
+async fn tell_residents(
+    svc: &Services,
+    conn: &mut sqlx::AnyConnection,
+    field: &Field<'_>,
+    now: i64,
+) -> Result<usize> {
+    let people = sqlx::query("SELECT phone, locale FROM users WHERE field_notices_mahalla = $1 ORDER BY id")
+        .bind(field.mahalla)
+        .fetch_all(&mut *conn)
+        .await?;
     if people.is_empty() {
         return Ok(0);
     }
-    let district = sqlx::query("SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts WHERE soato = $1")
-        .bind(field.district)
-        .fetch_one(&mut *conn)
-        .await?;
+    let district = sqlx::query(
+        "SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts WHERE soato = $1",
+    )
+    .bind(field.district)
+    .fetch_one(&mut *conn)
+    .await?;
     let district = crate::db::names(&district, "n")?;
-    let mahalla = match field.mahalla {
-        Some(code) => Some(
-            sqlx::query("SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_uz_cyrl AS n_ru FROM mahallas WHERE code = $1")
-                .bind(code)
-                .fetch_one(&mut *conn)
-                .await?,
-        )
-        .map(|row| crate::db::names(&row, "n"))
-        .transpose()?,
-        None => None,
-    };
+    let mahalla = sqlx::query(
+        "SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_uz_cyrl AS n_ru FROM mahallas WHERE code = $1",
+    )
+    .bind(field.mahalla)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mahalla = crate::db::names(&mahalla, "n")?;
     let when = shared::time::format_date_time(field.starts_at);
     let link = format!("{}/receptions/{}", svc.public_url, field.id);
     for person in &people {
@@ -245,10 +240,7 @@ async fn tell_residents(svc: &Services, conn: &mut sqlx::AnyConnection, field: &
             .as_deref()
             .and_then(shared::Locale::from_tag)
             .unwrap_or(shared::Locale::Uz);
-        let area = match &mahalla {
-            Some(m) => format!("{}, {}", m.get(locale), district.get(locale)),
-            None => district.get(locale).to_string(),
-        };
+        let area = format!("{}, {}", mahalla.get(locale), district.get(locale));
         let text = shared::i18n::sms(
             locale,
             shared::i18n::Sms::FieldReception,

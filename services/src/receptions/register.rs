@@ -146,7 +146,11 @@ pub async fn record_visit(
 ) -> Result<Recorded, VisitError> {
     let reception = managed(svc, principal, reception_id).await?;
     let key = new.entry_key.trim();
-    if !(8..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !(8..=64).contains(&key.len())
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(Refused(ReceptionProblem::EntryKey));
     }
     // Sent before: the same answer, whatever has changed since.
@@ -198,7 +202,11 @@ pub async fn record_visit(
         ),
     };
     let resolution = match outcome {
-        VisitOutcome::Resolved => Some(required(new.resolution, SUMMARY_MAX, ReceptionProblem::Resolution)?),
+        VisitOutcome::Resolved => Some(required(
+            new.resolution,
+            SUMMARY_MAX,
+            ReceptionProblem::Resolution,
+        )?),
         VisitOutcome::Appeal => {
             // An appeal is the visitor's: it needs their phone (to confirm and to follow it)
             // and a topic (to route it).
@@ -274,10 +282,7 @@ pub async fn record_visit(
         crate::sms::enqueue(&mut *tx, phone, &text, locale, "reception_visit", now).await?;
     }
     tx.commit().await?;
-    let mut recorded = Recorded {
-        visit,
-        appeal: None,
-    };
+    let mut recorded = Recorded { visit, appeal: None };
     if outcome == VisitOutcome::Appeal && new.paper {
         // Filed now; if filing is refused (the visitor's daily limit), the entry stays
         // waiting and staff can sign it again later: nothing typed is lost.
@@ -365,7 +370,12 @@ pub async fn confirm_visit(
 
 /// Files the appeal of a visit, once: the visit is claimed first, so two confirmations at
 /// once file one appeal; a filing that fails releases the claim.
-async fn sign(svc: &Services, visit: i64, reception: &Reception, how: Signature) -> Result<String, VisitError> {
+async fn sign(
+    svc: &Services,
+    visit: i64,
+    reception: &Reception,
+    how: Signature,
+) -> Result<String, VisitError> {
     let claimed = sqlx::query("UPDATE reception_visits SET signed = $1 WHERE id = $2 AND signed IS NULL")
         .bind(how.code())
         .bind(visit)
@@ -403,20 +413,23 @@ async fn sign(svc: &Services, visit: i64, reception: &Reception, how: Signature)
 /// Files the visit's appeal as the visitor's own (their account found or opened by phone),
 /// to the reception's body, with the reception's channel.
 async fn file(svc: &Services, visit: i64, reception: &Reception) -> Result<(i64, String), FileError> {
-    let row = sqlx::query("SELECT name, address, phone, topic_code, summary FROM reception_visits WHERE id = $1")
-        .bind(visit)
-        .fetch_one(&svc.db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT name, address, phone, topic_code, summary FROM reception_visits WHERE id = $1")
+            .bind(visit)
+            .fetch_one(&svc.db.pool)
+            .await?;
     let phone: String = row.try_get::<Option<String>, _>("phone")?.unwrap_or_default();
     let phone = Phone::parse(&phone).map_err(|_| Error::NotFound)?;
     let mut conn = svc.db.pool.acquire().await?;
     let locale = visitor_locale(&mut conn, &phone).await?;
-    sqlx::query("INSERT INTO users (phone, locale, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING")
-        .bind(phone.e164())
-        .bind(locale.tag())
-        .bind(svc.clock.now_ms())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO users (phone, locale, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING",
+    )
+    .bind(phone.e164())
+    .bind(locale.tag())
+    .bind(svc.clock.now_ms())
+    .execute(&mut *conn)
+    .await?;
     let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
         .bind(phone.e164())
         .fetch_one(&mut *conn)
@@ -459,7 +472,11 @@ async fn file(svc: &Services, visit: i64, reception: &Reception) -> Result<(i64,
 /// characters.
 pub fn subject_of(summary: &str) -> String {
     const MAX: usize = 120;
-    let line = summary.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let line = summary
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
     if line.chars().count() <= MAX {
         return line.to_string();
     }
@@ -478,12 +495,13 @@ pub async fn mark_held(svc: &Services, principal: &Principal, reception_id: i64)
     if now < reception.starts_at {
         return Err(Refused(ReceptionProblem::NotBegun));
     }
-    let done = sqlx::query("UPDATE receptions SET held_at = $1, held_by = $2 WHERE id = $3 AND held_at IS NULL")
-        .bind(now)
-        .bind(principal.user_id)
-        .bind(reception_id)
-        .execute(&svc.db.pool)
-        .await?;
+    let done =
+        sqlx::query("UPDATE receptions SET held_at = $1, held_by = $2 WHERE id = $3 AND held_at IS NULL")
+            .bind(now)
+            .bind(principal.user_id)
+            .bind(reception_id)
+            .execute(&svc.db.pool)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
