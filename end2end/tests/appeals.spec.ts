@@ -1,5 +1,5 @@
-import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { fillApplicant, hydrated, phoneFor, ready, sameSite, signIn } from "./helpers";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { fillApplicant, hydrated, phoneFor, ready, sameSite, signIn, staffPage } from "./helpers";
 
 const OFFICER = "+998900000102";
 
@@ -63,23 +63,9 @@ async function fileAppeal(page: Page, subject: string, cosigners = ""): Promise<
   return /\/appeals\/(\d+)/.exec(page.url())![1];
 }
 
-/** The officer's signed-in session of each project, reused: a phone may ask for five sign-in
- * codes an hour, and more tests than that need the officer. */
-const officerSessions = new Map<string, Awaited<ReturnType<BrowserContext["storageState"]>>>();
-
-/** The appeals officer, signed in a browser context of their own. */
-async function officerPage(browser: Browser): Promise<Page> {
-  const project = test.info().project;
-  const saved = officerSessions.get(project.name);
-  const context = await browser.newContext({ ...project.use, storageState: saved });
-  const page = await context.newPage();
-  // A session ends when unused (and some tests move the server's clock): sign in again then.
-  const alive = saved && (await page.goto("/desk"))?.status() === 200;
-  if (!alive) {
-    await signIn(page, OFFICER);
-    officerSessions.set(project.name, await context.storageState());
-  }
-  return page;
+/** The appeals officer, signed in a browser context of their own (one session reused). */
+function officerPage(browser: Browser): Promise<Page> {
+  return staffPage(browser, OFFICER);
 }
 
 test("the topic suggests the body closest to the resident's district @js", async ({ page }, testInfo) => {

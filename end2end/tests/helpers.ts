@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Locator, type Page, test, type TestInfo } from "@playwright/test";
+import { readFile } from "node:fs/promises";
 
 /** A phone number of its own for each test and project, so limits never collide. */
 export function phoneFor(testInfo: TestInfo, n: number): string {
@@ -95,4 +96,40 @@ export async function expectInView(page: Page, alert: Locator, field: Locator) {
   const focused = await page.evaluate(() => document.activeElement?.id ?? "");
   const ids = [await alert.getAttribute("id"), await field.getAttribute("id")];
   expect(ids, `the focus (#${focused}) is on the message or the field at fault`).toContain(focused);
+}
+
+/** The text of a PDF (every page), as pdf.js (Firefox's reader) extracts it. */
+export async function pdfText(path: string): Promise<string> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const data = new Uint8Array(await readFile(path));
+  const document = await pdfjs.getDocument({ data, verbosity: 0 }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const content = await (await document.getPage(n)).getTextContent();
+    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join("\n"));
+  }
+  return pages.join("\n");
+}
+
+/**
+ * Staff sessions of each project, reused across tests and spec files (one worker runs them
+ * all): a phone may ask for five sign-in codes an hour, and more tests than that need the
+ * demo staff.
+ */
+const staffSessions = new Map<string, Awaited<ReturnType<BrowserContext["storageState"]>>>();
+
+/** A member of the demo staff, signed in a browser context of their own. */
+export async function staffPage(browser: Browser, phone: string, lands: RegExp = /\/desk$/): Promise<Page> {
+  const project = test.info().project;
+  const key = `${project.name} ${phone}`;
+  const saved = staffSessions.get(key);
+  const context = await browser.newContext({ ...project.use, storageState: saved });
+  const page = await context.newPage();
+  // A session ends when unused (and some tests move the server's clock): sign in again then.
+  const alive = saved && (await page.goto("/profile"))?.status() === 200 && (await page.locator(".roles").count()) > 0;
+  if (!alive) {
+    await signIn(page, phone, lands);
+    staffSessions.set(key, await context.storageState());
+  }
+  return page;
 }

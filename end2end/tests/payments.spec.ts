@@ -1,15 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { readFile } from "node:fs/promises";
-import { lastCode, linkAccount, phoneFor, signIn } from "./helpers";
+import { lastCode, linkAccount, pdfText, phoneFor, signIn } from "./helpers";
 
-/** The text of a PDF's first page, as pdf.js (Firefox's reader) extracts it. */
-async function pdfText(path: string): Promise<string> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const data = new Uint8Array(await readFile(path));
-  const document = await pdfjs.getDocument({ data, verbosity: 0 }).promise;
-  const content = await (await document.getPage(1)).getTextContent();
-  return content.items.map((item) => ("str" in item ? item.str : "")).join("\n");
-}
 
 // Paying through each provider's sandbox checkout (which plays Payme or Click against our
 // own merchant endpoints over HTTP), then the receipt and the new balance.

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test, type TestInfo } from "@playwright/test";
-import { clientFor, expectInView, lastCode, phoneFor, ready, signIn } from "./helpers";
+import { clientFor, expectInView, lastCode, pdfText, phoneFor, ready, sameSite, signIn, staffPage } from "./helpers";
 
 // Receptions (issue 14): a head of a body publishes a reception day, anyone finds it without
 // signing in, a resident signs in from its page, books a slot and cancels, and the head sees
@@ -149,8 +149,8 @@ test("the People's Reception gives a body an instruction, and the body's officer
   await expect(given).toContainText("Tanishilmagan");
 
   // The officer of the ministry above that body sees it on the desk and acknowledges it.
-  const officer = await otherPage(browser, testInfo);
-  await signIn(officer, OFFICER, /\/desk$/);
+  const officer = await staffPage(browser, OFFICER);
+  await officer.goto("/desk");
   await ready(officer, testInfo);
   const received = officer.locator(".instruction", { hasText: text });
   await received.getByRole("button", { name: "Tanishdim" }).click();
@@ -159,4 +159,173 @@ test("the People's Reception gives a body an instruction, and the body's officer
   await page.reload();
   await expect(given).toContainText("Tanishildi");
   await officer.context().close();
+});
+
+/**
+ * The officer publishes a reception of body 1 starting half an hour from the server's now
+ * (its register is open from an hour before), and opens its page.
+ */
+async function receptionUnderWay(officer: Page, testInfo: TestInfo, host: string): Promise<string> {
+  const answer = await officer.request.post("/dev/clock", {
+    form: { advance_seconds: "0" },
+    headers: { ...sameSite(officer), Accept: "application/json" },
+  });
+  const { now } = await answer.json();
+  // Tashkent is UTC+5 all year.
+  const tashkent = new Date(now + 5 * 3_600_000 + 30 * 60_000).toISOString();
+  await officer.goto("/desk/receptions");
+  await ready(officer, testInfo);
+  await officer.locator(".new-reception summary").click();
+  await officer.getByLabel("Tashkilot").selectOption("1");
+  await officer.getByLabel("Qabul qiluvchi").fill(host);
+  await officer.getByLabel("Manzil").fill("Amir Temur koʻchasi 5, 2-qavat");
+  await officer.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await officer.getByLabel("Sana").fill(tashkent.slice(0, 10));
+  await officer.getByLabel("Boshlanish vaqti").fill(tashkent.slice(11, 16));
+  await officer.getByRole("button", { name: "Eʼlon qilish" }).click();
+  await expect(officer).toHaveURL(/\/desk\/receptions\/\d+\?published=1$/);
+  await expect(officer.getByRole("heading", { name: "Tashrif buyuruvchini yozish" })).toBeVisible();
+  return officer.url().replace(/\?.*$/, "");
+}
+
+/** Fills the register's form for one visitor's issue. */
+async function fillVisit(
+  page: Page,
+  visit: { name: string; summary: string; resolution?: string; phone?: string; topic?: string; paper?: boolean },
+) {
+  await page.getByLabel("Familiya, ism, sharif").fill(visit.name);
+  await page.getByLabel("Yashash manzili").fill("Chilonzor 9-kvartal, 14-uy");
+  await page.getByLabel("Masala mazmuni").fill(visit.summary);
+  if (visit.resolution) {
+    await page.getByLabel("Joyida hal qilindi").check();
+    await page.getByLabel("Qanday hal qilindi").fill(visit.resolution);
+  } else {
+    await page.getByLabel("Murojaat sifatida roʻyxatga olinsin").check();
+    await page.getByLabel("Telefon raqami (murojaat uchun shart)").fill(visit.phone ?? "");
+    if (visit.topic) {
+      await page.getByLabel("Mavzu", { exact: true }).selectOption(visit.topic);
+    }
+    if (visit.paper) {
+      await page.getByLabel(/qogʻozda imzoladi/).check();
+    }
+  }
+}
+
+test("at a reception the officer registers a walk-in whose appeal is confirmed with the code the visitor received", async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const officer = await staffPage(browser, OFFICER);
+  const host = `Hokim yordamchisi S. Nazarov (${testInfo.project.name})`;
+  const register = await receptionUnderWay(officer, testInfo, host);
+  const visitor = phoneFor(testInfo, 44);
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+
+  // Without a phone an appeal is refused with the reason, and what was typed is not lost.
+  await ready(officer, testInfo);
+  await fillVisit(officer, { name: "Qodirova Zulfiya", summary: "Kardiolog qabuli yoʻq", topic: "healthcare" });
+  await officer.getByRole("button", { name: "Yozish", exact: true }).click();
+  const reason = "Telefon raqamini toʻgʻri yozing, masalan 90 123 45 67: murojaat uchun u shart.";
+  if (js) {
+    // The device's register keeps the refused entry, with the server's reason.
+    await expect(officer.locator(".register-refused")).toContainText(reason);
+    await expect(officer.locator(".register-refused")).toContainText("Kardiolog qabuli yoʻq");
+    await officer.locator(".register-refused").getByRole("button", { name: "Oʻchirish" }).click();
+    await expect(officer.locator(".register-refused")).toHaveCount(0);
+    await fillVisit(officer, { name: "Qodirova Zulfiya", summary: "Kardiolog qabuli yoʻq", topic: "healthcare", phone: visitor });
+  } else {
+    await expect(officer).toHaveURL(/register_error=phone/);
+    await expectInView(officer, officer.getByRole("alert"), officer.getByLabel("Telefon raqami (murojaat uchun shart)"));
+    await expect(officer.getByRole("alert")).toHaveText(reason);
+    await expect(officer.getByLabel("Masala mazmuni")).toHaveValue("Kardiolog qabuli yoʻq");
+    await expect(officer.getByLabel("Murojaat sifatida roʻyxatga olinsin")).toBeChecked();
+    await officer.getByLabel("Telefon raqami (murojaat uchun shart)").fill(visitor);
+  }
+  await officer.getByRole("button", { name: "Yozish", exact: true }).click();
+
+  // The entry waits for the visitor: a wrong code is refused at it, theirs files the appeal.
+  const waiting = officer.locator(".visit", { hasText: "Kardiolog qabuli yoʻq" });
+  await expect(waiting).toContainText("Fuqaro tasdigʻini kutmoqda");
+  await ready(officer, testInfo);
+  const code = await lastCode(officer, visitor);
+  await waiting.getByLabel("Fuqaroga kelgan SMS kod").fill(code === "000000" ? "111111" : "000000");
+  await waiting.getByRole("button", { name: "Tasdiqlash" }).click();
+  await expect(officer).toHaveURL(/visit_error=code/);
+  await expect(officer.getByRole("alert")).toContainText("Kod notoʻgʻri");
+  await ready(officer, testInfo);
+  await officer.locator(".visit", { hasText: "Kardiolog qabuli yoʻq" }).getByLabel("Fuqaroga kelgan SMS kod").fill(code);
+  await officer.locator(".visit", { hasText: "Kardiolog qabuli yoʻq" }).getByRole("button", { name: "Tasdiqlash" }).click();
+  await expect(officer).toHaveURL(/filed=M-/);
+  await expect(officer.getByText(/Murojaat roʻyxatga olindi: M-\d{4}-\d{6}\./)).toBeVisible();
+  await expect(officer.locator(".visit", { hasText: "Kardiolog qabuli yoʻq" })).toContainText("SMS kod bilan tasdiqlangan");
+
+  // The protocol to print, and as a PDF a reader can read.
+  await officer.getByRole("link", { name: "Bayonnoma (chop etish uchun)" }).click();
+  await expect(officer.getByRole("heading", { name: "Qabul bayonnomasi" })).toBeVisible();
+  await expect(officer.locator(".protocol-entries li")).toHaveCount(1);
+  await expect(officer.locator(".protocol-entries")).toContainText("Qodirova Zulfiya");
+  const download = officer.waitForEvent("download");
+  await officer.getByRole("link", { name: "Bayonnomani PDF qilib yuklab olish" }).click();
+  const text = await pdfText(await (await download).path());
+  expect(text).toContain("Qabul bayonnomasi");
+  expect(text).toContain("Qodirova Zulfiya");
+  expect(text).toContain(host);
+  await officer.goto(register);
+  await officer.context().close();
+});
+
+test("the register keeps entries on the device while the connection is lost and sends each once when it is back @js", async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const officer = await staffPage(browser, OFFICER);
+  const register = await receptionUnderWay(officer, testInfo, `Sayyor qabul: R. Jurayev (${testInfo.project.name})`);
+  await ready(officer, testInfo);
+
+  // No connection: two visitors are written down, kept on the phone, and the form is empty
+  // for the next one each time.
+  await officer.context().setOffline(true);
+  await fillVisit(officer, { name: "Aliyev Rustam", summary: "Koʻchada chiroq yoʻq", resolution: "Elektr tarmoqlariga topshirildi" });
+  await officer.getByRole("button", { name: "Yozish", exact: true }).click();
+  await expect(officer.locator("#register-queue")).toContainText("hali yuborilmagan: 1");
+  await expect(officer.getByLabel("Familiya, ism, sharif")).toHaveValue("");
+  await fillVisit(officer, {
+    name: "Karimova Dilnoza",
+    summary: "Suv bosimi past",
+    phone: phoneFor(testInfo, 45),
+    topic: "healthcare",
+    paper: true,
+  });
+  await officer.getByRole("button", { name: "Yozish", exact: true }).click();
+  await expect(officer.locator("#register-queue")).toContainText("hali yuborilmagan: 2");
+  await expect(officer.locator(".visit")).toHaveCount(0);
+
+  // Back online: both are sent, in order, and the register shows them.
+  await officer.context().setOffline(false);
+  await expect(officer.locator("#register-queue")).toHaveCount(0);
+  await expect(officer.locator(".visit")).toHaveCount(2);
+  await expect(officer.locator(".visit").nth(1)).toContainText(/Murojaat M-\d{4}-\d{6}/);
+
+  // Each once: the page read again from the server lists two.
+  await officer.goto(register);
+  await expect(officer.locator(".visit")).toHaveCount(2);
+  await officer.context().close();
+});
+
+test("a resident chooses the mahalla whose field receptions they are told of", async ({ page }, testInfo) => {
+  await signIn(page, phoneFor(testInfo, 46));
+  await page.goto("/profile");
+  await ready(page, testInfo);
+  await page.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  if (testInfo.project.use.javaScriptEnabled === false) {
+    // Without JavaScript the district is saved first, and the page offers its mahallas.
+    await page.getByRole("button", { name: "Saqlash", exact: true }).click();
+    await expect(page).toHaveURL(/notices_district=1726266/);
+  }
+  const mahalla = page.getByLabel("Mahalla", { exact: true });
+  await expect(mahalla.locator("option")).not.toHaveCount(1);
+  const name = (await mahalla.locator("option").nth(1).textContent())!.trim();
+  await mahalla.selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Saqlash", exact: true }).click();
+  await expect(page).toHaveURL(/done=field_notices/);
+  await expect(page.getByText("Saqlandi.")).toBeVisible();
+  await expect(page.getByText(`Hozir xabar beriladi: ${name}`)).toBeVisible();
+  await page.getByRole("button", { name: "Xabar bermang" }).click();
+  await expect(page.getByText(/Hozir xabar beriladi/)).toHaveCount(0);
 });

@@ -587,7 +587,8 @@ pub fn protocol_entries(locale: Locale, r: &DeskReception) -> Vec<ProtocolEntry>
 /// and the paper signature.
 fn visit_item(
     locale: Locale,
-    r: &DeskReception,
+    s: &ReceptionSummary,
+    manages: bool,
     v: &Visit,
     problem: Option<ReceptionProblem>,
 ) -> impl IntoView {
@@ -596,12 +597,12 @@ fn visit_item(
         Some(slot) => trf(
             locale,
             Key::VisitBooked,
-            &[("when", &format_date_time(r.summary.slot_start(slot)))],
+            &[("when", &format_date_time(s.slot_start(slot)))],
         ),
         None => tr(locale, Key::VisitWalkIn).to_string(),
     };
-    let action = format!("/desk/receptions/{}/visits/{}/confirm", r.summary.id, v.id);
-    let waiting = (r.manages && v.awaiting()).then(|| {
+    let action = format!("/desk/receptions/{}/visits/{}/confirm", s.id, v.id);
+    let waiting = (manages && v.awaiting()).then(|| {
         let code_id = format!("visit-code-{}", v.id);
         view! {
             {problem.map(|p| form_error("visit-error", tr(locale, problem_key(p))))}
@@ -863,7 +864,7 @@ pub fn DeskReceptionPage() -> impl IntoView {
     let register_problem = use_problem_in("register_error");
     let visit_problem = use_problem_in("visit_error");
     let held_problem = use_problem_in("held_error");
-    let kept = crate::api::kept::use_kept("reception_visit");
+    let kept = crate::api::kept::use_kept_after("reception_visit", "register_error");
     view! {
         <p><a href="/desk/receptions">"← "{tr(locale, Key::DeskReceptionsTitle)}</a></p>
         <Suspense fallback=Loading>
@@ -884,27 +885,28 @@ pub fn DeskReceptionPage() -> impl IntoView {
                 });
                 let problem_visit: Option<i64> = query.read_untracked().get("visit").and_then(|v| v.parse().ok());
                 let device = DeviceRegister::new(s.id);
+                // The register's list alone is read again when entries from this device
+                // arrive, so a form being typed is never redrawn.
+                let visits = RwSignal::new(r.visits.clone());
+                let send = move || {
+                    #[cfg(feature = "hydrate")]
+                    leptos::task::spawn_local(async move {
+                        if device.flush().await
+                            && let Ok(fresh) = get_desk_reception(device.reception).await
+                        {
+                            visits.set(fresh.visits);
+                        }
+                    });
+                };
                 #[cfg(feature = "hydrate")]
                 {
-                    let refresh = move || {
-                        leptos::task::spawn_local(async move {
-                            if device.flush().await {
-                                reception.refetch();
-                            }
-                        });
-                    };
-                    refresh();
-                    let handle = window_event_listener(leptos::ev::online, move |_| refresh());
+                    send();
+                    let handle = window_event_listener(leptos::ev::online, move |_| send());
                     on_cleanup(move || handle.remove());
                 }
                 let on_entry = move || {
                     device.keep_form();
-                    #[cfg(feature = "hydrate")]
-                    leptos::task::spawn_local(async move {
-                        if device.flush().await {
-                            reception.refetch();
-                        }
-                    });
+                    send();
                 };
                 let dismiss = Callback::new(move |i: usize| device.dismiss(i));
                 view! {
@@ -939,18 +941,23 @@ pub fn DeskReceptionPage() -> impl IntoView {
                         <a href=format!("/desk/receptions/{}/protocol", s.id)>{tr(locale, Key::ProtocolLink)}</a>
                         <a href=format!("/desk/receptions/{}/protocol.pdf", s.id) download="">{tr(locale, Key::ProtocolPdf)}</a>
                     </p>
-                    {if r.visits.is_empty() {
-                        view! { <p class="muted">{tr(locale, Key::RegisterNone)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ol class="list visits">
-                                {r.visits.iter().map(|v| {
-                                    let p = (problem_visit == Some(v.id)).then(|| visit_problem.get_untracked()).flatten();
-                                    visit_item(locale, &r, v, p)
-                                }).collect_view()}
-                            </ol>
-                        }.into_any()
-                    }}
+                    {
+                        let (summary, manages) = (s.clone(), r.manages);
+                        move || {
+                            let list = visits.get();
+                            if list.is_empty() {
+                                return view! { <p class="muted">{tr(locale, Key::RegisterNone)}</p> }.into_any();
+                            }
+                            view! {
+                                <ol class="list visits">
+                                    {list.iter().map(|v| {
+                                        let p = (problem_visit == Some(v.id)).then(|| visit_problem.get_untracked()).flatten();
+                                        visit_item(locale, &summary, manages, v, p)
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
                     <RegisterQueue entries=device.shown dismiss />
                     {r.registering.then(|| register_form(locale, &r, kept, register_problem.get_untracked(), on_entry))}
                     {(r.registering && s.held_at.is_none()).then(|| view! {

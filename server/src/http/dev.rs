@@ -91,8 +91,13 @@ pub struct ClockForm {
 }
 
 /// `POST /dev/clock`: moves the server's clock forward, so that codes expire and deadlines
-/// pass in browser tests without waiting.
-pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<ClockForm>) -> Response {
+/// pass in browser tests without waiting. Asked for JSON, it answers with the clock's time
+/// (UTC ms) after the move, so a test can set things relative to the server's now.
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<ClockForm>,
+) -> Response {
     state
         .services
         .clock
@@ -101,6 +106,10 @@ pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<Clock
     // minute, so a moved clock shows its effect on the next look.
     if let Err(error) = services::appeals::escalate_overdue(&state.services, 10_000).await {
         tracing::warn!(%error, "escalating after the clock moved failed");
+    }
+    if crate::http::redirect::wants_json(&headers) {
+        let now = state.services.clock.now_ms();
+        return axum::Json(serde_json::json!({ "now": now })).into_response();
     }
     Redirect::to("/").into_response()
 }

@@ -9,7 +9,7 @@ use super::guard::{text, unavailable};
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{Inspector, Resident, Signed};
-use crate::http::redirect::refuse;
+use crate::http::redirect::{refuse, wants_json};
 use app::i18n::{Key, tr};
 use app::pages::reading::problem_key;
 use axum::Form;
@@ -62,13 +62,6 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, ReadError> {
         key: form.get("key").to_string(),
         photo: photo.unwrap_or_default(),
     })
-}
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
 }
 
 /// The resident sends a reading with a photo. Everything is checked again here; on any

@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::http::area::Area;
 use crate::http::guard::{AppealsReader, AppealsStaff, Caller, Resident, Signed, text, unavailable};
-use crate::http::redirect::{redirect, refuse};
+use crate::http::redirect::{redirect, refuse, wants_json};
 use app::i18n::Key;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -210,13 +210,6 @@ const VISIT_FIELDS: [&str; 9] = [
     "outcome",
     "resolution",
 ];
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 /// Staff register a visitor's issue. A plain form goes back to the reception's page; the
 /// offline register (JSON) learns whether the entry was stored, or why not, to show it.

@@ -7,6 +7,15 @@ use crate::http::guard::Caller;
 use axum::http::header;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 
+/// Whether the caller is a page's script asking for JSON rather than a plain form expecting a
+/// redirect.
+pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
 pub fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
