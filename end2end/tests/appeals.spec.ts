@@ -286,3 +286,48 @@ test("the resident reads the answer before the forms that respond to it", async 
   await expect(rate).toContainText("1 — mutlaqo qoniqmadim, 5 — toʻliq qoniqdim");
   expect((await answer.boundingBox())!.y).toBeLessThan((await rate.boundingBox())!.y);
 });
+
+const HEAD = "+998900000103";
+
+test("a head who reviews answers sends an officer's answer on to the resident", async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  await signIn(page, phoneFor(testInfo, 47));
+  const id = await fileAppeal(page, "Javob koʻrigi");
+  const head = await staffPage(browser, HEAD);
+  const review = async (on: boolean) => {
+    await head.goto("/desk");
+    await ready(head, testInfo);
+    await head.locator(".answer-review summary").click();
+    const tick = head.locator(".answer-review input[name=on]").first();
+    await (on ? tick.check() : tick.uncheck());
+    await head.locator(".answer-review").getByRole("button", { name: "Saqlash" }).first().click();
+    await expect(head).toHaveURL(/review=saved/);
+    await expect(head.getByText("Saqlandi.")).toBeVisible();
+  };
+  await review(true);
+  try {
+    // The officer answers; it waits for the head, and the resident sees nothing of it yet.
+    const desk = await officerPage(browser);
+    await desk.goto(`/desk/appeals/${id}`);
+    await ready(desk, testInfo);
+    await desk.getByLabel("Javob matni yoki sabab").fill("Navbat 5-dekabrga berildi.");
+    await desk.getByRole("button", { name: "Javob berish" }).click();
+    await expect(desk.getByText("Javobingiz rahbar koʻrigida.", { exact: false })).toBeVisible();
+    await page.goto(`/appeals/${id}`);
+    await expect(page.locator(".timeline")).not.toContainText("5-dekabrga");
+
+    // The head reads it and lets it go: the resident gets it.
+    await head.goto(`/desk/appeals/${id}`);
+    await ready(head, testInfo);
+    await expect(head.locator(".draft-answer")).toContainText("Navbat 5-dekabrga berildi.");
+    await head.getByRole("button", { name: "Javobni fuqaroga yuborish" }).click();
+    await expect(head.getByText("Saqlandi.")).toBeVisible();
+    await page.goto(`/appeals/${id}`);
+    await expect(page.locator(".timeline li.event.answered")).toContainText("5-dekabrga");
+    await desk.context().close();
+  } finally {
+    // The setting is the server's, shared by every test after this one.
+    await review(false);
+    await head.context().close();
+  }
+});

@@ -165,6 +165,8 @@ pub struct DeskItem {
     pub collective: bool,
     /// Nobody triaged it within its first working day (its head was told).
     pub untriaged: bool,
+    /// An officer's answer waits for a head.
+    pub awaiting_review: bool,
 }
 
 /// One appeal as an officer handling it sees it.
@@ -195,6 +197,9 @@ pub struct DeskCase {
     /// extend the term waiting for a head: the reason and who asked.
     pub heads: bool,
     pub extension_request: Option<(String, String)>,
+    /// An officer's answer waiting for a head before the resident sees it: the text and who
+    /// wrote it.
+    pub draft_answer: Option<(String, String)>,
 }
 
 /// A page of the officer's desk, the bodies it can be narrowed to, and where the next page
@@ -206,6 +211,9 @@ pub struct DeskPage {
     pub next: Option<(i64, i64)>,
     /// For a head of a body: each officer's open and overdue appeals in the head's bodies.
     pub load: Vec<OfficerLoad>,
+    /// For a head of a body: the bodies they head, and whether their officers' answers come
+    /// to a head before the resident.
+    pub reviewed: Vec<(i64, crate::geo::Names, bool)>,
 }
 
 /// An officer's load as their head sees it (`officer` is None for the appeals nobody is
@@ -389,6 +397,8 @@ crate::words! {
         /// An officer asked a head to extend the term; the head refused.
         ExtensionRequested = "extension_requested",
         ExtensionRefused = "extension_refused",
+        AnswerProposed = "answer_proposed",
+        AnswerReturned = "answer_returned",
     }
 }
 
@@ -397,7 +407,11 @@ impl EventKind {
     pub fn internal(self) -> bool {
         matches!(
             self,
-            EventKind::Consent | EventKind::ExtensionRequested | EventKind::ExtensionRefused
+            EventKind::Consent
+                | EventKind::ExtensionRequested
+                | EventKind::ExtensionRefused
+                | EventKind::AnswerProposed
+                | EventKind::AnswerReturned
         )
     }
 }
@@ -514,6 +528,8 @@ crate::words! {
         HeadOnly = "head_only",
         NoExtensionRequest = "no_extension_request",
         ExtensionPending = "extension_pending",
+        AnswerPending = "answer_pending",
+        NoDraftAnswer = "no_draft_answer",
         // The People's Reception.
         InstructionEmpty = "instruction_empty",
         OutsideRegion = "outside_region",

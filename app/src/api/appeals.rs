@@ -76,6 +76,11 @@ pub async fn get_desk(
         } else {
             Vec::new()
         },
+        reviewed: if after_at.is_none() {
+            services::appeals::reviewed_bodies(&svc, &principal).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -118,6 +118,8 @@ fn event_key(kind: EventKind) -> Key {
         EventKind::SentBack => Key::AppealsEventSentBack,
         EventKind::ExtensionRequested => Key::AppealsEventExtensionRequested,
         EventKind::ExtensionRefused => Key::AppealsEventExtensionRefused,
+        EventKind::AnswerProposed => Key::AppealsEventAnswerProposed,
+        EventKind::AnswerReturned => Key::AppealsEventAnswerReturned,
     }
 }
 
@@ -128,6 +130,8 @@ pub fn problem_key(problem: Problem) -> Key {
         Problem::HeadOnly => Key::AppealsErrorHeadOnly,
         Problem::NoExtensionRequest => Key::AppealsErrorNoExtensionRequest,
         Problem::ExtensionPending => Key::AppealsErrorExtensionPending,
+        Problem::AnswerPending => Key::AppealsErrorAnswerPending,
+        Problem::NoDraftAnswer => Key::AppealsErrorNoDraftAnswer,
         Problem::InstructionEmpty => Key::AppealsErrorInstructionEmpty,
         Problem::OutsideRegion => Key::AppealsErrorOutsideRegion,
         Problem::Body => Key::AppealsErrorBody,

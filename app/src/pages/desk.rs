@@ -113,6 +113,21 @@ pub fn DeskPage() -> impl IntoView {
                             </table>
                         </details>
                     })}
+                    // A head chooses whether their officers' answers come to them first.
+                    {(!p.reviewed.is_empty()).then(|| view! {
+                        <details class="answer-review" open=query.read_untracked().get("review").is_some()>
+                            <summary>{tr(locale, Key::DeskReviewTitle)}</summary>
+                            {query.read_untracked().get("review").map(|_| view! { <p class="notice success" role="status">{tr(locale, Key::DeskReviewSaved)}</p> })}
+                            <p class="muted">{tr(locale, Key::DeskReviewLead)}</p>
+                            {p.reviewed.iter().map(|(id, name, on)| view! {
+                                <form class="row" method="post" action=format!("/desk/bodies/{id}/review")>
+                                    <label class="check"><input type="checkbox" name="on" value="yes" checked=*on />
+                                        " "{name.get(locale).to_string()}" — "{tr(locale, Key::DeskReviewOn)}</label>
+                                    <button class="button secondary" type="submit">{tr(locale, Key::DeskReviewSave)}</button>
+                                </form>
+                            }).collect_view()}
+                        </details>
+                    })}
                     {p.items.is_empty().then(|| view! { <p class="muted">{tr(locale, Key::DeskEmpty)}</p> })}
                     <ul class="list desk">
                         {p.items.into_iter().map(|a| view! {
@@ -122,6 +137,7 @@ pub fn DeskPage() -> impl IntoView {
                                 <span>
                                     {a.overdue.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskOverdue)}</span>" " })}
                                     {a.untriaged.then(|| view! { <span class="badge overdue">{tr(locale, Key::DeskUntriaged)}</span>" " })}
+                                    {a.awaiting_review.then(|| view! { <span class="badge warning">{tr(locale, Key::DeskAwaitingReview)}</span>" " })}
                                     {a.repeat.then(|| view! { <span class="badge">{tr(locale, Key::DeskRepeat)}</span>" " })}
                                     {a.collective.then(|| view! { <span class="badge">{tr(locale, Key::DeskCollective)}</span>" " })}
                                     <span class="desk-category">{tr(locale, category_key(a.category))}</span>" · "
@@ -351,6 +367,33 @@ pub fn DeskCasePage() -> impl IntoView {
                                     }.into_any()
                                 } else {
                                     view! { <p class="notice">{tr(locale, Key::DeskExtensionWaiting)}</p> }.into_any()
+                                }
+                            })}
+                            // An officer's answer waiting for a head: the head lets it go to
+                            // the resident or sends it back; the officer waits.
+                            {c.draft_answer.clone().map(|(text, who)| {
+                                if c.heads {
+                                    view! {
+                                        <div class="draft-answer stack">
+                                            <p class="notice">{trf(locale, Key::DeskDraftAnswer, &[("who", &who)])}</p>
+                                            <blockquote class="draft-text">{text}</blockquote>
+                                            <form method="post" action=action.clone() enctype="multipart/form-data">
+                                                <input type="hidden" name="action" value="approve_answer" />
+                                                <button class="button" type="submit">{tr(locale, Key::DeskApproveAnswer)}</button>
+                                            </form>
+                                            <form class="stack" method="post" action=action.clone() enctype="multipart/form-data">
+                                                <input type="hidden" name="action" value="return_answer" />
+                                                <label for="return-reason">{tr(locale, Key::DeskReturnReason)}</label>
+                                                <textarea id="return-reason" name="text" rows="2" maxlength="10000" required></textarea>
+                                                <button class="button secondary" type="submit">{tr(locale, Key::DeskReturnAnswer)}</button>
+                                            </form>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <p class="notice">{tr(locale, Key::DeskDraftWaiting)}</p>
+                                        <blockquote class="draft-text">{text}</blockquote>
+                                    }.into_any()
                                 }
                             })}
                             // No answer is chosen for the officer: triage starts at "—".

@@ -49,7 +49,7 @@ const SIGNED_IN: &[Who] = &[
 /// `{O}` its payment order, `{CODE}` a reading's code, `{RUN}` a reconciliation run, `{R}` a
 /// reading, `{AP}` an appeal, `{F}` its file, `{G}` a staff grant, `{RC}` an upcoming
 /// reception, `{IN}` an instruction, `{RV}` a reception under way and `{VI}` a visitor's
-/// appeal at it waiting for confirmation.
+/// appeal at it waiting for confirmation (`{HB}` is body 1, which the demo head heads).
 struct Fixtures {
     account: i64,
     order: i64,
@@ -90,6 +90,8 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, fixtures: &Fixtures) -
             .replace("{IN}", &f.instruction.to_string())
             .replace("{RV}", &f.begun.to_string())
             .replace("{VI}", &f.visit.to_string())
+            // The body the demo head heads.
+            .replace("{HB}", "1")
     };
     let response = match call {
         Call::ServerFn(path, args) => {
@@ -571,6 +573,11 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::Form("/desk/receptions/{RV}/held", &[]), APPEALS),
         (Call::ServerFn("/api/field_notices", &[]), SIGNED_IN),
+        // The demo head heads body 1 (an officer of it may not set its review).
+        (
+            Call::Form("/desk/bodies/{HB}/review", &[("on", "")]),
+            &[Who::Head, Who::Admin],
+        ),
         (
             Call::Form("/profile/field-notices", &[("mahalla", "")]),
             SIGNED_IN,

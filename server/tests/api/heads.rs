@@ -121,3 +121,151 @@ async fn a_head_approves_or_refuses_an_officers_extension_and_the_resident_sees_
     let kinds: Vec<&str> = view.events.iter().map(|e| e.kind.code()).collect();
     assert_eq!(kinds, ["registered", "extended"]);
 }
+
+#[tokio::test]
+async fn a_head_who_reviews_answers_lets_an_officers_answer_go_or_sends_it_back() {
+    let app = spawn_app().await;
+    let filed = file_appeal(&app, 4, "1726", "1726266", "Navbat").await;
+    let id = filed.id;
+    let officer = app.sign_in(STAFF[1].phone).await;
+    let head = app.sign_in(STAFF[2].phone).await;
+    let resident = app.sign_in(services::demo::RESIDENTS[0].phone).await;
+    let timeline = |cookie: String| {
+        let app = &app;
+        async move {
+            let response = app.call("/api/appeal", &cookie, &[("id", &id.to_string())]).await;
+            let view: shared::appeal::AppealView = response.json().await.unwrap();
+            view.events
+                .iter()
+                .map(|e| e.kind.code().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // The head turns the review on for the body they head; an officer cannot, and a body the
+    // head does not head is not found.
+    let desk = desk_list(&app, &head, &[]).await;
+    let (body, _, on) = desk.reviewed.first().expect("the head's body").clone();
+    assert!(!on);
+    let review = |cookie: String, body: i64, on: &'static str| {
+        let app = &app;
+        async move {
+            app.post_form(&format!("/desk/bodies/{body}/review"), &cookie, &[("on", on)])
+                .await
+        }
+    };
+    assert_eq!(review(officer.clone(), body, "yes").await.status(), 404);
+    let response = review(head.clone(), body, "yes").await;
+    assert_eq!(crate::helpers::location(&response), "/desk?review=saved");
+    assert!(desk_list(&app, &head, &[]).await.reviewed[0].2);
+    assert!(desk_list(&app, &officer, &[]).await.reviewed.is_empty());
+
+    // The officer's answer waits for the head: the resident sees nothing of it, heads are told.
+    let answer = [("action", "answer"), ("text", "Navbat 5-dekabrga berildi")];
+    assert_eq!(desk_action(&app, &officer, id, &answer).await, DeskAnswer::Done);
+    assert_eq!(timeline(resident.clone()).await, ["registered"]);
+    let heads_told = services::sms::recent(&app.db, Some(&shared::Phone::parse(STAFF[2].phone).unwrap()), 5)
+        .await
+        .unwrap();
+    assert!(
+        heads_told
+            .iter()
+            .any(|m| m.body.contains(&filed.number) && m.body.contains("javob"))
+    );
+    let listed = desk_list(&app, &officer, &[]).await;
+    assert!(listed.items.iter().find(|a| a.id == id).unwrap().awaiting_review);
+    // Meanwhile the officer neither answers again nor closes it.
+    assert_eq!(
+        desk_action(&app, &officer, id, &answer).await,
+        DeskAnswer::Refused(shared::appeal::Problem::AnswerPending)
+    );
+    let close = [
+        ("action", "resolve"),
+        ("resolution", "satisfied"),
+        ("confirm", "yes"),
+    ];
+    assert_eq!(
+        desk_action(&app, &officer, id, &close).await,
+        DeskAnswer::Refused(shared::appeal::Problem::AnswerPending)
+    );
+    // Only a head decides it.
+    assert_eq!(
+        desk_action(&app, &officer, id, &[("action", "approve_answer")]).await,
+        DeskAnswer::Refused(shared::appeal::Problem::HeadOnly)
+    );
+
+    // Sent back with a reason: the officer is told, the resident still sees nothing.
+    assert_eq!(
+        desk_action(&app, &head, id, &[("action", "return_answer"), ("text", " ")]).await,
+        DeskAnswer::Refused(shared::appeal::Problem::ReasonRequired)
+    );
+    let back = [
+        ("action", "return_answer"),
+        ("text", "Qaysi poliklinika ekanini yozing"),
+    ];
+    assert_eq!(desk_action(&app, &head, id, &back).await, DeskAnswer::Done);
+    let officer_told =
+        services::sms::recent(&app.db, Some(&shared::Phone::parse(STAFF[1].phone).unwrap()), 5)
+            .await
+            .unwrap();
+    assert!(officer_told.iter().any(|m| m.body.contains(&filed.number)));
+    assert_eq!(timeline(resident.clone()).await, ["registered"]);
+    assert_eq!(
+        desk_action(&app, &head, id, &[("action", "approve_answer")]).await,
+        DeskAnswer::Refused(shared::appeal::Problem::NoDraftAnswer)
+    );
+
+    // Written again and let go: the resident gets the answer, the staff see how it came.
+    let again = [
+        ("action", "answer"),
+        ("text", "Navbat 5-dekabrga, 12-poliklinikada"),
+    ];
+    assert_eq!(desk_action(&app, &officer, id, &again).await, DeskAnswer::Done);
+    let seen: shared::appeal::DeskCase = app
+        .call("/api/desk_case", &head, &[("id", &id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.draft_answer.as_ref().map(|(t, _)| t.as_str()),
+        Some("Navbat 5-dekabrga, 12-poliklinikada")
+    );
+    assert_eq!(
+        desk_action(&app, &head, id, &[("action", "approve_answer")]).await,
+        DeskAnswer::Done
+    );
+    assert_eq!(timeline(resident.clone()).await, ["registered", "answered"]);
+    let response = app
+        .call("/api/appeal", &resident, &[("id", &id.to_string())])
+        .await;
+    let view: shared::appeal::AppealView = response.json().await.unwrap();
+    assert!(
+        matches!(&view.events[1].detail, shared::appeal::Detail::Note(t) if t.contains("12-poliklinikada"))
+    );
+    let staff: shared::appeal::DeskCase = app
+        .call("/api/desk_case", &officer, &[("id", &id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = staff.view.events.iter().map(|e| e.kind.code()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "registered",
+            "answer_proposed",
+            "answer_returned",
+            "answer_proposed",
+            "answered"
+        ]
+    );
+
+    // The head's own answers go out at once.
+    let head_answer = [("action", "answer"), ("text", "Qoʻshimcha: navbat tasdiqlandi")];
+    assert_eq!(desk_action(&app, &head, id, &head_answer).await, DeskAnswer::Done);
+    assert_eq!(
+        timeline(resident).await.last().map(String::as_str),
+        Some("answered")
+    );
+}

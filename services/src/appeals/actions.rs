@@ -74,6 +74,10 @@ pub enum Action {
     /// A head approves the officer's request to extend, or refuses it with a reason.
     ApproveExtension,
     RefuseExtension(String),
+    /// A head lets an officer's answer waiting for them go to the resident, or sends it back
+    /// to the officer with a reason (bodies whose answers a head reviews).
+    ApproveAnswer,
+    ReturnAnswer(String),
     /// Records a named person's consent or refusal to close a collective appeal.
     Consent {
         person: String,
@@ -105,6 +109,10 @@ pub enum ActionError {
     NoExtensionRequest,
     #[error("an extension already waits for a head")]
     ExtensionPending,
+    #[error("an answer already waits for a head")]
+    AnswerPending,
+    #[error("no answer waits for a head")]
+    NoDraftAnswer,
     #[error("forwarding is allowed within 5 working days of registration")]
     TooLateToForward,
     #[error("no such body")]
@@ -132,6 +140,8 @@ impl ActionError {
             ActionError::HeadOnly => Problem::HeadOnly,
             ActionError::NoExtensionRequest => Problem::NoExtensionRequest,
             ActionError::ExtensionPending => Problem::ExtensionPending,
+            ActionError::AnswerPending => Problem::AnswerPending,
+            ActionError::NoDraftAnswer => Problem::NoDraftAnswer,
             ActionError::TooLateToForward => Problem::TooLateToForward,
             ActionError::Body => Problem::Body,
             ActionError::Assignee => Problem::Assignee,
@@ -153,8 +163,9 @@ async fn open_appeal(
     appeal_id: i64,
 ) -> Result<sqlx::any::AnyRow, ActionError> {
     let row = sqlx::query(
-        "SELECT body_id, status, extended, registered_day, due_day, user_id, number, collective, extension_request \
-         FROM appeals WHERE id = $1",
+        "SELECT a.body_id, a.status, a.extended, a.registered_day, a.due_day, a.user_id, a.number, a.collective, \
+           a.extension_request, a.draft_answer, a.draft_answer_by \
+         FROM appeals a WHERE a.id = $1",
     )
     .bind(appeal_id)
     .fetch_optional(&svc.db.pool)
@@ -232,6 +243,10 @@ pub async fn act_with_files(
     let extension_days = super::terms(svc).await?.extension_days;
     let is_head = super::scope::heads(svc, principal, body).await?;
     let requested: Option<String> = row.try_get("extension_request")?;
+    let draft: Option<String> = row.try_get("draft_answer")?;
+    // An officer's answer in a body whose head reviews answers (the body's own setting or one
+    // above it) goes to a head first.
+    let reviewed = !is_head && matches!(action, Action::Answer(_)) && answers_reviewed(svc, body).await?;
     let extended = row.try_get::<i16, _>("extended")? != 0;
     // The new end of an extended term: a month (as set) from the old end.
     let extended_due = || {
@@ -285,14 +300,104 @@ pub async fn act_with_files(
                 false,
             )
         }
-        Action::Answer(text) => {
+        // While an answer waits for a head, the officer neither answers again nor closes it.
+        Action::Answer(_) | Action::Resolve { .. } if draft.is_some() && !is_head => {
+            return Err(ActionError::AnswerPending);
+        }
+        Action::Answer(text) if reviewed => {
             let text = note(text)?;
-            sqlx::query("UPDATE appeals SET status = 'answered', updated_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(appeal_id)
-                .execute(&mut *tx)
-                .await?;
+            let held = sqlx::query(
+                "UPDATE appeals SET draft_answer = $1, draft_answer_by = $2, updated_at = $3 \
+                 WHERE id = $4 AND draft_answer IS NULL",
+            )
+            .bind(text)
+            .bind(principal.user_id)
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
+            if held.rows_affected() == 0 {
+                return Err(ActionError::AnswerPending);
+            }
+            tell_heads(
+                svc,
+                &mut tx,
+                body,
+                shared::i18n::Sms::AppealAnswerProposed,
+                &number,
+                now,
+            )
+            .await?;
+            (
+                EventKind::AnswerProposed,
+                Detail::Note(text.to_string()),
+                None,
+                false,
+            )
+        }
+        Action::Answer(text) => {
+            // A head's own answer goes out at once, and takes the place of one waiting.
+            let text = note(text)?;
+            sqlx::query(
+                "UPDATE appeals SET status = 'answered', draft_answer = NULL, draft_answer_by = NULL, updated_at = $1 \
+                 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
             (EventKind::Answered, Detail::Note(text.to_string()), None, true)
+        }
+        Action::ApproveAnswer | Action::ReturnAnswer(_) if !is_head => {
+            return Err(ActionError::HeadOnly);
+        }
+        Action::ApproveAnswer => {
+            let Some(text) = draft.clone() else {
+                return Err(ActionError::NoDraftAnswer);
+            };
+            let released = sqlx::query(
+                "UPDATE appeals SET status = 'answered', draft_answer = NULL, draft_answer_by = NULL, updated_at = $1 \
+                 WHERE id = $2 AND draft_answer IS NOT NULL",
+            )
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
+            if released.rows_affected() == 0 {
+                return Err(ActionError::NoDraftAnswer);
+            }
+            (EventKind::Answered, Detail::Note(text), None, true)
+        }
+        Action::ReturnAnswer(reason) => {
+            let reason = note(reason)?;
+            let cleared = sqlx::query(
+                "UPDATE appeals SET draft_answer = NULL, draft_answer_by = NULL, updated_at = $1 \
+                 WHERE id = $2 AND draft_answer IS NOT NULL",
+            )
+            .bind(now)
+            .bind(appeal_id)
+            .execute(&mut *tx)
+            .await?;
+            if cleared.rows_affected() == 0 {
+                return Err(ActionError::NoDraftAnswer);
+            }
+            // The officer who wrote it is told by SMS.
+            if let Some(writer) = row.try_get::<Option<i64>, _>("draft_answer_by")?
+                && let Some((phone, locale)) = crate::identity::users::contact(&mut tx, writer).await?
+            {
+                let words = shared::i18n::sms(
+                    locale,
+                    shared::i18n::Sms::AppealAnswerReturned,
+                    &[("number", &number)],
+                );
+                crate::sms::enqueue(&mut *tx, &phone, &words, locale, "appeal", now).await?;
+            }
+            (
+                EventKind::AnswerReturned,
+                Detail::Note(reason.to_string()),
+                None,
+                false,
+            )
         }
         Action::Forward { to, reason } => {
             let reason = note(reason)?;
@@ -357,16 +462,15 @@ pub async fn act_with_files(
             if asked.rows_affected() == 0 {
                 return Err(ActionError::ExtensionPending);
             }
-            // The heads above the body are asked by SMS.
-            let parents = super::parents(svc).await?;
-            for (phone, locale) in super::terms::staff_of(&mut tx, &parents, body, &["head_of_body"]).await? {
-                let words = shared::i18n::sms(
-                    locale,
-                    shared::i18n::Sms::AppealExtensionRequested,
-                    &[("number", &number)],
-                );
-                crate::sms::enqueue(&mut *tx, &phone, &words, locale, "appeal", now).await?;
-            }
+            tell_heads(
+                svc,
+                &mut tx,
+                body,
+                shared::i18n::Sms::AppealExtensionRequested,
+                &number,
+                now,
+            )
+            .await?;
             (
                 EventKind::ExtensionRequested,
                 Detail::Note(reason.to_string()),
@@ -441,7 +545,10 @@ pub async fn act_with_files(
                 Resolution::Rejected => note(reason)?,
                 _ => reason.trim(),
             };
-            let done = sqlx::query("UPDATE appeals SET status = 'resolved', resolution = $1, updated_at = $2 WHERE id = $3 AND status <> 'resolved'")
+            let done = sqlx::query(
+                "UPDATE appeals SET status = 'resolved', resolution = $1, draft_answer = NULL, draft_answer_by = NULL, \
+                   updated_at = $2 WHERE id = $3 AND status <> 'resolved'",
+            )
                 .bind(resolution.code())
                 .bind(now)
                 .bind(appeal_id)
@@ -476,6 +583,17 @@ pub async fn act_with_files(
     };
     let notice = record(svc, &mut tx, step).await?;
     attachments::link(&mut tx, appeal_id, Some(notice.event_id), files, stored, now).await?;
+    if *action == Action::ApproveAnswer {
+        // The files sent with the answer a head let go now go with it to the resident.
+        sqlx::query(
+            "UPDATE appeal_files SET event_id = $1 WHERE appeal_id = $2 AND event_id = \
+               (SELECT MAX(id) FROM appeal_events WHERE appeal_id = $2 AND kind = 'answer_proposed')",
+        )
+        .bind(notice.event_id)
+        .bind(appeal_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     if tell {
         tell_resident(&mut tx, row.try_get("user_id")?, &number, now).await?;
     }
@@ -486,6 +604,81 @@ pub async fn act_with_files(
         svc.sms_wakeup.notify_one();
     }
     Ok(event_id)
+}
+
+/// Inside an action's transaction: an SMS to the heads above the body (in their language)
+/// about appeal `number`.
+async fn tell_heads(
+    svc: &Services,
+    tx: &mut sqlx::AnyConnection,
+    body: i64,
+    key: shared::i18n::Sms,
+    number: &str,
+    now: i64,
+) -> Result<()> {
+    let parents = super::parents(svc).await?;
+    for (phone, locale) in super::terms::staff_of(&mut *tx, &parents, body, &["head_of_body"]).await? {
+        let words = shared::i18n::sms(locale, key, &[("number", number)]);
+        crate::sms::enqueue(&mut *tx, &phone, &words, locale, "appeal", now).await?;
+    }
+    Ok(())
+}
+
+/// Whether answers in a body go to a head first: its own setting, or one of a body above it.
+async fn answers_reviewed(svc: &Services, body: i64) -> Result<bool> {
+    let on: Vec<i64> = sqlx::query_scalar("SELECT id FROM bodies WHERE answers_reviewed = 1")
+        .fetch_all(&svc.db.pool)
+        .await?;
+    Ok(!on.is_empty() && super::within(&super::parents(svc).await?, body, &on))
+}
+
+/// Whether a head has their bodies' officers' answers come to them first: the bodies named
+/// in their head grants, and each one's setting.
+pub async fn reviewed_bodies(
+    svc: &Services,
+    principal: &Principal,
+) -> Result<Vec<(i64, shared::geo::Names, bool)>> {
+    let headed = super::scope::headed_bodies(principal);
+    if headed.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The ids come from the person's grants, as numbers.
+    let list = headed.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    sqlx::query(&format!(
+        "SELECT id, answers_reviewed, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies \
+         WHERE id IN ({list}) ORDER BY id"
+    ))
+    .fetch_all(&svc.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            crate::db::names(r, "n")?,
+            r.try_get::<i16, _>("answers_reviewed")? != 0,
+        ))
+    })
+    .collect()
+}
+
+/// A head turns the review of their body's officers' answers on or off. Returns false for a
+/// body they do not head.
+pub async fn set_answers_reviewed(
+    svc: &Services,
+    principal: &Principal,
+    body: i64,
+    on: bool,
+) -> Result<bool> {
+    if !super::scope::heads(svc, principal, body).await? {
+        return Ok(false);
+    }
+    let done = sqlx::query("UPDATE bodies SET answers_reviewed = $1 WHERE id = $2")
+        .bind(i16::from(on))
+        .bind(body)
+        .execute(&svc.db.pool)
+        .await?;
+    tracing::info!(body, on, user = principal.user_id, "answers' review set");
+    Ok(done.rows_affected() == 1)
 }
 
 /// Extends an appeal's term once (to `due`), and clears any request for it; already extended

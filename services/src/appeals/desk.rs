@@ -61,7 +61,7 @@ pub async fn desk(
     }
     let mut sql = format!(
         "SELECT a.id, a.number, a.kind, a.subject, a.category, a.status, a.due_day, a.due_at, a.assigned_to, a.repeat_of, \
-           a.collective, a.untriaged_flagged_at, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
+           a.collective, a.untriaged_flagged_at, a.draft_answer_by, b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru \
          FROM appeals a JOIN bodies b ON b.id = a.body_id \
          WHERE a.status <> 'resolved' AND ({})",
         reach.join(" OR ")
@@ -112,6 +112,7 @@ pub async fn desk(
                 collective: r.try_get::<i16, _>("collective")? != 0,
                 untriaged: r.try_get::<Option<i64>, _>("untriaged_flagged_at")?.is_some()
                     && r.try_get::<Option<String>, _>("category")?.is_none(),
+                awaiting_review: r.try_get::<Option<i64>, _>("draft_answer_by")?.is_some(),
             })
         })
         .collect()
@@ -137,8 +138,10 @@ pub async fn desk_case(
 ) -> Result<shared::appeal::DeskCase> {
     let row = sqlx::query(
         "SELECT a.body_id, a.assigned_to, a.extended, a.registered_day, a.status, a.applicant_name, a.address, a.channel, \
-           a.region_soato, a.extension_request, u.phone, r.full_name AS asked_name, r.phone AS asked_phone \
-         FROM appeals a JOIN users u ON u.id = a.user_id LEFT JOIN users r ON r.id = a.extension_requested_by WHERE a.id = $1",
+           a.region_soato, a.extension_request, u.phone, r.full_name AS asked_name, r.phone AS asked_phone, \
+           a.draft_answer, w.full_name AS writer_name, w.phone AS writer_phone \
+         FROM appeals a JOIN users u ON u.id = a.user_id LEFT JOIN users r ON r.id = a.extension_requested_by \
+         LEFT JOIN users w ON w.id = a.draft_answer_by WHERE a.id = $1",
     )
     .bind(appeal_id)
     .fetch_optional(&svc.db.pool)
@@ -186,21 +189,25 @@ pub async fn desk_case(
         can_act,
         can_send_back: coordinates && return_to_control::last_answer(svc, appeal_id).await?.is_some(),
         heads: super::scope::heads(svc, principal, body_id).await?,
-        extension_request: match row.try_get::<Option<String>, _>("extension_request")? {
-            Some(reason) => {
-                let phone: Option<String> = row.try_get("asked_phone")?;
-                let who = row
-                    .try_get::<Option<String>, _>("asked_name")?
-                    .unwrap_or_else(|| {
-                        phone
-                            .map(|p| Phone::parse(&p).map(|p| p.masked()).unwrap_or(p))
-                            .unwrap_or_default()
-                    });
-                Some((reason, who))
-            }
-            None => None,
-        },
+        extension_request: with_writer(&row, "extension_request", "asked")?,
+        draft_answer: with_writer(&row, "draft_answer", "writer")?,
     })
+}
+
+/// A text waiting for a head, with who wrote it (their name, else their phone masked).
+fn with_writer(row: &sqlx::any::AnyRow, text: &str, who: &str) -> Result<Option<(String, String)>> {
+    let Some(text) = row.try_get::<Option<String>, _>(text)? else {
+        return Ok(None);
+    };
+    let phone: Option<String> = row.try_get(format!("{who}_phone").as_str())?;
+    let name = row
+        .try_get::<Option<String>, _>(format!("{who}_name").as_str())?
+        .unwrap_or_else(|| {
+            phone
+                .map(|p| Phone::parse(&p).map(|p| p.masked()).unwrap_or(p))
+                .unwrap_or_default()
+        });
+    Ok(Some((text, name)))
 }
 
 /// The bodies an appeal has been with, from when: each event that names a body other than the
@@ -232,18 +239,9 @@ async fn passage(svc: &Services, appeal_id: i64) -> Result<Vec<shared::appeal::S
 /// body for an administrator), each assignee's unresolved and overdue appeals, the unassigned
 /// ones last. Empty for anyone who heads nothing.
 pub async fn officer_load(svc: &Services, principal: &Principal) -> Result<Vec<shared::appeal::OfficerLoad>> {
-    use shared::auth::{Role, Scope};
+    use shared::auth::Role;
     let admin = principal.has_role(Role::Administrator);
-    let headed: Vec<i64> = principal
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::HeadOfBody)
-        .flat_map(|g| g.scopes.iter())
-        .filter_map(|s| match s {
-            Scope::Body(b) => Some(*b),
-            _ => None,
-        })
-        .collect();
+    let headed = super::scope::headed_bodies(principal);
     if !admin && headed.is_empty() {
         return Ok(Vec::new());
     }

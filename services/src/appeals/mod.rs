@@ -37,7 +37,10 @@ pub mod terms;
 pub mod timeline;
 pub mod view;
 
-pub use actions::{Action, ActionError, NOTE_MAX, act, act_with_files, consents, triage};
+pub use actions::{
+    Action, ActionError, NOTE_MAX, act, act_with_files, consents, reviewed_bodies, set_answers_reviewed,
+    triage,
+};
 pub use choices::{bodies_tree, choices, usual_place};
 pub use desk::{DeskFilter, desk, desk_bodies, desk_case, officer_load};
 pub use escalation::escalate_overdue;

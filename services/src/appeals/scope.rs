@@ -59,7 +59,12 @@ pub async fn heads(svc: &Services, principal: &Principal, body_id: i64) -> Resul
     if principal.has_role(Role::Administrator) {
         return Ok(true);
     }
-    let headed: Vec<i64> = principal
+    Ok(within(&parents(svc).await?, body_id, &headed_bodies(principal)))
+}
+
+/// The bodies named in a person's head grants.
+pub fn headed_bodies(principal: &Principal) -> Vec<i64> {
+    principal
         .grants
         .iter()
         .filter(|g| g.role == Role::HeadOfBody)
@@ -68,8 +73,7 @@ pub async fn heads(svc: &Services, principal: &Principal, body_id: i64) -> Resul
             Scope::Body(b) => Some(*b),
             _ => None,
         })
-        .collect();
-    Ok(within(&parents(svc).await?, body_id, &headed))
+        .collect()
 }
 
 /// Every body a person handles: those named in their grants and all below them.

@@ -65,6 +65,8 @@ pub async fn desk_action(
         "extend" => Action::Extend(text),
         "approve_extension" => Action::ApproveExtension,
         "refuse_extension" => Action::RefuseExtension(text),
+        "approve_answer" => Action::ApproveAnswer,
+        "return_answer" => Action::ReturnAnswer(text),
         "consent" => match ConsentRole::parse(form.get("role")) {
             Some(role) => Action::Consent {
                 person: form.get("person").to_string(),
@@ -121,5 +123,29 @@ fn action_error(caller: &Caller, page: &str, error: ActionError) -> Result<Respo
             Problem::Resolved
         ))),
         other => Err(other.problem()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    on: String,
+}
+
+/// A head turns on or off the review of their body's officers' answers; a body they do not
+/// head is not found.
+pub async fn set_review(
+    State(state): State<AppState>,
+    Signed {
+        principal, caller, ..
+    }: Signed<AppealsStaff>,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ReviewForm>,
+) -> Response {
+    let on = form.on == "yes";
+    match services::appeals::set_answers_reviewed(&state.services, &principal, id, on).await {
+        Ok(true) => redirect("/desk?review=saved"),
+        Ok(false) => text(StatusCode::NOT_FOUND, caller.locale, Key::ErrorNotFound),
+        Err(error) => unavailable(caller.locale, "setting answers' review failed", &error),
     }
 }

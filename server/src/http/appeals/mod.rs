@@ -32,6 +32,7 @@ pub fn router() -> Area {
             post(desk::desk_action).layer(upload_limits(filing::FORM_LIMIT)),
         )
         .post("/desk/appeals/{id}/send-back", coordination::send_back)
+        .post("/desk/bodies/{id}/review", desk::set_review)
         .post("/desk/instructions", coordination::give)
         .post("/desk/instructions/{id}/acknowledge", coordination::acknowledge)
         .get("/api/appeals/events", stream::events)
