@@ -23,6 +23,7 @@ use crate::pages::receptions::{
 use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
+use crate::pages::seven::{ConsentsPage, SevenPage};
 use crate::pages::tariffs::TariffsPage;
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -77,4 +78,6 @@ lazy_pages! {
     DeskReceptions => DeskReceptionsPage,
     DeskReception => DeskReceptionPage,
     Protocol => ProtocolPage,
+    Seven => SevenPage,
+    Consents => ConsentsPage,
 }

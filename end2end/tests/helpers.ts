@@ -15,10 +15,11 @@ export function sameSite(page: Page): Record<string, string> {
   return { Origin: new URL(page.url()).origin };
 }
 
-/** The newest sign-in code sent to `phone`, from the development outbox. */
+/** The code in the newest message to `phone` (a sign-in, an invitation, a confirmation), from the development outbox. */
 export async function lastCode(page: Page, phone: string): Promise<string> {
   const messages = await (await page.request.get(`/dev/sms.json?phone=${encodeURIComponent(phone)}`)).json();
-  const match = /\b(\d{6})\b/.exec(messages[0].body);
+  // Six digits standing alone: an appeal's number (M-2026-000123) has them after a dash.
+  const match = /(?<![\d-])(\d{6})(?!\d)/.exec(messages[0].body);
   expect(match, "a code in the newest message").not.toBeNull();
   return match![1];
 }

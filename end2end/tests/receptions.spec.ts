@@ -129,10 +129,11 @@ test("a head publishes a reception, a resident finds it signed out, books a slot
 const COORDINATOR = "+998900000104";
 const OFFICER = "+998900000102";
 
-test("the People's Reception gives a body an instruction, and the body's officer acknowledges it", async ({ page, browser }, testInfo) => {
+test("the People's Reception gives a body an instruction, and the body's officer acknowledges it", async ({ browser }, testInfo) => {
   test.setTimeout(90_000);
   const text = `Qabul kunlarini oldindan eʼlon qiling (${testInfo.project.name}).`;
-  await signIn(page, COORDINATOR, /\/desk$/);
+  const page = await staffPage(browser, COORDINATOR);
+  await page.goto("/desk");
   await ready(page, testInfo);
   await page.locator(".give-instruction summary").click();
   await page.getByLabel("Organ", { exact: true }).selectOption("2");

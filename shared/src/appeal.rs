@@ -121,6 +121,62 @@ pub struct Consent {
     pub at: i64,
 }
 
+crate::words! {
+    /// Why naming a member of a mahalla seven, or a person's consent, was refused.
+    pub enum SevenProblem {
+        Mahalla = "mahalla",
+        Role = "role",
+        Name = "name",
+        Phone = "phone",
+        NotYours = "not_yours",
+        Consent = "consent",
+        Code = "code",
+        CodeExpired = "code_expired",
+        TooManyTries = "too_many_tries",
+        NoCode = "no_code",
+        RateLimited = "rate_limited",
+        Unavailable = "unavailable",
+    }
+}
+
+/// A member of a mahalla's seven as the People's Reception sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SevenMember {
+    pub id: i64,
+    pub role: ConsentRole,
+    pub name: String,
+    /// Masked.
+    pub phone: String,
+    pub named_at: i64,
+}
+
+/// The page where the People's Reception (or an administrator) names a mahalla's seven: the
+/// districts they may choose from, and the chosen mahalla's members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SevenDesk {
+    pub regions: Vec<(String, crate::geo::Names)>,
+    pub districts: Vec<(String, crate::geo::Names)>,
+    /// The chosen mahalla (code, name) and its members.
+    pub mahalla: Option<(String, crate::geo::Names)>,
+    pub members: Vec<SevenMember>,
+}
+
+/// A collective appeal waiting for the word of the person looking: as a member of its
+/// mahalla's seven, or as a confirmed co-signer (a representative).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentCase {
+    pub appeal: i64,
+    pub number: String,
+    pub subject: String,
+    pub body: crate::geo::Names,
+    pub status: Status,
+    /// The last answer the resident got, if any.
+    pub answer: Option<String>,
+    /// The role the person speaks in, and their last word in it.
+    pub role: ConsentRole,
+    pub said: Option<bool>,
+}
+
 /// The resident's rating of an answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rating {
@@ -214,6 +270,8 @@ pub struct DeskPage {
     /// For a head of a body: the bodies they head, and whether their officers' answers come
     /// to a head before the resident.
     pub reviewed: Vec<(i64, crate::geo::Names, bool)>,
+    /// Whether the reader names mahalla sevens (a People's Reception, an administrator).
+    pub names_seven: bool,
 }
 
 /// An officer's load as their head sees it (`officer` is None for the appeals nobody is
@@ -485,6 +543,7 @@ crate::words! {
         AddressTooLong = "address_too_long",
         CosignerPhone = "cosigner_phone",
         CosignersTooMany = "cosigners_too_many",
+        MahallaRequired = "mahalla_required",
         About = "about",
         // Files.
         FilesTooMany = "files_too_many",

@@ -76,6 +76,8 @@ pub async fn get_desk(
         } else {
             Vec::new()
         },
+        names_seven: principal.has_role(shared::auth::Role::ReceptionCoordinator)
+            || principal.has_role(shared::auth::Role::Administrator),
         reviewed: if after_at.is_none() {
             services::appeals::reviewed_bodies(&svc, &principal).await?
         } else {
@@ -120,4 +122,20 @@ pub async fn get_appeal_terms() -> Result<shared::appeal::Terms, AppError> {
     use shared::auth::{Need, Role};
     let (svc, _) = super::guard_signed_in(&Need::Role(Role::Administrator)).await?;
     Ok(services::appeals::terms(&svc).await?)
+}
+
+/// The naming page of the mahalla seven: the districts the person may choose from, and the
+/// chosen mahalla's members.
+#[server(prefix = "/api", endpoint = "mahalla_seven")]
+pub async fn get_mahalla_seven(mahalla: String) -> Result<shared::appeal::SevenDesk, AppError> {
+    let need = shared::auth::Need::Role(shared::auth::Role::ReceptionCoordinator);
+    let (svc, principal) = super::guard_signed_in(&need).await?;
+    Ok(services::appeals::seven::seven_desk(&svc, &principal, &mahalla).await?)
+}
+
+/// The collective appeals waiting for the person's word.
+#[server(prefix = "/api", endpoint = "consent_cases")]
+pub async fn get_consent_cases() -> Result<Vec<shared::appeal::ConsentCase>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::appeals::seven::consent_cases(&svc, principal.user_id).await?)
 }

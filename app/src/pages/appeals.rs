@@ -148,6 +148,7 @@ pub fn problem_key(problem: Problem) -> Key {
         Problem::AddressTooLong => Key::AppealsErrorAddressTooLong,
         Problem::CosignerPhone => Key::AppealsErrorCosignerPhone,
         Problem::CosignersTooMany => Key::AppealsErrorCosignersTooMany,
+        Problem::MahallaRequired => Key::AppealsErrorMahallaRequired,
         Problem::About => Key::AppealsErrorAbout,
         Problem::FilesTooMany => Key::AppealsErrorFilesTooMany,
         Problem::FileTooLarge => Key::AppealsErrorFileTooLarge,
@@ -300,6 +301,7 @@ fn appeal_field(problem: Problem) -> Option<&'static str> {
         Problem::NameRequired | Problem::NameTooLong => Some("applicant"),
         Problem::AddressEmpty | Problem::AddressTooLong => Some("address"),
         Problem::CosignerPhone | Problem::CosignersTooMany => Some("cosigners"),
+        Problem::MahallaRequired => Some("mahalla"),
         Problem::About => Some("about"),
         Problem::FilesTooMany
         | Problem::FileTooLarge
@@ -447,8 +449,9 @@ fn AppealForm(
                     </optgroup>
                 }).collect_view()}
             </select>
+            {error_at("mahalla")}
             <label for="appeal-mahalla">{tr(locale, Key::ReadingMahalla)}</label>
-            <MahallaSelect id="appeal-mahalla" district=district chosen=chosen_mahalla />
+            <MahallaSelect id="appeal-mahalla" district=district chosen=chosen_mahalla autofocus=focus("mahalla") />
             {error_at("address")}
             <label for="appeal-address">{tr(locale, Key::AppealsAddress)}</label>
             <input id="appeal-address" name="address" type="text" maxlength="300" required autocomplete="street-address"

@@ -14,7 +14,7 @@ use crate::pages::{failure_view, route_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::appeal::{Category, ConsentRole, Resolution, Status};
+use shared::appeal::{Category, Resolution, Status};
 use shared::time::format_date_time;
 
 fn channel_key(channel: shared::appeal::Channel) -> Key {
@@ -113,6 +113,7 @@ pub fn DeskPage() -> impl IntoView {
                             </table>
                         </details>
                     })}
+                    {p.names_seven.then(|| view! { <p><a href="/desk/mahalla-seven">{tr(locale, Key::SevenLink)}" →"</a></p> })}
                     // A head chooses whether their officers' answers come to them first.
                     {(!p.reviewed.is_empty()).then(|| view! {
                         <details class="answer-review" open=query.read_untracked().get("review").is_some()>
@@ -456,22 +457,10 @@ pub fn DeskCasePage() -> impl IntoView {
                                     " "{tr(locale, Key::DeskResolveConfirm)}</label>
                                 <button class="button danger" type="submit">{tr(locale, Key::DeskResolve)}</button>
                             </form>
+                            // Consent to close is given by the people themselves, with an SMS
+                            // code: the co-signers' representatives and the mahalla seven.
                             {a.collective.then(|| view! {
-                                <form class="stack consent-form" method="post" action=action.clone() enctype="multipart/form-data">
-                                    <input type="hidden" name="action" value="consent" />
-                                    <h2>{tr(locale, Key::DeskRecordConsent)}</h2>
-                                    <label for="consent-person">{tr(locale, Key::DeskConsentPerson)}</label>
-                                    <input id="consent-person" name="person" type="text" maxlength="200" required />
-                                    <label for="consent-role">{tr(locale, Key::DeskConsentRole)}</label>
-                                    <select id="consent-role" name="role">
-                                        {ConsentRole::ALL.iter().map(|&role| view! { <option value=role.code()>{tr(locale, consent_role_key(role))}</option> }).collect_view()}
-                                    </select>
-                                    <fieldset class="methods">
-                                        <label><input type="radio" name="consent" value="yes" checked=true />" "{tr(locale, Key::DeskConsentYes)}</label>
-                                        <label><input type="radio" name="consent" value="no" />" "{tr(locale, Key::DeskConsentNo)}</label>
-                                    </fieldset>
-                                    <button class="button secondary" type="submit">{tr(locale, Key::DeskRecordConsent)}</button>
-                                </form>
+                                <p class="muted consent-note">{tr(locale, Key::DeskConsentBySelves)}</p>
                             })}
                         </section>
                     })}

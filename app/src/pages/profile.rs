@@ -67,6 +67,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <FieldNotices />
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
                             <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
+                            <p><a href="/consents">{tr(locale, Key::ConsentsLink)}</a></p>
                             {inspector.then(|| view! {
                                 <p><a class="button" href="/inspector">{tr(locale, Key::InspectorTitle)}</a></p>
                             })}

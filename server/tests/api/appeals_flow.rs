@@ -23,6 +23,9 @@ async fn principal(app: &TestApp, phone: &str) -> shared::auth::Principal {
         .unwrap()
 }
 
+/// Adolat MFY, a mahalla of Chilonzor tumani (1726266).
+pub(crate) const ADOLAT: &str = "107-0084";
+
 fn new_appeal<'a>(user_id: i64, cosigners: &'a [shared::Phone]) -> NewAppeal<'a> {
     NewAppeal {
         user_id,
@@ -33,7 +36,8 @@ fn new_appeal<'a>(user_id: i64, cosigners: &'a [shared::Phone]) -> NewAppeal<'a>
         text: "Poliklinika hovlisidagi chiroqlar yoqilmaydi.",
         region: "1726",
         district: "1726266",
-        mahalla: None,
+        // A collective appeal names its mahalla (its seven consent to close it).
+        mahalla: (!cosigners.is_empty()).then_some(ADOLAT),
         applicant: "Karimov Anvar Olimovich",
         address: "Yunusobod 4-mavze, 12-uy",
         cosigners,
@@ -283,12 +287,8 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
     assert!(to.contains("error=too_many_tries"), "{to}");
 
     // Closing needs consent: refused without it, with the reason; a refusal blocks it too.
-    // Through the desk's form, as the officer's page sends it.
+    // The consent is given by the people themselves (see mahalla_seven.rs for each refusal).
     let desk = app.sign_in(STAFF[1].phone).await;
-    let act = |appeal: i64, fields: Vec<(&'static str, &'static str)>| {
-        let (app, desk) = (&app, desk.clone());
-        async move { desk_action(app, &desk, appeal, &fields).await }
-    };
     let resolve = || {
         vec![
             ("action", "resolve"),
@@ -296,47 +296,80 @@ async fn a_collective_appeal_is_cosigned_by_sms_code_and_closes_only_with_consen
             ("confirm", "yes"),
         ]
     };
-    let consent = |person: &'static str, role: &'static str, consent: &'static str| {
-        vec![
-            ("action", "consent"),
-            ("person", person),
-            ("role", role),
-            ("consent", consent),
-        ]
+    let close = |appeal: i64| {
+        let (app, desk) = (&app, desk.clone());
+        async move { desk_action(app, &desk, appeal, &resolve()).await }
     };
     assert_eq!(
-        act(collective.id, resolve()).await,
+        close(collective.id).await,
         DeskAnswer::Refused(Problem::ConsentRepresentative)
     );
+    // The confirmed co-signer speaks as a representative.
+    let representative = app.sign_in("+998931112233").await;
+    crate::mahalla_seven::say(
+        &app,
+        &representative,
+        collective.id,
+        "representative",
+        "yes",
+        "+998931112233",
+    )
+    .await;
     assert_eq!(
-        act(collective.id, consent("Karimov Anvar", "representative", "yes")).await,
-        DeskAnswer::Done
-    );
-    assert_eq!(
-        act(collective.id, resolve()).await,
+        close(collective.id).await,
         DeskAnswer::Refused(Problem::ConsentMahalla)
     );
+    // The People's Reception names the mahalla's chair; her refusal blocks closing, her last
+    // word counts.
+    let coordinator = app.sign_in(STAFF[3].phone).await;
+    crate::mahalla_seven::name(
+        &app,
+        &coordinator,
+        ADOLAT,
+        "mahalla_chair",
+        "Rahimova Dilnoza",
+        "+998905550011",
+    )
+    .await;
+    let chair = app.sign_in("+998905550011").await;
+    crate::mahalla_seven::say(
+        &app,
+        &chair,
+        collective.id,
+        "mahalla_chair",
+        "no",
+        "+998905550011",
+    )
+    .await;
     assert_eq!(
-        act(collective.id, consent("Rahimova Dilnoza", "mahalla_chair", "no")).await,
-        DeskAnswer::Done
-    );
-    assert_eq!(
-        act(collective.id, resolve()).await,
+        close(collective.id).await,
         DeskAnswer::Refused(Problem::ConsentRefused)
     );
-    // Her last word counts.
+    crate::mahalla_seven::say(
+        &app,
+        &chair,
+        collective.id,
+        "mahalla_chair",
+        "yes",
+        "+998905550011",
+    )
+    .await;
+    assert_eq!(close(collective.id).await, DeskAnswer::Done);
+    // An officer records no one's consent.
     assert_eq!(
-        act(collective.id, consent("Rahimova Dilnoza", "mahalla_chair", "yes")).await,
-        DeskAnswer::Done
-    );
-    assert_eq!(act(collective.id, resolve()).await, DeskAnswer::Done);
-    // An individual appeal takes no consent records.
-    let single = services::appeals::file(&app.services, &new_appeal(filer.user_id, &[]))
-        .await
-        .unwrap();
-    assert_eq!(
-        act(single.id, consent("X", "representative", "yes")).await,
-        DeskAnswer::Refused(Problem::NotCollective)
+        desk_action(
+            &app,
+            &desk,
+            other.id,
+            &[
+                ("action", "consent"),
+                ("person", "X"),
+                ("role", "representative"),
+                ("consent", "yes")
+            ]
+        )
+        .await,
+        DeskAnswer::Refused(Problem::Action)
     );
 }
 
@@ -870,10 +903,17 @@ async fn co_signer_invitations_are_limited_per_invited_phone() {
         async move {
             let mut fields = filing("Koʻcha chiroqlari");
             fields.push(("cosigners", cosigners.into()));
+            fields.push(("mahalla", ADOLAT.into()));
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             location(&app.post_multipart("/appeals", &cookie, &fields, &[]).await)
         }
     };
+    // A collective appeal names its mahalla (whose seven consent to close it).
+    let mut fields = filing("Koʻcha chiroqlari");
+    fields.push(("cosigners", "+998 93 777 00 00".into()));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = location(&app.post_multipart("/appeals", &cookie, &fields, &[]).await);
+    assert!(refused.contains("error=mahalla_required"), "{refused}");
     for _ in 0..per_phone {
         let to = file("+998 93 777 00 00").await;
         assert!(!to.contains("error="), "{to}");

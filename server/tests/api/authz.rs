@@ -49,7 +49,8 @@ const SIGNED_IN: &[Who] = &[
 /// `{O}` its payment order, `{CODE}` a reading's code, `{RUN}` a reconciliation run, `{R}` a
 /// reading, `{AP}` an appeal, `{F}` its file, `{G}` a staff grant, `{RC}` an upcoming
 /// reception, `{IN}` an instruction, `{RV}` a reception under way and `{VI}` a visitor's
-/// appeal at it waiting for confirmation (`{HB}` is body 1, which the demo head heads).
+/// appeal at it waiting for confirmation, `{MS}` a member of a mahalla seven (`{HB}` is body
+/// 1, which the demo head heads).
 struct Fixtures {
     account: i64,
     order: i64,
@@ -63,6 +64,7 @@ struct Fixtures {
     instruction: i64,
     begun: i64,
     visit: i64,
+    member: i64,
 }
 
 #[derive(Clone, Copy)]
@@ -90,6 +92,7 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, fixtures: &Fixtures) -
             .replace("{IN}", &f.instruction.to_string())
             .replace("{RV}", &f.begun.to_string())
             .replace("{VI}", &f.visit.to_string())
+            .replace("{MS}", &f.member.to_string())
             // The body the demo head heads.
             .replace("{HB}", "1")
     };
@@ -344,6 +347,17 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     .await
     .unwrap()
     .visit;
+    // A member of a mahalla's seven in Toshkent shahri (the demo coordinator's region).
+    let member = services::appeals::seven::name_member(
+        &app.services,
+        &admin,
+        "107-0084",
+        "social_worker",
+        "Ijtimoiy xodim",
+        "+998905550099",
+    )
+    .await
+    .unwrap();
     let fixtures = Fixtures {
         account: a_account,
         order,
@@ -357,6 +371,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         instruction,
         begun,
         visit,
+        member,
     };
 
     let table: Vec<(Call, &[Who])> = vec![
@@ -573,6 +588,36 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::Form("/desk/receptions/{RV}/held", &[]), APPEALS),
         (Call::ServerFn("/api/field_notices", &[]), SIGNED_IN),
+        (
+            Call::Get("/desk/mahalla-seven?district=1726266&mahalla=107-0084"),
+            COORDINATORS,
+        ),
+        (
+            Call::ServerFn("/api/mahalla_seven", &[("mahalla", "107-0084")]),
+            COORDINATORS,
+        ),
+        (
+            Call::Form(
+                "/desk/mahalla-seven",
+                &[
+                    ("district", "1726266"),
+                    ("mahalla", "107-0084"),
+                    ("role", "youth_leader"),
+                    ("name", "Yoshlar yetakchisi"),
+                    ("phone", "+998905550098"),
+                ],
+            ),
+            COORDINATORS,
+        ),
+        (
+            Call::Form(
+                "/desk/mahalla-seven/{MS}/remove",
+                &[("district", "1726266"), ("mahalla", "107-0084")],
+            ),
+            COORDINATORS,
+        ),
+        (Call::Get("/consents"), SIGNED_IN),
+        (Call::ServerFn("/api/consent_cases", &[]), SIGNED_IN),
         // The demo head heads body 1 (an officer of it may not set its review).
         (
             Call::Form("/desk/bodies/{HB}/review", &[("on", "")]),
@@ -793,6 +838,16 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             "POST",
             "/accounts/{}/readings",
             "the account's resident (readings.rs)",
+        ),
+        (
+            "POST",
+            "/consents/{}/code",
+            "a member of the appeal's mahalla seven or its confirmed co-signer (mahalla_seven.rs)",
+        ),
+        (
+            "POST",
+            "/consents/{}",
+            "a member of the appeal's mahalla seven or its confirmed co-signer (mahalla_seven.rs)",
         ),
         (
             "POST",

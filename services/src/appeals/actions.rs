@@ -78,12 +78,6 @@ pub enum Action {
     /// to the officer with a reason (bodies whose answers a head reviews).
     ApproveAnswer,
     ReturnAnswer(String),
-    /// Records a named person's consent or refusal to close a collective appeal.
-    Consent {
-        person: String,
-        role: ConsentRole,
-        consent: bool,
-    },
     /// Ends it; a rejection needs its reason, a collective appeal the recorded consent.
     Resolve {
         resolution: Resolution,
@@ -268,7 +262,6 @@ pub async fn act_with_files(
         Action::Assign(_) if assignee.is_none() => {
             return Err(ActionError::Assignee);
         }
-        Action::Consent { .. } if !collective => return Err(ActionError::NotCollective),
         Action::Resolve { .. } if collective => {
             let records: Vec<(String, ConsentRole, bool)> = consents(svc, appeal_id)
                 .await?
@@ -508,34 +501,6 @@ pub async fn act_with_files(
             (
                 EventKind::ExtensionRefused,
                 Detail::Note(reason.to_string()),
-                None,
-                false,
-            )
-        }
-        Action::Consent {
-            person,
-            role,
-            consent,
-        } => {
-            let person = note(person)?;
-            sqlx::query(
-                "INSERT INTO appeal_consents (appeal_id, person, role, consent, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(appeal_id)
-            .bind(person)
-            .bind(role.code())
-            .bind(i16::from(*consent))
-            .bind(principal.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            (
-                EventKind::Consent,
-                Detail::Consent {
-                    role: *role,
-                    consent: *consent,
-                    person: person.to_string(),
-                },
                 None,
                 false,
             )

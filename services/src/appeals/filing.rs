@@ -72,6 +72,8 @@ pub enum FileError {
     AddressTooLong,
     #[error("too many co-signers")]
     TooManyCosigners,
+    #[error("a collective appeal names its mahalla")]
+    MahallaRequired,
     #[error("the earlier appeal is not this resident's answered appeal")]
     About,
     /// Too many appeals or co-signer invitations today.
@@ -99,6 +101,7 @@ impl FileError {
             FileError::AddressEmpty => Problem::AddressEmpty,
             FileError::AddressTooLong => Problem::AddressTooLong,
             FileError::TooManyCosigners => Problem::CosignersTooMany,
+            FileError::MahallaRequired => Problem::MahallaRequired,
             FileError::About => Problem::About,
             FileError::RateLimited => Problem::RateLimited,
             FileError::Service(_) => Problem::Unavailable,
@@ -205,6 +208,10 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
         .due(&calendar, registered);
     if new.cosigners.len() > collective::MAX_COSIGNERS {
         return Err(FileError::TooManyCosigners);
+    }
+    // Its mahalla's seven consent to close a collective appeal: they must be known.
+    if !new.cosigners.is_empty() && new.mahalla.is_none() {
+        return Err(FileError::MahallaRequired);
     }
     // Each filing is work for a body, and each co-signer an SMS: limited per resident and per
     // invited phone, all or nothing.

@@ -9,7 +9,7 @@
 //! | `timeline` | every step as an event, announced to the live streams |
 //! | `scope` | which bodies a person handles |
 //! | `desk` | the officer's desk (its query) and one case |
-//! | `actions` | triage and the officer's actions: assign, answer, forward, extend, consent, resolve |
+//! | `actions` | triage and the officer's actions: assign, answer (reviewed by a head where set), forward, extend, resolve |
 //! | `escalation` | the control-time regime: an overdue appeal passes to the parent body |
 //! | `return_to_control` | the resident returns an answer to control, or rates it |
 //! | `coordination` | the People's Reception: an answer sent back for re-execution, instructions to bodies |
@@ -17,6 +17,7 @@
 //! | `view` | the resident's list and one appeal, and what of the timeline they may read |
 //! | `admin` | the administrators' calendar and bodies |
 //! | `terms` | the terms administrators set; officers reminded before a term ends, heads told of untriaged appeals |
+//! | `seven` | the mahalla seven as people, named by phone and role; their and the co-signers' own consent to close a collective appeal |
 //!
 //! The words that cross to the browser (categories, resolutions, consent roles) are in
 //! `shared::appeal`.
@@ -33,6 +34,7 @@ pub mod filing;
 pub mod notify;
 pub mod return_to_control;
 pub mod scope;
+pub mod seven;
 pub mod terms;
 pub mod timeline;
 pub mod view;

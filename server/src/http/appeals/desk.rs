@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use services::appeals::attachments::{self};
 use services::appeals::{Action, ActionError};
-use shared::appeal::{Category, ConsentRole, Problem, Resolution};
+use shared::appeal::{Category, Problem, Resolution};
 
 /// An officer's action on an appeal of their bodies (multipart: an answer may carry files).
 pub async fn desk_action(
@@ -67,14 +67,6 @@ pub async fn desk_action(
         "refuse_extension" => Action::RefuseExtension(text),
         "approve_answer" => Action::ApproveAnswer,
         "return_answer" => Action::ReturnAnswer(text),
-        "consent" => match ConsentRole::parse(form.get("role")) {
-            Some(role) => Action::Consent {
-                person: form.get("person").to_string(),
-                role,
-                consent: form.get("consent") == "yes",
-            },
-            None => return back(Problem::Role).await,
-        },
         "resolve" => {
             // One tap never closes an appeal: the form's tick confirms it.
             if form.get("confirm") != "yes" {
