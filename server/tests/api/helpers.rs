@@ -634,3 +634,20 @@ pub async fn file_appeal(
     };
     services::appeals::file(&app.services, &appeal).await.unwrap()
 }
+
+/// A head of body 7 (the energy ministry, another tree than the demo staff's body 1), signed
+/// in with `phone`: the stranger of access tests.
+pub async fn head_of_another_body(app: &TestApp, phone: &str) -> String {
+    services::identity::users::grant_role(
+        &app.services,
+        &shared::Phone::parse(phone).unwrap(),
+        Some("Energetika boshligʻi"),
+        shared::auth::Role::HeadOfBody,
+        &[shared::auth::Scope::Body(7)],
+        None,
+        shared::Locale::Uz,
+    )
+    .await
+    .unwrap();
+    app.sign_in(phone).await
+}

@@ -196,18 +196,7 @@ async fn instructions_go_to_the_regions_bodies_and_their_staff_acknowledge_them(
     assert!(given.bodies.iter().any(|(b, _)| *b == 2) && !given.bodies.iter().any(|(b, _)| *b == 6));
 
     // A head of another ministry does not find it; the officer of body 1 (above body 2) does.
-    services::identity::users::grant_role(
-        &app.services,
-        &shared::Phone::parse("+998907770022").unwrap(),
-        Some("Energetika boshligʻi"),
-        shared::auth::Role::HeadOfBody,
-        &[shared::auth::Scope::Body(7)],
-        None,
-        shared::Locale::Uz,
-    )
-    .await
-    .unwrap();
-    let stranger = app.sign_in("+998907770022").await;
+    let stranger = crate::helpers::head_of_another_body(&app, "+998907770022").await;
     assert!(list(stranger.clone()).await.received.is_empty());
     let acknowledge = format!("/desk/instructions/{id}/acknowledge");
     assert_eq!(app.post_form(&acknowledge, &stranger, &[]).await.status(), 404);

@@ -403,18 +403,7 @@ async fn refused_entries_say_why_keep_what_was_typed_and_store_nothing() {
     assert_eq!(count(&app, "reception_visits").await, 1);
 
     // Staff of another body do not find the reception.
-    services::identity::users::grant_role(
-        &app.services,
-        &shared::Phone::parse("+998907770011").unwrap(),
-        Some("Energetika xodimi"),
-        shared::auth::Role::HeadOfBody,
-        &[shared::auth::Scope::Body(7)],
-        None,
-        shared::Locale::Uz,
-    )
-    .await
-    .unwrap();
-    let stranger = app.sign_in("+998907770011").await;
+    let stranger = crate::helpers::head_of_another_body(&app, "+998907770011").await;
     let form = entry("key-stranger-01", &[]);
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let response = app

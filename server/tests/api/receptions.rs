@@ -417,19 +417,7 @@ async fn staff_call_a_reception_off_and_everyone_booked_is_told() {
     assert!(location(&response).contains("error=confirm"), "asks to confirm");
     assert!(!view(&app, "", id).await.summary.cancelled);
     // Staff of another body do not find it at all.
-    let other = services::identity::users::grant_role(
-        &app.services,
-        &shared::Phone::parse("+998907770011").unwrap(),
-        Some("Energetika xodimi"),
-        shared::auth::Role::HeadOfBody,
-        &[shared::auth::Scope::Body(7)],
-        None,
-        shared::Locale::Uz,
-    )
-    .await
-    .unwrap();
-    let _ = other;
-    let stranger = app.sign_in("+998907770011").await;
+    let stranger = crate::helpers::head_of_another_body(&app, "+998907770011").await;
     let response = app.post_form(&path, &stranger, &[("confirm", "yes")]).await;
     assert_eq!(response.status(), 404);
 
