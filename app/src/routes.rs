@@ -23,6 +23,7 @@ use crate::pages::receptions::{
 use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
+use crate::pages::reports::ReportsPage;
 use crate::pages::seven::{ConsentsPage, SevenPage};
 use crate::pages::tariffs::TariffsPage;
 use leptos::prelude::*;
@@ -80,4 +81,5 @@ lazy_pages! {
     Protocol => ProtocolPage,
     Seven => SevenPage,
     Consents => ConsentsPage,
+    Reports => ReportsPage,
 }

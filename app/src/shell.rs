@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/receptions") view={Lazy::<routes::DeskReceptions>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/mahalla-seven") view={Lazy::<routes::Seven>::new()} ssr=SsrMode::Async />
                     <Route path=path!("consents") view={Lazy::<routes::Consents>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/reports") view={Lazy::<routes::Reports>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions/:id") view={Lazy::<routes::DeskReception>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions/:id/protocol") view={Lazy::<routes::Protocol>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />

@@ -22,6 +22,7 @@ pub mod payments;
 pub mod readings;
 pub mod receptions;
 pub mod reference;
+pub mod reports;
 pub mod sms;
 pub mod storage;
 

@@ -16,6 +16,7 @@ pub mod payment;
 pub mod phone;
 pub mod reading;
 pub mod reception;
+pub mod report;
 pub mod service;
 pub mod time;
 pub mod url;

@@ -10,6 +10,7 @@ pub mod payments;
 pub mod readings;
 pub mod receptions;
 pub mod reference;
+pub mod reports;
 pub mod staff;
 
 /// The services of the running server, provided as context by the server binary.

@@ -100,7 +100,7 @@ fn detail_text(locale: Locale, detail: &Detail) -> Option<String> {
     .filter(|text| !text.is_empty())
 }
 
-fn event_key(kind: EventKind) -> Key {
+pub fn event_key(kind: EventKind) -> Key {
     match kind {
         EventKind::Registered => Key::AppealsEventRegistered,
         EventKind::Triaged => Key::AppealsEventTriaged,

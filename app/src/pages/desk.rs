@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 use shared::appeal::{Category, Resolution, Status};
 use shared::time::format_date_time;
 
-fn channel_key(channel: shared::appeal::Channel) -> Key {
+pub fn channel_key(channel: shared::appeal::Channel) -> Key {
     use shared::appeal::Channel;
     match channel {
         Channel::Web => Key::ChannelWeb,
@@ -53,6 +53,7 @@ pub fn DeskPage() -> impl IntoView {
         <Title text=tr(locale, Key::DeskTitle) />
         <h1>{tr(locale, Key::DeskTitle)}</h1>
         <p><a href="/desk/receptions">{tr(locale, Key::DeskReceptionsLink)}" →"</a></p>
+        <p><a href="/desk/reports">{tr(locale, Key::ReportsLink)}" →"</a></p>
         <Instructions />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

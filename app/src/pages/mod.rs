@@ -14,6 +14,7 @@ pub mod receptions;
 pub mod reconcile;
 pub mod region;
 pub mod regions;
+pub mod reports;
 pub mod seven;
 pub mod sign_in;
 pub mod tariffs;

@@ -16,6 +16,7 @@ mod payments;
 mod readings;
 mod receptions;
 mod redirect;
+mod reports;
 mod security;
 
 use crate::AppState;
@@ -47,6 +48,7 @@ fn areas(development: bool) -> area::Area {
         .merge(payments::resident())
         .merge(appeals::router())
         .merge(receptions::router())
+        .merge(reports::router())
         .merge(admin::router());
     if development {
         areas.merge(dev::router()).merge(payments::sandbox())

@@ -617,6 +617,18 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             COORDINATORS,
         ),
         (Call::Get("/consents"), SIGNED_IN),
+        (Call::ServerFn("/api/report_choices", &[]), READERS),
+        // Body 1's report: its staff and the administrator (the People's Reception reads
+        // its region's, not a body's).
+        (
+            Call::ServerFn("/api/report", &[("scope", "body:1"), ("quarter", "2026-Q3")]),
+            APPEALS,
+        ),
+        (Call::Get("/desk/reports"), READERS),
+        (
+            Call::Get("/desk/reports.csv?scope=body:1&quarter=2026-Q3"),
+            APPEALS,
+        ),
         (Call::ServerFn("/api/consent_cases", &[]), SIGNED_IN),
         // The demo head heads body 1 (an officer of it may not set its review).
         (

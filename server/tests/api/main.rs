@@ -22,6 +22,7 @@ mod readings;
 mod reception_register;
 mod receptions;
 mod reference;
+mod reports;
 mod security;
 mod sign_in;
 mod sms;

@@ -8,7 +8,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// Every body's parent, for scope checks (a small table, read whole).
-pub(super) async fn parents(svc: &Services) -> Result<HashMap<i64, Option<i64>>> {
+pub(crate) async fn parents(svc: &Services) -> Result<HashMap<i64, Option<i64>>> {
     let rows = sqlx::query("SELECT id, parent_id FROM bodies")
         .fetch_all(&svc.db.pool)
         .await?;
@@ -33,7 +33,7 @@ fn named_bodies(principal: &Principal) -> Vec<i64> {
 
 /// Whether `body` or one of its ancestors is among `named` (the walk stops after 64 levels,
 /// so a cycle entered by mistake cannot hang it).
-pub(super) fn within(parents: &HashMap<i64, Option<i64>>, body: i64, named: &[i64]) -> bool {
+pub(crate) fn within(parents: &HashMap<i64, Option<i64>>, body: i64, named: &[i64]) -> bool {
     let mut current = Some(body);
     for _ in 0..64 {
         let Some(b) = current else { return false };

@@ -1,0 +1,32 @@
+//! Reports on appeals: what a person may read, and a quarter's report.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::report::{Report, ReportChoices};
+
+/// The scopes the person may read reports of, and the quarters.
+#[server(prefix = "/api", endpoint = "report_choices")]
+pub async fn get_report_choices() -> Result<ReportChoices, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    Ok(services::reports::choices(&svc, &principal).await?)
+}
+
+/// A quarter's report of a scope (`body:4`, `region:1726`, `country`); a refusal is a bad
+/// request whose text is the problem's code.
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn get_report(scope: String, quarter: String) -> Result<Report, AppError> {
+    use services::reports::ReportError;
+    use shared::report::{Quarter, ReportProblem, ReportScope};
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    let refused = |p: ReportProblem| {
+        crate::error::set_status(400);
+        AppError::BadRequest(p.code().to_string())
+    };
+    let scope = ReportScope::parse(&scope).ok_or_else(|| refused(ReportProblem::Scope))?;
+    let quarter = Quarter::parse(&quarter).ok_or_else(|| refused(ReportProblem::Period))?;
+    match services::reports::quarterly(&svc, &principal, &scope, quarter).await {
+        Ok(report) => Ok(report),
+        Err(ReportError::Refused(p)) => Err(refused(p)),
+        Err(ReportError::Service(error)) => Err(error.into()),
+    }
+}

@@ -1,0 +1,169 @@
+//! Reports on appeals (issue 15): a quarter of a body (with the bodies below it), a region or
+//! the country, each figure beside the quarter before; a CSV of the same. A GET form chooses
+//! the scope and the quarter, so the page works without JavaScript.
+
+use crate::api::reports::{get_report, get_report_choices};
+use crate::components::error_box::Loading;
+use crate::i18n::{Key, tr, use_locale};
+use crate::pages::appeals::{category_key, event_key, kind_key, resolution_key};
+use crate::pages::desk::channel_key;
+use crate::pages::failure_view;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use shared::Locale;
+use shared::appeal::{AppealKind, Category, Channel, EventKind, Resolution};
+use shared::report::{Figure, Report, ReportProblem, Section};
+
+pub fn section_key(section: Section) -> Key {
+    match section {
+        Section::Received => Key::ReportsSectionReceived,
+        Section::Channel => Key::ReportsSectionChannel,
+        Section::Kind => Key::ReportsSectionKind,
+        Section::Category => Key::ReportsSectionCategory,
+        Section::Topic => Key::ReportsSectionTopic,
+        Section::Resolved => Key::ReportsSectionResolved,
+        Section::Terms => Key::ReportsSectionTerms,
+        Section::Control => Key::ReportsSectionControl,
+        Section::Scores => Key::ReportsSectionScores,
+    }
+}
+
+pub fn problem_key(problem: ReportProblem) -> Key {
+    match problem {
+        ReportProblem::Period => Key::ReportsErrorPeriod,
+        ReportProblem::Future => Key::ReportsErrorFuture,
+        ReportProblem::Scope => Key::ReportsErrorScope,
+        ReportProblem::Unavailable => Key::ReportsErrorUnavailable,
+    }
+}
+
+/// What a figure's code names, in the reader's language.
+pub fn figure_name(locale: Locale, report: &Report, section: Section, code: &str) -> String {
+    let fixed = |key: Key| tr(locale, key).to_string();
+    let name = match (section, code) {
+        (Section::Received, "total") => Some(fixed(Key::ReportsFigureTotal)),
+        (Section::Received, "repeat") => Some(fixed(Key::ReportsFigureRepeat)),
+        (Section::Received, "collective") => Some(fixed(Key::ReportsFigureCollective)),
+        (Section::Terms, "on_time") => Some(fixed(Key::ReportsFigureOnTime)),
+        (Section::Terms, "late") => Some(fixed(Key::ReportsFigureLate)),
+        (Section::Terms, "overdue") => Some(fixed(Key::ReportsFigureOverdue)),
+        (Section::Terms, "running") => Some(fixed(Key::ReportsFigureRunning)),
+        (Section::Scores, "count") => Some(fixed(Key::ReportsFigureScores)),
+        (Section::Scores, "average") => Some(fixed(Key::ReportsFigureAverage)),
+        (Section::Channel, c) => Channel::parse(c).map(|c| fixed(channel_key(c))),
+        (Section::Kind, c) => AppealKind::parse(c).map(|k| fixed(kind_key(k))),
+        (Section::Category, c) => Some(fixed(category_key(Category::parse(c)))),
+        (Section::Resolved, c) => Resolution::parse(c).map(|r| fixed(resolution_key(r))),
+        (Section::Control, c) => EventKind::parse(c).map(|k| fixed(event_key(k))),
+        (Section::Topic, c) => report
+            .topics
+            .iter()
+            .find(|(code, _)| code == c)
+            .map(|(_, n)| n.get(locale).to_string()),
+        _ => None,
+    };
+    name.unwrap_or_else(|| code.to_string())
+}
+
+/// A figure's value as the page writes it (an average of scores in tenths: 42 → 4.2).
+pub fn shown(section: Section, f: &Figure, now: bool) -> String {
+    let v = if now { f.now } else { f.before };
+    if section == Section::Scores && f.code == "average" {
+        format!("{}.{}", v / 10, v % 10)
+    } else {
+        v.to_string()
+    }
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let choices = Resource::new(|| (), |_| get_report_choices());
+    let report = Resource::new(
+        move || (param("scope"), param("quarter")),
+        |(scope, quarter)| async move {
+            if scope.is_empty() {
+                return Ok(None);
+            }
+            get_report(scope, quarter).await.map(Some)
+        },
+    );
+    view! {
+        <Title text=tr(locale, Key::ReportsTitle) />
+        <p class="no-print"><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
+        <h1>{tr(locale, Key::ReportsTitle)}</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let c = match choices.await {
+                    Ok(c) => c,
+                    Err(error) => return failure_view(error),
+                };
+                let (scope, quarter) = (param("scope"), param("quarter"));
+                view! {
+                    <form class="stack filter no-print" method="get" action="/desk/reports">
+                        <label for="report-scope">{tr(locale, Key::ReportsScope)}</label>
+                        <select id="report-scope" name="scope" required>
+                            {c.scopes.iter().map(|(code, n)| view! {
+                                <option value=code.clone() selected=*code == scope>{n.get(locale).to_string()}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for="report-quarter">{tr(locale, Key::ReportsQuarter)}</label>
+                        <select id="report-quarter" name="quarter" required>
+                            {c.quarters.iter().map(|q| view! {
+                                <option value=q.clone() selected=*q == quarter>{q.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                        <button class="button secondary" type="submit">{tr(locale, Key::ReportsShow)}</button>
+                    </form>
+                }.into_any()
+            })}
+        </Suspense>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let r = match report.await {
+                    Ok(Some(r)) => r,
+                    Ok(None) => return ().into_any(),
+                    Err(crate::error::AppError::BadRequest(code)) => {
+                        let problem = ReportProblem::parse(&code).unwrap_or(ReportProblem::Unavailable);
+                        return crate::pages::appeals::form_error("report-error", tr(locale, problem_key(problem))).into_any();
+                    }
+                    Err(error) => return failure_view(error),
+                };
+                let csv = format!(
+                    "/desk/reports.csv?scope={}&quarter={}",
+                    shared::url::encode(&r.scope.code()),
+                    r.quarter
+                );
+                let (now, before) = (r.quarter.to_string(), r.quarter.previous().to_string());
+                view! {
+                    <h2>{r.name.get(locale).to_string()}" · "{now.clone()}</h2>
+                    <p class="row no-print"><a href=csv download="">{tr(locale, Key::ReportsCsv)}</a></p>
+                    {r.sections.iter().map(|(section, figures)| view! {
+                        <section class="report-section">
+                            <h3>{tr(locale, section_key(*section))}</h3>
+                            <table class="report">
+                                <thead><tr>
+                                    <th scope="col">{tr(locale, Key::ReportsFigure)}</th>
+                                    <th scope="col">{now.clone()}</th>
+                                    <th scope="col">{before.clone()}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {figures.iter().map(|f| view! {
+                                        <tr class=format!("figure-{}-{}", section.code(), f.code)>
+                                            <th scope="row">{figure_name(locale, &r, *section, &f.code)}</th>
+                                            <td>{shown(*section, f, true)}</td>
+                                            <td class="muted">{shown(*section, f, false)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }).collect_view()}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

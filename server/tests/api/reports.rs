@@ -1,0 +1,227 @@
+//! Quarterly reports through HTTP: every figure of a body's report checked against a fixture
+//! counted by hand, each beside the quarter before; the CSV says the same; a quarter not begun,
+//! a malformed one and a scope outside the caller's reach are refused with the reason.
+
+use crate::helpers::{DeskAnswer, TestApp, desk_action, spawn_app};
+use services::demo::{RESIDENTS, STAFF};
+use shared::report::{Quarter, Report, Section};
+
+/// Files an appeal of the first demo resident to `body`, of `kind`, about `subject`.
+async fn file(app: &TestApp, body: i64, kind: &str, subject: &str) -> i64 {
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+        .bind(RESIDENTS[0].phone)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let appeal = services::appeals::NewAppeal {
+        user_id: user,
+        body_id: body,
+        topic: "healthcare",
+        kind,
+        subject,
+        text: "Matn",
+        region: "1726",
+        district: "1726266",
+        mahalla: None,
+        applicant: "Karimova Dilnoza",
+        address: "Amir Temur koʻchasi 1",
+        cosigners: &[],
+        files: &[],
+        about: None,
+        locale: shared::Locale::Uz,
+        channel: shared::appeal::Channel::Web,
+    };
+    services::appeals::file(&app.services, &appeal).await.unwrap().id
+}
+
+async fn report(app: &TestApp, cookie: &str, scope: &str, quarter: &str) -> reqwest::Response {
+    app.call("/api/report", cookie, &[("scope", scope), ("quarter", quarter)])
+        .await
+}
+
+/// The figures of a section as (code, now, before).
+fn figures(report: &Report, section: Section) -> Vec<(String, i64, i64)> {
+    report
+        .section(section)
+        .iter()
+        .map(|f| (f.code.clone(), f.now, f.before))
+        .collect()
+}
+
+fn row(code: &str, now: i64, before: i64) -> (String, i64, i64) {
+    (code.to_string(), now, before)
+}
+
+#[tokio::test]
+async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
+    let app = spawn_app().await;
+    let officer = app.sign_in(STAFF[1].phone).await;
+    let act = |id: i64, fields: Vec<(&'static str, &'static str)>| {
+        let (app, officer) = (&app, officer.clone());
+        async move { assert_eq!(desk_action(app, &officer, id, &fields).await, DeskAnswer::Done) }
+    };
+    let resolve = |r: &'static str| {
+        vec![
+            ("action", "resolve"),
+            ("resolution", r),
+            ("confirm", "yes"),
+            ("text", ""),
+        ]
+    };
+
+    // This quarter (the one before the report's): three appeals to body 4 (below body 1), one
+    // a repeat of another; one to body 7 (another tree). All answered or closed in time.
+    let a1 = file(&app, 4, "application", "Navbat").await;
+    let a2 = file(&app, 4, "application", "Navbat").await;
+    let a3 = file(&app, 4, "proposal", "Dori").await;
+    let elsewhere = file(&app, 7, "application", "Svet").await;
+    act(a1, vec![("action", "answer"), ("text", "Navbat qisqartirildi")]).await;
+    let resident = app.sign_in(RESIDENTS[0].phone).await;
+    let rated = app
+        .post_form(
+            &format!("/appeals/{a1}/rating"),
+            &resident,
+            &[("score", "5"), ("comment", "")],
+        )
+        .await;
+    assert!(
+        crate::helpers::location(&rated).contains("rated"),
+        "{}",
+        crate::helpers::location(&rated)
+    );
+    for id in [a1, a2, a3] {
+        act(id, resolve("explained")).await;
+    }
+    let head7 = crate::helpers::head_of_another_body(&app, "+998907770033").await;
+    assert_eq!(
+        desk_action(&app, &head7, elsewhere, &resolve("explained")).await,
+        DeskAnswer::Done
+    );
+
+    // The next quarter begins; two appeals come: one triaged urgent and answered, then rated 4;
+    // one closed as satisfied.
+    let before = Quarter::of(app.services.clock.now_ms());
+    let (_, next_start) = before.bounds();
+    let now = app.services.clock.now_ms();
+    app.services
+        .clock
+        .advance_ms(next_start - now + 2 * services::clock::HOUR_MS);
+    let quarter = Quarter::of(app.services.clock.now_ms());
+    assert_eq!(quarter.previous(), before);
+    let officer = app.sign_in(STAFF[1].phone).await;
+    let act = |id: i64, fields: Vec<(&'static str, &'static str)>| {
+        let (app, officer) = (&app, officer.clone());
+        async move { assert_eq!(desk_action(app, &officer, id, &fields).await, DeskAnswer::Done) }
+    };
+    let a5 = file(&app, 4, "complaint", "Shifokor").await;
+    let a6 = file(&app, 4, "application", "Chiroq").await;
+    act(a5, vec![("action", "triage"), ("category", "urgent")]).await;
+    act(a5, vec![("action", "answer"), ("text", "Shifokor tayinlandi")]).await;
+    let resident = app.sign_in(RESIDENTS[0].phone).await;
+    app.post_form(
+        &format!("/appeals/{a5}/rating"),
+        &resident,
+        &[("score", "4"), ("comment", "")],
+    )
+    .await;
+    act(a6, resolve("satisfied")).await;
+
+    let head = app.sign_in(STAFF[2].phone).await;
+    let response = report(&app, &head, "body:1", &quarter.to_string()).await;
+    assert_eq!(response.status(), 200);
+    let r: Report = response.json().await.unwrap();
+    assert_eq!(
+        figures(&r, Section::Received),
+        [row("total", 2, 3), row("repeat", 0, 1), row("collective", 0, 0)]
+    );
+    assert_eq!(figures(&r, Section::Channel), [row("web", 2, 3)]);
+    assert_eq!(
+        figures(&r, Section::Kind),
+        [
+            row("application", 1, 2),
+            row("complaint", 1, 0),
+            row("proposal", 0, 1)
+        ]
+    );
+    assert_eq!(
+        figures(&r, Section::Category),
+        [row("none", 1, 3), row("urgent", 1, 0)]
+    );
+    assert_eq!(figures(&r, Section::Topic), [row("healthcare", 2, 3)]);
+    assert_eq!(
+        figures(&r, Section::Resolved),
+        [row("explained", 0, 3), row("satisfied", 1, 0)]
+    );
+    // Terms ending in each quarter: all three of the quarter before replied to in time; this
+    // quarter's both replied to in time (one answered, one closed).
+    assert_eq!(figures(&r, Section::Terms), [row("on_time", 2, 3)]);
+    assert!(figures(&r, Section::Control).is_empty());
+    assert_eq!(
+        figures(&r, Section::Scores),
+        [row("count", 1, 1), row("average", 40, 50)]
+    );
+
+    // The CSV says the same.
+    let csv = app
+        .get_as(
+            &format!("/desk/reports.csv?scope=body:1&quarter={quarter}"),
+            &head,
+        )
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with(&format!("section,figure,{quarter},{before}\r\n")),
+        "{text}"
+    );
+    assert!(text.contains("received,total,2,3\r\n"), "{text}");
+    assert!(text.contains("scores,average,40,50\r\n"), "{text}");
+
+    // Refused, each with its reason: a quarter not begun, a malformed one, a scope outside
+    // the caller's reach (another tree, a region, the country).
+    let refused = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 400);
+        response.text().await.unwrap()
+    };
+    let next = Quarter::of(quarter.bounds().1);
+    assert!(
+        refused(report(&app, &head, "body:1", &next.to_string()).await)
+            .await
+            .contains("future")
+    );
+    assert!(
+        refused(report(&app, &head, "body:1", "2026-Q7").await)
+            .await
+            .contains("period")
+    );
+    for scope in ["body:7", "region:1726", "country", "town:1"] {
+        assert!(
+            refused(report(&app, &head, scope, &quarter.to_string()).await)
+                .await
+                .contains("scope"),
+            "{scope}"
+        );
+    }
+    let csv = app
+        .get_as(
+            &format!("/desk/reports.csv?scope=body:7&quarter={quarter}"),
+            &head,
+        )
+        .await;
+    assert_eq!(csv.status(), 400);
+    assert!(csv.text().await.unwrap().contains("huquqingiz yoʻq"));
+    // The People's Reception reads its region's report; the body 7 appeal counts there too.
+    let coordinator = app.sign_in(STAFF[3].phone).await;
+    let r: Report = report(&app, &coordinator, "region:1726", &quarter.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(figures(&r, Section::Received)[0], row("total", 2, 4));
+}

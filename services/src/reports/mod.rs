@@ -1,0 +1,341 @@
+//! Reports on appeals (issue 15), a file per concern:
+//!
+//! | file | what |
+//! |---|---|
+//! | `mod.rs` | who may read which scope; the quarterly report's figures, each beside the quarter before |
+//!
+//! What a figure counts, in words (the page and the CSV say the same):
+//! - **received**: appeals registered in the quarter, in all and by channel, kind, category
+//!   (`none`: not yet triaged) and topic; repeats and collective ones among them;
+//! - **resolved**: appeals closed in the quarter, by outcome;
+//! - **terms**: appeals whose term ended in the quarter — answered or closed by its end (on
+//!   time), after it (late), or not yet and the term passed (overdue now);
+//! - **control**: terms passed up to the body above in the quarter (escalated), answers the
+//!   resident returned to control, answers the People's Reception sent back;
+//! - **scores**: residents' scores of answers given in the quarter: how many, and the average
+//!   in tenths (42 = 4.2).
+//!
+//! A body's report counts the appeals now with it or with a body below it.
+
+use crate::db::Value;
+use crate::{Error, Result, Services};
+use shared::auth::{Principal, Role};
+use shared::report::{Figure, Quarter, Report, ReportChoices, ReportProblem, ReportScope, Section};
+use sqlx::Row;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("refused: {0}")]
+    Refused(ReportProblem),
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+crate::error::service_error!(ReportError);
+
+use ReportError::Refused;
+
+/// The scope's condition on `appeals a`, with its values from `$first` on, and its name; a
+/// scope outside the person's reach is refused.
+async fn scope_of(
+    svc: &Services,
+    principal: &Principal,
+    scope: &ReportScope,
+    first: usize,
+) -> Result<(String, Vec<Value>, shared::geo::Names), ReportError> {
+    let admin = principal.has_role(Role::Administrator);
+    let names = |row: &sqlx::any::AnyRow| crate::db::names(row, "n");
+    match scope {
+        ReportScope::Country => {
+            if !admin {
+                return Err(Refused(ReportProblem::Scope));
+            }
+            let name = shared::geo::Names {
+                uz: "Oʻzbekiston".into(),
+                uz_cyrl: "Ўзбекистон".into(),
+                ru: "Узбекистан".into(),
+            };
+            Ok(("1 = 1".into(), Vec::new(), name))
+        }
+        ReportScope::Region(region) => {
+            let row = sqlx::query("SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM regions WHERE soato = $1")
+                .bind(region)
+                .fetch_optional(&svc.db.pool)
+                .await?
+                .ok_or(Refused(ReportProblem::Scope))?;
+            if !admin && !principal.coordinates(region) {
+                return Err(Refused(ReportProblem::Scope));
+            }
+            Ok((
+                format!("a.region_soato = ${first}"),
+                vec![Value::Text(region.clone())],
+                names(&row)?,
+            ))
+        }
+        ReportScope::District(district) => {
+            let row = sqlx::query(
+                "SELECT region_soato, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM districts WHERE soato = $1",
+            )
+            .bind(district)
+            .fetch_optional(&svc.db.pool)
+            .await?
+            .ok_or(Refused(ReportProblem::Scope))?;
+            let region: String = row.try_get("region_soato")?;
+            if !admin && !principal.coordinates(&region) {
+                return Err(Refused(ReportProblem::Scope));
+            }
+            Ok((
+                format!("a.district_soato = ${first}"),
+                vec![Value::Text(district.clone())],
+                names(&row)?,
+            ))
+        }
+        ReportScope::Body(body) => {
+            let row = sqlx::query(
+                "SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM bodies WHERE id = $1",
+            )
+            .bind(body)
+            .fetch_optional(&svc.db.pool)
+            .await?
+            .ok_or(Refused(ReportProblem::Scope))?;
+            if !crate::appeals::handles(svc, principal, *body).await? {
+                return Err(Refused(ReportProblem::Scope));
+            }
+            let parents = crate::appeals::scope::parents(svc).await?;
+            // The ids come from the database, never from the request.
+            let list = parents
+                .keys()
+                .filter(|b| crate::appeals::scope::within(&parents, **b, &[*body]))
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            Ok((format!("a.body_id IN ({list})"), Vec::new(), names(&row)?))
+        }
+    }
+}
+
+/// Counts grouped by `key`, this quarter's and the one before's, over rows whose instant
+/// `at` falls in either: `from` the SQL after `FROM`, `at` the instant's column. (The key is
+/// named in a subquery first: PostgreSQL groups by no constant or subquery of its own.)
+async fn grouped(
+    svc: &Services,
+    key: &str,
+    from: &str,
+    at: &str,
+    scope: &(String, Vec<Value>),
+    (before, start, end): (i64, i64, i64),
+) -> Result<Vec<Figure>> {
+    let sql = format!(
+        "SELECT t.k AS k, SUM(CASE WHEN t.t_at >= $2 THEN 1 ELSE 0 END) AS now_n, \
+           SUM(CASE WHEN t.t_at < $2 THEN 1 ELSE 0 END) AS before_n \
+         FROM (SELECT {key} AS k, {at} AS t_at FROM {from} WHERE {at} >= $1 AND {at} < $3 AND {}) t \
+         GROUP BY t.k",
+        scope.0
+    );
+    let mut values = vec![Value::Int(before), Value::Int(start), Value::Int(end)];
+    values.extend(scope.1.iter().cloned());
+    let mut figures = crate::db::bind_all(sqlx::query(&sql), &values)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Figure {
+                code: r
+                    .try_get::<Option<String>, _>("k")?
+                    .unwrap_or_else(|| "none".into()),
+                now: r.try_get::<Option<i64>, _>("now_n")?.unwrap_or(0),
+                before: r.try_get::<Option<i64>, _>("before_n")?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // By code, the same on both databases (they place NULL apart).
+    figures.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(figures)
+}
+
+/// The figure `code` of a list, zero when nothing was counted.
+fn one(figures: Vec<Figure>, code: &str) -> Figure {
+    figures.into_iter().next().unwrap_or(Figure {
+        code: code.into(),
+        now: 0,
+        before: 0,
+    })
+}
+
+/// The quarter's report of a scope the person may read. A quarter not begun is refused.
+pub async fn quarterly(
+    svc: &Services,
+    principal: &Principal,
+    scope: &ReportScope,
+    quarter: Quarter,
+) -> Result<Report, ReportError> {
+    let now = svc.clock.now_ms();
+    if quarter > Quarter::of(now) {
+        return Err(Refused(ReportProblem::Future));
+    }
+    let (sql, values, name) = scope_of(svc, principal, scope, 4).await?;
+    let scope_sql = (sql, values);
+    let (start, end) = quarter.bounds();
+    let (before, _) = quarter.previous().bounds();
+    let span = (before, start, end);
+    let appeals = "appeals a";
+    let received = "a.created_at";
+    let mut sections = Vec::new();
+
+    // Received, in all and by each dimension.
+    let mut totals = Vec::new();
+    for (flag, code) in [
+        ("1 = 1", "total"),
+        ("a.repeat_of IS NOT NULL", "repeat"),
+        ("a.collective = 1", "collective"),
+    ] {
+        let sql = (format!("{} AND {flag}", scope_sql.0), scope_sql.1.clone());
+        let found = grouped(svc, &format!("'{code}'"), appeals, received, &sql, span).await?;
+        totals.push(one(found, code));
+    }
+    sections.push((Section::Received, totals));
+    for (section, key) in [
+        (Section::Channel, "a.channel"),
+        (Section::Kind, "a.kind"),
+        (Section::Category, "a.category"),
+        (Section::Topic, "a.topic_code"),
+    ] {
+        sections.push((
+            section,
+            grouped(svc, key, appeals, received, &scope_sql, span).await?,
+        ));
+    }
+    // Closed in the quarter, by outcome.
+    let closed = "appeal_events e JOIN appeals a ON a.id = e.appeal_id";
+    let resolved_sql = (
+        format!("e.kind = 'resolved' AND {}", scope_sql.0),
+        scope_sql.1.clone(),
+    );
+    sections.push((
+        Section::Resolved,
+        grouped(svc, "a.resolution", closed, "e.at", &resolved_sql, span).await?,
+    ));
+    // Terms that ended in the quarter: answered (or closed) by the end of the term, after it,
+    // or not yet and passed.
+    let first_reply = "(SELECT MIN(r.at) FROM appeal_events r WHERE r.appeal_id = a.id AND r.kind IN ('answered', 'resolved'))";
+    let terms_key = format!(
+        "CASE WHEN {first_reply} <= a.due_at THEN 'on_time' WHEN {first_reply} IS NOT NULL THEN 'late' \
+           WHEN a.due_at < {now} THEN 'overdue' ELSE 'running' END"
+    );
+    sections.push((
+        Section::Terms,
+        grouped(svc, &terms_key, appeals, "a.due_at", &scope_sql, span).await?,
+    ));
+    // Control: passed up, returned by the resident, sent back by the People's Reception.
+    let control_sql = (
+        format!(
+            "e.kind IN ('escalated', 'returned', 'sent_back') AND {}",
+            scope_sql.0
+        ),
+        scope_sql.1.clone(),
+    );
+    sections.push((
+        Section::Control,
+        grouped(svc, "e.kind", closed, "e.at", &control_sql, span).await?,
+    ));
+    // Scores of answers: how many, and the average in tenths.
+    let sql = format!(
+        "SELECT COUNT(CASE WHEN s.at >= $2 THEN 1 END) AS now_n, COUNT(CASE WHEN s.at < $2 THEN 1 END) AS before_n, \
+           SUM(CASE WHEN s.at >= $2 THEN s.score ELSE 0 END) AS now_sum, SUM(CASE WHEN s.at < $2 THEN s.score ELSE 0 END) AS before_sum \
+         FROM appeal_ratings s JOIN appeals a ON a.id = s.appeal_id WHERE s.at >= $1 AND s.at < $3 AND {}",
+        scope_sql.0
+    );
+    let mut values = vec![Value::Int(before), Value::Int(start), Value::Int(end)];
+    values.extend(scope_sql.1.iter().cloned());
+    let row = crate::db::bind_all(sqlx::query(&sql), &values)
+        .fetch_one(&svc.db.pool)
+        .await?;
+    let count = |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>, _>(c)?.unwrap_or(0)) };
+    let tenths = |sum: i64, n: i64| if n == 0 { 0 } else { (sum * 10 + n / 2) / n };
+    let (now_n, before_n) = (count("now_n")?, count("before_n")?);
+    sections.push((
+        Section::Scores,
+        vec![
+            Figure {
+                code: "count".into(),
+                now: now_n,
+                before: before_n,
+            },
+            Figure {
+                code: "average".into(),
+                now: tenths(count("now_sum")?, now_n),
+                before: tenths(count("before_sum")?, before_n),
+            },
+        ],
+    ));
+    let topics = crate::appeals::choices(svc).await?.topics;
+    Ok(Report {
+        scope: scope.clone(),
+        name,
+        quarter,
+        sections,
+        topics,
+    })
+}
+
+/// The scopes a person may read reports of, and the quarters to choose from (this one and
+/// the seven before).
+pub async fn choices(svc: &Services, principal: &Principal) -> Result<ReportChoices> {
+    let admin = principal.has_role(Role::Administrator);
+    let mut scopes = Vec::new();
+    if admin {
+        let country = shared::geo::Names {
+            uz: "Oʻzbekiston".into(),
+            uz_cyrl: "Ўзбекистон".into(),
+            ru: "Узбекистан".into(),
+        };
+        scopes.push(("country".to_string(), country));
+    }
+    let places = crate::appeals::choices(svc).await?;
+    for (region, name) in &places.regions {
+        if admin || principal.coordinates(region) {
+            scopes.push((format!("region:{region}"), name.clone()));
+        }
+    }
+    let handled = crate::appeals::scope::handled_bodies(svc, principal).await?;
+    for body in &places.bodies {
+        if handled.contains(&body.id) {
+            scopes.push((format!("body:{}", body.id), body.name.clone()));
+        }
+    }
+    let mut quarter = Quarter::of(svc.clock.now_ms());
+    let mut quarters = Vec::new();
+    for _ in 0..8 {
+        quarters.push(quarter.to_string());
+        quarter = quarter.previous();
+    }
+    Ok(ReportChoices { scopes, quarters })
+}
+
+/// The report as CSV (RFC 4180): section, figure, this quarter, the quarter before.
+pub fn csv(report: &Report) -> String {
+    let field = |text: &str| {
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = format!(
+        "section,figure,{},{}\r\n",
+        report.quarter,
+        report.quarter.previous()
+    );
+    for (section, figures) in &report.sections {
+        for f in figures {
+            out.push_str(&format!(
+                "{},{},{},{}\r\n",
+                section.code(),
+                field(&f.code),
+                f.now,
+                f.before
+            ));
+        }
+    }
+    out
+}
