@@ -87,11 +87,9 @@ pub(crate) async fn invite(
         .execute(&mut *conn)
         .await?;
         // In the co-signer's own language if they use the app, else the filer's.
-        let theirs: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE phone = $1")
-            .bind(phone.e164())
-            .fetch_optional(&mut *conn)
-            .await?;
-        let locale = theirs.as_deref().and_then(Locale::from_tag).unwrap_or(locale);
+        let locale = crate::identity::users::locale_of(&mut *conn, phone)
+            .await?
+            .unwrap_or(locale);
         let text = text::invitation(locale, number, &code, &svc.public_url);
         crate::sms::enqueue(&mut *conn, phone, &text, locale, "cosign", now).await?;
     }

@@ -73,17 +73,7 @@ pub async fn name_member(
     let phone = Phone::parse(phone).map_err(|_| Refused(SevenProblem::Phone))?;
     let now = svc.clock.now_ms();
     let mut tx = svc.db.pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO users (phone, locale, created_at) VALUES ($1, 'uz', $2) ON CONFLICT (phone) DO NOTHING",
-    )
-    .bind(phone.e164())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let (user_id, locale): (i64, String) = sqlx::query_as("SELECT id, locale FROM users WHERE phone = $1")
-        .bind(phone.e164())
-        .fetch_one(&mut *tx)
-        .await?;
+    let (user_id, locale) = crate::identity::users::find_or_open(&mut tx, &phone, Locale::Uz, now).await?;
     sqlx::query(
         "UPDATE mahalla_members SET removed_at = $1 WHERE mahalla_code = $2 AND role = $3 AND removed_at IS NULL",
     )
@@ -104,7 +94,6 @@ pub async fn name_member(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let locale = Locale::from_tag(&locale).unwrap_or(Locale::Uz);
     let (latin, cyrillic): (String, String) =
         sqlx::query_as("SELECT name_uz, name_uz_cyrl FROM mahallas WHERE code = $1")
             .bind(mahalla)

@@ -221,6 +221,40 @@ pub async fn contact(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Opt
         .map(|phone| (phone, locale)))
 }
 
+/// The language a phone's owner uses the app in; none if they have no account.
+pub async fn locale_of(conn: &mut sqlx::AnyConnection, phone: &Phone) -> Result<Option<Locale>> {
+    let tag: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE phone = $1")
+        .bind(phone.e164())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(tag.as_deref().and_then(Locale::from_tag))
+}
+
+/// The account of a phone, opened in `locale` when there is none; an existing account keeps
+/// its language (unlike [`find_or_create`], which a sign-in uses to set it). Returns its id
+/// and language.
+pub async fn find_or_open(
+    conn: &mut sqlx::AnyConnection,
+    phone: &Phone,
+    locale: Locale,
+    now: i64,
+) -> Result<(i64, Locale)> {
+    sqlx::query(
+        "INSERT INTO users (phone, locale, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING",
+    )
+    .bind(phone.e164())
+    .bind(locale.tag())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query("SELECT id, locale FROM users WHERE phone = $1")
+        .bind(phone.e164())
+        .fetch_one(&mut *conn)
+        .await?;
+    let locale = Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or(locale);
+    Ok((row.try_get("id")?, locale))
+}
+
 /// Sets a person's full name (their appeals are filed under it); `false` when it is empty
 /// or longer than the appeal form allows.
 pub async fn set_name(svc: &Services, user_id: i64, name: &str) -> Result<bool> {

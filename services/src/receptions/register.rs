@@ -273,7 +273,10 @@ pub async fn record_visit(
             .bind(visit)
             .execute(&mut *tx)
             .await?;
-        let locale = visitor_locale(&mut tx, phone).await?;
+        // The visitor's language if they use the app, Uzbek otherwise.
+        let locale = crate::identity::users::locale_of(&mut tx, phone)
+            .await?
+            .unwrap_or(Locale::Uz);
         let text = sms(
             locale,
             Sms::ReceptionVisitCode,
@@ -292,15 +295,6 @@ pub async fn record_visit(
         }
     }
     Ok(recorded)
-}
-
-/// The visitor's language if they use the app, Uzbek otherwise.
-async fn visitor_locale(conn: &mut sqlx::AnyConnection, phone: &Phone) -> Result<Locale> {
-    let tag: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE phone = $1")
-        .bind(phone.e164())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(tag.as_deref().and_then(Locale::from_tag).unwrap_or(Locale::Uz))
 }
 
 /// The visitor confirms the appeal filed for them: with the code sent to their phone (read
@@ -420,21 +414,11 @@ async fn file(svc: &Services, visit: i64, reception: &Reception) -> Result<(i64,
             .await?;
     let phone: String = row.try_get::<Option<String>, _>("phone")?.unwrap_or_default();
     let phone = Phone::parse(&phone).map_err(|_| Error::NotFound)?;
-    let mut conn = svc.db.pool.acquire().await?;
-    let locale = visitor_locale(&mut conn, &phone).await?;
-    sqlx::query(
-        "INSERT INTO users (phone, locale, created_at) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING",
-    )
-    .bind(phone.e164())
-    .bind(locale.tag())
-    .bind(svc.clock.now_ms())
-    .execute(&mut *conn)
-    .await?;
-    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
-        .bind(phone.e164())
-        .fetch_one(&mut *conn)
-        .await?;
-    drop(conn);
+    // The appeal is the visitor's own: their account, or one opened in Uzbek for them.
+    let (user_id, locale) = {
+        let mut conn = svc.db.pool.acquire().await?;
+        crate::identity::users::find_or_open(&mut conn, &phone, Locale::Uz, svc.clock.now_ms()).await?
+    };
     let summary: String = row.try_get("summary")?;
     let subject = subject_of(&summary);
     let topic: Option<String> = row.try_get("topic_code")?;
