@@ -7,11 +7,7 @@ use sqlx::Row;
 /// The bodies (in tree order) and topics the filing form offers.
 pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
     let bodies = bodies_tree(svc).await?;
-    let topics = coded_names(
-        svc,
-        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
-    )
-    .await?;
+    let topics = topics(svc).await?;
     let regions = coded_names(
         svc,
         "SELECT soato AS code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM regions ORDER BY soato",
@@ -31,6 +27,15 @@ pub async fn choices(svc: &Services) -> Result<shared::appeal::AppealChoices> {
         usual: None,
         applicant: None,
     })
+}
+
+/// Every topic with its names, by code (what a form or a report that needs only topics reads).
+pub async fn topics(svc: &Services) -> Result<Vec<(String, shared::geo::Names)>> {
+    coded_names(
+        svc,
+        "SELECT code, name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM topics ORDER BY code",
+    )
+    .await
 }
 
 /// Where a resident's next appeal is most likely from: the place of their last appeal, else

@@ -209,7 +209,7 @@ pub async fn desk_reception(svc: &Services, principal: &Principal, id: i64) -> R
     let open = !summary.cancelled && summary.starts_at > now;
     let registering = manages && !summary.cancelled && now >= summary.starts_at - REGISTER_OPENS_BEFORE_MS;
     let all_topics = if registering {
-        crate::appeals::choices(svc).await?.topics
+        crate::appeals::choices::topics(svc).await?
     } else {
         Vec::new()
     };

@@ -268,7 +268,7 @@ pub async fn quarterly(
             },
         ],
     ));
-    let topics = crate::appeals::choices(svc).await?.topics;
+    let topics = crate::appeals::choices::topics(svc).await?;
     Ok(Report {
         scope: scope.clone(),
         name,
