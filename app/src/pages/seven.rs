@@ -33,6 +33,17 @@ fn problem_key(problem: SevenProblem) -> Key {
     }
 }
 
+/// The field of the naming form a refusal is about: its message stands above it, and it takes
+/// the focus; other refusals head the form.
+fn problem_field(problem: SevenProblem) -> &'static str {
+    match problem {
+        SevenProblem::Role => "role",
+        SevenProblem::Name => "name",
+        SevenProblem::Phone => "phone",
+        _ => "",
+    }
+}
+
 /// The refusal the page's `?error=` names; a code no server wrote reads as unavailable.
 fn refusal(code: Option<String>) -> Option<SevenProblem> {
     code.map(|c| SevenProblem::parse(&c).unwrap_or(SevenProblem::Unavailable))
@@ -62,6 +73,12 @@ pub fn SevenPage() -> impl IntoView {
                 let kept = kept.await;
                 let value = move |name: &str| kept.get(name).cloned().unwrap_or_default();
                 let problem = refusal(query.read_untracked().get("error"));
+                let at_fault = problem.map(problem_field);
+                // The message above the field at fault (or heading the form), which takes the focus.
+                let error_at = move |field: &'static str| {
+                    (at_fault == Some(field)).then(|| problem.map(|p| form_error("seven-error", tr(locale, problem_key(p)))))
+                };
+                let focus = move |field: &'static str| at_fault == Some(field);
                 let district = RwSignal::new(param("district"));
                 let chosen = d.mahalla.as_ref().map(|(code, _)| code.clone()).unwrap_or_default();
                 let (district_now, mahalla_now) = (param("district"), chosen.clone());
@@ -111,20 +128,24 @@ pub fn SevenPage() -> impl IntoView {
                             }}
                             <form class="stack" method="post" action="/desk/mahalla-seven">
                                 <h3>{tr(locale, Key::SevenAdd)}</h3>
-                                {problem.map(|p| form_error("seven-error", tr(locale, problem_key(p))))}
+                                {error_at("")}
                                 <input type="hidden" name="district" value=district_now />
                                 <input type="hidden" name="mahalla" value=code />
+                                {error_at("role")}
                                 <label for="seven-role">{tr(locale, Key::SevenRole)}</label>
-                                <select id="seven-role" name="role" required>
+                                <select id="seven-role" name="role" required autofocus=focus("role")>
                                     {ConsentRole::ALL.iter().filter(|r| r.of_mahalla_seven()).map(|r| view! {
                                         <option value=r.code() selected=r.code() == value("role")>{tr(locale, consent_role_key(*r))}</option>
                                     }).collect_view()}
                                 </select>
+                                {error_at("name")}
                                 <label for="seven-name">{tr(locale, Key::SevenName)}</label>
-                                <input id="seven-name" name="name" type="text" maxlength="200" required value=value("name") />
+                                <input id="seven-name" name="name" type="text" maxlength="200" required value=value("name")
+                                    autofocus=focus("name") />
+                                {error_at("phone")}
                                 <label for="seven-phone">{tr(locale, Key::SevenPhone)}</label>
                                 <input id="seven-phone" name="phone" type="tel" inputmode="tel" maxlength="20" required value=value("phone")
-                                    autofocus=problem.is_some() />
+                                    autofocus=focus("phone") />
                                 <button class="button" type="submit">{tr(locale, Key::SevenSave)}</button>
                             </form>
                         }

@@ -130,6 +130,28 @@ async fn the_peoples_reception_names_the_seven_of_its_own_region() {
         let to = name(&app, &coordinator, mahalla, role, person, phone).await;
         assert_eq!(problem_in(&to), problem, "{mahalla} {role} {phone}");
     }
+    // A wrong phone is said above the phone field, the name typed kept in its field.
+    let fields = [
+        ("district", "1726266"),
+        ("mahalla", ADOLAT),
+        ("role", "mahalla_chair"),
+        ("name", "Aliyeva Gulnora"),
+        ("phone", "12345"),
+    ];
+    let refused = app.post_form("/desk/mahalla-seven", &coordinator, &fields).await;
+    let token = crate::helpers::set_cookie(&refused, shared::cookies::KEPT).expect("the form is kept");
+    let both = format!("{coordinator}; {}={token}", shared::cookies::KEPT);
+    let (_, page) = app.get_text_as(&location(&refused), &both).await;
+    let (name_at, message_at, phone_at) = (
+        page.find("id=\"seven-name\"").unwrap(),
+        page.find("id=\"seven-error\"").unwrap(),
+        page.find("id=\"seven-phone\"").unwrap(),
+    );
+    assert!(
+        name_at < message_at && message_at < phone_at,
+        "the message stands above the phone"
+    );
+    assert!(page.contains("value=\"Aliyeva Gulnora\""));
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mahalla_members")
         .fetch_one(&app.db.pool)
         .await
