@@ -609,6 +609,18 @@ pub async fn file_appeal(
     district: &str,
     subject: &str,
 ) -> services::appeals::Registered {
+    file_appeal_of_kind(app, body, region, district, "complaint", subject).await
+}
+
+/// [`file_appeal`] of a kind: an application, a proposal or a complaint.
+pub async fn file_appeal_of_kind(
+    app: &TestApp,
+    body: i64,
+    region: &str,
+    district: &str,
+    kind: &str,
+    subject: &str,
+) -> services::appeals::Registered {
     let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
         .bind(services::demo::RESIDENTS[0].phone)
         .fetch_one(&app.db.pool)
@@ -618,7 +630,7 @@ pub async fn file_appeal(
         user_id: user,
         body_id: body,
         topic: "healthcare",
-        kind: "complaint",
+        kind,
         subject,
         text: "Navbat ikki haftaga choʻzilmoqda.",
         region,

@@ -6,32 +6,12 @@ use crate::helpers::{DeskAnswer, TestApp, desk_action, spawn_app};
 use services::demo::{RESIDENTS, STAFF};
 use shared::report::{Quarter, Report, Section};
 
-/// Files an appeal of the first demo resident to `body`, of `kind`, about `subject`.
+/// Files an appeal of the first demo resident to `body` (from Chilonzor tumani), of `kind`,
+/// about `subject`.
 async fn file(app: &TestApp, body: i64, kind: &str, subject: &str) -> i64 {
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
-        .bind(RESIDENTS[0].phone)
-        .fetch_one(&app.db.pool)
+    crate::helpers::file_appeal_of_kind(app, body, "1726", "1726266", kind, subject)
         .await
-        .unwrap();
-    let appeal = services::appeals::NewAppeal {
-        user_id: user,
-        body_id: body,
-        topic: "healthcare",
-        kind,
-        subject,
-        text: "Matn",
-        region: "1726",
-        district: "1726266",
-        mahalla: None,
-        applicant: "Karimova Dilnoza",
-        address: "Amir Temur koʻchasi 1",
-        cosigners: &[],
-        files: &[],
-        about: None,
-        locale: shared::Locale::Uz,
-        channel: shared::appeal::Channel::Web,
-    };
-    services::appeals::file(&app.services, &appeal).await.unwrap().id
+        .id
 }
 
 async fn report(app: &TestApp, cookie: &str, scope: &str, quarter: &str) -> reqwest::Response {
