@@ -21,6 +21,10 @@ step "object store for the tests (moto's S3 server)"
 s3=$(timeout 5m scripts/moto.sh)
 export TEST_S3=$s3
 
+step "spreadsheet reader for the tests (openpyxl)"
+# The server's XLSX files are read back by someone else's reader, not by our own code.
+python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q 'openpyxl==3.1.5'
+
 step "tests on SQLite"
 # A hung test fails its step with a message instead of running CI out of time.
 timeout 20m cargo test --workspace

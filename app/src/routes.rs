@@ -17,6 +17,7 @@ use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
+use crate::pages::rating::{RatingBodyPage, RatingPage, RatingSettingsPage};
 use crate::pages::receptions::{
     DeskReceptionPage, DeskReceptionsPage, ProtocolPage, ReceptionPage, ReceptionsPage,
 };
@@ -82,4 +83,7 @@ lazy_pages! {
     Seven => SevenPage,
     Consents => ConsentsPage,
     Reports => ReportsPage,
+    Rating => RatingPage,
+    RatingBody => RatingBodyPage,
+    RatingSettings => RatingSettingsPage,
 }

@@ -84,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/bodies") view={Lazy::<routes::Bodies>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/terms") view={Lazy::<routes::Terms>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/rating") view={Lazy::<routes::RatingSettings>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("rating") view={Lazy::<routes::Rating>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("rating/body/:id") view={Lazy::<routes::RatingBody>::new()} ssr=SsrMode::Async />
                     <Route path=path!("inspector/readings/:id") view={Lazy::<routes::InspectorReading>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -114,13 +114,16 @@ async fn reception_reminders(services: Services, mut stopped: tokio::sync::watch
 }
 
 /// Every minute: officers reminded of terms about to end, heads told of appeals nobody
-/// triaged within a working day (each once, however many instances run this).
+/// triaged within a working day (each once, however many instances run this), and the
+/// rating of a half-year that closed frozen.
 async fn keeping_terms(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
         let mut more = false;
         for done in [
             services::appeals::terms::remind_before_due(&services, 500).await,
             services::appeals::terms::flag_untriaged(&services, 500).await,
+            // A closed half-year's rating frozen (0 or 1 a minute: never "more").
+            services::reports::rating::freeze_closed(&services).await,
         ] {
             match done {
                 Ok(n) => more |= n == 500,

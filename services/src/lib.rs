@@ -10,6 +10,7 @@ pub mod outbound;
 pub mod pdf;
 pub mod rate;
 pub mod secret;
+pub mod sheet;
 /// Percent-encoding, shared with the pages.
 pub use shared::url;
 

@@ -4,7 +4,7 @@ use crate::Locale;
 use serde::{Deserialize, Serialize};
 
 /// A place name in each of the app's languages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Names {
     pub uz: String,
     pub uz_cyrl: String,

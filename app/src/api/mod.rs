@@ -7,6 +7,7 @@ pub mod appeals;
 pub mod kept;
 pub mod me;
 pub mod payments;
+pub mod rating;
 pub mod readings;
 pub mod receptions;
 pub mod reference;

@@ -21,7 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="footer">
-            <p>{tr(locale, Key::FooterText)}" · "<a href="/about">{tr(locale, Key::NavAbout)}</a></p>
+            <p>{tr(locale, Key::FooterText)}" · "<a href="/rating">{tr(locale, Key::RatingLink)}</a>" · "<a href="/about">{tr(locale, Key::NavAbout)}</a></p>
         </footer>
         <nav class="tabs" aria-label=tr(locale, Key::NavMenu)>
             <A href="/" exact=true>

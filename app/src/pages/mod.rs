@@ -9,6 +9,7 @@ pub mod inspector;
 pub mod not_found;
 pub mod pay;
 pub mod profile;
+pub mod rating;
 pub mod reading;
 pub mod receptions;
 pub mod reconcile;

@@ -78,6 +78,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 <p><a href="/admin/calendar">{tr(locale, Key::CalendarTitle)}</a></p>
                                 <p><a href="/admin/bodies">{tr(locale, Key::BodiesTitle)}</a></p>
                                 <p><a href="/admin/terms">{tr(locale, Key::TermsTitle)}</a></p>
+                                <p><a href="/admin/rating">{tr(locale, Key::RatingSettingsTitle)}</a></p>
                                 <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
                                 <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>
                                 <p><a href="/admin/tariffs">{tr(locale, Key::TariffsTitle)}</a></p>

@@ -140,7 +140,10 @@ pub fn ReportsPage() -> impl IntoView {
                 let (now, before) = (r.quarter.to_string(), r.quarter.previous().to_string());
                 view! {
                     <h2>{r.name.get(locale).to_string()}" · "{now.clone()}</h2>
-                    <p class="row no-print"><a href=csv download="">{tr(locale, Key::ReportsCsv)}</a></p>
+                    <p class="row no-print">
+                    <a href=csv.clone() download="">{tr(locale, Key::ReportsCsv)}</a>
+                    <a href=csv.replace("/desk/reports.csv", "/desk/reports.xlsx") download="">{tr(locale, Key::ReportsXlsx)}</a>
+                </p>
                     {r.sections.iter().map(|(section, figures)| view! {
                         <section class="report-section">
                             <h3>{tr(locale, section_key(*section))}</h3>

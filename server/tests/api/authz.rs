@@ -629,6 +629,35 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             Call::Get("/desk/reports.csv?scope=body:1&quarter=2026-Q3"),
             APPEALS,
         ),
+        (
+            Call::Get("/desk/reports.xlsx?scope=body:1&quarter=2026-Q3"),
+            APPEALS,
+        ),
+        // The rating is public: its pages, its data and its files.
+        (Call::Get("/rating"), EVERYONE),
+        (Call::Get("/rating/body/1"), EVERYONE),
+        (Call::ServerFn("/api/rating", &[("period", "")]), EVERYONE),
+        (Call::ServerFn("/api/rating_body", &[("id", "1")]), EVERYONE),
+        (Call::Get("/rating.csv"), EVERYONE),
+        (Call::Get("/rating.xlsx"), EVERYONE),
+        (Call::Get("/admin/rating"), &[Who::Admin]),
+        (Call::ServerFn("/api/rating_settings", &[]), &[Who::Admin]),
+        (
+            Call::Form(
+                "/admin/rating",
+                &[
+                    ("green", "800"),
+                    ("yellow", "500"),
+                    ("min_closed", "5"),
+                    ("weight_share", "0"),
+                    ("weight_resolution", "1"),
+                    ("weight_deadline", "1"),
+                    ("weight_reexecution", "1"),
+                    ("weight_repetition", "1"),
+                ],
+            ),
+            &[Who::Admin],
+        ),
         (Call::ServerFn("/api/consent_cases", &[]), SIGNED_IN),
         // The demo head heads body 1 (an officer of it may not set its review).
         (

@@ -663,3 +663,40 @@ pub async fn head_of_another_body(app: &TestApp, phone: &str) -> String {
     .unwrap();
     app.sign_in(phone).await
 }
+
+/// An XLSX workbook read back by an independent reader, Python's openpyxl (installed by
+/// scripts/test.sh): each sheet's rows, every cell as text (a whole number without a
+/// decimal point, an empty cell as "").
+pub fn read_xlsx(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<Vec<String>>> {
+    let file = std::env::temp_dir().join(format!(
+        "fuqaro-{}-{}.xlsx",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::write(&file, bytes).unwrap();
+    let script = r#"
+import json, sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1], read_only=True)
+def text(v):
+    if v is None: return ""
+    if isinstance(v, float) and v.is_integer(): return str(int(v))
+    return str(v)
+print(json.dumps({s.title: [[text(v) for v in row] for row in s.iter_rows(values_only=True)] for s in book.worksheets}))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    std::fs::remove_file(&file).ok();
+    assert!(
+        out.status.success(),
+        "openpyxl could not read the workbook (is it installed? scripts/test.sh installs it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -18,6 +18,7 @@ mod pages;
 mod pay;
 mod payme;
 mod peoples_reception;
+mod rating;
 mod readings;
 mod reception_register;
 mod receptions;

@@ -162,6 +162,28 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
     );
     assert!(text.contains("received,total,2,3\r\n"), "{text}");
     assert!(text.contains("scores,average,40,50\r\n"), "{text}");
+    // So does the XLSX, read back by openpyxl.
+    let xlsx = app
+        .get_as(
+            &format!("/desk/reports.xlsx?scope=body:1&quarter={quarter}"),
+            &head,
+        )
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    let sheets = crate::helpers::read_xlsx(&xlsx.bytes().await.unwrap());
+    let rows = &sheets["report"];
+    assert_eq!(
+        rows[0],
+        ["section", "figure", &quarter.to_string(), &before.to_string()]
+    );
+    assert!(
+        rows.iter().any(|r| r == &["received", "total", "2", "3"]),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r == &["scores", "average", "40", "50"]),
+        "{rows:?}"
+    );
 
     // Refused, each with its reason: a quarter not begun, a malformed one, a scope outside
     // the caller's reach (another tree, a region, the country).

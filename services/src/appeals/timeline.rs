@@ -17,8 +17,8 @@ pub(super) struct Step {
     pub(super) at: i64,
 }
 
-/// Writes a step inside the caller's transaction and returns what to announce once it
-/// commits. On PostgreSQL the resident's events are serialized (an advisory lock until
+/// Writes a step inside the caller's transaction, with the marks the rating counts of it, and
+/// returns what to announce once it commits. On PostgreSQL the resident's events are serialized (an advisory lock until
 /// commit), so their ids commit in order and a stream resuming after an id misses none; and
 /// the other instances are told by NOTIFY, which PostgreSQL delivers on commit.
 pub(super) async fn record(
@@ -45,6 +45,15 @@ pub(super) async fn record(
     .bind(step.at)
     .fetch_one(&mut *conn)
     .await?;
+    let marked = crate::reports::rating::Marked {
+        event_id: id,
+        appeal: step.appeal,
+        kind: step.kind,
+        body: step.body,
+        detail: &step.detail,
+        at: step.at,
+    };
+    crate::reports::rating::mark(&mut *conn, marked).await?;
     let notice = crate::live::Notice {
         event_id: id,
         appeal_id: step.appeal,

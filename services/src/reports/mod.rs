@@ -3,6 +3,7 @@
 //! | file | what |
 //! |---|---|
 //! | `mod.rs` | who may read which scope; the quarterly report's figures, each beside the quarter before |
+//! | `rating.rs` | the six-monthly rating of bodies and the regions' public statistics, frozen when a half-year closes |
 //!
 //! What a figure counts, in words (the page and the CSV say the same):
 //! - **received**: appeals registered in the quarter, in all and by channel, kind, category
@@ -17,7 +18,10 @@
 //!
 //! A body's report counts the appeals now with it or with a body below it.
 
+pub mod rating;
+
 use crate::db::Value;
+use crate::sheet::Cell;
 use crate::{Error, Result, Services};
 use shared::auth::{Principal, Role};
 use shared::report::{Figure, Quarter, Report, ReportChoices, ReportProblem, ReportScope, Section};
@@ -312,30 +316,33 @@ pub async fn choices(svc: &Services, principal: &Principal) -> Result<ReportChoi
     Ok(ReportChoices { scopes, quarters })
 }
 
-/// The report as CSV (RFC 4180): section, figure, this quarter, the quarter before.
-pub fn csv(report: &Report) -> String {
-    let field = |text: &str| {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
-    let mut out = format!(
-        "section,figure,{},{}\r\n",
-        report.quarter,
-        report.quarter.previous()
-    );
+/// The report's rows: section, figure, this quarter, the quarter before.
+fn table(report: &Report) -> Vec<Vec<Cell>> {
+    let mut rows = vec![vec![
+        Cell::text("section"),
+        Cell::text("figure"),
+        Cell::text(report.quarter.to_string()),
+        Cell::text(report.quarter.previous().to_string()),
+    ]];
     for (section, figures) in &report.sections {
         for f in figures {
-            out.push_str(&format!(
-                "{},{},{},{}\r\n",
-                section.code(),
-                field(&f.code),
-                f.now,
-                f.before
-            ));
+            rows.push(vec![
+                Cell::text(section.code()),
+                Cell::text(&f.code),
+                Cell::Number(f.now),
+                Cell::Number(f.before),
+            ]);
         }
     }
-    out
+    rows
+}
+
+/// The report as CSV (RFC 4180).
+pub fn csv(report: &Report) -> String {
+    crate::sheet::csv(&table(report))
+}
+
+/// The report as an XLSX workbook of one sheet.
+pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
+    crate::sheet::workbook(&[("report", table(report))])
 }
