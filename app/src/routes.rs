@@ -14,6 +14,7 @@ use crate::pages::accounts::{AccountsPage, LinkAccountPage};
 use crate::pages::appeals::{AppealPage, AppealsPage, CosignPage, NewAppealPage};
 use crate::pages::appeals_admin::{BodiesPage, CalendarPage, TermsPage};
 use crate::pages::desk::{DeskCasePage, DeskPage};
+use crate::pages::hearings::{DecisionsPage, ProposalsPage};
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
@@ -86,4 +87,6 @@ lazy_pages! {
     Rating => RatingPage,
     RatingBody => RatingBodyPage,
     RatingSettings => RatingSettingsPage,
+    Decisions => DecisionsPage,
+    Proposals => ProposalsPage,
 }

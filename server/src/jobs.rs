@@ -114,16 +114,24 @@ async fn reception_reminders(services: Services, mut stopped: tokio::sync::watch
 }
 
 /// Every minute: officers reminded of terms about to end, heads told of appeals nobody
-/// triaged within a working day (each once, however many instances run this), and the
-/// rating of a half-year that closed frozen.
+/// triaged within a working day, owners of hearings' decisions reminded (each once, however
+/// many instances run this); the rating of a half-year that closed frozen, and the
+/// proposals to the Cabinet of Ministers opened and reminded of.
 async fn keeping_terms(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
         let mut more = false;
         for done in [
             services::appeals::terms::remind_before_due(&services, 500).await,
             services::appeals::terms::flag_untriaged(&services, 500).await,
-            // A closed half-year's rating frozen (0 or 1 a minute: never "more").
-            services::reports::rating::freeze_closed(&services).await,
+            services::reports::hearings::remind_decisions(&services, 500).await,
+            // A closed half-year's rating frozen, the quarter's register of proposals opened
+            // and its heads reminded (a few lines a minute: never "more").
+            services::reports::rating::freeze_closed(&services)
+                .await
+                .map(|_| 0),
+            services::reports::hearings::remind_proposals(&services)
+                .await
+                .map(|_| 0),
         ] {
             match done {
                 Ok(n) => more |= n == 500,

@@ -175,6 +175,90 @@ pub struct ReportChoices {
     pub quarters: Vec<String>,
 }
 
+/// A report heard: when, who took part, and the decisions taken (issue 15, point 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hearing {
+    pub id: i64,
+    pub scope: ReportScope,
+    pub quarter: Quarter,
+    /// `YYYY-MM-DD`, Tashkent.
+    pub held_day: String,
+    pub participants: String,
+    pub decisions: Vec<Decision>,
+}
+
+/// A decision taken at a hearing, followed up like an appeal: an owner, a due day, a
+/// reminder the day before, done with what was done.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: i64,
+    pub hearing: i64,
+    /// What the report it was taken at was of, and its quarter (for the owner's list).
+    pub scope_name: crate::geo::Names,
+    pub quarter: Quarter,
+    pub text: String,
+    pub owner_name: String,
+    /// `YYYY-MM-DD`, Tashkent.
+    pub due_day: String,
+    pub status: DecisionStatus,
+    pub done_note: Option<String>,
+    /// Whether the reader may mark it done (its owner, whoever may record the hearing).
+    pub can_close: bool,
+}
+
+crate::words! {
+    pub enum DecisionStatus {
+        Open = "open",
+        Overdue = "overdue",
+        Done = "done",
+        DoneLate = "done_late",
+    }
+}
+
+/// A report's hearing as its page shows it: the hearing if recorded, and whether the reader
+/// may record it or add decisions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HearingView {
+    pub hearing: Option<Hearing>,
+    pub can_record: bool,
+}
+
+/// One quarter's proposals of a body to the Cabinet of Ministers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: i64,
+    pub body: i64,
+    pub body_name: crate::geo::Names,
+    pub quarter: Quarter,
+    /// `YYYY-MM-DD`, Tashkent: the quarter's last day.
+    pub due_day: String,
+    pub status: DecisionStatus,
+    pub text: Option<String>,
+    /// When they were sent (UTC ms).
+    pub submitted_at: Option<i64>,
+    pub can_submit: bool,
+}
+
+crate::words! {
+    /// Why a hearing, a decision or a proposal was refused.
+    pub enum HearingProblem {
+        Scope = "scope",
+        Period = "period",
+        Future = "future",
+        Day = "day",
+        Participants = "participants",
+        Recorded = "recorded",
+        NotRecorded = "not_recorded",
+        Text = "text",
+        Owner = "owner",
+        Phone = "phone",
+        Due = "due",
+        Note = "note",
+        Closed = "closed",
+        NotFound = "not_found",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

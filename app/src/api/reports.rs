@@ -30,3 +30,36 @@ pub async fn get_report(scope: String, quarter: String) -> Result<Report, AppErr
         Err(ReportError::Service(error)) => Err(error.into()),
     }
 }
+
+/// A report's hearing (if recorded) and whether the reader may record it.
+#[server(prefix = "/api", endpoint = "report_hearing")]
+pub async fn get_hearing(scope: String, quarter: String) -> Result<shared::report::HearingView, AppError> {
+    use services::reports::hearings::HearingError;
+    use shared::report::{HearingProblem, Quarter, ReportScope};
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    let refused = |p: HearingProblem| {
+        crate::error::set_status(400);
+        AppError::BadRequest(p.code().to_string())
+    };
+    let scope = ReportScope::parse(&scope).ok_or_else(|| refused(HearingProblem::Scope))?;
+    let quarter = Quarter::parse(&quarter).ok_or_else(|| refused(HearingProblem::Period))?;
+    match services::reports::hearings::view(&svc, &principal, &scope, quarter).await {
+        Ok(view) => Ok(view),
+        Err(HearingError::Refused(p)) => Err(refused(p)),
+        Err(HearingError::Service(error)) => Err(error.into()),
+    }
+}
+
+/// The decisions of report hearings the person owns.
+#[server(prefix = "/api", endpoint = "my_decisions")]
+pub async fn get_my_decisions() -> Result<Vec<shared::report::Decision>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::reports::hearings::decisions_of(&svc, &principal).await?)
+}
+
+/// The register of proposals to the Cabinet of Ministers of the ministries the person heads.
+#[server(prefix = "/api", endpoint = "cabinet_proposals")]
+pub async fn get_proposals() -> Result<Vec<shared::report::Proposal>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    Ok(services::reports::hearings::proposals(&svc, &principal).await?)
+}

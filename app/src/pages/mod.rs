@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod appeals;
 pub mod appeals_admin;
 pub mod desk;
+pub mod hearings;
 pub mod home;
 pub mod inspector;
 pub mod not_found;

@@ -68,6 +68,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
                             <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
                             <p><a href="/consents">{tr(locale, Key::ConsentsLink)}</a></p>
+                            <p><a href="/decisions">{tr(locale, Key::DecisionsTitle)}</a></p>
                             {inspector.then(|| view! {
                                 <p><a class="button" href="/inspector">{tr(locale, Key::InspectorTitle)}</a></p>
                             })}

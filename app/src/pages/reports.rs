@@ -165,6 +165,7 @@ pub fn ReportsPage() -> impl IntoView {
                             </table>
                         </section>
                     }).collect_view()}
+                    <crate::pages::hearings::HearingSection scope=r.scope.code() quarter=r.quarter.to_string() />
                 }.into_any()
             })}
         </Suspense>

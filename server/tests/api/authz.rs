@@ -50,7 +50,9 @@ const SIGNED_IN: &[Who] = &[
 /// reading, `{AP}` an appeal, `{F}` its file, `{G}` a staff grant, `{RC}` an upcoming
 /// reception, `{IN}` an instruction, `{RV}` a reception under way and `{VI}` a visitor's
 /// appeal at it waiting for confirmation, `{MS}` a member of a mahalla seven (`{HB}` is body
-/// 1, which the demo head heads).
+/// 1, which the demo head heads), `{HR}` a hearing of body 1's report, `{DE}` its decision
+/// owned by resident A, `{PR}` body 1's line of proposals to the Cabinet, `{DUE}` a day a
+/// month ahead.
 struct Fixtures {
     account: i64,
     order: i64,
@@ -65,6 +67,10 @@ struct Fixtures {
     begun: i64,
     visit: i64,
     member: i64,
+    hearing: i64,
+    decision: i64,
+    proposal: i64,
+    due: String,
 }
 
 #[derive(Clone, Copy)]
@@ -93,6 +99,10 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, fixtures: &Fixtures) -
             .replace("{RV}", &f.begun.to_string())
             .replace("{VI}", &f.visit.to_string())
             .replace("{MS}", &f.member.to_string())
+            .replace("{HR}", &f.hearing.to_string())
+            .replace("{DE}", &f.decision.to_string())
+            .replace("{PR}", &f.proposal.to_string())
+            .replace("{DUE}", &f.due)
             // The body the demo head heads.
             .replace("{HB}", "1")
     };
@@ -156,6 +166,8 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, fixtures: &Fixtures) -
                 "error=no_booking",
                 "error=not_called_off",
                 "error=already_signed",
+                "error=recorded",
+                "error=closed",
             ];
             to != "/sign-in" && (!to.contains("error=") || after_another.iter().any(|e| to.contains(e)))
         }
@@ -358,6 +370,42 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
     )
     .await
     .unwrap();
+    // A hearing of body 1's report of 2026-Q2, with a decision resident A owns; body 1's line
+    // of proposals to the Cabinet this quarter.
+    let head_cookie = &cookies.iter().find(|(w, _)| *w == Who::Head).unwrap().1;
+    let head = services::identity::auth::principal(&app.services, head_cookie.split('=').nth(1).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let hearing = services::reports::hearings::record(
+        &app.services,
+        &head,
+        &shared::report::ReportScope::Body(1),
+        shared::report::Quarter::parse("2026-Q2").unwrap(),
+        "2026-07-10",
+        "Rahbariyat",
+    )
+    .await
+    .unwrap();
+    let due = shared::time::format_iso_date(app.services.clock.now_ms() + 30 * 86_400_000);
+    let decision = services::reports::hearings::decide(
+        &app.services,
+        &head,
+        hearing,
+        &services::reports::hearings::NewDecision {
+            text: "Navbatlar qisqartirilsin",
+            owner_name: "Resident A",
+            owner_phone: RESIDENTS[0].phone,
+            due_day: &due,
+            locale: shared::Locale::Uz,
+        },
+    )
+    .await
+    .unwrap();
+    let proposal = services::reports::hearings::proposals(&app.services, &head)
+        .await
+        .unwrap()[0]
+        .id;
     let fixtures = Fixtures {
         account: a_account,
         order,
@@ -372,6 +420,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         begun,
         visit,
         member,
+        hearing,
+        decision,
+        proposal,
+        due,
     };
 
     let table: Vec<(Call, &[Who])> = vec![
@@ -657,6 +709,56 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
                 ],
             ),
             &[Who::Admin],
+        ),
+        // Hearings of reports: read by whoever reads the report, recorded by a head of the
+        // body; a decision closed by its owner or the head; the register by ministries' heads.
+        (
+            Call::ServerFn(
+                "/api/report_hearing",
+                &[("scope", "body:1"), ("quarter", "2026-Q3")],
+            ),
+            APPEALS,
+        ),
+        (
+            Call::Form(
+                "/desk/reports/hearing",
+                &[
+                    ("scope", "body:1"),
+                    ("quarter", "2026-Q3"),
+                    ("held_day", "2026-10-01"),
+                    ("participants", "Rahbariyat"),
+                ],
+            ),
+            &[Who::Head, Who::Admin],
+        ),
+        (
+            Call::Form(
+                "/desk/reports/hearing/{HR}/decision",
+                &[
+                    ("scope", "body:1"),
+                    ("quarter", "2026-Q2"),
+                    ("text", "Hisobot eʼlon qilinsin"),
+                    ("owner_name", "Nodira Yusupova"),
+                    ("owner_phone", "+998900000102"),
+                    ("due_day", "{DUE}"),
+                ],
+            ),
+            &[Who::Head, Who::Admin],
+        ),
+        (Call::Get("/decisions"), SIGNED_IN),
+        (Call::ServerFn("/api/my_decisions", &[]), SIGNED_IN),
+        (
+            Call::Form(
+                "/decisions/{DE}/done",
+                &[("note", "Bajarildi"), ("back", "/decisions")],
+            ),
+            &[Who::ResidentA, Who::Head, Who::Admin],
+        ),
+        (Call::Get("/desk/proposals"), READERS),
+        (Call::ServerFn("/api/cabinet_proposals", &[]), READERS),
+        (
+            Call::Form("/desk/proposals/{PR}", &[("text", "Takliflar")]),
+            &[Who::Head, Who::Admin],
         ),
         (Call::ServerFn("/api/consent_cases", &[]), SIGNED_IN),
         // The demo head heads body 1 (an officer of it may not set its review).

@@ -13,6 +13,7 @@ mod click;
 mod files;
 mod heads;
 mod health;
+mod hearings;
 mod mahalla_seven;
 mod pages;
 mod pay;

@@ -79,6 +79,6 @@ pub async fn calendar(svc: &Services) -> Result<Calendar> {
     Ok(Calendar::new(days))
 }
 
-pub(super) fn day_text(day: i64) -> String {
+pub(crate) fn day_text(day: i64) -> String {
     shared::time::format_iso_date(shared::calendar::start_of(day))
 }

@@ -68,7 +68,7 @@ pub async fn set_terms(svc: &Services, by: i64, values: &[(TermSetting, &str)]) 
 
 /// Phones and languages of the staff of a body: its officers and heads (`roles`), named for it
 /// or for a body above it.
-pub(super) async fn staff_of(
+pub(crate) async fn staff_of(
     conn: &mut sqlx::AnyConnection,
     parents: &std::collections::HashMap<i64, Option<i64>>,
     body: i64,

@@ -3,6 +3,7 @@
 //! | file | what |
 //! |---|---|
 //! | `mod.rs` | who may read which scope; the quarterly report's figures, each beside the quarter before |
+//! | `hearings.rs` | reports heard, the decisions taken there, and the register of proposals to the Cabinet of Ministers |
 //! | `rating.rs` | the six-monthly rating of bodies and the regions' public statistics, frozen when a half-year closes |
 //!
 //! What a figure counts, in words (the page and the CSV say the same):
@@ -18,6 +19,7 @@
 //!
 //! A body's report counts the appeals now with it or with a body below it.
 
+pub mod hearings;
 pub mod rating;
 
 use crate::db::Value;
@@ -38,6 +40,28 @@ pub enum ReportError {
 crate::error::service_error!(ReportError);
 
 use ReportError::Refused;
+
+/// A scope's name, whoever asks (the country's, a region's, a district's, a body's).
+pub(crate) async fn scope_name(svc: &Services, scope: &ReportScope) -> Result<shared::geo::Names> {
+    let (table, key) = match scope {
+        ReportScope::Country => {
+            return Ok(shared::geo::Names {
+                uz: "Oʻzbekiston".into(),
+                uz_cyrl: "Ўзбекистон".into(),
+                ru: "Узбекистан".into(),
+            });
+        }
+        ReportScope::Region(r) => ("regions WHERE soato = $1", Value::Text(r.clone())),
+        ReportScope::District(d) => ("districts WHERE soato = $1", Value::Text(d.clone())),
+        ReportScope::Body(b) => ("bodies WHERE id = $1", Value::Int(*b)),
+    };
+    let sql = format!("SELECT name_uz AS n_uz, name_uz_cyrl AS n_cyrl, name_ru AS n_ru FROM {table}");
+    let row = crate::db::bind_all(sqlx::query(&sql), &[key])
+        .fetch_optional(&svc.db.pool)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("no such scope {}", scope.code())))?;
+    crate::db::names(&row, "n")
+}
 
 /// The scope's condition on `appeals a`, with its values from `$first` on, and its name; a
 /// scope outside the person's reach is refused.
