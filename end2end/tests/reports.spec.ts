@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ready, staffPage } from "./helpers";
+import { expectInView, ready, sameSite, staffPage } from "./helpers";
 
 // Quarterly reports (issue 15): an officer opens the report of their body from the desk, on a
 // phone, with JavaScript on and off; a refusal says why.
@@ -28,5 +28,59 @@ test("an officer reads the quarter's report of their body and downloads it as CS
   await expect(page.getByRole("alert")).toHaveText(
     "Bu hisobotni koʻrish huquqingiz yoʻq: oʻz organingiz yoki hududingizni tanlang.",
   );
+  await page.context().close();
+});
+
+const HEAD = "+998900000103";
+
+test("a head records the report's hearing and a decision, whose owner's work is marked done", async ({ browser }, testInfo) => {
+  const page = await staffPage(browser, HEAD);
+  const answer = await page.request.post("/dev/clock", {
+    form: { advance_seconds: "0" },
+    headers: { ...sameSite(page), Accept: "application/json" },
+  });
+  const { now } = await answer.json();
+  // Tashkent is UTC+5 all year.
+  const day = (ms: number) => new Date(ms + 5 * 3_600_000).toISOString().slice(0, 10);
+  await page.goto("/desk/reports");
+  await ready(page, testInfo);
+  // Each project hears a quarter of its own (a quarter is heard once).
+  const quarters = await page.getByLabel("Chorak").locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const quarter = quarters[testInfo.project.name === "phone" ? 1 : 2];
+  await page.goto(`/desk/reports?scope=body%3A1&quarter=${quarter}`);
+  await ready(page, testInfo);
+  const hearing = page.locator("#hearing");
+  await expect(hearing.getByRole("heading", { name: "Hisobot muhokamasi" })).toBeVisible();
+  await expect(hearing).toContainText("Hisobot hali muhokama qilinmagan.");
+
+  // A day still to come is refused at the field, with what was typed kept.
+  await page.getByLabel("Muhokama kuni").fill(day(now + 3 * 86_400_000));
+  await page.getByLabel("Ishtirokchilar").fill("B. Rahimov, N. Yusupova");
+  await page.getByRole("button", { name: "Muhokamani qayd etish" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Muhokama kunini tanlang: chorak boshidan bugungacha.");
+  await expectInView(page, page.getByRole("alert"), page.getByLabel("Muhokama kuni"));
+  await expect(page.getByLabel("Ishtirokchilar")).toHaveValue("B. Rahimov, N. Yusupova");
+  await page.getByLabel("Muhokama kuni").fill(day(now));
+  await page.getByRole("button", { name: "Muhokamani qayd etish" }).click();
+  await expect(page.getByRole("status")).toHaveText("Muhokama qayd etildi.");
+  await expect(hearing.locator(".held-day")).toHaveText(day(now));
+
+  // A decision with an owner and a due day.
+  await page.getByLabel("Qaror", { exact: true }).fill("Elektron navbat joriy etilsin");
+  await page.getByLabel("Masʼul shaxs (F.I.Sh.)").fill("Aziz Karimov");
+  await page.getByLabel("Masʼul shaxsning telefoni").fill("+998 90 123 45 0" + (testInfo.project.name === "phone" ? "1" : "2"));
+  await page.getByLabel("Muddat").fill(day(now + 10 * 86_400_000));
+  await page.getByRole("button", { name: "Qaror qoʻshish" }).click();
+  await expect(page.getByRole("status")).toHaveText("Qaror qoʻshildi, masʼul shaxsga SMS yuborildi.");
+  const decision = hearing.locator("article.decision");
+  await expect(decision.locator(".decision-text")).toHaveText("Elektron navbat joriy etilsin");
+  await expect(decision.locator(".status")).toHaveText("Muddati bor");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+  // The head marks it done, saying what was done.
+  await decision.getByLabel("Nima qilindi").fill("Elektron navbat ishga tushirildi");
+  await decision.getByRole("button", { name: "Bajarildi deb qayd etish" }).click();
+  await expect(page.getByRole("status")).toHaveText("Qaror ijrosi qayd etildi.");
+  await expect(hearing.locator("article.decision .status")).toHaveText("Bajarilgan");
   await page.context().close();
 });
