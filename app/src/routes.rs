@@ -17,6 +17,7 @@ use crate::pages::desk::{DeskCasePage, DeskPage};
 use crate::pages::hearings::{DecisionsPage, ProposalsPage};
 use crate::pages::inspector::{InspectorPage, InspectorReadingPage};
 use crate::pages::pay::{OrderPage, ReceiptPage, VerifyReceiptPage};
+use crate::pages::problems::{ProblemPage, ProblemsPage};
 use crate::pages::profile::{ProfilePage, StaffPage};
 use crate::pages::rating::{RatingBodyPage, RatingPage, RatingSettingsPage};
 use crate::pages::receptions::{
@@ -89,4 +90,6 @@ lazy_pages! {
     RatingSettings => RatingSettingsPage,
     Decisions => DecisionsPage,
     Proposals => ProposalsPage,
+    Problems => ProblemsPage,
+    Problem => ProblemPage,
 }

@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("consents") view={Lazy::<routes::Consents>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/reports") view={Lazy::<routes::Reports>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/proposals") view={Lazy::<routes::Proposals>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/problems") view={Lazy::<routes::Problems>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/problems/:id") view={Lazy::<routes::Problem>::new()} ssr=SsrMode::Async />
                     <Route path=path!("decisions") view={Lazy::<routes::Decisions>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions/:id") view={Lazy::<routes::DeskReception>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/receptions/:id/protocol") view={Lazy::<routes::Protocol>::new()} ssr=SsrMode::Async />

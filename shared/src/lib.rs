@@ -14,6 +14,7 @@ pub mod locale;
 pub mod money;
 pub mod payment;
 pub mod phone;
+pub mod problems;
 pub mod rating;
 pub mod reading;
 pub mod reception;

@@ -63,3 +63,38 @@ pub async fn get_proposals() -> Result<Vec<shared::report::Proposal>, AppError> 
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     Ok(services::reports::hearings::proposals(&svc, &principal).await?)
 }
+
+/// A refusal of systemic problems' calls as a bad request whose text is the problem's code.
+#[cfg(feature = "ssr")]
+fn problem_refused(problem: shared::problems::ProblemProblem) -> AppError {
+    crate::error::set_status(400);
+    AppError::BadRequest(problem.code().to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn problem_answer<T>(done: Result<T, services::reports::problems::ProblemError>) -> Result<T, AppError> {
+    use services::reports::problems::ProblemError;
+    match done {
+        Ok(value) => Ok(value),
+        Err(ProblemError::Refused(p)) => Err(problem_refused(p)),
+        Err(ProblemError::Service(error)) => Err(error.into()),
+    }
+}
+
+/// A quarter's picture of systemic problems of a scope the person may read.
+#[server(prefix = "/api", endpoint = "problems")]
+pub async fn get_problems(scope: String, quarter: String) -> Result<shared::problems::Problems, AppError> {
+    use shared::problems::ProblemProblem;
+    use shared::report::{Quarter, ReportScope};
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    let scope = ReportScope::parse(&scope).ok_or_else(|| problem_refused(ProblemProblem::Scope))?;
+    let quarter = Quarter::parse(&quarter).ok_or_else(|| problem_refused(ProblemProblem::Period))?;
+    problem_answer(services::reports::problems::picture(&svc, &principal, &scope, quarter).await)
+}
+
+/// A problem taken up, with the appeals behind it.
+#[server(prefix = "/api", endpoint = "problem")]
+pub async fn get_problem(id: i64) -> Result<shared::problems::SystemicProblem, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    problem_answer(services::reports::problems::problem(&svc, &principal, id).await)
+}

@@ -54,6 +54,7 @@ pub fn DeskPage() -> impl IntoView {
         <h1>{tr(locale, Key::DeskTitle)}</h1>
         <p><a href="/desk/receptions">{tr(locale, Key::DeskReceptionsLink)}" →"</a></p>
         <p><a href="/desk/reports">{tr(locale, Key::ReportsLink)}" →"</a></p>
+        <p><a href="/desk/problems">{tr(locale, Key::ProblemsTitle)}" →"</a></p>
         <p><a href="/desk/proposals">{tr(locale, Key::ProposalsTitle)}" →"</a></p>
         <Instructions />
         <Suspense fallback=Loading>

@@ -9,6 +9,7 @@ pub mod home;
 pub mod inspector;
 pub mod not_found;
 pub mod pay;
+pub mod problems;
 pub mod profile;
 pub mod rating;
 pub mod reading;

@@ -143,6 +143,7 @@ pub fn ReportsPage() -> impl IntoView {
                     <p class="row no-print">
                     <a href=csv.clone() download="">{tr(locale, Key::ReportsCsv)}</a>
                     <a href=csv.replace("/desk/reports.csv", "/desk/reports.xlsx") download="">{tr(locale, Key::ReportsXlsx)}</a>
+                    <a href=csv.replace("/desk/reports.csv", "/desk/problems")>{tr(locale, Key::ProblemsTitle)}</a>
                 </p>
                     {r.sections.iter().map(|(section, figures)| view! {
                         <section class="report-section">

@@ -52,7 +52,7 @@ const SIGNED_IN: &[Who] = &[
 /// appeal at it waiting for confirmation, `{MS}` a member of a mahalla seven (`{HB}` is body
 /// 1, which the demo head heads), `{HR}` a hearing of body 1's report, `{DE}` its decision
 /// owned by resident A, `{PR}` body 1's line of proposals to the Cabinet, `{DUE}` a day a
-/// month ahead.
+/// month ahead, `{PB}` a systemic problem of body 1 the demo head took up.
 struct Fixtures {
     account: i64,
     order: i64,
@@ -71,6 +71,7 @@ struct Fixtures {
     decision: i64,
     proposal: i64,
     due: String,
+    problem: i64,
 }
 
 #[derive(Clone, Copy)]
@@ -103,6 +104,7 @@ async fn allowed(app: &TestApp, call: Call, cookie: &str, fixtures: &Fixtures) -
             .replace("{DE}", &f.decision.to_string())
             .replace("{PR}", &f.proposal.to_string())
             .replace("{DUE}", &f.due)
+            .replace("{PB}", &f.problem.to_string())
             // The body the demo head heads.
             .replace("{HB}", "1")
     };
@@ -406,6 +408,19 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         .await
         .unwrap()[0]
         .id;
+    let problem = services::reports::problems::take(
+        &app.services,
+        &head,
+        &services::reports::problems::Take {
+            scope: &shared::report::ReportScope::Body(1),
+            quarter: shared::report::Quarter::parse("2026-Q3").unwrap(),
+            topic: "healthcare",
+            mahalla: None,
+            title: "Navbatlar",
+        },
+    )
+    .await
+    .unwrap();
     let fixtures = Fixtures {
         account: a_account,
         order,
@@ -424,6 +439,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         decision,
         proposal,
         due,
+        problem,
     };
 
     let table: Vec<(Call, &[Who])> = vec![
@@ -758,6 +774,39 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::ServerFn("/api/cabinet_proposals", &[]), READERS),
         (
             Call::Form("/desk/proposals/{PR}", &[("text", "Takliflar")]),
+            &[Who::Head, Who::Admin],
+        ),
+        // Systemic problems: read by whoever reads the body's report, taken up and changed
+        // by a head of it.
+        (Call::Get("/desk/problems"), READERS),
+        (
+            Call::ServerFn("/api/problems", &[("scope", "body:1"), ("quarter", "2026-Q3")]),
+            APPEALS,
+        ),
+        (Call::Get("/desk/problems/{PB}"), APPEALS),
+        (Call::ServerFn("/api/problem", &[("id", "{PB}")]), APPEALS),
+        (
+            Call::Form(
+                "/desk/problems",
+                &[
+                    ("scope", "body:1"),
+                    ("quarter", "2026-Q3"),
+                    ("topic", "healthcare"),
+                    ("mahalla", ""),
+                    ("title", "Dori-darmon"),
+                ],
+            ),
+            &[Who::Head, Who::Admin],
+        ),
+        (
+            Call::Form(
+                "/desk/problems/{PB}/plan",
+                &[("members", "Guruh"), ("plan", "Reja")],
+            ),
+            &[Who::Head, Who::Admin],
+        ),
+        (
+            Call::Form("/desk/problems/{PB}/close", &[("result", "Natija")]),
             &[Who::Head, Who::Admin],
         ),
         (Call::ServerFn("/api/consent_cases", &[]), SIGNED_IN),

@@ -19,6 +19,7 @@ mod pages;
 mod pay;
 mod payme;
 mod peoples_reception;
+mod problems;
 mod rating;
 mod readings;
 mod reception_register;

@@ -33,21 +33,6 @@ use HearingError::Refused;
 /// The longest participants' list, decision, note or proposal text.
 const LONGEST: usize = 4000;
 
-/// Whether a person may record a scope's hearing (and add its decisions): its report must be
-/// theirs to read, and a body's must be a body they head.
-async fn may_record(svc: &Services, principal: &Principal, scope: &ReportScope) -> Result<bool> {
-    match super::scope_of(svc, principal, scope, 1).await {
-        Ok(_) => {}
-        Err(super::ReportError::Refused(_)) => return Ok(false),
-        Err(super::ReportError::Service(e)) => return Err(e),
-    }
-    match scope {
-        ReportScope::Body(body) => crate::appeals::scope::heads(svc, principal, *body).await,
-        // Only the People's Reception of the region and administrators read these.
-        _ => Ok(true),
-    }
-}
-
 /// Today in Tashkent, as a day number.
 fn today(svc: &Services) -> i64 {
     shared::calendar::day_of(svc.clock.now_ms())
@@ -86,7 +71,7 @@ pub async fn view(
         Err(super::ReportError::Refused(_)) => return Err(Refused(HearingProblem::Scope)),
         Err(super::ReportError::Service(e)) => return Err(e.into()),
     };
-    let can_record = may_record(svc, principal, scope).await?;
+    let can_record = super::may_lead(svc, principal, scope).await?;
     let row = sqlx::query(
         "SELECT id, held_day, participants, recorded_by FROM report_hearings WHERE scope = $1 AND quarter = $2",
     )
@@ -130,7 +115,7 @@ pub async fn record(
     held_day: &str,
     participants: &str,
 ) -> Result<i64, HearingError> {
-    if !may_record(svc, principal, scope).await? {
+    if !super::may_lead(svc, principal, scope).await? {
         return Err(Refused(HearingProblem::Scope));
     }
     let now = svc.clock.now_ms();
@@ -197,7 +182,7 @@ pub async fn decide(
     let (scope, _, _) = hearing_of(svc, hearing)
         .await?
         .ok_or(Refused(HearingProblem::NotFound))?;
-    if !may_record(svc, principal, &scope).await? {
+    if !super::may_lead(svc, principal, &scope).await? {
         return Err(Refused(HearingProblem::NotFound));
     }
     let text = text_of(new.text, HearingProblem::Text)?;
@@ -286,7 +271,7 @@ async fn decisions_where(
                 let quarter = Quarter::parse(&quarter_text)
                     .ok_or_else(|| Error::Corrupt(format!("report_hearings.quarter = {quarter_text}")))?;
                 let name = super::scope_name(svc, &scope).await?;
-                (name, quarter, may_record(svc, principal, &scope).await?)
+                (name, quarter, super::may_lead(svc, principal, &scope).await?)
             }
         };
         let done_at: Option<i64> = row.try_get("done_at")?;
@@ -329,7 +314,7 @@ pub async fn close(
     let hearing: i64 = row.try_get("hearing_id").map_err(Error::from)?;
     let allowed = owner == principal.user_id
         || match hearing_of(svc, hearing).await? {
-            Some((scope, _, _)) => may_record(svc, principal, &scope).await?,
+            Some((scope, _, _)) => super::may_lead(svc, principal, &scope).await?,
             None => false,
         };
     if !allowed {

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `mod.rs` | who may read which scope; the quarterly report's figures, each beside the quarter before |
 //! | `hearings.rs` | reports heard, the decisions taken there, and the register of proposals to the Cabinet of Ministers |
+//! | `problems.rs` | systemic problems: the heat table, growing topics, clusters, and the problems working groups take up |
 //! | `rating.rs` | the six-monthly rating of bodies and the regions' public statistics, frozen when a half-year closes |
 //!
 //! What a figure counts, in words (the page and the CSV say the same):
@@ -20,6 +21,7 @@
 //! A body's report counts the appeals now with it or with a body below it.
 
 pub mod hearings;
+pub mod problems;
 pub mod rating;
 
 use crate::db::Value;
@@ -40,6 +42,21 @@ pub enum ReportError {
 crate::error::service_error!(ReportError);
 
 use ReportError::Refused;
+
+/// Whether a person may lead the work on a scope's report — record its hearing, take up a
+/// problem found in it: the report must be theirs to read, and a body's must be a body they
+/// head (the People's Reception of a region and administrators read the others).
+pub(crate) async fn may_lead(svc: &Services, principal: &Principal, scope: &ReportScope) -> Result<bool> {
+    match scope_of(svc, principal, scope, 1).await {
+        Ok(_) => {}
+        Err(ReportError::Refused(_)) => return Ok(false),
+        Err(ReportError::Service(e)) => return Err(e),
+    }
+    match scope {
+        ReportScope::Body(body) => crate::appeals::scope::heads(svc, principal, *body).await,
+        _ => Ok(true),
+    }
+}
 
 /// A scope's name, whoever asks (the country's, a region's, a district's, a body's).
 pub(crate) async fn scope_name(svc: &Services, scope: &ReportScope) -> Result<shared::geo::Names> {
