@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectInView, ready, sameSite, staffPage } from "./helpers";
+import { expectInView, fillApplicant, phoneFor, ready, sameSite, signIn, staffPage } from "./helpers";
 
 // Quarterly reports (issue 15): an officer opens the report of their body from the desk, on a
 // phone, with JavaScript on and off; a refusal says why.
@@ -82,5 +82,59 @@ test("a head records the report's hearing and a decision, whose owner's work is 
   await decision.getByRole("button", { name: "Bajarildi deb qayd etish" }).click();
   await expect(page.getByRole("status")).toHaveText("Qaror ijrosi qayd etildi.");
   await expect(hearing.locator("article.decision .status")).toHaveText("Bajarilgan");
+  await page.context().close();
+});
+
+test("a head finds a growing topic in the heat table, takes it up, plans and closes it", async ({ browser }, testInfo) => {
+  // A resident's appeal on healthcare from Chilonzor tumani makes the topic grow this quarter.
+  const resident = await browser.newContext({ ...testInfo.project.use });
+  const filer = await resident.newPage();
+  await signIn(filer, phoneFor(testInfo, 52));
+  await filer.goto("/appeals/new");
+  await ready(filer, testInfo);
+  await filer.getByLabel("Tuman yoki shahar").selectOption("1726266");
+  await fillApplicant(filer);
+  await filer.getByLabel("Mavzu").selectOption("healthcare");
+  await filer.getByLabel("Davlat organi").selectOption("4");
+  await filer.getByLabel("Qisqacha mazmuni").fill("Navbat");
+  await filer.getByLabel("Murojaat matni").fill("Poliklinikada navbat ikki haftaga choʻzilmoqda.");
+  await filer.getByRole("button", { name: "Murojaatni yuborish" }).click();
+  await expect(filer).toHaveURL(/\/appeals\/\d+/);
+  await resident.close();
+
+  const page = await staffPage(browser, HEAD);
+  await page.goto("/desk");
+  await page.getByRole("link", { name: "Tizimli muammolar →" }).click();
+  await ready(page, testInfo);
+  await page.getByLabel("Nima boʻyicha").selectOption("body:1");
+  await page.getByRole("button", { name: "Koʻrsatish" }).click();
+  await expect(page.getByRole("heading", { name: "Hudud va mavzu boʻyicha murojaatlar" })).toBeVisible();
+  await expect(page.locator("table.heat tr.place-1726266 td.topic-healthcare")).not.toHaveText("0");
+  await expect(page.getByRole("img")).toHaveAttribute("aria-label", /Tibbiy yordam: \d+/);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+  // Taken up from the growing topic, with the title the head writes.
+  const grows = page.locator(".growth-take").filter({ hasText: "Tibbiy yordam" });
+  await grows.locator("summary").click();
+  const title = `Navbatlar (${testInfo.project.name})`;
+  await grows.getByLabel("Muammo nomi").fill(title);
+  await grows.getByRole("button", { name: "Ishchi guruh bilan zimmaga olish" }).click();
+  await expect(page).toHaveURL(/\/desk\/problems\/\d+\?done=taken$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.getByRole("status")).toHaveText("Muammo zimmaga olindi. Ishchi guruh va rejani yozing.");
+
+  // Closing needs a plan first.
+  await page.getByLabel("Natija").fill("Navbat qisqardi");
+  await page.getByRole("button", { name: "Natija bilan yopish" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Avval ishchi guruh rejasini yozing.");
+  await page.getByLabel("Ishchi guruh aʼzolari").fill("Bosh shifokor, mahalla raisi");
+  await page.getByLabel("Reja", { exact: true }).fill("Elektron navbat va qoʻshimcha shifokor");
+  await page.getByRole("button", { name: "Rejani saqlash" }).click();
+  await expect(page.getByRole("status")).toHaveText("Reja saqlandi.");
+  await page.getByLabel("Natija").fill("Navbat ikki kunga qisqardi");
+  await page.getByRole("button", { name: "Natija bilan yopish" }).click();
+  await expect(page.getByRole("status")).toHaveText("Muammo yopildi.");
+  await expect(page.locator(".status-closed")).toHaveText("Yopilgan");
+  await expect(page.locator("dd.result")).toHaveText("Navbat ikki kunga qisqardi");
   await page.context().close();
 });
