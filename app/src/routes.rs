@@ -26,7 +26,7 @@ use crate::pages::receptions::{
 use crate::pages::reconcile::{ReconcilePage, ReconcileRunPage};
 use crate::pages::region::RegionPage;
 use crate::pages::regions::RegionsPage;
-use crate::pages::reports::ReportsPage;
+use crate::pages::reports::{ReportAppealsPage, ReportsPage};
 use crate::pages::seven::{ConsentsPage, SevenPage};
 use crate::pages::tariffs::TariffsPage;
 use leptos::prelude::*;
@@ -85,6 +85,7 @@ lazy_pages! {
     Seven => SevenPage,
     Consents => ConsentsPage,
     Reports => ReportsPage,
+    ReportAppeals => ReportAppealsPage,
     Rating => RatingPage,
     RatingBody => RatingBodyPage,
     RatingSettings => RatingSettingsPage,

@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/mahalla-seven") view={Lazy::<routes::Seven>::new()} ssr=SsrMode::Async />
                     <Route path=path!("consents") view={Lazy::<routes::Consents>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/reports") view={Lazy::<routes::Reports>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("desk/reports/appeals") view={Lazy::<routes::ReportAppeals>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/proposals") view={Lazy::<routes::Proposals>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/problems") view={Lazy::<routes::Problems>::new()} ssr=SsrMode::Async />
                     <Route path=path!("desk/problems/:id") view={Lazy::<routes::Problem>::new()} ssr=SsrMode::Async />

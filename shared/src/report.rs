@@ -124,6 +124,7 @@ crate::words! {
         Period = "period",
         Future = "future",
         Scope = "scope",
+        Figure = "figure",
         Unavailable = "unavailable",
     }
 }
@@ -166,6 +167,20 @@ impl Report {
             .map(|f| f.now)
             .unwrap_or(0)
     }
+}
+
+/// The appeals behind a figure of a report: how many, and the newest of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FigureAppeals {
+    pub scope: ReportScope,
+    pub name: crate::geo::Names,
+    pub quarter: Quarter,
+    pub section: Section,
+    pub code: String,
+    pub total: i64,
+    pub appeals: Vec<crate::appeal::AppealSummary>,
+    /// Topics' names by code (to name a topic's figure).
+    pub topics: Vec<(String, crate::geo::Names)>,
 }
 
 /// What the report page offers the person: the scopes they may read, and the quarters.

@@ -98,3 +98,28 @@ pub async fn get_problem(id: i64) -> Result<shared::problems::SystemicProblem, A
     let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
     problem_answer(services::reports::problems::problem(&svc, &principal, id).await)
 }
+
+/// The appeals behind a figure of a quarter's report.
+#[server(prefix = "/api", endpoint = "report_appeals")]
+pub async fn get_report_appeals(
+    scope: String,
+    quarter: String,
+    section: String,
+    figure: String,
+) -> Result<shared::report::FigureAppeals, AppError> {
+    use services::reports::ReportError;
+    use shared::report::{Quarter, ReportProblem, ReportScope, Section};
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SeesAppeals).await?;
+    let refused = |p: ReportProblem| {
+        crate::error::set_status(400);
+        AppError::BadRequest(p.code().to_string())
+    };
+    let scope = ReportScope::parse(&scope).ok_or_else(|| refused(ReportProblem::Scope))?;
+    let quarter = Quarter::parse(&quarter).ok_or_else(|| refused(ReportProblem::Period))?;
+    let section = Section::parse(&section).ok_or_else(|| refused(ReportProblem::Figure))?;
+    match services::reports::behind(&svc, &principal, &scope, quarter, section, &figure).await {
+        Ok(list) => Ok(list),
+        Err(ReportError::Refused(p)) => Err(refused(p)),
+        Err(ReportError::Service(error)) => Err(error.into()),
+    }
+}

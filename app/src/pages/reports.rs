@@ -34,12 +34,18 @@ pub fn problem_key(problem: ReportProblem) -> Key {
         ReportProblem::Period => Key::ReportsErrorPeriod,
         ReportProblem::Future => Key::ReportsErrorFuture,
         ReportProblem::Scope => Key::ReportsErrorScope,
+        ReportProblem::Figure => Key::ReportsErrorFigure,
         ReportProblem::Unavailable => Key::ReportsErrorUnavailable,
     }
 }
 
 /// What a figure's code names, in the reader's language.
-pub fn figure_name(locale: Locale, report: &Report, section: Section, code: &str) -> String {
+pub fn figure_name(
+    locale: Locale,
+    topics: &[(String, shared::geo::Names)],
+    section: Section,
+    code: &str,
+) -> String {
     let fixed = |key: Key| tr(locale, key).to_string();
     let name = match (section, code) {
         (Section::Received, "total") => Some(fixed(Key::ReportsFigureTotal)),
@@ -56,8 +62,7 @@ pub fn figure_name(locale: Locale, report: &Report, section: Section, code: &str
         (Section::Category, c) => Some(fixed(category_key(Category::parse(c)))),
         (Section::Resolved, c) => Resolution::parse(c).map(|r| fixed(resolution_key(r))),
         (Section::Control, c) => EventKind::parse(c).map(|k| fixed(event_key(k))),
-        (Section::Topic, c) => report
-            .topics
+        (Section::Topic, c) => topics
             .iter()
             .find(|(code, _)| code == c)
             .map(|(_, n)| n.get(locale).to_string()),
@@ -73,6 +78,83 @@ pub fn shown(section: Section, f: &Figure, now: bool) -> String {
         format!("{}.{}", v / 10, v % 10)
     } else {
         v.to_string()
+    }
+}
+
+/// A figure's value, linked to the appeals behind it (this quarter's or the one before's);
+/// the scores are not a list of appeals, and a zero has nothing behind it.
+fn figure_cell(r: &Report, section: Section, f: &Figure, now: bool) -> impl IntoView + use<> {
+    let value = shown(section, f, now);
+    let count = if now { f.now } else { f.before };
+    if section == Section::Scores || count == 0 {
+        return value.into_any();
+    }
+    let quarter = if now { r.quarter } else { r.quarter.previous() };
+    let href = format!(
+        "/desk/reports/appeals?scope={}&quarter={quarter}&section={}&figure={}",
+        shared::url::encode(&r.scope.code()),
+        section.code(),
+        shared::url::encode(&f.code)
+    );
+    view! { <a href=href>{value}</a> }.into_any()
+}
+
+/// The appeals behind a figure of a report: how many, and the newest of them, each opening
+/// its case on the desk.
+#[component]
+pub fn ReportAppealsPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let list = Resource::new(
+        move || {
+            (
+                param("scope"),
+                param("quarter"),
+                param("section"),
+                param("figure"),
+            )
+        },
+        |(scope, quarter, section, figure)| {
+            crate::api::reports::get_report_appeals(scope, quarter, section, figure)
+        },
+    );
+    view! {
+        <Title text=tr(locale, Key::ReportsAppealsTitle) />
+        <p><a href=move || format!(
+            "/desk/reports?scope={}&quarter={}",
+            shared::url::encode(&param("scope")),
+            shared::url::encode(&param("quarter"))
+        )>"← "{tr(locale, Key::ReportsTitle)}</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let l = match list.await {
+                    Ok(l) => l,
+                    Err(crate::error::AppError::BadRequest(code)) => {
+                        let problem = ReportProblem::parse(&code).unwrap_or(ReportProblem::Unavailable);
+                        return crate::pages::appeals::form_error("report-error", tr(locale, problem_key(problem))).into_any();
+                    }
+                    Err(error) => return failure_view(error),
+                };
+                let figure = figure_name(locale, &l.topics, l.section, &l.code);
+                view! {
+                    <h1>{tr(locale, section_key(l.section))}": "{figure}</h1>
+                    <p class="muted">{l.name.get(locale).to_string()}" · "{l.quarter.to_string()}</p>
+                    <p class="count">{crate::i18n::trf(locale, Key::ReportsAppealsCount, &[
+                        ("shown", &l.appeals.len().to_string()),
+                        ("total", &l.total.to_string()),
+                    ])}</p>
+                    <ul class="appeal-list">
+                        {l.appeals.iter().map(|a| view! {
+                            <li>
+                                <a href=format!("/desk/appeals/{}", a.id)>{a.number.clone()}</a>" — "{a.subject.clone()}
+                                <span class="muted">" · "{a.body.get(locale).to_string()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
 
@@ -157,9 +239,9 @@ pub fn ReportsPage() -> impl IntoView {
                                 <tbody>
                                     {figures.iter().map(|f| view! {
                                         <tr class=format!("figure-{}-{}", section.code(), f.code)>
-                                            <th scope="row">{figure_name(locale, &r, *section, &f.code)}</th>
-                                            <td>{shown(*section, f, true)}</td>
-                                            <td class="muted">{shown(*section, f, false)}</td>
+                                            <th scope="row">{figure_name(locale, &r.topics, *section, &f.code)}</th>
+                                            <td>{figure_cell(&r, *section, f, true)}</td>
+                                            <td class="muted">{figure_cell(&r, *section, f, false)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -694,6 +694,22 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::Get("/desk/reports"), READERS),
         (
+            Call::ServerFn(
+                "/api/report_appeals",
+                &[
+                    ("scope", "body:1"),
+                    ("quarter", "2026-Q3"),
+                    ("section", "received"),
+                    ("figure", "total"),
+                ],
+            ),
+            APPEALS,
+        ),
+        (
+            Call::Get("/desk/reports/appeals?scope=body:1&quarter=2026-Q3&section=received&figure=total"),
+            APPEALS,
+        ),
+        (
             Call::Get("/desk/reports.csv?scope=body:1&quarter=2026-Q3"),
             APPEALS,
         ),

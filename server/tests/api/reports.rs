@@ -185,6 +185,74 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
         "{rows:?}"
     );
 
+    // Each figure links to the appeals behind it, newest first: this quarter's and the one
+    // before's.
+    let behind = |quarter: String, section: &'static str, figure: &'static str| {
+        let (app, head) = (&app, head.clone());
+        async move {
+            app.call(
+                "/api/report_appeals",
+                &head,
+                &[
+                    ("scope", "body:1"),
+                    ("quarter", &quarter),
+                    ("section", section),
+                    ("figure", figure),
+                ],
+            )
+            .await
+        }
+    };
+    let ids = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 200);
+        let list: shared::report::FigureAppeals = response.json().await.unwrap();
+        assert_eq!(list.total, list.appeals.len() as i64);
+        list.appeals.iter().map(|a| a.id).collect::<Vec<_>>()
+    };
+    let (q, b) = (quarter.to_string(), before.to_string());
+    assert_eq!(ids(behind(q.clone(), "received", "total").await).await, [a6, a5]);
+    assert_eq!(ids(behind(b.clone(), "received", "repeat").await).await, [a2]);
+    assert_eq!(
+        ids(behind(b.clone(), "category", "none").await).await,
+        [a3, a2, a1]
+    );
+    assert_eq!(ids(behind(q.clone(), "category", "urgent").await).await, [a5]);
+    assert_eq!(ids(behind(q.clone(), "resolved", "satisfied").await).await, [a6]);
+    assert_eq!(
+        ids(behind(b.clone(), "resolved", "explained").await).await,
+        [a3, a2, a1]
+    );
+    assert_eq!(ids(behind(q.clone(), "terms", "on_time").await).await, [a6, a5]);
+    assert_eq!(
+        ids(behind(q.clone(), "topic", "healthcare").await).await,
+        [a6, a5]
+    );
+    assert!(
+        ids(behind(q.clone(), "control", "escalated").await)
+            .await
+            .is_empty()
+    );
+    for (section, figure) in [("scores", "average"), ("received", "most"), ("weather", "total")] {
+        let response = behind(q.clone(), section, figure).await;
+        assert_eq!(response.status(), 400, "{section} {figure}");
+        assert!(response.text().await.unwrap().contains("figure"));
+    }
+    let (status, page) = app
+        .get_text_as(
+            &format!("/desk/reports/appeals?scope=body%3A1&quarter={q}&section=received&figure=total"),
+            &head,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("/desk/appeals/{a6}")), "{page}");
+    let (_, page) = app
+        .get_text_as(&format!("/desk/reports?scope=body%3A1&quarter={q}"), &head)
+        .await;
+    assert!(
+        page.contains("section=received&amp;figure=total") || page.contains("section=received&figure=total"),
+        "the report's figures link to their appeals"
+    );
+
     // Refused, each with its reason: a quarter not begun, a malformed one, a scope outside
     // the caller's reach (another tree, a region, the country).
     let refused = |response: reqwest::Response| async move {

@@ -7,12 +7,12 @@ use shared::Phone;
 use shared::appeal::EventKind;
 use sqlx::Row;
 
-const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
+pub(crate) const SUMMARY: &str = "SELECT a.id, a.number, a.subject, a.status, a.category, a.due_day, a.kind, a.body_text, a.resolution, \
        b.name_uz AS n_uz, b.name_uz_cyrl AS n_cyrl, b.name_ru AS n_ru";
 
-const SUMMARY_FROM: &str = "FROM appeals a JOIN bodies b ON b.id = a.body_id";
+pub(crate) const SUMMARY_FROM: &str = "FROM appeals a JOIN bodies b ON b.id = a.body_id";
 
-fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
+pub(crate) fn summary(r: &sqlx::any::AnyRow) -> Result<shared::appeal::AppealSummary> {
     Ok(shared::appeal::AppealSummary {
         id: r.try_get("id")?,
         number: r.try_get("number")?,

@@ -28,7 +28,9 @@ use crate::db::Value;
 use crate::sheet::Cell;
 use crate::{Error, Result, Services};
 use shared::auth::{Principal, Role};
-use shared::report::{Figure, Quarter, Report, ReportChoices, ReportProblem, ReportScope, Section};
+use shared::report::{
+    Figure, FigureAppeals, Quarter, Report, ReportChoices, ReportProblem, ReportScope, Section,
+};
 use sqlx::Row;
 
 #[derive(Debug, thiserror::Error)]
@@ -207,6 +209,71 @@ fn one(figures: Vec<Figure>, code: &str) -> Figure {
     })
 }
 
+/// The appeals of the received section: in all, repeats, collective (one row can be all three,
+/// so these are conditions rather than one key).
+const RECEIVED: [(&str, &str); 3] = [
+    ("total", "1 = 1"),
+    ("repeat", "a.repeat_of IS NOT NULL"),
+    ("collective", "a.collective = 1"),
+];
+
+/// Where a section's figures are counted: the rows (`from`), the instant that places a row
+/// in a quarter (`at`), which rows count (`rows`), and a row's figure (`key`). The report
+/// groups by the key; the list behind a figure filters by it. None for the received section
+/// (`RECEIVED`) and the scores (not a list of appeals).
+struct Source {
+    from: &'static str,
+    at: &'static str,
+    rows: &'static str,
+    key: String,
+}
+
+fn source(section: Section, now: i64) -> Option<Source> {
+    const APPEALS: &str = "appeals a";
+    const EVENTS: &str = "appeal_events e JOIN appeals a ON a.id = e.appeal_id";
+    let received = |key: &str| Source {
+        from: APPEALS,
+        at: "a.created_at",
+        rows: "1 = 1",
+        key: key.into(),
+    };
+    Some(match section {
+        Section::Received | Section::Scores => return None,
+        Section::Channel => received("a.channel"),
+        Section::Kind => received("a.kind"),
+        Section::Category => received("COALESCE(a.category, 'none')"),
+        Section::Topic => received("a.topic_code"),
+        // Closed in the quarter, by outcome.
+        Section::Resolved => Source {
+            from: EVENTS,
+            at: "e.at",
+            rows: "e.kind = 'resolved'",
+            key: "a.resolution".into(),
+        },
+        // Terms that ended in the quarter: answered (or closed) by the end of the term, after
+        // it, or not yet and passed.
+        Section::Terms => {
+            let first_reply = "(SELECT MIN(r.at) FROM appeal_events r WHERE r.appeal_id = a.id AND r.kind IN ('answered', 'resolved'))";
+            Source {
+                from: APPEALS,
+                at: "a.due_at",
+                rows: "1 = 1",
+                key: format!(
+                    "CASE WHEN {first_reply} <= a.due_at THEN 'on_time' WHEN {first_reply} IS NOT NULL THEN 'late' \
+                       WHEN a.due_at < {now} THEN 'overdue' ELSE 'running' END"
+                ),
+            }
+        }
+        // Control: passed up, returned by the resident, sent back by the People's Reception.
+        Section::Control => Source {
+            from: EVENTS,
+            at: "e.at",
+            rows: "e.kind IN ('escalated', 'returned', 'sent_back')",
+            key: "e.kind".into(),
+        },
+    })
+}
+
 /// The quarter's report of a scope the person may read. A quarter not begun is refused.
 pub async fn quarterly(
     svc: &Services,
@@ -223,66 +290,28 @@ pub async fn quarterly(
     let (start, end) = quarter.bounds();
     let (before, _) = quarter.previous().bounds();
     let span = (before, start, end);
-    let appeals = "appeals a";
-    let received = "a.created_at";
     let mut sections = Vec::new();
 
-    // Received, in all and by each dimension.
     let mut totals = Vec::new();
-    for (flag, code) in [
-        ("1 = 1", "total"),
-        ("a.repeat_of IS NOT NULL", "repeat"),
-        ("a.collective = 1", "collective"),
-    ] {
+    for (code, flag) in RECEIVED {
         let sql = (format!("{} AND {flag}", scope_sql.0), scope_sql.1.clone());
-        let found = grouped(svc, &format!("'{code}'"), appeals, received, &sql, span).await?;
+        let found = grouped(svc, &format!("'{code}'"), "appeals a", "a.created_at", &sql, span).await?;
         totals.push(one(found, code));
     }
     sections.push((Section::Received, totals));
-    for (section, key) in [
-        (Section::Channel, "a.channel"),
-        (Section::Kind, "a.kind"),
-        (Section::Category, "a.category"),
-        (Section::Topic, "a.topic_code"),
-    ] {
+    for &section in Section::ALL {
+        let Some(source) = source(section, now) else {
+            continue;
+        };
+        let sql = (
+            format!("{} AND {}", source.rows, scope_sql.0),
+            scope_sql.1.clone(),
+        );
         sections.push((
             section,
-            grouped(svc, key, appeals, received, &scope_sql, span).await?,
+            grouped(svc, &source.key, source.from, source.at, &sql, span).await?,
         ));
     }
-    // Closed in the quarter, by outcome.
-    let closed = "appeal_events e JOIN appeals a ON a.id = e.appeal_id";
-    let resolved_sql = (
-        format!("e.kind = 'resolved' AND {}", scope_sql.0),
-        scope_sql.1.clone(),
-    );
-    sections.push((
-        Section::Resolved,
-        grouped(svc, "a.resolution", closed, "e.at", &resolved_sql, span).await?,
-    ));
-    // Terms that ended in the quarter: answered (or closed) by the end of the term, after it,
-    // or not yet and passed.
-    let first_reply = "(SELECT MIN(r.at) FROM appeal_events r WHERE r.appeal_id = a.id AND r.kind IN ('answered', 'resolved'))";
-    let terms_key = format!(
-        "CASE WHEN {first_reply} <= a.due_at THEN 'on_time' WHEN {first_reply} IS NOT NULL THEN 'late' \
-           WHEN a.due_at < {now} THEN 'overdue' ELSE 'running' END"
-    );
-    sections.push((
-        Section::Terms,
-        grouped(svc, &terms_key, appeals, "a.due_at", &scope_sql, span).await?,
-    ));
-    // Control: passed up, returned by the resident, sent back by the People's Reception.
-    let control_sql = (
-        format!(
-            "e.kind IN ('escalated', 'returned', 'sent_back') AND {}",
-            scope_sql.0
-        ),
-        scope_sql.1.clone(),
-    );
-    sections.push((
-        Section::Control,
-        grouped(svc, "e.kind", closed, "e.at", &control_sql, span).await?,
-    ));
     // Scores of answers: how many, and the average in tenths.
     let sql = format!(
         "SELECT COUNT(CASE WHEN s.at >= $2 THEN 1 END) AS now_n, COUNT(CASE WHEN s.at < $2 THEN 1 END) AS before_n, \
@@ -386,4 +415,81 @@ pub fn csv(report: &Report) -> String {
 /// The report as an XLSX workbook of one sheet.
 pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
     crate::sheet::workbook(&[("report", table(report))])
+}
+
+/// The most appeals the list behind a figure shows (the newest).
+const BEHIND: i64 = 200;
+
+/// The appeals behind a figure of a quarter's report (`section`, `code`): how many, and the
+/// newest of them. The scores are not a list of appeals; an unknown figure is refused.
+pub async fn behind(
+    svc: &Services,
+    principal: &Principal,
+    scope: &ReportScope,
+    quarter: Quarter,
+    section: Section,
+    code: &str,
+) -> Result<FigureAppeals, ReportError> {
+    let now = svc.clock.now_ms();
+    if quarter > Quarter::of(now) {
+        return Err(Refused(ReportProblem::Future));
+    }
+    let (start, end) = quarter.bounds();
+    let mut values = vec![Value::Int(start), Value::Int(end)];
+    let (from, at, condition) = match (section, source(section, now)) {
+        (Section::Received, _) => {
+            let (_, flag) = RECEIVED
+                .iter()
+                .find(|(c, _)| *c == code)
+                .ok_or(Refused(ReportProblem::Figure))?;
+            ("appeals a", "a.created_at", flag.to_string())
+        }
+        (_, Some(source)) => {
+            values.push(Value::Text(code.to_string()));
+            (
+                source.from,
+                source.at,
+                format!("{} AND {} = $3", source.rows, source.key),
+            )
+        }
+        (_, None) => return Err(Refused(ReportProblem::Figure)),
+    };
+    let (scope_sql, scope_values, name) = scope_of(svc, principal, scope, values.len() + 1).await?;
+    values.extend(scope_values);
+    let ids = format!(
+        "SELECT DISTINCT a.id FROM {from} WHERE {at} >= $1 AND {at} < $2 AND {condition} AND {scope_sql}"
+    );
+    let total: i64 = crate::db::bind_all(
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM ({ids}) t")),
+        &values,
+    )
+    .fetch_one(&svc.db.pool)
+    .await
+    .and_then(|row| row.try_get("n"))
+    .map_err(Error::from)?;
+    let rows = crate::db::bind_all(
+        sqlx::query(&format!(
+            "{} {} WHERE a.id IN ({ids}) ORDER BY a.id DESC LIMIT {BEHIND}",
+            crate::appeals::view::SUMMARY,
+            crate::appeals::view::SUMMARY_FROM
+        )),
+        &values,
+    )
+    .fetch_all(&svc.db.pool)
+    .await
+    .map_err(Error::from)?;
+    let appeals = rows
+        .iter()
+        .map(crate::appeals::view::summary)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(FigureAppeals {
+        scope: scope.clone(),
+        name,
+        quarter,
+        section,
+        code: code.to_string(),
+        total,
+        appeals,
+        topics: crate::appeals::choices::topics(svc).await?,
+    })
 }
