@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectInView, fillApplicant, phoneFor, ready, sameSite, signIn, staffPage } from "./helpers";
+import { expectInView, fillApplicant, pdfText, phoneFor, ready, sameSite, signIn, staffPage } from "./helpers";
 
 // Quarterly reports (issue 15): an officer opens the report of their body from the desk, on a
 // phone, with JavaScript on and off; a refusal says why.
@@ -22,6 +22,13 @@ test("an officer reads the quarter's report of their body and downloads it as CS
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "CSV yuklab olish" }).click();
   expect((await download).suggestedFilename()).toMatch(/^report-body-1-\d{4}-Q[1-4]\.csv$/);
+  // The same figures for print, read back by pdf.js.
+  const pdf = page.waitForEvent("download");
+  await page.getByRole("link", { name: "PDF yuklab olish (chop etish uchun)" }).click();
+  const text = await pdfText(await (await pdf).path());
+  expect(text).toContain("Sogʻliqni saqlash vazirligi");
+  expect(text).toContain("Kelib tushgan murojaatlar");
+  expect(text).toContain("Jami");
 
   // Another ministry's report is not the officer's to read.
   await page.goto("/desk/reports?scope=body%3A7&quarter=2026-Q3");

@@ -148,7 +148,15 @@ pub struct Report {
     pub sections: Vec<(Section, Vec<Figure>)>,
     /// Topics' names by code (the topic section's codes).
     pub topics: Vec<(String, crate::geo::Names)>,
+    /// For a head reading their body's report: each officer's figures (codes in
+    /// `OFFICER_FIGURES`), by name.
+    pub officers: Vec<(String, Vec<Figure>)>,
 }
+
+/// An officer's figures: appeals they closed in the quarter; the terms that ended in it of
+/// appeals they answered first (or, unanswered, are assigned to), kept, late or passed;
+/// residents' scores of their answers (how many, the average in tenths).
+pub const OFFICER_FIGURES: [&str; 6] = ["closed", "on_time", "late", "overdue", "scores", "average"];
 
 impl Report {
     pub fn section(&self, section: Section) -> &[Figure] {

@@ -44,7 +44,7 @@ fn formula_key(criterion: Criterion) -> Key {
     }
 }
 
-fn grade_key(grade: Grade) -> Key {
+pub fn grade_key(grade: Grade) -> Key {
     match grade {
         Grade::Green => Key::RatingGradeGreen,
         Grade::Yellow => Key::RatingGradeYellow,
@@ -194,6 +194,7 @@ pub fn RatingPage() -> impl IntoView {
                     <p class="row">
                         <a href=format!("/rating.csv?{files}") download="">{tr(locale, Key::ReportsCsv)}</a>
                         <a href=format!("/rating.xlsx?{files}") download="">{tr(locale, Key::ReportsXlsx)}</a>
+                        <a href=format!("/rating.pdf?{files}") download="">{tr(locale, Key::ReportsPdf)}</a>
                         <a href="#how">{tr(locale, Key::RatingHowTitle)}</a>
                     </p>
                     {if r.bodies.is_empty() {

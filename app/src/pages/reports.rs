@@ -71,6 +71,21 @@ pub fn figure_name(
     name.unwrap_or_else(|| code.to_string())
 }
 
+/// What an officer's figure counts (`shared::report::OFFICER_FIGURES`).
+pub fn officer_figure_name(locale: Locale, code: &str) -> &'static str {
+    tr(
+        locale,
+        match code {
+            "closed" => Key::ReportsOfficerClosed,
+            "on_time" => Key::ReportsFigureOnTime,
+            "late" => Key::ReportsFigureLate,
+            "overdue" => Key::ReportsFigureOverdue,
+            "scores" => Key::ReportsFigureScores,
+            _ => Key::ReportsFigureAverage,
+        },
+    )
+}
+
 /// A figure's value as the page writes it (an average of scores in tenths: 42 → 4.2).
 pub fn shown(section: Section, f: &Figure, now: bool) -> String {
     let v = if now { f.now } else { f.before };
@@ -225,6 +240,7 @@ pub fn ReportsPage() -> impl IntoView {
                     <p class="row no-print">
                     <a href=csv.clone() download="">{tr(locale, Key::ReportsCsv)}</a>
                     <a href=csv.replace("/desk/reports.csv", "/desk/reports.xlsx") download="">{tr(locale, Key::ReportsXlsx)}</a>
+                    <a href=csv.replace("/desk/reports.csv", "/desk/reports.pdf") download="">{tr(locale, Key::ReportsPdf)}</a>
                     <a href=csv.replace("/desk/reports.csv", "/desk/problems")>{tr(locale, Key::ProblemsTitle)}</a>
                 </p>
                     {r.sections.iter().map(|(section, figures)| view! {
@@ -248,6 +264,39 @@ pub fn ReportsPage() -> impl IntoView {
                             </table>
                         </section>
                     }).collect_view()}
+                    {(!r.officers.is_empty()).then(|| view! {
+                        <section class="report-section" id="officers">
+                            <h3>{tr(locale, Key::ReportsOfficers)}</h3>
+                            <p class="muted">{tr(locale, Key::ReportsOfficersLead)}</p>
+                            <div class="table-scroll">
+                                <table class="report officers">
+                                    <thead><tr>
+                                        <th scope="col">{tr(locale, Key::ReportsOfficer)}</th>
+                                        {shared::report::OFFICER_FIGURES.iter().map(|code| view! {
+                                            <th scope="col">{officer_figure_name(locale, code)}</th>
+                                        }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {r.officers.iter().map(|(name, figures)| view! {
+                                            <tr>
+                                                <th scope="row">{name.clone()}</th>
+                                                {shared::report::OFFICER_FIGURES.iter().map(|code| {
+                                                    let f = figures.iter().find(|f| f.code == *code);
+                                                    let (now, before) = f.map(|f| (f.now, f.before)).unwrap_or((0, 0));
+                                                    let (now, before) = if *code == "average" {
+                                                        (format!("{}.{}", now / 10, now % 10), format!("{}.{}", before / 10, before % 10))
+                                                    } else {
+                                                        (now.to_string(), before.to_string())
+                                                    };
+                                                    view! { <td>{now}" "<span class="muted">"("{before}")"</span></td> }
+                                                }).collect_view()}
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                    })}
                     <crate::pages::hearings::HearingSection scope=r.scope.code() quarter=r.quarter.to_string() />
                 }.into_any()
             })}

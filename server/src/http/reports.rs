@@ -31,12 +31,22 @@ pub fn router() -> Area {
             },
         )
         .get(
+            "/desk/reports.pdf",
+            |s: State<AppState>, c: Signed<AppealsReader>, q: Query<ReportQuery>| {
+                report(s, c, q, Format::Pdf)
+            },
+        )
+        .get(
             "/rating.csv",
             |s: State<AppState>, c: Caller, q: Query<RatingQuery>| rating(s, c, q, Format::Csv),
         )
         .get(
             "/rating.xlsx",
             |s: State<AppState>, c: Caller, q: Query<RatingQuery>| rating(s, c, q, Format::Xlsx),
+        )
+        .get(
+            "/rating.pdf",
+            |s: State<AppState>, c: Caller, q: Query<RatingQuery>| rating(s, c, q, Format::Pdf),
         )
         .post("/admin/rating", save_settings)
         .post("/desk/reports/hearing", record_hearing)
@@ -52,6 +62,8 @@ pub fn router() -> Area {
 enum Format {
     Csv,
     Xlsx,
+    /// For print: the report page's figures, in the reader's language.
+    Pdf,
 }
 
 impl Format {
@@ -59,6 +71,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -66,6 +79,7 @@ impl Format {
         match self {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Pdf => "application/pdf",
         }
     }
 
@@ -94,8 +108,8 @@ pub struct ReportQuery {
     quarter: String,
 }
 
-/// `GET /desk/reports.csv?scope=body:4&quarter=2026-Q4` (or `.xlsx`): section, figure, this
-/// quarter, the quarter before. A malformed or future quarter, or a scope outside the caller's
+/// `GET /desk/reports.csv?scope=body:4&quarter=2026-Q4` (or `.xlsx`, or `.pdf` for print):
+/// section, figure, this quarter, the quarter before. A malformed or future quarter, or a scope outside the caller's
 /// reach, is a bad request with the reason in the caller's language.
 async fn report(
     State(state): State<AppState>,
@@ -123,9 +137,104 @@ async fn report(
             Ok(bytes) => bytes,
             Err(error) => return unavailable(caller.locale, "a report's spreadsheet failed", &error),
         },
+        Format::Pdf => report_pdf(caller.locale, &report),
     };
     let name = format!("report-{}-{quarter}", scope.code().replace(':', "-"));
     format.file(&name, "private, no-store", bytes)
+}
+
+/// The report for print: each section's figures, this quarter's beside the one before's, and
+/// the officers' for a head, in the reader's language (the page's words).
+fn report_pdf(locale: shared::Locale, report: &shared::report::Report) -> Vec<u8> {
+    use app::i18n::tr;
+    use app::pages::reports::{figure_name, section_key, shown};
+    use services::pdf::{A4, Ink, Page};
+    let title = tr(locale, Key::ReportsTitle);
+    let mut page = Page::new(A4, 48.0);
+    page.paragraph("Fuqaro", 10.0, Ink::Muted);
+    page.paragraph(&format!("{title}: {}", report.name.get(locale)), 16.0, Ink::Black);
+    page.paragraph(
+        &format!("{} ({})", report.quarter, report.quarter.previous()),
+        11.0,
+        Ink::Muted,
+    );
+    for (section, figures) in &report.sections {
+        page.space(10.0);
+        page.paragraph(tr(locale, section_key(*section)), 12.0, Ink::Black);
+        for f in figures {
+            let value = format!("{} ({})", shown(*section, f, true), shown(*section, f, false));
+            page.row(
+                &figure_name(locale, &report.topics, *section, &f.code),
+                &value,
+                10.0,
+                260.0,
+            );
+        }
+    }
+    if !report.officers.is_empty() {
+        page.space(10.0);
+        page.paragraph(tr(locale, Key::ReportsOfficers), 12.0, Ink::Black);
+        for (officer, figures) in &report.officers {
+            let value = figures
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {} ({})",
+                        app::pages::reports::officer_figure_name(locale, &f.code),
+                        f.now,
+                        f.before
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            page.row(officer, &value, 9.0, 130.0);
+        }
+    }
+    page.finish(&format!("{title} {} {}", report.scope.code(), report.quarter))
+}
+
+/// The rating for print: the half-year, whether final, and each body's grade, score and
+/// criteria, in the reader's language.
+fn rating_pdf(locale: shared::Locale, rating: &shared::rating::Rating) -> Vec<u8> {
+    use app::i18n::tr;
+    use app::pages::rating::{criterion_key, half_name, percent};
+    use services::pdf::{A4, Ink, Page};
+    use shared::rating::Criterion;
+    let title = tr(locale, Key::RatingTitle);
+    let mut page = Page::new(A4, 48.0);
+    page.paragraph("Fuqaro", 10.0, Ink::Muted);
+    page.paragraph(title, 16.0, Ink::Black);
+    let status = if rating.frozen_at.is_some() {
+        Key::RatingFinalShort
+    } else {
+        Key::RatingProvisionalShort
+    };
+    page.paragraph(
+        &format!("{} {}", half_name(locale, rating.period), tr(locale, status)),
+        11.0,
+        Ink::Muted,
+    );
+    for (i, b) in rating.bodies.iter().enumerate() {
+        page.space(8.0);
+        let grade = b
+            .grade
+            .map(|g| tr(locale, app::pages::rating::grade_key(g)))
+            .unwrap_or(tr(locale, Key::RatingNotGraded));
+        page.paragraph(
+            &format!(
+                "{}. {} — {grade}, {}",
+                i + 1,
+                b.name.get(locale),
+                percent(b.score)
+            ),
+            11.0,
+            Ink::Black,
+        );
+        for &c in Criterion::ALL {
+            page.row(tr(locale, criterion_key(c)), &percent(b.value(c)), 9.0, 220.0);
+        }
+    }
+    page.finish(&format!("{title} {}", rating.period))
 }
 
 #[derive(Deserialize)]
@@ -162,6 +271,7 @@ async fn rating(
             Ok(bytes) => bytes,
             Err(error) => return unavailable(caller.locale, "the rating's spreadsheet failed", &error),
         },
+        Format::Pdf => rating_pdf(caller.locale, &rating),
     };
     // A frozen half-year never changes; the running one does.
     let cache = if rating.frozen_at.is_some() {

@@ -717,6 +717,10 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             Call::Get("/desk/reports.xlsx?scope=body:1&quarter=2026-Q3"),
             APPEALS,
         ),
+        (
+            Call::Get("/desk/reports.pdf?scope=body:1&quarter=2026-Q3"),
+            APPEALS,
+        ),
         // The rating is public: its pages, its data and its files.
         (Call::Get("/rating"), EVERYONE),
         (Call::Get("/rating/body/1"), EVERYONE),
@@ -724,6 +728,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::ServerFn("/api/rating_body", &[("id", "1")]), EVERYONE),
         (Call::Get("/rating.csv"), EVERYONE),
         (Call::Get("/rating.xlsx"), EVERYONE),
+        (Call::Get("/rating.pdf"), EVERYONE),
         (Call::Get("/admin/rating"), &[Who::Admin]),
         (Call::ServerFn("/api/rating_settings", &[]), &[Who::Admin]),
         (

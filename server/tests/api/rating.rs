@@ -308,6 +308,11 @@ async fn the_rating_counts_against_the_body_responsible_and_freezes_when_the_hal
         rows["regions"]
     );
 
+    let pdf = app.get(&format!("/rating.pdf?period={half}")).await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
     // The public pages, rendered on the server.
     let (status, page) = app.get_text(&format!("/rating?period={half}")).await;
     assert_eq!(status, 200);

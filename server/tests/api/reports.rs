@@ -162,6 +162,16 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
     );
     assert!(text.contains("received,total,2,3\r\n"), "{text}");
     assert!(text.contains("scores,average,40,50\r\n"), "{text}");
+    // The PDF for print.
+    let pdf = app
+        .get_as(
+            &format!("/desk/reports.pdf?scope=body:1&quarter={quarter}"),
+            &head,
+        )
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
     // So does the XLSX, read back by openpyxl.
     let xlsx = app
         .get_as(
@@ -185,6 +195,33 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
         "{rows:?}"
     );
 
+    // The head sees each officer's figures: the demo officer closed one (three the quarter
+    // before), answered both of this quarter's first and in time (three before), and had one
+    // answer scored 4 (one scored 5 before). An officer does not see them.
+    assert_eq!(r.officers.len(), 1);
+    let (name, officer) = &r.officers[0];
+    assert_eq!(name, STAFF[1].name);
+    let officer: Vec<(String, i64, i64)> = officer
+        .iter()
+        .map(|f| (f.code.clone(), f.now, f.before))
+        .collect();
+    assert_eq!(
+        officer,
+        [
+            row("closed", 1, 3),
+            row("on_time", 2, 3),
+            row("scores", 1, 1),
+            row("average", 40, 50)
+        ]
+    );
+    let officer_cookie = app.sign_in(STAFF[1].phone).await;
+    let theirs: Report = report(&app, &officer_cookie, "body:1", &quarter.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.officers.is_empty());
+    assert_eq!(theirs.sections, r.sections);
     // Each figure links to the appeals behind it, newest first: this quarter's and the one
     // before's.
     let behind = |quarter: String, section: &'static str, figure: &'static str| {

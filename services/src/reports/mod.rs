@@ -325,7 +325,6 @@ pub async fn quarterly(
         .fetch_one(&svc.db.pool)
         .await?;
     let count = |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>, _>(c)?.unwrap_or(0)) };
-    let tenths = |sum: i64, n: i64| if n == 0 { 0 } else { (sum * 10 + n / 2) / n };
     let (now_n, before_n) = (count("now_n")?, count("before_n")?);
     sections.push((
         Section::Scores,
@@ -343,13 +342,138 @@ pub async fn quarterly(
         ],
     ));
     let topics = crate::appeals::choices::topics(svc).await?;
+    let officers = match scope {
+        ReportScope::Body(body) if crate::appeals::scope::heads(svc, principal, *body).await? => {
+            officers(svc, &scope_sql, span, now).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(Report {
         scope: scope.clone(),
         name,
         quarter,
         sections,
         topics,
+        officers,
     })
+}
+
+/// Each officer's figures over a scope (`shared::report::OFFICER_FIGURES`), by name.
+async fn officers(
+    svc: &Services,
+    scope: &(String, Vec<Value>),
+    span: (i64, i64, i64),
+    now: i64,
+) -> Result<Vec<(String, Vec<Figure>)>> {
+    let (before, start, end) = span;
+    let within = |extra: &str| (format!("{extra} AND {}", scope.0), scope.1.clone());
+    let mut by_officer: std::collections::BTreeMap<i64, Vec<Figure>> = std::collections::BTreeMap::new();
+    let mut add = |officer: &str, figure: Figure| -> Result<()> {
+        let id: i64 = officer
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("an officer's id {officer}")))?;
+        by_officer.entry(id).or_default().push(figure);
+        Ok(())
+    };
+    let closed = grouped(
+        svc,
+        "CAST(e.actor_id AS TEXT)",
+        "appeal_events e JOIN appeals a ON a.id = e.appeal_id",
+        "e.at",
+        &within("e.kind = 'resolved' AND e.actor_id IS NOT NULL"),
+        span,
+    )
+    .await?;
+    for f in closed {
+        let officer = f.code.clone();
+        add(
+            &officer,
+            Figure {
+                code: "closed".into(),
+                ..f
+            },
+        )?;
+    }
+    // A term is the officer's who gave the appeal's first answer, or else the one it is
+    // assigned to; a score is the officer's who gave the answer scored.
+    let terms = source(Section::Terms, now).map(|s| s.key).unwrap_or_default();
+    let first_answer = "(SELECT r.actor_id FROM appeal_events r WHERE r.appeal_id = a.id \
+        AND r.kind IN ('answered', 'resolved') ORDER BY r.at, r.id LIMIT 1)";
+    let kept = grouped(
+        svc,
+        &format!("CAST(COALESCE({first_answer}, a.assigned_to) AS TEXT) || ':' || ({terms})"),
+        "appeals a",
+        "a.due_at",
+        scope,
+        span,
+    )
+    .await?;
+    for f in kept {
+        if let Some((officer, code)) = f.code.clone().split_once(':')
+            && code != "running"
+        {
+            add(
+                officer,
+                Figure {
+                    code: code.into(),
+                    ..f
+                },
+            )?;
+        }
+    }
+    let answerer = "(SELECT r.actor_id FROM appeal_events r WHERE r.appeal_id = s.appeal_id \
+        AND r.kind IN ('answered', 'resolved') AND r.at <= s.at ORDER BY r.id DESC LIMIT 1)";
+    let sql = format!(
+        "SELECT t.k AS k, COUNT(CASE WHEN t.at >= $2 THEN 1 END) AS now_n, COUNT(CASE WHEN t.at < $2 THEN 1 END) AS before_n, \
+           SUM(CASE WHEN t.at >= $2 THEN t.score ELSE 0 END) AS now_sum, SUM(CASE WHEN t.at < $2 THEN t.score ELSE 0 END) AS before_sum \
+         FROM (SELECT CAST({answerer} AS TEXT) AS k, s.at AS at, s.score AS score \
+               FROM appeal_ratings s JOIN appeals a ON a.id = s.appeal_id WHERE s.at >= $1 AND s.at < $3 AND {}) t \
+         WHERE t.k IS NOT NULL GROUP BY t.k",
+        scope.0
+    );
+    let mut values = vec![Value::Int(before), Value::Int(start), Value::Int(end)];
+    values.extend(scope.1.iter().cloned());
+    for row in crate::db::bind_all(sqlx::query(&sql), &values)
+        .fetch_all(&svc.db.pool)
+        .await?
+    {
+        let n = |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>, _>(c)?.unwrap_or(0)) };
+        let officer: String = row.try_get("k")?;
+        let (now_n, before_n) = (n("now_n")?, n("before_n")?);
+        add(
+            &officer,
+            Figure {
+                code: "scores".into(),
+                now: now_n,
+                before: before_n,
+            },
+        )?;
+        add(
+            &officer,
+            Figure {
+                code: "average".into(),
+                now: tenths(n("now_sum")?, now_n),
+                before: tenths(n("before_sum")?, before_n),
+            },
+        )?;
+    }
+    let mut out = Vec::with_capacity(by_officer.len());
+    for (id, mut figures) in by_officer {
+        let name: Option<String> = sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&svc.db.pool)
+            .await?;
+        let order = |code: &str| shared::report::OFFICER_FIGURES.iter().position(|c| *c == code);
+        figures.sort_by_key(|f| order(&f.code));
+        out.push((name.unwrap_or_else(|| format!("#{id}")), figures));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// An average of scores in tenths (42 = 4.2), rounded; 0 when nothing was scored.
+fn tenths(sum: i64, n: i64) -> i64 {
+    if n == 0 { 0 } else { (sum * 10 + n / 2) / n }
 }
 
 /// The scopes a person may read reports of, and the quarters to choose from (this one and
@@ -398,6 +522,16 @@ fn table(report: &Report) -> Vec<Vec<Cell>> {
         for f in figures {
             rows.push(vec![
                 Cell::text(section.code()),
+                Cell::text(&f.code),
+                Cell::Number(f.now),
+                Cell::Number(f.before),
+            ]);
+        }
+    }
+    for (officer, figures) in &report.officers {
+        for f in figures {
+            rows.push(vec![
+                Cell::text(format!("officer:{officer}")),
                 Cell::text(&f.code),
                 Cell::Number(f.now),
                 Cell::Number(f.before),
