@@ -259,6 +259,30 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The counts' names, in the order of [`Counts::values`] (the columns of files and of the
+    /// frozen tables).
+    pub const NAMES: [&'static str; 7] = [
+        "received",
+        "closed",
+        "satisfied",
+        "kept",
+        "late",
+        "returned",
+        "repeats",
+    ];
+
+    pub fn values(&self) -> [i64; 7] {
+        [
+            self.received,
+            self.closed,
+            self.satisfied,
+            self.kept,
+            self.late,
+            self.returned,
+            self.repeats,
+        ]
+    }
+
     pub fn add(&mut self, mark: Mark, n: i64) {
         let field = match mark {
             Mark::Received => &mut self.received,

@@ -4,7 +4,7 @@
 //! page, where its working group writes its plan and closes it. Plain forms and GET filters:
 //! usable without JavaScript.
 
-use crate::api::reports::{get_problem, get_problems, get_report_choices};
+use crate::api::reports::{get_problem, get_problems};
 use crate::components::error_box::Loading;
 use crate::i18n::{Key, tr, trf, use_locale};
 use crate::pages::appeals::form_error;
@@ -110,7 +110,6 @@ pub fn ProblemsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
-    let choices = Resource::new(|| (), |_| get_report_choices());
     let picture = Resource::new(
         move || (param("scope"), param("quarter")),
         |(scope, quarter)| async move {
@@ -125,32 +124,7 @@ pub fn ProblemsPage() -> impl IntoView {
         <p><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
         <h1>{tr(locale, Key::ProblemsTitle)}</h1>
         <p class="muted">{tr(locale, Key::ProblemsLead)}</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let c = match choices.await {
-                    Ok(c) => c,
-                    Err(error) => return failure_view(error),
-                };
-                let (scope, quarter) = (param("scope"), param("quarter"));
-                view! {
-                    <form class="stack filter" method="get" action="/desk/problems">
-                        <label for="problems-scope">{tr(locale, Key::ReportsScope)}</label>
-                        <select id="problems-scope" name="scope" required>
-                            {c.scopes.iter().map(|(code, n)| view! {
-                                <option value=code.clone() selected=*code == scope>{n.get(locale).to_string()}</option>
-                            }).collect_view()}
-                        </select>
-                        <label for="problems-quarter">{tr(locale, Key::ReportsQuarter)}</label>
-                        <select id="problems-quarter" name="quarter" required>
-                            {c.quarters.iter().map(|q| view! {
-                                <option value=q.clone() selected=*q == quarter>{q.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                        <button class="button secondary" type="submit">{tr(locale, Key::ReportsShow)}</button>
-                    </form>
-                }.into_any()
-            })}
-        </Suspense>
+        <crate::pages::reports::ScopeQuarterForm action="/desk/problems" />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let p = match picture.await {

@@ -173,34 +173,24 @@ pub fn ReportAppealsPage() -> impl IntoView {
     }
 }
 
+/// The GET form that chooses a scope the person may read and a quarter (for the reports and
+/// the systemic problems), the current choice selected.
 #[component]
-pub fn ReportsPage() -> impl IntoView {
+pub fn ScopeQuarterForm(action: &'static str) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
     let choices = Resource::new(|| (), |_| get_report_choices());
-    let report = Resource::new(
-        move || (param("scope"), param("quarter")),
-        |(scope, quarter)| async move {
-            if scope.is_empty() {
-                return Ok(None);
-            }
-            get_report(scope, quarter).await.map(Some)
-        },
-    );
     view! {
-        <Title text=tr(locale, Key::ReportsTitle) />
-        <p class="no-print"><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
-        <h1>{tr(locale, Key::ReportsTitle)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let c = match choices.await {
                     Ok(c) => c,
                     Err(error) => return failure_view(error),
                 };
-                let (scope, quarter) = (param("scope"), param("quarter"));
+                let scope = query.read_untracked().get("scope").unwrap_or_default();
+                let quarter = query.read_untracked().get("quarter").unwrap_or_default();
                 view! {
-                    <form class="stack filter no-print" method="get" action="/desk/reports">
+                    <form class="stack filter no-print" method="get" action=action>
                         <label for="report-scope">{tr(locale, Key::ReportsScope)}</label>
                         <select id="report-scope" name="scope" required>
                             {c.scopes.iter().map(|(code, n)| view! {
@@ -218,6 +208,28 @@ pub fn ReportsPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let report = Resource::new(
+        move || (param("scope"), param("quarter")),
+        |(scope, quarter)| async move {
+            if scope.is_empty() {
+                return Ok(None);
+            }
+            get_report(scope, quarter).await.map(Some)
+        },
+    );
+    view! {
+        <Title text=tr(locale, Key::ReportsTitle) />
+        <p class="no-print"><a href="/desk">"← "{tr(locale, Key::DeskTitle)}</a></p>
+        <h1>{tr(locale, Key::ReportsTitle)}</h1>
+        <ScopeQuarterForm action="/desk/reports" />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let r = match report.await {

@@ -463,43 +463,30 @@ pub async fn freeze_closed(svc: &Services) -> Result<usize> {
             .execute(&mut *tx)
             .await?;
             if claimed.rows_affected() == 1 {
+                let line = format!(
+                    "INSERT INTO ratings (period, body_id, {COUNTS}, score, grade) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                );
                 for b in &bodies {
-                    let c = &b.counts;
-                    sqlx::query(&format!(
-                        "INSERT INTO ratings (period, body_id, {COUNTS}, score, grade) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-                    ))
-                    .bind(half.to_string())
-                    .bind(b.body)
-                    .bind(c.received)
-                    .bind(c.closed)
-                    .bind(c.satisfied)
-                    .bind(c.kept)
-                    .bind(c.late)
-                    .bind(c.returned)
-                    .bind(c.repeats)
-                    .bind(b.score)
-                    .bind(b.grade.map(|g| g.code()))
-                    .execute(&mut *tx)
-                    .await?;
+                    let mut query = sqlx::query(&line).bind(half.to_string()).bind(b.body);
+                    for n in b.counts.values() {
+                        query = query.bind(n);
+                    }
+                    query
+                        .bind(b.score)
+                        .bind(b.grade.map(|g| g.code()))
+                        .execute(&mut *tx)
+                        .await?;
                 }
+                let line = format!(
+                    "INSERT INTO rating_regions (period, region_soato, {COUNTS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                );
                 for r in &regions {
-                    let c = &r.counts;
-                    sqlx::query(&format!(
-                        "INSERT INTO rating_regions (period, region_soato, {COUNTS}) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                    ))
-                    .bind(half.to_string())
-                    .bind(&r.soato)
-                    .bind(c.received)
-                    .bind(c.closed)
-                    .bind(c.satisfied)
-                    .bind(c.kept)
-                    .bind(c.late)
-                    .bind(c.returned)
-                    .bind(c.repeats)
-                    .execute(&mut *tx)
-                    .await?;
+                    let mut query = sqlx::query(&line).bind(half.to_string()).bind(&r.soato);
+                    for n in r.counts.values() {
+                        query = query.bind(n);
+                    }
+                    query.execute(&mut *tx).await?;
                 }
                 frozen_now += 1;
                 tracing::info!(period = %half, bodies = bodies.len(), "rating frozen");
@@ -527,22 +514,11 @@ use crate::sheet::Cell;
 
 fn table(rating: &Rating) -> Vec<Vec<Cell>> {
     use shared::rating::Criterion;
-    let mut head: Vec<Cell> = [
-        "period",
-        "status",
-        "body_id",
-        "body",
-        "received",
-        "closed",
-        "satisfied",
-        "kept",
-        "late",
-        "returned",
-        "repeats",
-    ]
-    .into_iter()
-    .map(Cell::text)
-    .collect();
+    let mut head: Vec<Cell> = ["period", "status", "body_id", "body"]
+        .into_iter()
+        .map(Cell::text)
+        .collect();
+    head.extend(Counts::NAMES.into_iter().map(Cell::text));
     head.extend(Criterion::ALL.iter().map(|c| Cell::text(c.code())));
     head.extend(["score", "grade"].into_iter().map(Cell::text));
     let status = if rating.frozen_at.is_some() {
@@ -552,26 +528,13 @@ fn table(rating: &Rating) -> Vec<Vec<Cell>> {
     };
     let mut rows = vec![head];
     for b in &rating.bodies {
-        let c = &b.counts;
         let mut row = vec![
             Cell::text(rating.period.to_string()),
             Cell::text(status),
             Cell::Number(b.body),
             Cell::text(&b.name.uz),
         ];
-        row.extend(
-            [
-                c.received,
-                c.closed,
-                c.satisfied,
-                c.kept,
-                c.late,
-                c.returned,
-                c.repeats,
-            ]
-            .into_iter()
-            .map(Cell::Number),
-        );
+        row.extend(b.counts.values().into_iter().map(Cell::Number));
         row.extend(Criterion::ALL.iter().map(|k| Cell::maybe(b.value(*k))));
         row.push(Cell::maybe(b.score));
         row.push(Cell::text(b.grade.map(|g| g.code()).unwrap_or("")));
@@ -581,43 +544,16 @@ fn table(rating: &Rating) -> Vec<Vec<Cell>> {
 }
 
 fn region_table(rating: &Rating) -> Vec<Vec<Cell>> {
-    let mut rows = vec![
-        [
-            "period",
-            "region",
-            "name",
-            "received",
-            "closed",
-            "satisfied",
-            "kept",
-            "late",
-            "returned",
-            "repeats",
-        ]
-        .into_iter()
-        .map(Cell::text)
-        .collect::<Vec<_>>(),
-    ];
+    let mut head: Vec<Cell> = ["period", "region", "name"].into_iter().map(Cell::text).collect();
+    head.extend(Counts::NAMES.into_iter().map(Cell::text));
+    let mut rows = vec![head];
     for r in &rating.regions {
-        let c = &r.counts;
         let mut row = vec![
             Cell::text(rating.period.to_string()),
             Cell::text(&r.soato),
             Cell::text(&r.name.uz),
         ];
-        row.extend(
-            [
-                c.received,
-                c.closed,
-                c.satisfied,
-                c.kept,
-                c.late,
-                c.returned,
-                c.repeats,
-            ]
-            .into_iter()
-            .map(Cell::Number),
-        );
+        row.extend(r.counts.values().into_iter().map(Cell::Number));
         rows.push(row);
     }
     rows
