@@ -38,25 +38,43 @@ fn status_key(status: ProblemStatus) -> Key {
     }
 }
 
-/// The form that takes a problem up, its title written for the head to change.
+/// A refused take-up: the form's topic and mahalla (empty for a growing topic), why, and the
+/// title that was typed.
+type TakeRefusal = (String, String, ProblemProblem, String);
+
+/// The form that takes a problem up, its title written for the head to change. When it is
+/// the form that was refused, it comes back open, the reason above the title, what was typed
+/// kept and the focus on it.
 fn take_form(
     p: &Problems,
     topic: &str,
     mahalla: Option<&str>,
     title: String,
+    refused: Option<&TakeRefusal>,
     locale: Locale,
 ) -> impl IntoView + use<> {
     let id = format!("take-{topic}-{}", mahalla.unwrap_or("all"));
+    let refused = refused
+        .filter(|(t, m, ..)| t == topic && m == mahalla.unwrap_or_default())
+        .map(|(_, _, problem, typed)| (*problem, typed.clone()));
+    let error = refused
+        .as_ref()
+        .map(|(problem, _)| form_error("problems-error", tr(locale, problem_key(*problem))));
+    let (open, title) = match refused {
+        Some((_, typed)) => (true, typed),
+        None => (false, title),
+    };
     view! {
-        <details class="take">
+        <details class="take" open=open>
             <summary>{tr(locale, Key::ProblemsTake)}</summary>
             <form class="stack" method="post" action="/desk/problems">
                 <input type="hidden" name="scope" value=p.scope.code() />
                 <input type="hidden" name="quarter" value=p.quarter.to_string() />
                 <input type="hidden" name="topic" value=topic.to_string() />
                 <input type="hidden" name="mahalla" value=mahalla.unwrap_or_default().to_string() />
+                {error}
                 <label for=id.clone()>{tr(locale, Key::ProblemsTitleLabel)}</label>
-                <input id=id name="title" required maxlength="300" value=title />
+                <input id=id name="title" required maxlength="300" value=title autofocus=open />
                 <button class="button" type="submit">{tr(locale, Key::ProblemsTakeButton)}</button>
             </form>
         </details>
@@ -110,6 +128,7 @@ pub fn ProblemsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let kept = crate::api::kept::use_kept("problem");
     let picture = Resource::new(
         move || (param("scope"), param("quarter")),
         |(scope, quarter)| async move {
@@ -136,7 +155,26 @@ pub fn ProblemsPage() -> impl IntoView {
                     }
                     Err(error) => return failure_view(error),
                 };
-                let refused = query.read_untracked().get("error").and_then(|e| ProblemProblem::parse(&e));
+                let kept = kept.await;
+                let q = query.read_untracked();
+                let refused = q.get("error").and_then(|e| ProblemProblem::parse(&e));
+                // A take-up refused for its own fields comes back at its form (when it is on
+                // the page); anything else is said at the top.
+                let at_form = refused
+                    .filter(|e| matches!(e, ProblemProblem::Title | ProblemProblem::Topic | ProblemProblem::Mahalla))
+                    .map(|e| (
+                        q.get("topic").unwrap_or_default(),
+                        q.get("mahalla").unwrap_or_default(),
+                        e,
+                        kept.get("title").cloned().unwrap_or_default(),
+                    ))
+                    .filter(|(topic, mahalla, ..)| {
+                        p.can_take
+                            && (p.growth.iter().any(|g| g.grows() && mahalla.is_empty() && g.topic == *topic)
+                                || p.clusters.iter().any(|c| c.topic == *topic && c.mahalla == *mahalla))
+                    });
+                let refused = refused.filter(|_| at_form.is_none());
+                drop(q);
                 let hottest = p.hottest();
                 let topic_name = |code: &str| p.topic_name(code).map(|n| n.get(locale).to_string()).unwrap_or_else(|| code.to_string());
                 let quarter = p.quarter.to_string();
@@ -208,7 +246,7 @@ pub fn ProblemsPage() -> impl IntoView {
                             view! {
                                 <div class="growth-take">
                                     <p><strong>{topic_name(&g.topic)}</strong></p>
-                                    {take_form(&p, &g.topic, None, title, locale)}
+                                    {take_form(&p, &g.topic, None, title, at_form.as_ref(), locale)}
                                 </div>
                             }
                         }).collect_view())}
@@ -236,7 +274,7 @@ pub fn ProblemsPage() -> impl IntoView {
                                                 <li><a href=format!("/desk/appeals/{id}")>{number.clone()}</a>" — "{subject.clone()}</li>
                                             }).collect_view()}
                                         </ul>
-                                        {p.can_take.then(|| take_form(&p, &c.topic, Some(&c.mahalla), title, locale))}
+                                        {p.can_take.then(|| take_form(&p, &c.topic, Some(&c.mahalla), title, at_form.as_ref(), locale))}
                                     </article>
                                 }
                             }).collect_view().into_any()

@@ -54,10 +54,11 @@ pub(super) async fn take_problem(
         Ok(id) => redirect(&format!("/desk/problems/{id}?done=taken")),
         Err(ProblemError::Refused(problem)) => {
             let to = format!(
-                "/desk/problems?scope={}&quarter={}&error={problem}&topic={}#problems-error",
+                "/desk/problems?scope={}&quarter={}&error={problem}&topic={}&mahalla={}#problems-error",
                 shared::url::encode(&form.scope),
                 shared::url::encode(&form.quarter),
                 shared::url::encode(&form.topic),
+                shared::url::encode(form.mahalla.trim()),
             );
             refuse(&state, &caller, &to, "problem", &[("title", form.title.as_str())]).await
         }
