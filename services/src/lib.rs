@@ -83,7 +83,7 @@ impl Services {
         } else {
             pepper.to_string()
         };
-        Ok(Services {
+        let services = Services {
             db,
             clock: Clock::default(),
             sms,
@@ -97,7 +97,9 @@ impl Services {
                 root: std::path::PathBuf::from("data/files"),
             },
             live: live::Live::default(),
-        })
+        };
+        reports::counts::ensure_built(&services.db, services.clock.now_ms()).await?;
+        Ok(services)
     }
 }
 

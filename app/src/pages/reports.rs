@@ -54,7 +54,7 @@ pub fn figure_name(
         (Section::Terms, "on_time") => Some(fixed(Key::ReportsFigureOnTime)),
         (Section::Terms, "late") => Some(fixed(Key::ReportsFigureLate)),
         (Section::Terms, "overdue") => Some(fixed(Key::ReportsFigureOverdue)),
-        (Section::Terms, "running") => Some(fixed(Key::ReportsFigureRunning)),
+        (Section::Terms, "overdue_now") => Some(fixed(Key::ReportsFigureOverdueNow)),
         (Section::Scores, "count") => Some(fixed(Key::ReportsFigureScores)),
         (Section::Scores, "average") => Some(fixed(Key::ReportsFigureAverage)),
         (Section::Channel, c) => Channel::parse(c).map(|c| fixed(channel_key(c))),

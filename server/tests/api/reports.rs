@@ -134,7 +134,10 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
     );
     // Terms ending in each quarter: all three of the quarter before replied to in time; this
     // quarter's both replied to in time (one answered, one closed).
-    assert_eq!(figures(&r, Section::Terms), [row("on_time", 2, 3)]);
+    assert_eq!(
+        figures(&r, Section::Terms),
+        [row("on_time", 2, 3), row("overdue_now", 0, 0)]
+    );
     assert!(figures(&r, Section::Control).is_empty());
     assert_eq!(
         figures(&r, Section::Scores),
@@ -331,4 +334,216 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
         .await
         .unwrap();
     assert_eq!(figures(&r, Section::Received)[0], row("total", 2, 4));
+}
+
+/// The report's counts as the database holds them, in order.
+async fn counts(app: &TestApp) -> Vec<(String, i64, String, String, i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT place, month, section, code, officer_id, n, total FROM report_counts \
+         WHERE n <> 0 OR total <> 0 ORDER BY place, month, section, code, officer_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn each_step_counts_against_the_body_that_held_the_appeal_and_the_counts_rebuild_the_same() {
+    let app = spawn_app().await;
+    // Begin at the start of the next quarter, so that everything below falls in one.
+    let now = app.services.clock.now_ms();
+    let quarter = Quarter::of(Quarter::of(now).bounds().1);
+    app.services
+        .clock
+        .advance_ms(quarter.bounds().0 - now + 2 * services::clock::HOUR_MS);
+    let officer = app.sign_in(STAFF[1].phone).await;
+    let act = |id: i64, fields: Vec<(&'static str, &'static str)>| {
+        let (app, officer) = (&app, officer.clone());
+        async move { assert_eq!(desk_action(app, &officer, id, &fields).await, DeskAnswer::Done) }
+    };
+    let resolve = |r: &'static str| {
+        vec![
+            ("action", "resolve"),
+            ("resolution", r),
+            ("confirm", "yes"),
+            ("text", ""),
+        ]
+    };
+    let answer = vec![("action", "answer"), ("text", "Koʻrib chiqildi")];
+    let resident = app.sign_in(RESIDENTS[0].phone).await;
+    let rate = |id: i64, score: &'static str| {
+        let (app, resident) = (&app, resident.clone());
+        async move {
+            let rated = app
+                .post_form(
+                    &format!("/appeals/{id}/rating"),
+                    &resident,
+                    &[("score", score), ("comment", "")],
+                )
+                .await;
+            assert!(crate::helpers::location(&rated).contains("rated"));
+        }
+    };
+
+    // Four appeals to body 4. A1: triaged urgent, answered, scored 3 and then 5 (the second
+    // score replaces the first), closed satisfied. A2: left until its term passes. A3: closed
+    // as explained, returned to control by the resident, closed satisfied. A4: answered,
+    // sent back by the People's Reception, closed satisfied.
+    let a1 = file(&app, 4, "application", "Navbat").await;
+    let a2 = file(&app, 4, "application", "Dori").await;
+    let a3 = file(&app, 4, "application", "Lift").await;
+    let a4 = file(&app, 4, "application", "Shifokor").await;
+    act(a1, vec![("action", "triage"), ("category", "urgent")]).await;
+    act(a1, answer.clone()).await;
+    rate(a1, "3").await;
+    rate(a1, "5").await;
+    act(a1, resolve("satisfied")).await;
+    act(a3, resolve("explained")).await;
+    let returned = app
+        .post_form(
+            &format!("/appeals/{a3}/return"),
+            &resident,
+            &[("reason", "Lift hali ham ishlamayapti")],
+        )
+        .await;
+    assert!(!crate::helpers::location(&returned).contains("error"));
+    act(a3, resolve("satisfied")).await;
+    act(a4, answer.clone()).await;
+    let coordinator = app.sign_in(STAFF[3].phone).await;
+    let sent = app
+        .post_form(
+            &format!("/desk/appeals/{a4}/send-back"),
+            &coordinator,
+            &[("reason", "Javobda muddat aytilmagan")],
+        )
+        .await;
+    assert!(!crate::helpers::location(&sent).contains("error"));
+    act(a4, resolve("satisfied")).await;
+    // Twenty days on, A2's term has passed: it goes up to body 3, against body 4.
+    app.services.clock.advance_ms(20 * 86_400_000);
+    assert_eq!(
+        services::appeals::escalate_overdue(&app.services, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(Quarter::of(app.services.clock.now_ms()), quarter);
+
+    let head = app.sign_in(STAFF[2].phone).await;
+    let read = |scope: &'static str| {
+        let (app, head) = (&app, head.clone());
+        async move {
+            let response = report(app, &head, scope, &quarter.to_string()).await;
+            assert_eq!(response.status(), 200);
+            response.json::<Report>().await.unwrap()
+        }
+    };
+    let ministry = read("body:1").await;
+    assert_eq!(
+        figures(&ministry, Section::Received),
+        [row("total", 4, 0), row("repeat", 0, 0), row("collective", 0, 0)]
+    );
+    assert_eq!(
+        figures(&ministry, Section::Category),
+        [row("none", 3, 0), row("urgent", 1, 0)]
+    );
+    assert_eq!(
+        figures(&ministry, Section::Resolved),
+        [row("explained", 1, 0), row("satisfied", 3, 0)]
+    );
+    assert_eq!(
+        figures(&ministry, Section::Terms),
+        [
+            row("on_time", 3, 0),
+            row("overdue", 1, 0),
+            row("overdue_now", 0, 0)
+        ]
+    );
+    assert_eq!(
+        figures(&ministry, Section::Control),
+        [
+            row("escalated", 1, 0),
+            row("returned", 1, 0),
+            row("sent_back", 1, 0)
+        ]
+    );
+    assert_eq!(
+        figures(&ministry, Section::Scores),
+        [row("count", 1, 0), row("average", 50, 0)]
+    );
+    let (_, officer) = &ministry.officers[0];
+    let officer: Vec<_> = officer
+        .iter()
+        .map(|f| (f.code.clone(), f.now, f.before))
+        .collect();
+    assert_eq!(
+        officer,
+        [
+            row("closed", 4, 0),
+            row("on_time", 3, 0),
+            row("scores", 1, 0),
+            row("average", 50, 0)
+        ]
+    );
+    // The passed term and its passing up count against body 4, which let it pass, not
+    // against body 3 (above it), which holds A2 now.
+    let polyclinic = read("body:4").await;
+    assert_eq!(
+        polyclinic.section(Section::Terms)[1],
+        shared::report::Figure {
+            code: "overdue".into(),
+            now: 1,
+            before: 0
+        }
+    );
+    assert_eq!(polyclinic.value(Section::Control, "escalated"), 1);
+    let against_parent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM report_counts WHERE place = 'b:3' AND code IN ('overdue', 'escalated')",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(against_parent, 0);
+    // The district counts the same as the ministry's tree here.
+    let coordinator = app.sign_in(STAFF[3].phone).await;
+    let coordinator_report: Report = report(&app, &coordinator, "district:1726266", &quarter.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(coordinator_report.sections, ministry.sections);
+
+    // Each figure's list holds the appeals the figure counts.
+    let behind = |scope: &'static str, section: &'static str, figure: &'static str| {
+        let (app, head) = (&app, head.clone());
+        async move {
+            let response = app
+                .call(
+                    "/api/report_appeals",
+                    &head,
+                    &[
+                        ("scope", scope),
+                        ("quarter", &quarter.to_string()),
+                        ("section", section),
+                        ("figure", figure),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 200);
+            let list: shared::report::FigureAppeals = response.json().await.unwrap();
+            list.appeals.iter().map(|a| a.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(behind("body:4", "terms", "overdue").await, [a2]);
+    assert_eq!(behind("body:1", "terms", "on_time").await, [a4, a3, a1]);
+    assert_eq!(behind("body:1", "control", "returned").await, [a3]);
+    assert_eq!(behind("body:1", "control", "sent_back").await, [a4]);
+    assert_eq!(behind("body:1", "category", "none").await, [a4, a3, a2]);
+    assert_eq!(behind("body:1", "resolved", "satisfied").await, [a4, a3, a1]);
+
+    // The counts kept step by step are those tallied afresh from every appeal's steps.
+    let kept = counts(&app).await;
+    assert!(!kept.is_empty());
+    assert_eq!(services::reports::counts::rebuild(&app.db).await.unwrap(), 4);
+    assert_eq!(counts(&app).await, kept);
 }

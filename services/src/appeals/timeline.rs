@@ -17,7 +17,8 @@ pub(super) struct Step {
     pub(super) at: i64,
 }
 
-/// Writes a step inside the caller's transaction, with the marks the rating counts of it, and
+/// Writes a step inside the caller's transaction, with the marks the rating counts of it and
+/// what it changes of the reports' figures (`reports::counts`), and
 /// returns what to announce once it commits. On PostgreSQL the resident's events are serialized (an advisory lock until
 /// commit), so their ids commit in order and a stream resuming after an id misses none; and
 /// the other instances are told by NOTIFY, which PostgreSQL delivers on commit.
@@ -54,6 +55,7 @@ pub(super) async fn record(
         at: step.at,
     };
     crate::reports::rating::mark(&mut *conn, marked).await?;
+    crate::reports::counts::keep(&mut *conn, step.appeal).await?;
     let notice = crate::live::Notice {
         event_id: id,
         appeal_id: step.appeal,

@@ -6,20 +6,26 @@
 //! | `hearings.rs` | reports heard, the decisions taken there, and the register of proposals to the Cabinet of Ministers |
 //! | `problems.rs` | systemic problems: the heat table, growing topics, clusters, and the problems working groups take up |
 //! | `rating.rs` | the six-monthly rating of bodies and the regions' public statistics, frozen when a half-year closes |
+//! | `counts.rs` | the quarterly report's figures, kept as each step is written; the list behind a figure |
 //!
-//! What a figure counts, in words (the page and the CSV say the same):
-//! - **received**: appeals registered in the quarter, in all and by channel, kind, category
-//!   (`none`: not yet triaged) and topic; repeats and collective ones among them;
+//! What a figure counts, in words (the page and the CSV say the same). Each step is counted in
+//! its month against the body that held the appeal at that moment (ADR 0016), so a quarter's
+//! report reads the same later, but for a category given afterwards to an appeal it received
+//! and a score a resident changes:
+//! - **received**: appeals registered in the quarter with the body, in all and by channel,
+//!   kind, category (`none`: not yet triaged; a later triage moves it) and topic; repeats and
+//!   collective ones among them;
 //! - **resolved**: appeals closed in the quarter, by outcome;
-//! - **terms**: appeals whose term ended in the quarter — answered or closed by its end (on
-//!   time), after it (late), or not yet and the term passed (overdue now);
+//! - **terms**: first answers given in the quarter, within the term (on time) or after it
+//!   (late); terms that passed in the quarter without an answer (overdue), against the body
+//!   that let them pass;
 //! - **control**: terms passed up to the body above in the quarter (escalated), answers the
-//!   resident returned to control, answers the People's Reception sent back;
-//! - **scores**: residents' scores of answers given in the quarter: how many, and the average
-//!   in tenths (42 = 4.2).
-//!
-//! A body's report counts the appeals now with it or with a body below it.
+//!   resident returned to control, answers the People's Reception sent back — each against
+//!   the body whose term or answer it was;
+//! - **scores**: residents' scores given in the quarter, against the body and the officer who
+//!   answered: how many, and the average in tenths (42 = 4.2).
 
+pub mod counts;
 pub mod hearings;
 pub mod problems;
 pub mod rating;
@@ -148,11 +154,10 @@ async fn scope_of(
             if !crate::appeals::handles(svc, principal, *body).await? {
                 return Err(Refused(ReportProblem::Scope));
             }
-            let parents = crate::appeals::scope::parents(svc).await?;
             // The ids come from the database, never from the request.
-            let list = parents
-                .keys()
-                .filter(|b| crate::appeals::scope::within(&parents, **b, &[*body]))
+            let list = subtree(svc, *body)
+                .await?
+                .iter()
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -200,81 +205,72 @@ async fn grouped(
     Ok(figures)
 }
 
-/// The figure `code` of a list, zero when nothing was counted.
-fn one(figures: Vec<Figure>, code: &str) -> Figure {
-    figures.into_iter().next().unwrap_or(Figure {
-        code: code.into(),
-        now: 0,
-        before: 0,
+/// The places a scope's figures are counted in (`counts::places`): the country's regions, a
+/// region, a district, or a body and every body below it.
+async fn counted_places(svc: &Services, scope: &ReportScope) -> Result<Vec<String>> {
+    Ok(match scope {
+        ReportScope::Country => sqlx::query_scalar::<_, String>("SELECT soato FROM regions ORDER BY soato")
+            .fetch_all(&svc.db.pool)
+            .await?
+            .into_iter()
+            .map(|r| format!("r:{r}"))
+            .collect(),
+        ReportScope::Region(r) => vec![format!("r:{r}")],
+        ReportScope::District(d) => vec![format!("d:{d}")],
+        ReportScope::Body(body) => subtree(svc, *body)
+            .await?
+            .into_iter()
+            .map(|b| format!("b:{b}"))
+            .collect(),
     })
 }
 
-/// The appeals of the received section: in all, repeats, collective (one row can be all three,
-/// so these are conditions rather than one key).
-const RECEIVED: [(&str, &str); 3] = [
-    ("total", "1 = 1"),
-    ("repeat", "a.repeat_of IS NOT NULL"),
-    ("collective", "a.collective = 1"),
+/// A body and every body below it.
+async fn subtree(svc: &Services, body: i64) -> Result<Vec<i64>> {
+    let parents = crate::appeals::scope::parents(svc).await?;
+    Ok(parents
+        .keys()
+        .copied()
+        .filter(|b| crate::appeals::scope::within(&parents, *b, &[body]))
+        .collect())
+}
+
+/// The figures every report shows, counted or not: the received section's and the scores'.
+const ALWAYS: [(Section, &str); 5] = [
+    (Section::Received, "total"),
+    (Section::Received, "repeat"),
+    (Section::Received, "collective"),
+    (Section::Scores, "count"),
+    (Section::Scores, "average"),
 ];
 
-/// Where a section's figures are counted: the rows (`from`), the instant that places a row
-/// in a quarter (`at`), which rows count (`rows`), and a row's figure (`key`). The report
-/// groups by the key; the list behind a figure filters by it. None for the received section
-/// (`RECEIVED`) and the scores (not a list of appeals).
-struct Source {
-    from: &'static str,
-    at: &'static str,
-    rows: &'static str,
-    key: String,
+/// This quarter's and the one before's count and sum of a figure.
+#[derive(Clone, Copy, Default)]
+struct Pair {
+    now: (i64, i64),
+    before: (i64, i64),
 }
 
-fn source(section: Section, now: i64) -> Option<Source> {
-    const APPEALS: &str = "appeals a";
-    const EVENTS: &str = "appeal_events e JOIN appeals a ON a.id = e.appeal_id";
-    let received = |key: &str| Source {
-        from: APPEALS,
-        at: "a.created_at",
-        rows: "1 = 1",
-        key: key.into(),
-    };
-    Some(match section {
-        Section::Received | Section::Scores => return None,
-        Section::Channel => received("a.channel"),
-        Section::Kind => received("a.kind"),
-        Section::Category => received("COALESCE(a.category, 'none')"),
-        Section::Topic => received("a.topic_code"),
-        // Closed in the quarter, by outcome.
-        Section::Resolved => Source {
-            from: EVENTS,
-            at: "e.at",
-            rows: "e.kind = 'resolved'",
-            key: "a.resolution".into(),
-        },
-        // Terms that ended in the quarter: answered (or closed) by the end of the term, after
-        // it, or not yet and passed.
-        Section::Terms => {
-            let first_reply = "(SELECT MIN(r.at) FROM appeal_events r WHERE r.appeal_id = a.id AND r.kind IN ('answered', 'resolved'))";
-            Source {
-                from: APPEALS,
-                at: "a.due_at",
-                rows: "1 = 1",
-                key: format!(
-                    "CASE WHEN {first_reply} <= a.due_at THEN 'on_time' WHEN {first_reply} IS NOT NULL THEN 'late' \
-                       WHEN a.due_at < {now} THEN 'overdue' ELSE 'running' END"
-                ),
-            }
+impl Pair {
+    fn figure(&self, code: &str) -> Figure {
+        let (now, before) = if code == "average" {
+            (
+                tenths(self.now.1, self.now.0),
+                tenths(self.before.1, self.before.0),
+            )
+        } else {
+            (self.now.0, self.before.0)
+        };
+        Figure {
+            code: code.into(),
+            now,
+            before,
         }
-        // Control: passed up, returned by the resident, sent back by the People's Reception.
-        Section::Control => Source {
-            from: EVENTS,
-            at: "e.at",
-            rows: "e.kind IN ('escalated', 'returned', 'sent_back')",
-            key: "e.kind".into(),
-        },
-    })
+    }
 }
 
-/// The quarter's report of a scope the person may read. A quarter not begun is refused.
+/// The quarter's report of a scope the person may read, from the counts kept as appeals
+/// move (`counts`). A quarter not begun is refused.
 pub async fn quarterly(
     svc: &Services,
     principal: &Principal,
@@ -285,66 +281,67 @@ pub async fn quarterly(
     if quarter > Quarter::of(now) {
         return Err(Refused(ReportProblem::Future));
     }
-    let (sql, values, name) = scope_of(svc, principal, scope, 4).await?;
-    let scope_sql = (sql, values);
-    let (start, end) = quarter.bounds();
-    let (before, _) = quarter.previous().bounds();
-    let span = (before, start, end);
-    let mut sections = Vec::new();
-
-    let mut totals = Vec::new();
-    for (code, flag) in RECEIVED {
-        let sql = (format!("{} AND {flag}", scope_sql.0), scope_sql.1.clone());
-        let found = grouped(svc, &format!("'{code}'"), "appeals a", "a.created_at", &sql, span).await?;
-        totals.push(one(found, code));
-    }
-    sections.push((Section::Received, totals));
-    for &section in Section::ALL {
-        let Some(source) = source(section, now) else {
-            continue;
+    let (_, _, name) = scope_of(svc, principal, scope, 1).await?;
+    let places = counted_places(svc, scope).await?;
+    let (start, end) = counts::months(quarter);
+    let (before, _) = counts::months(quarter.previous());
+    let mut figures: std::collections::BTreeMap<(String, String), Pair> = Default::default();
+    let mut officers: std::collections::BTreeMap<(i64, String), Pair> = Default::default();
+    for (month, section, code, officer, n, total) in counts::read(&svc.db, &places, (before, end)).await? {
+        let pair = if officer == 0 {
+            figures.entry((section, code)).or_default()
+        } else {
+            officers.entry((officer, code)).or_default()
         };
-        let sql = (
-            format!("{} AND {}", source.rows, scope_sql.0),
-            scope_sql.1.clone(),
-        );
-        sections.push((
-            section,
-            grouped(svc, &source.key, source.from, source.at, &sql, span).await?,
-        ));
+        let half = if month >= start {
+            &mut pair.now
+        } else {
+            &mut pair.before
+        };
+        half.0 += n;
+        half.1 += total;
     }
-    // Scores of answers: how many, and the average in tenths.
-    let sql = format!(
-        "SELECT COUNT(CASE WHEN s.at >= $2 THEN 1 END) AS now_n, COUNT(CASE WHEN s.at < $2 THEN 1 END) AS before_n, \
-           SUM(CASE WHEN s.at >= $2 THEN s.score ELSE 0 END) AS now_sum, SUM(CASE WHEN s.at < $2 THEN s.score ELSE 0 END) AS before_sum \
-         FROM appeal_ratings s JOIN appeals a ON a.id = s.appeal_id WHERE s.at >= $1 AND s.at < $3 AND {}",
-        scope_sql.0
-    );
-    let mut values = vec![Value::Int(before), Value::Int(start), Value::Int(end)];
-    values.extend(scope_sql.1.iter().cloned());
-    let row = crate::db::bind_all(sqlx::query(&sql), &values)
-        .fetch_one(&svc.db.pool)
-        .await?;
-    let count = |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>, _>(c)?.unwrap_or(0)) };
-    let (now_n, before_n) = (count("now_n")?, count("before_n")?);
-    sections.push((
-        Section::Scores,
-        vec![
-            Figure {
-                code: "count".into(),
-                now: now_n,
-                before: before_n,
-            },
-            Figure {
-                code: "average".into(),
-                now: tenths(count("now_sum")?, now_n),
-                before: tenths(count("before_sum")?, before_n),
-            },
-        ],
-    ));
+    let scores = figures
+        .get(&(Section::Scores.code().to_string(), "count".to_string()))
+        .copied()
+        .unwrap_or_default();
+    let mut sections = Vec::new();
+    for &section in Section::ALL {
+        let mut list: Vec<Figure> = ALWAYS
+            .iter()
+            .filter(|(s, _)| *s == section)
+            .map(|(_, code)| match section {
+                Section::Scores => scores.figure(code),
+                _ => figures
+                    .get(&(section.code().to_string(), code.to_string()))
+                    .copied()
+                    .unwrap_or_default()
+                    .figure(code),
+            })
+            .collect();
+        if list.is_empty() {
+            list = figures
+                .iter()
+                .filter(|((s, _), _)| s == section.code())
+                .map(|((_, code), pair)| pair.figure(code))
+                .collect();
+        }
+        sections.push((section, list));
+    }
+    if quarter == Quarter::of(now) {
+        let overdue = overdue_now(svc, principal, scope, now).await?;
+        if let Some((_, terms)) = sections.iter_mut().find(|(s, _)| *s == Section::Terms) {
+            terms.push(Figure {
+                code: OVERDUE_NOW.into(),
+                now: overdue.len() as i64,
+                before: 0,
+            });
+        }
+    }
     let topics = crate::appeals::choices::topics(svc).await?;
     let officers = match scope {
         ReportScope::Body(body) if crate::appeals::scope::heads(svc, principal, *body).await? => {
-            officers(svc, &scope_sql, span, now).await?
+            officer_figures(svc, officers).await?
         }
         _ => Vec::new(),
     };
@@ -358,104 +355,50 @@ pub async fn quarterly(
     })
 }
 
-/// Each officer's figures over a scope (`shared::report::OFFICER_FIGURES`), by name.
-async fn officers(
+/// The running quarter's figure of the appeals of the scope, where they are now, whose term
+/// has passed with no answer yet (at a body with none above it, or before the control-time
+/// regime passes them up).
+const OVERDUE_NOW: &str = "overdue_now";
+
+/// The ids of the appeals `OVERDUE_NOW` counts, newest first.
+async fn overdue_now(
     svc: &Services,
-    scope: &(String, Vec<Value>),
-    span: (i64, i64, i64),
+    principal: &Principal,
+    scope: &ReportScope,
     now: i64,
+) -> Result<Vec<i64>, ReportError> {
+    let (sql, values, _) = scope_of(svc, principal, scope, 2).await?;
+    let mut all = vec![Value::Int(now)];
+    all.extend(values);
+    let ids = crate::db::bind_all(
+        sqlx::query(&format!(
+            "SELECT a.id FROM appeals a WHERE a.status IN ('registered', 'in_progress') AND a.due_at < $1 AND {sql} \
+             ORDER BY a.id DESC"
+        )),
+        &all,
+    )
+    .fetch_all(&svc.db.pool)
+    .await
+    .map_err(Error::from)?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect::<std::result::Result<Vec<i64>, _>>()
+    .map_err(Error::from)?;
+    Ok(ids)
+}
+
+/// Each officer's figures (`shared::report::OFFICER_FIGURES`), by name.
+async fn officer_figures(
+    svc: &Services,
+    counted: std::collections::BTreeMap<(i64, String), Pair>,
 ) -> Result<Vec<(String, Vec<Figure>)>> {
-    let (before, start, end) = span;
-    let within = |extra: &str| (format!("{extra} AND {}", scope.0), scope.1.clone());
-    let mut by_officer: std::collections::BTreeMap<i64, Vec<Figure>> = std::collections::BTreeMap::new();
-    let mut add = |officer: &str, figure: Figure| -> Result<()> {
-        let id: i64 = officer
-            .parse()
-            .map_err(|_| Error::Corrupt(format!("an officer's id {officer}")))?;
-        by_officer.entry(id).or_default().push(figure);
-        Ok(())
-    };
-    let closed = grouped(
-        svc,
-        "CAST(e.actor_id AS TEXT)",
-        "appeal_events e JOIN appeals a ON a.id = e.appeal_id",
-        "e.at",
-        &within("e.kind = 'resolved' AND e.actor_id IS NOT NULL"),
-        span,
-    )
-    .await?;
-    for f in closed {
-        let officer = f.code.clone();
-        add(
-            &officer,
-            Figure {
-                code: "closed".into(),
-                ..f
-            },
-        )?;
-    }
-    // A term is the officer's who gave the appeal's first answer, or else the one it is
-    // assigned to; a score is the officer's who gave the answer scored.
-    let terms = source(Section::Terms, now).map(|s| s.key).unwrap_or_default();
-    let first_answer = "(SELECT r.actor_id FROM appeal_events r WHERE r.appeal_id = a.id \
-        AND r.kind IN ('answered', 'resolved') ORDER BY r.at, r.id LIMIT 1)";
-    let kept = grouped(
-        svc,
-        &format!("CAST(COALESCE({first_answer}, a.assigned_to) AS TEXT) || ':' || ({terms})"),
-        "appeals a",
-        "a.due_at",
-        scope,
-        span,
-    )
-    .await?;
-    for f in kept {
-        if let Some((officer, code)) = f.code.clone().split_once(':')
-            && code != "running"
-        {
-            add(
-                officer,
-                Figure {
-                    code: code.into(),
-                    ..f
-                },
-            )?;
+    let mut by_officer: std::collections::BTreeMap<i64, Vec<Figure>> = Default::default();
+    for ((officer, code), pair) in counted {
+        let figures = by_officer.entry(officer).or_default();
+        figures.push(pair.figure(&code));
+        if code == "scores" {
+            figures.push(pair.figure("average"));
         }
-    }
-    let answerer = "(SELECT r.actor_id FROM appeal_events r WHERE r.appeal_id = s.appeal_id \
-        AND r.kind IN ('answered', 'resolved') AND r.at <= s.at ORDER BY r.id DESC LIMIT 1)";
-    let sql = format!(
-        "SELECT t.k AS k, COUNT(CASE WHEN t.at >= $2 THEN 1 END) AS now_n, COUNT(CASE WHEN t.at < $2 THEN 1 END) AS before_n, \
-           SUM(CASE WHEN t.at >= $2 THEN t.score ELSE 0 END) AS now_sum, SUM(CASE WHEN t.at < $2 THEN t.score ELSE 0 END) AS before_sum \
-         FROM (SELECT CAST({answerer} AS TEXT) AS k, s.at AS at, s.score AS score \
-               FROM appeal_ratings s JOIN appeals a ON a.id = s.appeal_id WHERE s.at >= $1 AND s.at < $3 AND {}) t \
-         WHERE t.k IS NOT NULL GROUP BY t.k",
-        scope.0
-    );
-    let mut values = vec![Value::Int(before), Value::Int(start), Value::Int(end)];
-    values.extend(scope.1.iter().cloned());
-    for row in crate::db::bind_all(sqlx::query(&sql), &values)
-        .fetch_all(&svc.db.pool)
-        .await?
-    {
-        let n = |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>, _>(c)?.unwrap_or(0)) };
-        let officer: String = row.try_get("k")?;
-        let (now_n, before_n) = (n("now_n")?, n("before_n")?);
-        add(
-            &officer,
-            Figure {
-                code: "scores".into(),
-                now: now_n,
-                before: before_n,
-            },
-        )?;
-        add(
-            &officer,
-            Figure {
-                code: "average".into(),
-                now: tenths(n("now_sum")?, now_n),
-                before: tenths(n("before_sum")?, before_n),
-            },
-        )?;
     }
     let mut out = Vec::with_capacity(by_officer.len());
     for (id, mut figures) in by_officer {
@@ -552,10 +495,11 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>> {
 }
 
 /// The most appeals the list behind a figure shows (the newest).
-const BEHIND: i64 = 200;
+const BEHIND: usize = 200;
 
 /// The appeals behind a figure of a quarter's report (`section`, `code`): how many, and the
-/// newest of them. The scores are not a list of appeals; an unknown figure is refused.
+/// newest of them — the appeals of the scope whose tally (`counts::tally`) holds the figure in
+/// the quarter. The scores are not a list of appeals; an unknown figure is refused.
 pub async fn behind(
     svc: &Services,
     principal: &Principal,
@@ -568,54 +512,49 @@ pub async fn behind(
     if quarter > Quarter::of(now) {
         return Err(Refused(ReportProblem::Future));
     }
-    let (start, end) = quarter.bounds();
-    let mut values = vec![Value::Int(start), Value::Int(end)];
-    let (from, at, condition) = match (section, source(section, now)) {
-        (Section::Received, _) => {
-            let (_, flag) = RECEIVED
-                .iter()
-                .find(|(c, _)| *c == code)
-                .ok_or(Refused(ReportProblem::Figure))?;
-            ("appeals a", "a.created_at", flag.to_string())
+    // The steps that can count for the section; none for the figures of what was received.
+    let kinds = match section {
+        Section::Scores => return Err(Refused(ReportProblem::Figure)),
+        Section::Received if !ALWAYS.contains(&(Section::Received, code)) => {
+            return Err(Refused(ReportProblem::Figure));
         }
-        (_, Some(source)) => {
-            values.push(Value::Text(code.to_string()));
-            (
-                source.from,
-                source.at,
-                format!("{} AND {} = $3", source.rows, source.key),
-            )
-        }
-        (_, None) => return Err(Refused(ReportProblem::Figure)),
+        Section::Received | Section::Channel | Section::Kind | Section::Category | Section::Topic => None,
+        Section::Resolved => Some("'resolved'"),
+        Section::Terms => Some("'answered', 'resolved', 'escalated'"),
+        Section::Control => Some("'escalated', 'returned', 'sent_back'"),
     };
-    let (scope_sql, scope_values, name) = scope_of(svc, principal, scope, values.len() + 1).await?;
-    values.extend(scope_values);
-    let ids = format!(
-        "SELECT DISTINCT a.id FROM {from} WHERE {at} >= $1 AND {at} < $2 AND {condition} AND {scope_sql}"
-    );
-    let total: i64 = crate::db::bind_all(
-        sqlx::query(&format!("SELECT COUNT(*) AS n FROM ({ids}) t")),
-        &values,
-    )
-    .fetch_one(&svc.db.pool)
-    .await
-    .and_then(|row| row.try_get("n"))
-    .map_err(Error::from)?;
-    let rows = crate::db::bind_all(
+    let (_, _, name) = scope_of(svc, principal, scope, 1).await?;
+    let found = if section == Section::Terms && code == OVERDUE_NOW {
+        if quarter == Quarter::of(now) {
+            overdue_now(svc, principal, scope, now).await?
+        } else {
+            Vec::new()
+        }
+    } else {
+        tallied(svc, scope, quarter, section, code, kinds).await?
+    };
+    let total = found.len() as i64;
+    let shown = found
+        .iter()
+        .take(BEHIND)
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let appeals = if shown.is_empty() {
+        Vec::new()
+    } else {
         sqlx::query(&format!(
-            "{} {} WHERE a.id IN ({ids}) ORDER BY a.id DESC LIMIT {BEHIND}",
+            "{} {} WHERE a.id IN ({shown}) ORDER BY a.id DESC",
             crate::appeals::view::SUMMARY,
             crate::appeals::view::SUMMARY_FROM
-        )),
-        &values,
-    )
-    .fetch_all(&svc.db.pool)
-    .await
-    .map_err(Error::from)?;
-    let appeals = rows
+        ))
+        .fetch_all(&svc.db.pool)
+        .await
+        .map_err(Error::from)?
         .iter()
         .map(crate::appeals::view::summary)
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+    };
     Ok(FigureAppeals {
         scope: scope.clone(),
         name,
@@ -626,4 +565,79 @@ pub async fn behind(
         appeals,
         topics: crate::appeals::choices::topics(svc).await?,
     })
+}
+
+/// The appeals of a scope whose tally holds a figure in the quarter, newest first: those
+/// that may (steps of `kinds` in the quarter, or registered in it), each tallied.
+async fn tallied(
+    svc: &Services,
+    scope: &ReportScope,
+    quarter: Quarter,
+    section: Section,
+    code: &str,
+    kinds: Option<&str>,
+) -> Result<Vec<i64>> {
+    let places = counted_places(svc, scope).await?;
+    let (start, end) = quarter.bounds();
+    let mut values = vec![Value::Int(start), Value::Int(end)];
+    // Appeals that may hold the figure: of the scope's place, or that were with one of its
+    // bodies at some step; each is then tallied.
+    let place = match scope {
+        ReportScope::Country => "1 = 1".to_string(),
+        ReportScope::Region(r) => {
+            values.push(Value::Text(r.clone()));
+            "a.region_soato = $3".into()
+        }
+        ReportScope::District(d) => {
+            values.push(Value::Text(d.clone()));
+            "a.district_soato = $3".into()
+        }
+        ReportScope::Body(body) => {
+            // The ids come from the database, never from the request.
+            let list = subtree(svc, *body)
+                .await?
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "EXISTS (SELECT 1 FROM appeal_events b WHERE b.appeal_id = a.id AND b.body_id IN ({list}))"
+            )
+        }
+    };
+    let sql = match kinds {
+        None => {
+            format!("SELECT a.id FROM appeals a WHERE a.created_at >= $1 AND a.created_at < $2 AND {place}")
+        }
+        Some(kinds) => format!(
+            "SELECT DISTINCT a.id FROM appeal_events e JOIN appeals a ON a.id = e.appeal_id \
+             WHERE e.kind IN ({kinds}) AND e.at >= $1 AND e.at < $2 AND {place}"
+        ),
+    };
+    let mut candidates: Vec<i64> = crate::db::bind_all(sqlx::query(&sql), &values)
+        .fetch_all(&svc.db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<std::result::Result<_, _>>()?;
+    candidates.sort_unstable_by(|a, b| b.cmp(a));
+    let (first, last) = counts::months(quarter);
+    let mut found = Vec::new();
+    for chunk in candidates.chunks(500) {
+        for (id, filed, tally) in counts::tallies(&svc.db, chunk).await? {
+            let holds = tally.iter().any(|(key, (n, _))| {
+                *n > 0
+                    && key.officer == 0
+                    && key.section == section.code()
+                    && key.code == code
+                    && (first..last).contains(&key.month)
+                    && counts::places(key, &filed).iter().any(|p| places.contains(p))
+            });
+            if holds {
+                found.push(id);
+            }
+        }
+    }
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(found)
 }
