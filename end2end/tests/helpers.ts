@@ -63,9 +63,10 @@ export async function linkAccount(page: Page) {
   await expect(page).toHaveURL(/\/accounts\/\d+$/);
 }
 
-/** Waits until the WASM app has taken over the page (with JavaScript on). */
+/** Waits until the WASM app has taken over the page (with JavaScript on): a debug build's
+ * chunk on a busy machine can take longer than the usual wait. */
 export async function hydrated(page: Page) {
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
 }
 
 /**
