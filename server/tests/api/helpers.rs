@@ -518,6 +518,16 @@ pub enum DeskAnswer {
     NotFound,
 }
 
+/// The desk's fields that close an appeal with `resolution`, no reason given.
+pub fn resolve_form(resolution: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("action", "resolve"),
+        ("resolution", resolution),
+        ("confirm", "yes"),
+        ("text", ""),
+    ]
+}
+
 /// An officer's action through the desk's form (`POST /desk/appeals/{id}`), as a browser
 /// without JavaScript sends it.
 pub async fn desk_action(app: &TestApp, cookie: &str, appeal: i64, fields: &[(&str, &str)]) -> DeskAnswer {

@@ -2,7 +2,7 @@
 //! counted by hand, each beside the quarter before; the CSV says the same; a quarter not begun,
 //! a malformed one and a scope outside the caller's reach are refused with the reason.
 
-use crate::helpers::{DeskAnswer, TestApp, desk_action, spawn_app};
+use crate::helpers::{DeskAnswer, TestApp, desk_action, resolve_form as resolve, spawn_app};
 use services::demo::{RESIDENTS, STAFF};
 use shared::report::{Quarter, Report, Section};
 
@@ -39,14 +39,6 @@ async fn a_bodys_quarter_is_counted_beside_the_quarter_before() {
     let act = |id: i64, fields: Vec<(&'static str, &'static str)>| {
         let (app, officer) = (&app, officer.clone());
         async move { assert_eq!(desk_action(app, &officer, id, &fields).await, DeskAnswer::Done) }
-    };
-    let resolve = |r: &'static str| {
-        vec![
-            ("action", "resolve"),
-            ("resolution", r),
-            ("confirm", "yes"),
-            ("text", ""),
-        ]
     };
 
     // This quarter (the one before the report's): three appeals to body 4 (below body 1), one
@@ -360,14 +352,6 @@ async fn each_step_counts_against_the_body_that_held_the_appeal_and_the_counts_r
     let act = |id: i64, fields: Vec<(&'static str, &'static str)>| {
         let (app, officer) = (&app, officer.clone());
         async move { assert_eq!(desk_action(app, &officer, id, &fields).await, DeskAnswer::Done) }
-    };
-    let resolve = |r: &'static str| {
-        vec![
-            ("action", "resolve"),
-            ("resolution", r),
-            ("confirm", "yes"),
-            ("text", ""),
-        ]
     };
     let answer = vec![("action", "answer"), ("text", "Koʻrib chiqildi")];
     let resident = app.sign_in(RESIDENTS[0].phone).await;

@@ -260,18 +260,25 @@ async fn decisions_where(
     .await?;
     let now = svc.clock.now_ms();
     let mut out = Vec::with_capacity(rows.len());
+    // A scope's name and whether the reader leads it, looked up once per scope.
+    let mut scopes: std::collections::HashMap<String, (shared::geo::Names, bool)> = Default::default();
     for row in &rows {
         let scope_code: String = row.try_get("scope")?;
         let (name, quarter, records) = match known {
             Some((name, quarter, records)) => (name.clone(), quarter, records),
             None => {
-                let scope = ReportScope::parse(&scope_code)
-                    .ok_or_else(|| Error::Corrupt(format!("report_hearings.scope = {scope_code}")))?;
                 let quarter_text: String = row.try_get("quarter")?;
                 let quarter = Quarter::parse(&quarter_text)
                     .ok_or_else(|| Error::Corrupt(format!("report_hearings.quarter = {quarter_text}")))?;
-                let name = super::scope_name(svc, &scope).await?;
-                (name, quarter, super::may_lead(svc, principal, &scope).await?)
+                if !scopes.contains_key(&scope_code) {
+                    let scope = ReportScope::parse(&scope_code)
+                        .ok_or_else(|| Error::Corrupt(format!("report_hearings.scope = {scope_code}")))?;
+                    let name = super::scope_name(svc, &scope).await?;
+                    let leads = super::may_lead(svc, principal, &scope).await?;
+                    scopes.insert(scope_code.clone(), (name, leads));
+                }
+                let (name, leads) = scopes[&scope_code].clone();
+                (name, quarter, leads)
             }
         };
         let done_at: Option<i64> = row.try_get("done_at")?;
@@ -449,9 +456,14 @@ pub async fn proposals(svc: &Services, principal: &Principal) -> Result<Vec<Prop
     .await?;
     let now = svc.clock.now_ms();
     let mut out = Vec::new();
+    // Whether the reader heads a body, asked once per body.
+    let mut headed: std::collections::HashMap<i64, bool> = Default::default();
     for row in &rows {
         let body: i64 = row.try_get("body_id")?;
-        if !crate::appeals::scope::heads(svc, principal, body).await? {
+        if !headed.contains_key(&body) {
+            headed.insert(body, crate::appeals::scope::heads(svc, principal, body).await?);
+        }
+        if !headed[&body] {
             continue;
         }
         let quarter_text: String = row.try_get("quarter")?;

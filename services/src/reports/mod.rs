@@ -154,13 +154,7 @@ async fn scope_of(
             if !crate::appeals::handles(svc, principal, *body).await? {
                 return Err(Refused(ReportProblem::Scope));
             }
-            // The ids come from the database, never from the request.
-            let list = subtree(svc, *body)
-                .await?
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = subtree_list(svc, *body).await?;
             Ok((format!("a.body_id IN ({list})"), Vec::new(), names(&row)?))
         }
     }
@@ -223,6 +217,17 @@ async fn counted_places(svc: &Services, scope: &ReportScope) -> Result<Vec<Strin
             .map(|b| format!("b:{b}"))
             .collect(),
     })
+}
+
+/// A body and every body below it, as SQL's list (the ids come from the database, never from
+/// the request).
+async fn subtree_list(svc: &Services, body: i64) -> Result<String> {
+    Ok(subtree(svc, body)
+        .await?
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", "))
 }
 
 /// A body and every body below it.
@@ -593,13 +598,7 @@ async fn tallied(
             "a.district_soato = $3".into()
         }
         ReportScope::Body(body) => {
-            // The ids come from the database, never from the request.
-            let list = subtree(svc, *body)
-                .await?
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = subtree_list(svc, *body).await?;
             format!(
                 "EXISTS (SELECT 1 FROM appeal_events b WHERE b.appeal_id = a.id AND b.body_id IN ({list}))"
             )

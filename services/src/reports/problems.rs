@@ -302,11 +302,14 @@ const PROBLEM: &str = "SELECT p.id, p.scope, p.quarter, p.topic_code, p.mahalla_
     FROM systemic_problems p JOIN topics t ON t.code = p.topic_code";
 
 /// A problem's row as the page shows it (without its appeals, unless `with_appeals`).
+/// `known`: the scope's name and whether the reader leads it, when the caller knows them
+/// (a list of one scope's problems); otherwise they are looked up.
 async fn problem_of(
     svc: &Services,
     principal: &Principal,
     row: &sqlx::any::AnyRow,
     with_appeals: bool,
+    known: Option<&(Names, bool)>,
 ) -> Result<SystemicProblem> {
     let scope_text: String = row.try_get("scope")?;
     let scope = ReportScope::parse(&scope_text)
@@ -344,10 +347,17 @@ async fn problem_of(
     } else {
         Vec::new()
     };
+    let (name, leads) = match known {
+        Some(known) => known.clone(),
+        None => (
+            scope_name(svc, &scope).await?,
+            may_lead(svc, principal, &scope).await?,
+        ),
+    };
     Ok(SystemicProblem {
         id: row.try_get("id")?,
-        scope_name: scope_name(svc, &scope).await?,
-        can_edit: leader == principal.user_id || may_lead(svc, principal, &scope).await?,
+        scope_name: name,
+        can_edit: leader == principal.user_id || leads,
         scope,
         quarter,
         topic,
@@ -374,9 +384,13 @@ async fn taken(svc: &Services, principal: &Principal, scope: &ReportScope) -> Re
     .bind(scope.code())
     .fetch_all(&svc.db.pool)
     .await?;
+    let known = (
+        scope_name(svc, scope).await?,
+        may_lead(svc, principal, scope).await?,
+    );
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
-        out.push(problem_of(svc, principal, row, false).await?);
+        out.push(problem_of(svc, principal, row, false, Some(&known)).await?);
     }
     Ok(out)
 }
@@ -393,7 +407,7 @@ pub async fn problem(
         .await
         .map_err(Error::from)?
         .ok_or(Refused(ProblemProblem::NotFound))?;
-    let problem = problem_of(svc, principal, &row, true).await?;
+    let problem = problem_of(svc, principal, &row, true, None).await?;
     if condition(svc, principal, &problem.scope, 1).await.is_err() {
         return Err(Refused(ProblemProblem::NotFound));
     }
