@@ -460,8 +460,8 @@ pub async fn proposals(svc: &Services, principal: &Principal) -> Result<Vec<Prop
     let mut headed: std::collections::HashMap<i64, bool> = Default::default();
     for row in &rows {
         let body: i64 = row.try_get("body_id")?;
-        if !headed.contains_key(&body) {
-            headed.insert(body, crate::appeals::scope::heads(svc, principal, body).await?);
+        if let std::collections::hash_map::Entry::Vacant(entry) = headed.entry(body) {
+            entry.insert(crate::appeals::scope::heads(svc, principal, body).await?);
         }
         if !headed[&body] {
             continue;
