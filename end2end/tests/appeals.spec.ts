@@ -134,6 +134,9 @@ test("a draft stays on the phone when the connection drops before sending @js", 
 });
 
 test("an officer triages and answers on the desk and the resident's page changes without a reload @js", async ({ page, browser }, testInfo) => {
+  // A whole appeal's life in two browsers (file, triage, answer, close, rate): more than the
+  // usual thirty seconds on a busy two-core machine.
+  test.slow();
   await signIn(page, phoneFor(testInfo, 19));
   const id = await fileAppeal(page, "Chiroqlar yonmaydi");
   await expect(page.locator(".appeal-category")).toHaveText("hali saralanmagan");
