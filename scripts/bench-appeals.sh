@@ -42,6 +42,8 @@ if want control; then
   psql "$admin" -qc "DROP DATABASE IF EXISTS fuqaro_bench_appeals" && psql "$admin" -qc "CREATE DATABASE fuqaro_bench_appeals"
   printf '\n## Desk and control-time job, %s open appeals, %s overdue, PostgreSQL\n' "$OPEN" "$OVERDUE"
   "$bench" control "${admin%/*}/fuqaro_bench_appeals" "$OPEN" "$OVERDUE" "$REQUESTS"
+  # Not left behind: a large database's autovacuum slows whatever runs next on this machine.
+  psql "$admin" -qc "DROP DATABASE fuqaro_bench_appeals"
 fi
 
 if want sse; then
@@ -63,4 +65,5 @@ if want reports; then
   psql "$admin" -qc "DROP DATABASE IF EXISTS fuqaro_bench_reports" && psql "$admin" -qc "CREATE DATABASE fuqaro_bench_reports"
   printf '\n## Reports and the rating, %s appeals with %s events each, PostgreSQL\n' "$APPEALS" "$EVENTS_PER"
   "$reports" "${admin%/*}/fuqaro_bench_reports" "$APPEALS" "$EVENTS_PER" "$REQUESTS"
+  psql "$admin" -qc "DROP DATABASE fuqaro_bench_reports"
 fi
