@@ -239,34 +239,48 @@ pub(crate) async fn keep(conn: &mut sqlx::AnyConnection, appeal_id: i64) -> Resu
     let Some((_, before)) = steps.split_last() else {
         return Ok(());
     };
-    let mut change = tally(&filed, &steps);
-    for (key, (n, total)) in tally(&filed, before) {
-        let entry = change.entry(key).or_insert((0, 0));
-        entry.0 -= n;
-        entry.1 -= total;
-    }
+    let mut change = Rows::new();
+    add_rows(&mut change, &filed, tally(&filed, &steps), 1);
+    add_rows(&mut change, &filed, tally(&filed, before), -1);
     let mut changes: Vec<_> = change.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
-    // In one order, so two transactions never wait on each other's rows crosswise.
+    // Row by row in one order (a district's and a region's rows are shared by every body's
+    // steps), so two transactions never wait on each other's rows crosswise.
     changes.sort();
-    for (key, (n, total)) in changes {
-        for place in places(&key, &filed) {
-            sqlx::query(
-                "INSERT INTO report_counts (place, month, section, code, officer_id, n, total) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (place, month, section, code, officer_id) \
-                 DO UPDATE SET n = report_counts.n + excluded.n, total = report_counts.total + excluded.total",
-            )
-            .bind(place)
-            .bind(key.month)
-            .bind(key.section)
-            .bind(&key.code)
-            .bind(key.officer)
-            .bind(n)
-            .bind(total)
-            .execute(&mut *conn)
-            .await?;
-        }
+    for ((place, month, section, code, officer), (n, total)) in changes {
+        sqlx::query(
+            "INSERT INTO report_counts (place, month, section, code, officer_id, n, total) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (place, month, section, code, officer_id) \
+             DO UPDATE SET n = report_counts.n + excluded.n, total = report_counts.total + excluded.total",
+        )
+        .bind(place)
+        .bind(month)
+        .bind(section)
+        .bind(code)
+        .bind(officer)
+        .bind(n)
+        .bind(total)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
+}
+
+/// A row of `report_counts`: place, month, section, code, officer.
+type CountRow = (String, i64, &'static str, String, i64);
+
+/// Counts by row.
+type Rows = HashMap<CountRow, (i64, i64)>;
+
+/// Adds an appeal's tally, times `sign`, to the rows of every place it counts in.
+fn add_rows(rows: &mut Rows, filed: &Filed, tally: Tally, sign: i64) {
+    for (key, (n, total)) in tally {
+        for place in places(&key, filed) {
+            let row = (place, key.month, key.section, key.code.clone(), key.officer);
+            let entry = rows.entry(row).or_insert((0, 0));
+            entry.0 += sign * n;
+            entry.1 += sign * total;
+        }
+    }
 }
 
 /// Appeals with their steps: those `appeals` (a condition on `appeals`, its values `values`)
@@ -304,9 +318,6 @@ async fn load(
         })
         .collect()
 }
-
-/// A row of `report_counts`: place, month, section, code, officer.
-type CountRow = (String, i64, &'static str, String, i64);
 
 /// The tallies of the appeals `ids` (at most a few hundred).
 pub(crate) async fn tallies(db: &crate::Db, ids: &[i64]) -> Result<Vec<(i64, Filed, Tally)>> {
@@ -348,9 +359,8 @@ async fn rebuild_in(conn: &mut sqlx::AnyConnection) -> Result<i64> {
     let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM appeals")
         .fetch_one(&mut *conn)
         .await?;
-    // By row: place, month, section, code, officer (a district's and a region's rows sum
-    // every body's).
-    let mut summed: HashMap<CountRow, (i64, i64)> = HashMap::new();
+    // A district's and a region's rows sum every body's.
+    let mut summed = Rows::new();
     let mut appeals = 0_i64;
     let mut after = 0_i64;
     while after < last.unwrap_or(0) {
@@ -363,14 +373,7 @@ async fn rebuild_in(conn: &mut sqlx::AnyConnection) -> Result<i64> {
         )
         .await?;
         for (_, filed, steps) in loaded {
-            for (key, (n, total)) in tally(&filed, &steps) {
-                for place in places(&key, &filed) {
-                    let row = (place, key.month, key.section, key.code.clone(), key.officer);
-                    let entry = summed.entry(row).or_insert((0, 0));
-                    entry.0 += n;
-                    entry.1 += total;
-                }
-            }
+            add_rows(&mut summed, &filed, tally(&filed, &steps), 1);
             appeals += 1;
         }
         after += BATCH;

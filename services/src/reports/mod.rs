@@ -334,11 +334,19 @@ pub async fn quarterly(
         sections.push((section, list));
     }
     if quarter == Quarter::of(now) {
-        let overdue = overdue_now(svc, principal, scope, now).await?;
+        let (condition, values) = overdue_now(svc, principal, scope, now).await?;
+        let overdue: i64 = crate::db::bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM appeals a WHERE {condition}")),
+            &values,
+        )
+        .fetch_one(&svc.db.pool)
+        .await
+        .and_then(|row| row.try_get("n"))
+        .map_err(Error::from)?;
         if let Some((_, terms)) = sections.iter_mut().find(|(s, _)| *s == Section::Terms) {
             terms.push(Figure {
                 code: OVERDUE_NOW.into(),
-                now: overdue.len() as i64,
+                now: overdue,
                 before: 0,
             });
         }
@@ -365,31 +373,20 @@ pub async fn quarterly(
 /// regime passes them up).
 const OVERDUE_NOW: &str = "overdue_now";
 
-/// The ids of the appeals `OVERDUE_NOW` counts, newest first.
+/// The condition on `appeals a` of what `OVERDUE_NOW` counts, its values from `$1`.
 async fn overdue_now(
     svc: &Services,
     principal: &Principal,
     scope: &ReportScope,
     now: i64,
-) -> Result<Vec<i64>, ReportError> {
+) -> Result<(String, Vec<Value>), ReportError> {
     let (sql, values, _) = scope_of(svc, principal, scope, 2).await?;
     let mut all = vec![Value::Int(now)];
     all.extend(values);
-    let ids = crate::db::bind_all(
-        sqlx::query(&format!(
-            "SELECT a.id FROM appeals a WHERE a.status IN ('registered', 'in_progress') AND a.due_at < $1 AND {sql} \
-             ORDER BY a.id DESC"
-        )),
-        &all,
-    )
-    .fetch_all(&svc.db.pool)
-    .await
-    .map_err(Error::from)?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<std::result::Result<Vec<i64>, _>>()
-    .map_err(Error::from)?;
-    Ok(ids)
+    Ok((
+        format!("a.status IN ('registered', 'in_progress') AND a.due_at < $1 AND {sql}"),
+        all,
+    ))
 }
 
 /// Each officer's figures (`shared::report::OFFICER_FIGURES`), by name.
@@ -531,7 +528,20 @@ pub async fn behind(
     let (_, _, name) = scope_of(svc, principal, scope, 1).await?;
     let found = if section == Section::Terms && code == OVERDUE_NOW {
         if quarter == Quarter::of(now) {
-            overdue_now(svc, principal, scope, now).await?
+            let (condition, values) = overdue_now(svc, principal, scope, now).await?;
+            crate::db::bind_all(
+                sqlx::query(&format!(
+                    "SELECT a.id FROM appeals a WHERE {condition} ORDER BY a.id DESC"
+                )),
+                &values,
+            )
+            .fetch_all(&svc.db.pool)
+            .await
+            .map_err(Error::from)?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<std::result::Result<Vec<i64>, _>>()
+            .map_err(Error::from)?
         } else {
             Vec::new()
         }
