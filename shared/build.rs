@@ -31,27 +31,38 @@ fn main() {
     }
 
     let out_dir = Path::new(&std::env::var("OUT_DIR").unwrap()).to_path_buf();
-    let (sms, pages): (Vec<&String>, Vec<&String>) = tables[0].keys().partition(|k| k.starts_with("sms."));
+    // Keys under `sms.` (SMS texts) and `bot.` (the Telegram bot's words) are server-only.
+    let server_only = |k: &str| k.starts_with("sms.") || k.starts_with("bot.");
+    let pages: Vec<&String> = tables[0].keys().filter(|k| !server_only(k)).collect();
     std::fs::write(
         out_dir.join("i18n_keys.rs"),
         table("Key", "KEY_COUNT", "STRINGS", &pages, &tables),
     )
     .unwrap();
-    let sms: Vec<String> = sms.into_iter().cloned().collect();
-    let sms_tables: Vec<BTreeMap<String, String>> = tables
-        .iter()
-        .map(|t| {
-            sms.iter()
-                .map(|k| (k["sms.".len()..].to_string(), t[k].clone()))
-                .collect()
-        })
-        .collect();
-    let sms_keys: Vec<&String> = sms_tables[0].keys().collect();
-    std::fs::write(
-        out_dir.join("i18n_sms.rs"),
-        table("Sms", "SMS_COUNT", "SMS_STRINGS", &sms_keys, &sms_tables),
-    )
-    .unwrap();
+    for (prefix, name, count, strings, file) in [
+        ("sms.", "Sms", "SMS_COUNT", "SMS_STRINGS", "i18n_sms.rs"),
+        ("bot.", "Bot", "BOT_COUNT", "BOT_STRINGS", "i18n_bot.rs"),
+    ] {
+        let keys: Vec<String> = tables[0]
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect();
+        let server_tables: Vec<BTreeMap<String, String>> = tables
+            .iter()
+            .map(|t| {
+                keys.iter()
+                    .map(|k| (k[prefix.len()..].to_string(), t[k].clone()))
+                    .collect()
+            })
+            .collect();
+        let server_keys: Vec<&String> = server_tables[0].keys().collect();
+        std::fs::write(
+            out_dir.join(file),
+            table(name, count, strings, &server_keys, &server_tables),
+        )
+        .unwrap();
+    }
 }
 
 /// The enum `name` of `keys`, their count and one string table per language.

@@ -92,6 +92,8 @@ pub struct Config {
     pub sms: SmsConfig,
     /// Where photos and attachments are kept.
     pub files: FilesConfig,
+    /// The Telegram bot (off without a token).
+    pub telegram: TelegramConfig,
     /// The Payme cash-desk key (set it through FUQARO_PAYME_KEY). Empty: in development the
     /// built-in sandbox key, in production every Payme call is refused.
     pub payme_key: Secret,
@@ -126,6 +128,69 @@ pub struct Config {
     /// the configuration.
     #[serde(skip)]
     pub sandbox: Option<SandboxKeys>,
+}
+
+/// The Telegram bot: off while `token` is empty (FUQARO_TELEGRAM__TOKEN, or `file:/path`). In
+/// production it takes updates by webhook at `{public_url}/telegram/webhook`, where Telegram
+/// must present `webhook_secret` (FUQARO_TELEGRAM__WEBHOOK_SECRET: 1–256 of `A-Z a-z 0-9 _ -`);
+/// in development it long-polls. `api_url` is the Bot API's address (tests point it at a fake).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    pub token: Secret,
+    pub webhook_secret: Secret,
+    pub api_url: String,
+    /// Messages a second to every chat together (Telegram allows about 30).
+    pub messages_per_second: usize,
+    /// Milliseconds between two messages to one chat (Telegram allows about one a second).
+    pub chat_interval_ms: u64,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        TelegramConfig {
+            token: Secret::default(),
+            webhook_secret: Secret::default(),
+            api_url: "https://api.telegram.org".into(),
+            messages_per_second: 30,
+            chat_interval_ms: 1000,
+        }
+    }
+}
+
+impl TelegramConfig {
+    pub fn enabled(&self) -> bool {
+        !self.token.is_empty()
+    }
+
+    /// The bot, when a token is set.
+    pub fn bot(
+        &self,
+        outbound: &services::outbound::Outbound,
+    ) -> Result<Option<services::telegram::Telegram>, ConfigError> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        // Long polling holds a request open for up to 25 s.
+        let client = outbound.client(std::time::Duration::from_secs(40));
+        let mut bot =
+            services::telegram::Telegram::new(&self.token, &self.api_url, client, &self.webhook_secret)
+                .map_err(ConfigError::Invalid)?;
+        bot.pace = services::telegram::outbox::Pace {
+            per_second: self.messages_per_second.max(1),
+            per_chat: std::time::Duration::from_millis(self.chat_interval_ms),
+        };
+        Ok(Some(bot))
+    }
+
+    /// Telegram's rule for a webhook's secret token.
+    fn secret_is_valid(&self) -> bool {
+        (1..=256).contains(&self.webhook_secret.len())
+            && self
+                .webhook_secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
 }
 
 /// Where SMS go: `outbox` (the default; kept in the database, shown on /dev/sms) or
@@ -255,6 +320,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             sms: SmsConfig::default(),
             files: FilesConfig::default(),
+            telegram: TelegramConfig::default(),
             payme_key: Secret::default(),
             click_service_id: String::new(),
             click_secret_key: Secret::default(),
@@ -338,6 +404,11 @@ impl Config {
         config.metrics_token.resolve("metrics_token")?;
         config.sms.eskiz_password.resolve("sms.eskiz_password")?;
         config.files.s3_secret_key.resolve("files.s3_secret_key")?;
+        config.telegram.token.resolve("telegram.token")?;
+        config
+            .telegram
+            .webhook_secret
+            .resolve("telegram.webhook_secret")?;
         config.check()?;
         Ok(config)
     }
@@ -467,6 +538,18 @@ impl Config {
         }
         if self.files.store == FileStoreKind::S3 && !self.files.s3_endpoint.starts_with("https://") {
             return refuse("files.s3_endpoint must be https in production".into());
+        }
+        if self.telegram.enabled() {
+            if !self.telegram.secret_is_valid() {
+                return refuse(
+                    "telegram.token is set but telegram.webhook_secret is not a valid secret (1–256 of A-Z a-z 0-9 _ -): \
+                     without it anyone could post updates to /telegram/webhook; set FUQARO_TELEGRAM__WEBHOOK_SECRET"
+                        .into(),
+                );
+            }
+            if !self.telegram.api_url.starts_with("https://") {
+                return refuse("telegram.api_url must be https in production".into());
+            }
         }
         Ok(())
     }

@@ -22,16 +22,124 @@ impl Jobs {
 
 pub fn spawn(services: Services) -> Jobs {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let handles = vec![
+    let mut handles = vec![
         tokio::spawn(sms_outbox(services.clone(), stopped.clone())),
         tokio::spawn(payme_timeouts(services.clone(), stopped.clone())),
         tokio::spawn(appeal_escalations(services.clone(), stopped.clone())),
         tokio::spawn(reception_reminders(services.clone(), stopped.clone())),
         tokio::spawn(keeping_terms(services.clone(), stopped.clone())),
         tokio::spawn(purge(services.clone(), stopped.clone())),
-        tokio::spawn(services::live::relay(services, stopped)),
+        tokio::spawn(services::live::relay(services.clone(), stopped.clone())),
     ];
+    if let Some(telegram) = services.telegram.clone() {
+        handles.push(tokio::spawn(telegram_outbox(
+            services.clone(),
+            telegram.clone(),
+            stopped.clone(),
+        )));
+        handles.push(tokio::spawn(telegram_updates(services, telegram, stopped)));
+    }
     Jobs { stop, handles }
+}
+
+/// Delivers the bot's messages, paced: one instance at a time holds the sender's lease (so
+/// the rate is the installation's, not each instance's).
+async fn telegram_outbox(
+    services: Services,
+    telegram: services::telegram::Telegram,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let holder = services::secret::token();
+    let mut sender = services::telegram::outbox::Sender::default();
+    loop {
+        let mut more = false;
+        match services::telegram::outbox::hold_lease(&services, "telegram_sender", &holder, 15_000).await {
+            Ok(true) => {
+                match services::telegram::outbox::deliver_due(&services, &telegram, &mut sender, 100).await {
+                    Ok(n) => more = n > 0,
+                    Err(error) => tracing::warn!(%error, "Telegram outbox job failed; will retry"),
+                }
+            }
+            Ok(false) => {}
+            Err(error) => tracing::warn!(%error, "Telegram sender lease failed; will retry"),
+        }
+        if more {
+            if *stopped.borrow() {
+                return;
+            }
+            continue;
+        }
+        // A chat's next message may wait for its pace: look again within that time.
+        let idle = telegram.pace.per_chat.min(Duration::from_millis(500));
+        tokio::select! {
+            _ = telegram.wakeup.notified() => {}
+            _ = tokio::time::sleep(idle) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// How updates arrive: in production Telegram is told the webhook (retried until it takes
+/// it); in development the bot long-polls (after removing any webhook).
+async fn telegram_updates(
+    services: Services,
+    telegram: services::telegram::Telegram,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    use teloxide_core::payloads::{GetUpdatesSetters, SetWebhookSetters};
+    use teloxide_core::requests::Requester;
+    if !services.development {
+        let url = format!("{}/telegram/webhook", services.public_url);
+        loop {
+            let Ok(parsed) = reqwest::Url::parse(&url) else {
+                tracing::error!(url, "the Telegram webhook address is not a URL");
+                return;
+            };
+            let request = telegram
+                .bot
+                .set_webhook(parsed)
+                .secret_token(telegram.webhook_secret.to_string());
+            match std::future::IntoFuture::into_future(request).await {
+                Ok(_) => {
+                    tracing::info!(url, "Telegram webhook set");
+                    return;
+                }
+                Err(error) => tracing::warn!(%error, "setWebhook failed; will retry"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                _ = stopped.changed() => return,
+            }
+        }
+    }
+    if let Err(error) = std::future::IntoFuture::into_future(telegram.bot.delete_webhook()).await {
+        tracing::warn!(%error, "deleteWebhook failed");
+    }
+    let mut offset: i32 = 0;
+    loop {
+        let request = telegram.bot.get_updates().offset(offset).timeout(25);
+        let updates = tokio::select! {
+            updates = std::future::IntoFuture::into_future(request) => updates,
+            _ = stopped.changed() => return,
+        };
+        match updates {
+            Ok(updates) => {
+                for update in updates {
+                    offset = offset.max(update.id.0 as i32 + 1);
+                    if let Err(error) = services::telegram::handle(&services, &telegram, &update).await {
+                        tracing::warn!(%error, "Telegram update not taken");
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "getUpdates failed; will retry");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = stopped.changed() => return,
+                }
+            }
+        }
+    }
 }
 
 /// Delivers queued SMS: at once when woken by a new message, and every few seconds for
@@ -56,6 +164,9 @@ async fn sms_outbox(services: Services, mut stopped: tokio::sync::watch::Receive
 /// Every hour: delivered messages, ended codes and sessions, old rate-limit events go.
 async fn purge(services: Services, mut stopped: tokio::sync::watch::Receiver<bool>) {
     loop {
+        if let Err(error) = services::telegram::purge_old(&services, services.clock.now_ms()).await {
+            tracing::warn!(%error, "Telegram purge failed; will retry");
+        }
         match services::sms::purge_old(&services.db, services.clock.now_ms()).await {
             Ok(n) if n > 0 => tracing::info!(rows = n, "old messages, codes and sessions removed"),
             Ok(_) => {}

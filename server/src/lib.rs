@@ -100,6 +100,7 @@ impl Application {
         if let Some(processor) = config.card_processor(&outbound) {
             services.card = Some(processor);
         }
+        services.telegram = config.telegram.bot(&outbound)?;
         if config.development() {
             tracing::warn!(
                 "development mode: developer pages (/dev/sms shows every code), payment sandboxes and demo people are on; never use it for real residents"

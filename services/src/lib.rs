@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod appeals;
 pub mod identity;
 pub mod live;
+pub mod notify;
 pub mod payments;
 pub mod readings;
 pub mod receptions;
@@ -26,6 +27,7 @@ pub mod reference;
 pub mod reports;
 pub mod sms;
 pub mod storage;
+pub mod telegram;
 
 // Demo people, accounts and bodies (development only).
 pub mod demo;
@@ -66,6 +68,8 @@ pub struct Services {
     pub files: files::FileStore,
     /// Live appeal events for the open streams.
     pub live: live::Live,
+    /// The Telegram bot, when a token is configured.
+    pub telegram: Option<telegram::Telegram>,
 }
 
 impl Services {
@@ -97,6 +101,7 @@ impl Services {
                 root: std::path::PathBuf::from("data/files"),
             },
             live: live::Live::default(),
+            telegram: None,
         };
         reports::counts::ensure_built(&services.db, services.clock.now_ms()).await?;
         Ok(services)

@@ -726,6 +726,131 @@ crate::words! {
     }
 }
 
+impl EventKind {
+    /// The words for the step on the timeline.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            EventKind::Registered => crate::i18n::Key::AppealsEventRegistered,
+            EventKind::Triaged => crate::i18n::Key::AppealsEventTriaged,
+            EventKind::Assigned => crate::i18n::Key::AppealsEventAssigned,
+            EventKind::Answered => crate::i18n::Key::AppealsEventAnswered,
+            EventKind::Forwarded => crate::i18n::Key::AppealsEventForwarded,
+            EventKind::Extended => crate::i18n::Key::AppealsEventExtended,
+            EventKind::Resolved => crate::i18n::Key::AppealsEventResolved,
+            EventKind::Escalated => crate::i18n::Key::AppealsEventEscalated,
+            EventKind::Repeat => crate::i18n::Key::AppealsEventRepeat,
+            EventKind::Returned => crate::i18n::Key::AppealsEventReturned,
+            EventKind::Rated => crate::i18n::Key::AppealsEventRated,
+            EventKind::Cosigned => crate::i18n::Key::AppealsEventCosigned,
+            EventKind::Consent => crate::i18n::Key::AppealsEventConsent,
+            EventKind::SentBack => crate::i18n::Key::AppealsEventSentBack,
+            EventKind::ExtensionRequested => crate::i18n::Key::AppealsEventExtensionRequested,
+            EventKind::ExtensionRefused => crate::i18n::Key::AppealsEventExtensionRefused,
+            EventKind::AnswerProposed => crate::i18n::Key::AppealsEventAnswerProposed,
+            EventKind::AnswerReturned => crate::i18n::Key::AppealsEventAnswerReturned,
+        }
+    }
+}
+
+impl Problem {
+    /// The message for why an appeal form or action was refused.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            Problem::Term => crate::i18n::Key::AppealsErrorTerm,
+            Problem::HeadOnly => crate::i18n::Key::AppealsErrorHeadOnly,
+            Problem::NoExtensionRequest => crate::i18n::Key::AppealsErrorNoExtensionRequest,
+            Problem::ExtensionPending => crate::i18n::Key::AppealsErrorExtensionPending,
+            Problem::AnswerPending => crate::i18n::Key::AppealsErrorAnswerPending,
+            Problem::NoDraftAnswer => crate::i18n::Key::AppealsErrorNoDraftAnswer,
+            Problem::InstructionEmpty => crate::i18n::Key::AppealsErrorInstructionEmpty,
+            Problem::OutsideRegion => crate::i18n::Key::AppealsErrorOutsideRegion,
+            Problem::Body => crate::i18n::Key::AppealsErrorBody,
+            Problem::Topic => crate::i18n::Key::AppealsErrorTopic,
+            Problem::Kind => crate::i18n::Key::AppealsErrorKind,
+            Problem::SubjectEmpty => crate::i18n::Key::AppealsErrorSubjectEmpty,
+            Problem::SubjectTooLong => crate::i18n::Key::AppealsErrorSubjectTooLong,
+            Problem::TextEmpty => crate::i18n::Key::AppealsErrorTextEmpty,
+            Problem::TextTooLong | Problem::TooLong => crate::i18n::Key::AppealsErrorTextTooLong,
+            Problem::Place => crate::i18n::Key::AppealsErrorPlace,
+            Problem::NameRequired => crate::i18n::Key::AppealsErrorNameRequired,
+            Problem::NameTooLong => crate::i18n::Key::AppealsErrorNameTooLong,
+            Problem::AddressEmpty => crate::i18n::Key::AppealsErrorAddressEmpty,
+            Problem::AddressTooLong => crate::i18n::Key::AppealsErrorAddressTooLong,
+            Problem::CosignerPhone => crate::i18n::Key::AppealsErrorCosignerPhone,
+            Problem::CosignersTooMany => crate::i18n::Key::AppealsErrorCosignersTooMany,
+            Problem::MahallaRequired => crate::i18n::Key::AppealsErrorMahallaRequired,
+            Problem::About => crate::i18n::Key::AppealsErrorAbout,
+            Problem::FilesTooMany => crate::i18n::Key::AppealsErrorFilesTooMany,
+            Problem::FileTooLarge => crate::i18n::Key::AppealsErrorFileTooLarge,
+            Problem::FileType => crate::i18n::Key::AppealsErrorFileType,
+            Problem::PdfDamaged | Problem::PhotoDamaged => crate::i18n::Key::AppealsErrorFileDamaged,
+            Problem::PhotoHeic => crate::i18n::Key::ReadingErrorPhotoHeic,
+            Problem::PhotoTooManyPixels => crate::i18n::Key::ReadingErrorPhotoTooManyPixels,
+            Problem::FilesNotHere => crate::i18n::Key::DeskErrorFilesNotHere,
+            Problem::NoAnswer => crate::i18n::Key::AppealsErrorNoAnswer,
+            Problem::AlreadyReturned => crate::i18n::Key::AppealsErrorAlreadyReturned,
+            Problem::TooLate => crate::i18n::Key::AppealsErrorTooLate,
+            Problem::ReasonRequired => crate::i18n::Key::AppealsErrorReasonRequired,
+            Problem::Score => crate::i18n::Key::AppealsErrorScore,
+            Problem::Phone => crate::i18n::Key::SigninErrorPhoneLength,
+            Problem::WrongCode => crate::i18n::Key::AppealsErrorWrongCode,
+            Problem::CodeMalformed => crate::i18n::Key::SigninErrorCodeMalformed,
+            Problem::TooManyTries => crate::i18n::Key::AppealsErrorTooManyTries,
+            Problem::Expired => crate::i18n::Key::AppealsErrorCodeExpired,
+            Problem::Already => crate::i18n::Key::AppealsErrorAlreadyCosigned,
+            Problem::Resolved => crate::i18n::Key::DeskErrorResolved,
+            Problem::AlreadyExtended => crate::i18n::Key::DeskErrorExtended,
+            Problem::TooLateToForward => crate::i18n::Key::DeskErrorForwardLate,
+            Problem::Assignee => crate::i18n::Key::DeskErrorAssignee,
+            Problem::NotCollective | Problem::Role => crate::i18n::Key::DeskErrorConsentRole,
+            Problem::ConsentRepresentative => crate::i18n::Key::DeskErrorConsentRepresentative,
+            Problem::ConsentMahalla => crate::i18n::Key::DeskErrorConsentMahalla,
+            Problem::ConsentRefused => crate::i18n::Key::DeskErrorConsentRefused,
+            Problem::Category | Problem::Resolution | Problem::Action | Problem::Malformed => {
+                crate::i18n::Key::ErrorBadRequest
+            }
+            Problem::NotFound => crate::i18n::Key::ErrorNotFound,
+            Problem::RateLimited => crate::i18n::Key::SigninErrorRateLimited,
+            Problem::Unavailable => crate::i18n::Key::ErrorUnavailable,
+            Problem::ConfirmRequired => crate::i18n::Key::DeskErrorConfirm,
+        }
+    }
+}
+
+/// The body the form suggests for a topic: of those that handle it, the closest to the
+/// resident — one of their district (the most specific), else of their region, else the first.
+pub fn suggested_body<'a>(bodies: &'a [BodyChoice], topic: &str, district: &str) -> Option<&'a BodyChoice> {
+    let handling: Vec<&BodyChoice> = bodies
+        .iter()
+        .filter(|b| b.topics.iter().any(|t| t == topic))
+        .collect();
+    let region = district.get(..4).unwrap_or_default();
+    handling
+        .iter()
+        .filter(|b| b.district.as_deref() == Some(district))
+        .max_by_key(|b| b.depth)
+        .or_else(|| {
+            handling
+                .iter()
+                .filter(|b| b.region.as_deref() == Some(region))
+                .min_by_key(|b| b.depth)
+        })
+        .or_else(|| handling.first())
+        .copied()
+}
+
+impl Status {
+    /// The words for where an appeal stands.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            Status::Registered => crate::i18n::Key::AppealsStatusRegistered,
+            Status::InProgress => crate::i18n::Key::AppealsStatusInProgress,
+            Status::Answered => crate::i18n::Key::AppealsStatusAnswered,
+            Status::Resolved => crate::i18n::Key::AppealsStatusResolved,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,21 @@ mod sms {
 #[cfg(not(target_arch = "wasm32"))]
 pub use sms::{Sms, sms};
 
+/// The Telegram bot's words: compiled for the server only, like the SMS texts.
+#[cfg(not(target_arch = "wasm32"))]
+mod bot {
+    use crate::Locale;
+
+    include!(concat!(env!("OUT_DIR"), "/i18n_bot.rs"));
+
+    /// The bot's text `key` in `locale`, each `{name}` replaced by its value.
+    pub fn bot(locale: Locale, key: Bot, args: &[(&str, &str)]) -> String {
+        super::fill(BOT_STRINGS[locale.index()][key as usize], args)
+    }
+}
+#[cfg(not(target_arch = "wasm32"))]
+pub use bot::{Bot, bot};
+
 #[cfg(test)]
 mod tests {
     use super::*;

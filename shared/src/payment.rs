@@ -125,3 +125,14 @@ crate::words! {
         Statement = "statement",
     }
 }
+
+impl PayMethod {
+    /// The name of a way to pay, as the forms offer it.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            PayMethod::Payme => crate::i18n::Key::PayMethodPayme,
+            PayMethod::Click => crate::i18n::Key::PayMethodClick,
+            PayMethod::Card => crate::i18n::Key::PayMethodCard,
+        }
+    }
+}

@@ -362,6 +362,34 @@ crate::words! {
     }
 }
 
+impl ReadingProblem {
+    /// The message for why a reading or a decision was refused.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            ReadingProblem::NotFound => crate::i18n::Key::ReadingErrorNotFound,
+            ReadingProblem::NoMeter => crate::i18n::Key::ReadingErrorNoMeter,
+            ReadingProblem::Mahalla => crate::i18n::Key::ReadingErrorMahalla,
+            ReadingProblem::RetryKey => crate::i18n::Key::ReadingErrorRetryKey,
+            ReadingProblem::ValueEmpty => crate::i18n::Key::ReadingErrorValueEmpty,
+            ReadingProblem::ValueNotNumber => crate::i18n::Key::ReadingErrorValueNotNumber,
+            ReadingProblem::ValueTooPrecise => crate::i18n::Key::ReadingErrorValueTooPrecise,
+            ReadingProblem::ValueTooLarge => crate::i18n::Key::ReadingErrorValueTooLarge,
+            ReadingProblem::ValueBelowLast => crate::i18n::Key::ReadingErrorValueBelowLast,
+            ReadingProblem::PhotoTooLarge => crate::i18n::Key::ReadingErrorPhotoTooLarge,
+            ReadingProblem::PhotoNotImage => crate::i18n::Key::ReadingErrorPhotoNotImage,
+            ReadingProblem::PhotoHeic => crate::i18n::Key::ReadingErrorPhotoHeic,
+            ReadingProblem::PhotoTooManyPixels => crate::i18n::Key::ReadingErrorPhotoTooManyPixels,
+            ReadingProblem::PhotoDamaged => crate::i18n::Key::ReadingErrorPhotoDamaged,
+            ReadingProblem::PhotoMissing => crate::i18n::Key::ReadingErrorPhotoMissing,
+            ReadingProblem::Malformed => crate::i18n::Key::ReadingErrorMalformed,
+            ReadingProblem::Taken => crate::i18n::Key::InspectorErrorTaken,
+            ReadingProblem::ReasonRequired => crate::i18n::Key::InspectorErrorReasonRequired,
+            ReadingProblem::Action => crate::i18n::Key::InspectorErrorAction,
+            ReadingProblem::Unavailable => crate::i18n::Key::ReadingErrorUnavailable,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,18 +13,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::appeal::{
-    AppealEvent, AppealKind, Attachment, BodyChoice, Category, ConsentRole, Detail, EventKind, Problem,
-    Resolution, Status,
+    AppealEvent, AppealKind, Attachment, Category, ConsentRole, Detail, EventKind, Problem, Resolution,
+    Status,
 };
 use shared::time::format_date_time;
 
 pub fn status_key(status: Status) -> Key {
-    match status {
-        Status::Registered => Key::AppealsStatusRegistered,
-        Status::InProgress => Key::AppealsStatusInProgress,
-        Status::Answered => Key::AppealsStatusAnswered,
-        Status::Resolved => Key::AppealsStatusResolved,
-    }
+    status.key()
 }
 
 pub fn category_key(category: Option<Category>) -> Key {
@@ -101,89 +96,12 @@ fn detail_text(locale: Locale, detail: &Detail) -> Option<String> {
 }
 
 pub fn event_key(kind: EventKind) -> Key {
-    match kind {
-        EventKind::Registered => Key::AppealsEventRegistered,
-        EventKind::Triaged => Key::AppealsEventTriaged,
-        EventKind::Assigned => Key::AppealsEventAssigned,
-        EventKind::Answered => Key::AppealsEventAnswered,
-        EventKind::Forwarded => Key::AppealsEventForwarded,
-        EventKind::Extended => Key::AppealsEventExtended,
-        EventKind::Resolved => Key::AppealsEventResolved,
-        EventKind::Escalated => Key::AppealsEventEscalated,
-        EventKind::Repeat => Key::AppealsEventRepeat,
-        EventKind::Returned => Key::AppealsEventReturned,
-        EventKind::Rated => Key::AppealsEventRated,
-        EventKind::Cosigned => Key::AppealsEventCosigned,
-        EventKind::Consent => Key::AppealsEventConsent,
-        EventKind::SentBack => Key::AppealsEventSentBack,
-        EventKind::ExtensionRequested => Key::AppealsEventExtensionRequested,
-        EventKind::ExtensionRefused => Key::AppealsEventExtensionRefused,
-        EventKind::AnswerProposed => Key::AppealsEventAnswerProposed,
-        EventKind::AnswerReturned => Key::AppealsEventAnswerReturned,
-    }
+    kind.key()
 }
 
 /// The message for why an appeal form or action was refused.
 pub fn problem_key(problem: Problem) -> Key {
-    match problem {
-        Problem::Term => Key::AppealsErrorTerm,
-        Problem::HeadOnly => Key::AppealsErrorHeadOnly,
-        Problem::NoExtensionRequest => Key::AppealsErrorNoExtensionRequest,
-        Problem::ExtensionPending => Key::AppealsErrorExtensionPending,
-        Problem::AnswerPending => Key::AppealsErrorAnswerPending,
-        Problem::NoDraftAnswer => Key::AppealsErrorNoDraftAnswer,
-        Problem::InstructionEmpty => Key::AppealsErrorInstructionEmpty,
-        Problem::OutsideRegion => Key::AppealsErrorOutsideRegion,
-        Problem::Body => Key::AppealsErrorBody,
-        Problem::Topic => Key::AppealsErrorTopic,
-        Problem::Kind => Key::AppealsErrorKind,
-        Problem::SubjectEmpty => Key::AppealsErrorSubjectEmpty,
-        Problem::SubjectTooLong => Key::AppealsErrorSubjectTooLong,
-        Problem::TextEmpty => Key::AppealsErrorTextEmpty,
-        Problem::TextTooLong | Problem::TooLong => Key::AppealsErrorTextTooLong,
-        Problem::Place => Key::AppealsErrorPlace,
-        Problem::NameRequired => Key::AppealsErrorNameRequired,
-        Problem::NameTooLong => Key::AppealsErrorNameTooLong,
-        Problem::AddressEmpty => Key::AppealsErrorAddressEmpty,
-        Problem::AddressTooLong => Key::AppealsErrorAddressTooLong,
-        Problem::CosignerPhone => Key::AppealsErrorCosignerPhone,
-        Problem::CosignersTooMany => Key::AppealsErrorCosignersTooMany,
-        Problem::MahallaRequired => Key::AppealsErrorMahallaRequired,
-        Problem::About => Key::AppealsErrorAbout,
-        Problem::FilesTooMany => Key::AppealsErrorFilesTooMany,
-        Problem::FileTooLarge => Key::AppealsErrorFileTooLarge,
-        Problem::FileType => Key::AppealsErrorFileType,
-        Problem::PdfDamaged | Problem::PhotoDamaged => Key::AppealsErrorFileDamaged,
-        Problem::PhotoHeic => Key::ReadingErrorPhotoHeic,
-        Problem::PhotoTooManyPixels => Key::ReadingErrorPhotoTooManyPixels,
-        Problem::FilesNotHere => Key::DeskErrorFilesNotHere,
-        Problem::NoAnswer => Key::AppealsErrorNoAnswer,
-        Problem::AlreadyReturned => Key::AppealsErrorAlreadyReturned,
-        Problem::TooLate => Key::AppealsErrorTooLate,
-        Problem::ReasonRequired => Key::AppealsErrorReasonRequired,
-        Problem::Score => Key::AppealsErrorScore,
-        Problem::Phone => Key::SigninErrorPhoneLength,
-        Problem::WrongCode => Key::AppealsErrorWrongCode,
-        Problem::CodeMalformed => Key::SigninErrorCodeMalformed,
-        Problem::TooManyTries => Key::AppealsErrorTooManyTries,
-        Problem::Expired => Key::AppealsErrorCodeExpired,
-        Problem::Already => Key::AppealsErrorAlreadyCosigned,
-        Problem::Resolved => Key::DeskErrorResolved,
-        Problem::AlreadyExtended => Key::DeskErrorExtended,
-        Problem::TooLateToForward => Key::DeskErrorForwardLate,
-        Problem::Assignee => Key::DeskErrorAssignee,
-        Problem::NotCollective | Problem::Role => Key::DeskErrorConsentRole,
-        Problem::ConsentRepresentative => Key::DeskErrorConsentRepresentative,
-        Problem::ConsentMahalla => Key::DeskErrorConsentMahalla,
-        Problem::ConsentRefused => Key::DeskErrorConsentRefused,
-        Problem::Category | Problem::Resolution | Problem::Action | Problem::Malformed => {
-            Key::ErrorBadRequest
-        }
-        Problem::NotFound => Key::ErrorNotFound,
-        Problem::RateLimited => Key::SigninErrorRateLimited,
-        Problem::Unavailable => Key::ErrorUnavailable,
-        Problem::ConfirmRequired => Key::DeskErrorConfirm,
-    }
+    problem.key()
 }
 
 /// The message for the `?error=` code of an appeal page; a code no server wrote is a bad
@@ -266,27 +184,7 @@ pub fn AppealsPage() -> impl IntoView {
     }
 }
 
-/// The body the form suggests for a topic: of those that handle it, the closest to the
-/// resident — one of their district (the most specific), else of their region, else the first.
-pub fn suggested_body<'a>(bodies: &'a [BodyChoice], topic: &str, district: &str) -> Option<&'a BodyChoice> {
-    let handling: Vec<&BodyChoice> = bodies
-        .iter()
-        .filter(|b| b.topics.iter().any(|t| t == topic))
-        .collect();
-    let region = district.get(..4).unwrap_or_default();
-    handling
-        .iter()
-        .filter(|b| b.district.as_deref() == Some(district))
-        .max_by_key(|b| b.depth)
-        .or_else(|| {
-            handling
-                .iter()
-                .filter(|b| b.region.as_deref() == Some(region))
-                .min_by_key(|b| b.depth)
-        })
-        .or_else(|| handling.first())
-        .copied()
-}
+pub use shared::appeal::suggested_body;
 
 /// Which field of the appeal form a refusal is about: its message is shown just above it and
 /// it takes the focus. `None`: the form as a whole (the message heads the form).

@@ -48,11 +48,7 @@ pub fn som(locale: Locale, amount: Tiyin) -> String {
 
 /// The name of a way to pay, as the form offers it.
 fn method_key(method: PayMethod) -> Key {
-    match method {
-        PayMethod::Payme => Key::PayMethodPayme,
-        PayMethod::Click => Key::PayMethodClick,
-        PayMethod::Card => Key::PayMethodCard,
-    }
+    method.key()
 }
 
 fn status_key(status: OrderStatus) -> Key {

@@ -13,28 +13,7 @@ use shared::time::format_date_time;
 
 /// The message for why a reading or a decision was refused.
 pub fn problem_key(problem: ReadingProblem) -> Key {
-    match problem {
-        ReadingProblem::NotFound => Key::ReadingErrorNotFound,
-        ReadingProblem::NoMeter => Key::ReadingErrorNoMeter,
-        ReadingProblem::Mahalla => Key::ReadingErrorMahalla,
-        ReadingProblem::RetryKey => Key::ReadingErrorRetryKey,
-        ReadingProblem::ValueEmpty => Key::ReadingErrorValueEmpty,
-        ReadingProblem::ValueNotNumber => Key::ReadingErrorValueNotNumber,
-        ReadingProblem::ValueTooPrecise => Key::ReadingErrorValueTooPrecise,
-        ReadingProblem::ValueTooLarge => Key::ReadingErrorValueTooLarge,
-        ReadingProblem::ValueBelowLast => Key::ReadingErrorValueBelowLast,
-        ReadingProblem::PhotoTooLarge => Key::ReadingErrorPhotoTooLarge,
-        ReadingProblem::PhotoNotImage => Key::ReadingErrorPhotoNotImage,
-        ReadingProblem::PhotoHeic => Key::ReadingErrorPhotoHeic,
-        ReadingProblem::PhotoTooManyPixels => Key::ReadingErrorPhotoTooManyPixels,
-        ReadingProblem::PhotoDamaged => Key::ReadingErrorPhotoDamaged,
-        ReadingProblem::PhotoMissing => Key::ReadingErrorPhotoMissing,
-        ReadingProblem::Malformed => Key::ReadingErrorMalformed,
-        ReadingProblem::Taken => Key::InspectorErrorTaken,
-        ReadingProblem::ReasonRequired => Key::InspectorErrorReasonRequired,
-        ReadingProblem::Action => Key::InspectorErrorAction,
-        ReadingProblem::Unavailable => Key::ReadingErrorUnavailable,
-    }
+    problem.key()
 }
 
 /// The message for the code of a refused upload or decision; a code no server wrote says the

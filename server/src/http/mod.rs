@@ -18,6 +18,7 @@ mod receptions;
 mod redirect;
 mod reports;
 mod security;
+mod telegram;
 
 use crate::AppState;
 use app::{App, shell};
@@ -35,7 +36,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Every route besides the Leptos pages and server functions, by area. Development adds the
 /// outbox, the clock and the payment sandbox; the developer pages answer loopback peers alone.
-fn areas(development: bool) -> area::Area {
+/// The Telegram webhook is there only when a bot is configured.
+fn areas(development: bool, telegram: bool) -> area::Area {
     let areas = area::Area::new()
         .get("/healthz", health::healthz)
         .get("/readyz", health::readyz)
@@ -50,6 +52,11 @@ fn areas(development: bool) -> area::Area {
         .merge(receptions::router())
         .merge(reports::router())
         .merge(admin::router());
+    let areas = if telegram {
+        areas.merge(telegram::router())
+    } else {
+        areas
+    };
     if development {
         areas.merge(dev::router()).merge(payments::sandbox())
     } else {
@@ -60,7 +67,7 @@ fn areas(development: bool) -> area::Area {
 /// The routes [`router`] serves besides the Leptos pages and server functions, as (method,
 /// path pattern): the authorization test checks that its table names every one.
 pub fn listed_routes(development: bool) -> Vec<(&'static str, &'static str)> {
-    areas(development).routes().to_vec()
+    areas(development, true).routes().to_vec()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -81,7 +88,7 @@ pub fn router(state: AppState) -> Router {
         }
     };
 
-    let router = areas(state.config.development()).into_router();
+    let router = areas(state.config.development(), state.services.telegram.is_some()).into_router();
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -1027,6 +1027,11 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (
             "POST",
+            "/telegram/webhook",
+            "Telegram's secret-token header, never a session (telegram.rs)",
+        ),
+        (
+            "POST",
             "/payments/click/prepare",
             "Click's signature, never a session (click.rs)",
         ),

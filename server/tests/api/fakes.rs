@@ -411,3 +411,158 @@ pub async fn payme_subscribe(merchant_id: &str, key: &str) -> (String, SharedSub
         .with_state(fake.clone());
     (format!("{}/api", serve_https(router).await), fake)
 }
+
+/// Telegram's Bot API as its documentation describes it, over https: every call recorded
+/// (method and parameters), `sendMessage` answered with the message, `getFile` and the file
+/// download served from `files`, `getUpdates` empty after a while (the long poll), and any
+/// call answered with an error from `refuse` first (a 429 with `retry_after`, a 403).
+#[derive(Default)]
+pub struct BotApi {
+    pub token: String,
+    /// (method, parameters) of every call, in order.
+    pub calls: Vec<(String, serde_json::Value)>,
+    /// file_id → bytes.
+    pub files: HashMap<String, Vec<u8>>,
+    /// Errors to answer `sendMessage` with, first in first out: (status, description, retry_after).
+    pub refuse: std::collections::VecDeque<(u16, String, Option<u32>)>,
+    /// When each sendMessage was answered, with its chat.
+    pub sent_at: Vec<(i64, std::time::Instant)>,
+}
+
+pub type SharedBotApi = Arc<Mutex<BotApi>>;
+pub const BOT_TOKEN: &str = "123456:TEST-token_for-the-fake";
+
+async fn bot_method(
+    State(fake): State<SharedBotApi>,
+    Path((bot, method)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let params: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    // Method names are case-insensitive in the Bot API (teloxide writes `SendMessage`).
+    let method = match method.to_ascii_lowercase().as_str() {
+        "sendmessage" => "sendMessage",
+        "getupdates" => "getUpdates",
+        "getfile" => "getFile",
+        "answercallbackquery" => "answerCallbackQuery",
+        "setwebhook" => "setWebhook",
+        "deletewebhook" => "deleteWebhook",
+        "getme" => "getMe",
+        _ => "unknown",
+    }
+    .to_string();
+    if method == "getUpdates" {
+        // A long poll with nothing new (the tests post updates to the webhook).
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        return Json(json!({"ok": true, "result": []})).into_response();
+    }
+    let mut fake = fake.lock().unwrap();
+    if bot != format!("bot{}", fake.token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"ok": false, "error_code": 401, "description": "Unauthorized"})),
+        )
+            .into_response();
+    }
+    fake.calls.push((method.clone(), params.clone()));
+    let ok = |result: serde_json::Value| Json(json!({"ok": true, "result": result})).into_response();
+    match method.as_str() {
+        "sendMessage" => {
+            if let Some((status, description, retry_after)) = fake.refuse.pop_front() {
+                // Recorded as refused: it never reached the chat.
+                if let Some(call) = fake.calls.last_mut() {
+                    call.0 = format!("sendMessage refused {status}");
+                }
+                let mut answer = json!({"ok": false, "error_code": status, "description": description});
+                if let Some(seconds) = retry_after {
+                    answer["parameters"] = json!({"retry_after": seconds});
+                }
+                return (StatusCode::from_u16(status).unwrap(), Json(answer)).into_response();
+            }
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            fake.sent_at.push((chat, std::time::Instant::now()));
+            let id = fake.sent_at.len();
+            ok(json!({
+                "message_id": id, "date": 1_764_547_200,
+                "chat": {"id": chat, "type": "private", "first_name": "Test"},
+                "text": params["text"],
+            }))
+        }
+        "answerCallbackQuery" | "setWebhook" | "deleteWebhook" => ok(json!(true)),
+        "getMe" => {
+            ok(json!({"id": 123456, "is_bot": true, "first_name": "Fuqaro", "username": "fuqaro_test_bot"}))
+        }
+        "getFile" => {
+            let id = params["file_id"].as_str().unwrap_or_default().to_string();
+            match fake.files.get(&id) {
+                Some(bytes) => ok(json!({
+                    "file_id": id, "file_unique_id": format!("u-{id}"),
+                    "file_size": bytes.len(), "file_path": format!("photos/{id}.bin"),
+                })),
+                None => (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"ok": false, "error_code": 400, "description": "Bad Request: invalid file_id"})),
+                )
+                    .into_response(),
+            }
+        }
+        _ => ok(json!(true)),
+    }
+}
+
+async fn bot_file(State(fake): State<SharedBotApi>, Path((_bot, path)): Path<(String, String)>) -> Response {
+    let id = path
+        .trim_start_matches("photos/")
+        .trim_end_matches(".bin")
+        .to_string();
+    let fake = fake.lock().unwrap();
+    match fake.files.get(&id) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The fake Bot API over https (signed by [`TEST_CA`]); returns its base URL.
+pub async fn bot_api() -> (String, SharedBotApi) {
+    let fake: SharedBotApi = Arc::new(Mutex::new(BotApi {
+        token: BOT_TOKEN.into(),
+        ..BotApi::default()
+    }));
+    let router = Router::new()
+        .route("/{bot}/{method}", post(bot_method))
+        .route("/file/{bot}/{*path}", get(bot_file))
+        .with_state(fake.clone());
+    (serve_https(router).await, fake)
+}
+
+/// The texts the bot sent to `chat`, in order.
+pub fn said_to(fake: &SharedBotApi, chat: i64) -> Vec<serde_json::Value> {
+    fake.lock()
+        .unwrap()
+        .calls
+        .iter()
+        .filter(|(method, params)| method == "sendMessage" && params["chat_id"].as_i64() == Some(chat))
+        .map(|(_, params)| params.clone())
+        .collect()
+}
+
+/// Waits (up to 10 s) until the bot has sent `chat` more than `seen` messages; returns them all.
+pub async fn said_after(fake: &SharedBotApi, chat: i64, seen: usize) -> Vec<serde_json::Value> {
+    for _ in 0..500 {
+        let said = said_to(fake, chat);
+        if said.len() > seen {
+            // Let a reply of several messages arrive whole: until nothing more comes for a
+            // while (the outbox paces a chat's messages).
+            let mut count = said.len();
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                let now = said_to(fake, chat);
+                if now.len() == count {
+                    return now;
+                }
+                count = now.len();
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the bot said nothing more to chat {chat} (had said {seen})");
+}

@@ -30,4 +30,5 @@ mod security;
 mod sign_in;
 mod sms;
 mod startup;
+mod telegram;
 mod terms;

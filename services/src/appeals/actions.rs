@@ -560,7 +560,7 @@ pub async fn act_with_files(
         .await?;
     }
     if tell {
-        tell_resident(&mut tx, row.try_get("user_id")?, &number, now).await?;
+        tell_resident(svc, &mut tx, row.try_get("user_id")?, &number, now).await?;
     }
     tx.commit().await?;
     let event_id = notice.event_id;

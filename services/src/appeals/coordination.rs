@@ -93,7 +93,7 @@ pub async fn send_back(
         at: now,
     };
     let notice = record(svc, &mut tx, step).await?;
-    super::notify::tell_resident(&mut tx, user, &number, now).await?;
+    super::notify::tell_resident(svc, &mut tx, user, &number, now).await?;
     super::tell_officers(&mut tx, body, &number, &day_text(due), Arrival::SentBack, now).await?;
     tx.commit().await?;
     svc.live.publish([notice]);

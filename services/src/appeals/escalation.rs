@@ -72,13 +72,19 @@ pub async fn escalate_overdue(svc: &Services, batch: i64) -> Result<usize> {
         };
         let notice = record(svc, &mut tx, step).await?;
         let resident = sqlx::query(
-            "SELECT u.phone, u.locale, a.number FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+            "SELECT u.id, u.phone, u.locale, a.number FROM appeals a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
         let locale = shared::Locale::from_tag(&resident.try_get::<String, _>("locale")?).unwrap_or_default();
-        if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?) {
+        // In Telegram the step itself is pushed (timeline::record); else by SMS.
+        let in_telegram = crate::notify::chat_of(svc, &mut tx, resident.try_get("id")?)
+            .await?
+            .is_some();
+        if let Ok(phone) = Phone::parse(&resident.try_get::<String, _>("phone")?)
+            && !in_telegram
+        {
             let number: String = resident.try_get("number")?;
             let body = text::escalated(locale, &number, &day_text(due));
             crate::sms::enqueue(&mut *tx, &phone, &body, locale, "appeal", now).await?;

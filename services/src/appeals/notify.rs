@@ -95,13 +95,18 @@ pub(super) async fn tell_officers(
     Ok(())
 }
 
-/// Queues "there is news about your appeal" to the resident, in their language.
+/// Queues "there is news about your appeal" to the resident by SMS, in their language —
+/// unless the step reaches them in Telegram (`push_step`, with this SMS as its fallback).
 pub(super) async fn tell_resident(
+    svc: &crate::Services,
     conn: &mut sqlx::AnyConnection,
     user_id: i64,
     number: &str,
     now: i64,
 ) -> Result<()> {
+    if crate::notify::chat_of(svc, conn, user_id).await?.is_some() {
+        return Ok(());
+    }
     if let Some((phone, locale)) = crate::identity::users::contact(&mut *conn, user_id).await? {
         crate::sms::enqueue(
             &mut *conn,
@@ -113,5 +118,47 @@ pub(super) async fn tell_resident(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A step the resident sees, told in their Telegram chat as it happens (from the same events
+/// the live page shows), with "there is news" by SMS as the fallback. Inside the step's
+/// transaction; nothing when they are not reached in Telegram.
+pub(super) async fn push_step(
+    svc: &crate::Services,
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    appeal: i64,
+    kind: shared::appeal::EventKind,
+    now: i64,
+) -> Result<()> {
+    if kind.internal() {
+        return Ok(());
+    }
+    let Some((chat, chat_locale)) = crate::notify::chat_of(svc, conn, user_id).await? else {
+        return Ok(());
+    };
+    let number: String = sqlx::query_scalar("SELECT number FROM appeals WHERE id = $1")
+        .bind(appeal)
+        .fetch_one(&mut *conn)
+        .await?;
+    let link = format!("{}/appeals/{appeal}", svc.public_url);
+    let words = crate::telegram::appeal_event_words(chat_locale, &number, kind, &link);
+    let sms_locale = crate::identity::users::contact(&mut *conn, user_id)
+        .await?
+        .map_or(chat_locale, |(_, locale)| locale);
+    let fallback = text::changed(sms_locale, &number);
+    crate::telegram::outbox::enqueue(
+        &mut *conn,
+        chat,
+        &crate::telegram::outbox::Outgoing::plain(words),
+        "appeal",
+        Some(crate::telegram::outbox::Fallback {
+            user_id,
+            text: &fallback,
+        }),
+        now,
+    )
+    .await?;
     Ok(())
 }

@@ -56,6 +56,7 @@ pub(super) async fn record(
     };
     crate::reports::rating::mark(&mut *conn, marked).await?;
     crate::reports::counts::keep(&mut *conn, step.appeal).await?;
+    super::notify::push_step(svc, &mut *conn, step.user, step.appeal, step.kind, step.at).await?;
     let notice = crate::live::Notice {
         event_id: id,
         appeal_id: step.appeal,

@@ -84,9 +84,10 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
         .bind(now)
         .execute(&mut *db)
         .await?;
-    // The payer hears of it by SMS, whatever way the money came (in the same transaction).
+    // The payer hears of it (in Telegram or by SMS), whatever way the money came, in the
+    // same transaction.
     let payer = sqlx::query(
-        "SELECT u.phone, u.locale, a.number FROM payment_orders o JOIN users u ON u.id = o.user_id \
+        "SELECT u.id, u.phone, u.locale, a.number FROM payment_orders o JOIN users u ON u.id = o.user_id \
          JOIN utility_accounts a ON a.id = o.account_id WHERE o.id = $1",
     )
     .bind(order_id)
@@ -101,11 +102,12 @@ pub(crate) async fn perform(svc: &Services, tx_id: i64, provider: &str, descript
             let locale = shared::Locale::from_tag(&locale).unwrap_or(shared::Locale::Uz);
             let receipt = format!("{}/receipts/{order_id}", svc.public_url);
             let body = text::paid(locale, &number, shared::Tiyin::new(amount), &receipt);
-            crate::sms::enqueue(&mut *db, &phone, &body, locale, "payment", now).await?;
+            let user: i64 = payer.try_get("id")?;
+            crate::notify::person(svc, &mut db, user, (&phone, locale), &body, "payment", now).await?;
         }
     }
     db.commit().await?;
-    svc.sms_wakeup.notify_one();
+    crate::notify::wake(svc);
     Ok(true)
 }
 

@@ -207,7 +207,7 @@ pub async fn decide(
     .await?;
     // The resident who sent it hears about it in their language.
     let resident = sqlx::query(
-        "SELECT u.phone, u.locale FROM meter_readings r JOIN users u ON u.id = r.user_id WHERE r.id = $1",
+        "SELECT u.id, u.phone, u.locale FROM meter_readings r JOIN users u ON u.id = r.user_id WHERE r.id = $1",
     )
     .bind(reading_id)
     .fetch_optional(&mut *tx)
@@ -236,11 +236,12 @@ pub async fn decide(
                 }
                 _ => String::new(),
             };
-            crate::sms::enqueue(&mut *tx, &phone, &body, locale, "reading", now).await?;
+            let user: i64 = row.try_get("id")?;
+            crate::notify::person(svc, &mut tx, user, (&phone, locale), &body, "reading", now).await?;
         }
     }
     tx.commit().await?;
-    svc.sms_wakeup.notify_one();
+    crate::notify::wake(svc);
     Ok(ReadingEvent {
         kind: status,
         actor: None,
