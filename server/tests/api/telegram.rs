@@ -499,3 +499,79 @@ async fn production_with_a_bot_token_and_no_webhook_secret_refuses_to_start() {
     assert_eq!(post(&app, &person.text(1, "/start"), Some(SECRET)).await, 404);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
+    use shared::Locale::Uz;
+    use shared::i18n::Bot;
+    let (app, fake) = spawn_with_bot().await;
+    let person = Person { id: 7_006 };
+    signed_in(&app, &fake, &person, RESIDENTS[0].phone, 1).await;
+
+    let said = say(&app, &fake, &person, person.button(10, "m:appeal")).await;
+    assert_eq!(said[0]["text"], bot_words(Uz, Bot::ChooseTopic));
+    let topic = buttons(&said)[0].clone();
+    assert!(topic.starts_with("t:"), "{topic}");
+    // The district is the resident's usual one (their account's): the body is suggested.
+    let said = say(&app, &fake, &person, person.button(11, &topic)).await;
+    assert!(texts(&said).contains(&bot_words(Uz, Bot::TypeText)), "{said:?}");
+    // A photo where the text belongs.
+    let said = say(&app, &fake, &person, person.photo(12, "early", 1_000)).await;
+    assert_eq!(texts(&said), bot_words(Uz, Bot::TextExpected));
+    let mut said = say(
+        &app,
+        &fake,
+        &person,
+        person.text(13, "Hovlida suv quvuri yorilgan\nIltimos, tuzating."),
+    )
+    .await;
+    let mut update = 14;
+    if texts(&said).contains(&bot_words(Uz, Bot::TypeName)) {
+        said = say(
+            &app,
+            &fake,
+            &person,
+            person.text(update, "Karimov Anvar Ali oʻgʻli"),
+        )
+        .await;
+        update += 1;
+    }
+    assert_eq!(texts(&said), bot_words(Uz, Bot::TypeAddress));
+    let said = say(
+        &app,
+        &fake,
+        &person,
+        person.text(update, "Navoiy koʻchasi 5, 12-xonadon"),
+    )
+    .await;
+    assert!(buttons(&said).contains(&"send".to_string()));
+    let appeals = || count(&app, "SELECT COUNT(*) FROM appeals WHERE channel = 'telegram'");
+    assert_eq!(appeals().await, 0);
+    let said = say(&app, &fake, &person, person.button(update + 1, "send")).await;
+    let number: String = sqlx::query_scalar("SELECT number FROM appeals WHERE channel = 'telegram'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(texts(&said).contains(&number), "{said:?}");
+    // Its registration, the same step the live page shows, is pushed into the chat.
+    assert!(
+        texts(&said).contains(&shared::i18n::bot(
+            Uz,
+            Bot::AppealEvent,
+            &[
+                ("number", &number),
+                (
+                    "event",
+                    shared::i18n::tr(Uz, shared::appeal::EventKind::Registered.key())
+                )
+            ]
+        )),
+        "{said:?}"
+    );
+    assert_eq!(appeals().await, 1);
+    // Pressing "send" again (an old button) files nothing more.
+    let said = say(&app, &fake, &person, person.button(update + 2, "send")).await;
+    assert_eq!(texts(&said), bot_words(Uz, Bot::UnknownButton));
+    assert_eq!(appeals().await, 1);
+    app.stop().await;
+}
