@@ -140,6 +140,8 @@ pub struct TelegramConfig {
     pub token: Secret,
     pub webhook_secret: Secret,
     pub api_url: String,
+    /// The bot's @username, for the profile's link to it (`t.me/<username>`).
+    pub bot_username: String,
     /// Messages a second to every chat together (Telegram allows about 30).
     pub messages_per_second: usize,
     /// Milliseconds between two messages to one chat (Telegram allows about one a second).
@@ -152,6 +154,7 @@ impl Default for TelegramConfig {
             token: Secret::default(),
             webhook_secret: Secret::default(),
             api_url: "https://api.telegram.org".into(),
+            bot_username: String::new(),
             messages_per_second: 30,
             chat_interval_ms: 1000,
         }
@@ -176,6 +179,7 @@ impl TelegramConfig {
         let mut bot =
             services::telegram::Telegram::new(&self.token, &self.api_url, client, &self.webhook_secret)
                 .map_err(ConfigError::Invalid)?;
+        bot.username = Some(self.bot_username.trim_start_matches('@').to_string()).filter(|u| !u.is_empty());
         bot.pace = services::telegram::outbox::Pace {
             per_second: self.messages_per_second.max(1),
             per_chat: std::time::Duration::from_millis(self.chat_interval_ms),

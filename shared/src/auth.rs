@@ -247,6 +247,17 @@ crate::words! {
     }
 }
 
+/// A person's Telegram link as their profile shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TelegramLink {
+    /// Chats linked to them.
+    pub chats: i64,
+    /// They chose SMS for notices even when linked.
+    pub by_sms: bool,
+    /// The bot's address (`https://t.me/…`), when configured.
+    pub bot: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,14 @@ pub async fn get_field_notices() -> Result<Option<shared::reception::NoticesFor>
     Ok(services::identity::users::field_notices(&svc, principal.user_id).await?)
 }
 
+/// Whether the person is linked to the Telegram bot and where they want notices (`None`
+/// when the installation has no bot).
+#[server(prefix = "/api", endpoint = "telegram_link")]
+pub async fn get_telegram_link() -> Result<Option<shared::auth::TelegramLink>, AppError> {
+    let (svc, principal) = super::guard_signed_in(&shared::auth::Need::SignedIn).await?;
+    Ok(services::telegram::chats::linked(&svc, principal.user_id).await?)
+}
+
 /// The number a sign-in code was sent to, masked; `None` when no sign-in is in progress.
 #[server(prefix = "/api", endpoint = "sign_in_phone")]
 pub async fn sign_in_phone() -> Result<Option<String>, AppError> {

@@ -38,6 +38,12 @@ pub fn ProfilePage() -> impl IntoView {
         {move || (query.read().get("done").as_deref() == Some("field_notices")).then(|| view! {
             <p class="notice success" role="status">{tr(locale, Key::ProfileFieldNoticesSaved)}</p>
         })}
+        {move || (query.read().get("done").as_deref() == Some("notices")).then(|| view! {
+            <p class="notice success" role="status">{tr(locale, Key::ProfileNotifySaved)}</p>
+        })}
+        {move || (query.read().get("done").as_deref() == Some("telegram_unlinked")).then(|| view! {
+            <p class="notice success" role="status">{tr(locale, Key::ProfileTelegramUnlinked)}</p>
+        })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match me.await {
@@ -65,6 +71,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 <button class="button secondary" type="submit">{tr(locale, Key::ProfileNameSave)}</button>
                             </form>
                             <FieldNotices />
+                            <TelegramNotices />
                             <p class="muted">{trf(locale, Key::ProfileSessions, &[("count", &me.sessions.to_string())])}</p>
                             <p><a class="button" href="/appeals">{tr(locale, Key::AppealsTitle)}</a></p>
                             <p><a href="/consents">{tr(locale, Key::ConsentsLink)}</a></p>
@@ -97,6 +104,53 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// Telegram: whether the person's chat is linked, where notices go (Telegram with SMS as the
+/// fallback, or SMS only), and unlinking. Nothing when the installation has no bot.
+#[component]
+fn TelegramNotices() -> impl IntoView {
+    use crate::api::me::get_telegram_link;
+    let locale = use_locale();
+    let link = Resource::new(|| (), |_| get_telegram_link());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Some(link)) = link.await else { return ().into_any() };
+                let linked = link.chats > 0;
+                view! {
+                    <section id="telegram" class="stack">
+                        <h2>{tr(locale, Key::ProfileTelegram)}</h2>
+                        <p class="muted">{tr(locale, Key::ProfileTelegramLead)}</p>
+                        {link.bot.clone().map(|bot| view! {
+                            <p><a href=bot rel="noopener">{tr(locale, Key::ProfileTelegramOpen)}</a></p>
+                        })}
+                        <p class="notice">{if linked {
+                            trf(locale, Key::ProfileTelegramLinked, &[("count", &link.chats.to_string())])
+                        } else {
+                            tr(locale, Key::ProfileTelegramNotLinked).to_string()
+                        }}</p>
+                        <form class="stack" method="post" action="/profile/notices">
+                            <label>
+                                <input type="radio" name="by" value="telegram" checked=!link.by_sms />
+                                " "{tr(locale, Key::ProfileNotifyByTelegram)}
+                            </label>
+                            <label>
+                                <input type="radio" name="by" value="sms" checked=link.by_sms />
+                                " "{tr(locale, Key::ProfileNotifyBySms)}
+                            </label>
+                            <button class="button secondary" type="submit">{tr(locale, Key::ProfileNotifySave)}</button>
+                        </form>
+                        {linked.then(|| view! {
+                            <form method="post" action="/profile/telegram/unlink">
+                                <button class="link-button" type="submit">{tr(locale, Key::ProfileTelegramUnlink)}</button>
+                            </form>
+                        })}
+                    </section>
+                }.into_any()
             })}
         </Suspense>
     }

@@ -51,7 +51,8 @@ fn areas(development: bool, telegram: bool) -> area::Area {
         .merge(appeals::router())
         .merge(receptions::router())
         .merge(reports::router())
-        .merge(admin::router());
+        .merge(admin::router())
+        .merge(telegram::profile());
     let areas = if telegram {
         areas.merge(telegram::router())
     } else {

@@ -959,6 +959,9 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             Call::Form("/profile/name", &[("name", "Aliyev Bobur")]),
             SIGNED_IN,
         ),
+        (Call::Form("/profile/notices", &[("by", "sms")]), SIGNED_IN),
+        (Call::Form("/profile/telegram/unlink", &[]), SIGNED_IN),
+        (Call::ServerFn("/api/telegram_link", &[]), SIGNED_IN),
         (Call::Form("/auth/sign-out-everywhere", &[]), SIGNED_IN),
     ];
 

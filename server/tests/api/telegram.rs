@@ -575,3 +575,99 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
     assert_eq!(appeals().await, 1);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_profile_chooses_sms_for_notices_and_unlinks_the_chat() {
+    use shared::Locale::Uz;
+    use shared::i18n::Bot;
+    let (app, fake) = spawn_with_bot().await;
+    let person = Person { id: 7_007 };
+    signed_in(&app, &fake, &person, RESIDENTS[0].phone, 1).await;
+    let web = app.sign_in(RESIDENTS[0].phone).await;
+    let link = |body: String| {
+        serde_json::from_str::<Option<shared::auth::TelegramLink>>(&body)
+            .unwrap()
+            .unwrap()
+    };
+    let (_, body) = app.get_text_as("/profile", &web).await;
+    assert!(
+        body.contains("/profile/telegram/unlink"),
+        "the profile offers unlinking"
+    );
+    let current = link(
+        app.call("/api/telegram_link", &web, &[])
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!((current.chats, current.by_sms), (1, false));
+
+    let user: i64 = sqlx::query_scalar("SELECT user_id FROM telegram_chats WHERE chat_id = $1")
+        .bind(person.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let phone = shared::Phone::parse(RESIDENTS[0].phone).unwrap();
+    let notify = |text: &'static str| {
+        let (app, phone) = (&app, phone.clone());
+        async move {
+            let mut conn = app.db.pool.acquire().await.unwrap();
+            let now = app.services.clock.now_ms();
+            services::notify::person(&app.services, &mut conn, user, (&phone, Uz), text, "test", now)
+                .await
+                .unwrap();
+        }
+    };
+    let sms = |text: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sms_outbox WHERE body = $1")
+                .bind(text)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    notify("Fuqaro: to the chat").await;
+    assert_eq!(sms("Fuqaro: to the chat").await, 0);
+    quiet(&app, person.id).await;
+    assert!(texts(&fakes::said_to(&fake, person.id)).contains("Fuqaro: to the chat"));
+
+    // SMS chosen on the profile: notices go by SMS though the chat is linked.
+    let response = app.post_form("/profile/notices", &web, &[("by", "sms")]).await;
+    assert_eq!(location(&response), "/profile?done=notices#telegram");
+    notify("Fuqaro: by SMS").await;
+    assert_eq!(sms("Fuqaro: by SMS").await, 1);
+    // An unknown choice changes nothing.
+    app.post_form("/profile/notices", &web, &[("by", "pigeon")]).await;
+    assert!(
+        link(
+            app.call("/api/telegram_link", &web, &[])
+                .await
+                .text()
+                .await
+                .unwrap()
+        )
+        .by_sms
+    );
+
+    // Unlinking from the web: the chat is told and unlinked.
+    let seen = fakes::said_to(&fake, person.id).len();
+    let response = app.post_form("/profile/telegram/unlink", &web, &[]).await;
+    assert_eq!(location(&response), "/profile?done=telegram_unlinked#telegram");
+    let said = fakes::said_after(&fake, person.id, seen).await[seen..].to_vec();
+    assert_eq!(texts(&said), bot_words(Uz, Bot::Unlinked));
+    assert_eq!(
+        link(
+            app.call("/api/telegram_link", &web, &[])
+                .await
+                .text()
+                .await
+                .unwrap()
+        )
+        .chats,
+        0
+    );
+    app.stop().await;
+}

@@ -114,15 +114,11 @@ pub async fn unlink_person(svc: &Services, user_id: i64) -> Result<usize> {
     Ok(chats.len())
 }
 
-/// Whether a person has a chat linked, and where they want notices.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Linked {
-    pub chats: i64,
-    /// 'telegram' or 'sms'.
-    pub notify_by: String,
-}
-
-pub async fn linked(svc: &Services, user_id: i64) -> Result<Linked> {
+/// The profile's view of the channel: `None` when the installation has no bot.
+pub async fn linked(svc: &Services, user_id: i64) -> Result<Option<shared::auth::TelegramLink>> {
+    let Some(telegram) = &svc.telegram else {
+        return Ok(None);
+    };
     let row = sqlx::query(
         "SELECT u.notify_by, (SELECT COUNT(*) FROM telegram_chats c WHERE c.user_id = u.id) AS chats \
          FROM users u WHERE u.id = $1",
@@ -131,10 +127,11 @@ pub async fn linked(svc: &Services, user_id: i64) -> Result<Linked> {
     .fetch_optional(&svc.db.pool)
     .await?
     .ok_or(Error::NotFound)?;
-    Ok(Linked {
+    Ok(Some(shared::auth::TelegramLink {
         chats: row.try_get("chats")?,
-        notify_by: row.try_get("notify_by")?,
-    })
+        by_sms: row.try_get::<String, _>("notify_by")? == "sms",
+        bot: telegram.username.as_ref().map(|u| format!("https://t.me/{u}")),
+    }))
 }
 
 /// Where a person wants notices: Telegram (when linked) or SMS.

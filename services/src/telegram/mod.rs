@@ -27,6 +27,8 @@ pub struct Telegram {
     pub wakeup: Arc<tokio::sync::Notify>,
     /// Messages a second to every chat together, and the least time between two to one chat.
     pub pace: outbox::Pace,
+    /// The bot's @username, when configured (the profile links to it).
+    pub username: Option<String>,
 }
 
 impl std::fmt::Debug for Telegram {
@@ -52,6 +54,7 @@ impl Telegram {
             webhook_secret: webhook_secret.into(),
             wakeup: Arc::new(tokio::sync::Notify::new()),
             pace: outbox::Pace::default(),
+            username: None,
         })
     }
 
