@@ -573,6 +573,41 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
     let said = say(&app, &fake, &person, person.button(update + 2, "send")).await;
     assert_eq!(texts(&said), bot_words(Uz, Bot::UnknownButton));
     assert_eq!(appeals().await, 1);
+
+    // An appeal (filed on the web) passes up when its term runs out: pushed into the chat,
+    // and no SMS to the resident.
+    let registered = crate::helpers::file_appeal(&app, 4, "1726", "1726266", "Navbat").await;
+    quiet(&app, person.id).await;
+    let seen = fakes::said_to(&fake, person.id).len();
+    app.services.clock.advance_ms(40 * 86_400_000);
+    assert!(
+        services::appeals::escalate_overdue(&app.services, 100)
+            .await
+            .unwrap()
+            >= 1
+    );
+    quiet(&app, person.id).await;
+    let said = fakes::said_after(&fake, person.id, seen).await[seen..].to_vec();
+    let escalated = shared::i18n::bot(
+        Uz,
+        Bot::AppealEvent,
+        &[
+            ("number", &registered.number),
+            (
+                "event",
+                shared::i18n::tr(Uz, shared::appeal::EventKind::Escalated.key()),
+            ),
+        ],
+    );
+    assert!(texts(&said).contains(&escalated), "{said:?}");
+    let phone = shared::Phone::parse(RESIDENTS[0].phone).unwrap().e164();
+    let resident_sms: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sms_outbox WHERE phone = $1 AND purpose = 'appeal'")
+            .bind(&phone)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(resident_sms, 0);
     app.stop().await;
 }
 
