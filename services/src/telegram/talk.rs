@@ -34,8 +34,8 @@ pub enum State {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountDraft {
     service: Option<String>,
-    region: Option<String>,
-    district: Option<String>,
+    #[serde(flatten)]
+    place: Place,
     /// Typed, not proven by the phone: the bill code is asked for.
     number: Option<String>,
     page: usize,
@@ -53,14 +53,49 @@ pub struct ReadingDraft {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppealDraft {
     topic: Option<String>,
-    region: Option<String>,
-    district: Option<String>,
+    #[serde(flatten)]
+    place: Place,
     body: Option<i64>,
     text: Option<String>,
     name: Option<String>,
     address: Option<String>,
     photos: Vec<String>,
     page: usize,
+}
+
+/// A place chosen with buttons: a region, then one of its districts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    region: Option<String>,
+    district: Option<String>,
+}
+
+impl Place {
+    /// The question still open — the regions, or the region's districts — or `None`.
+    async fn question(&self, svc: &Services, locale: Locale) -> Result<Option<(Bot, Vec<(String, String)>)>> {
+        Ok(match (&self.region, &self.district) {
+            (None, _) => Some((Bot::ChooseRegion, region_items(svc, locale).await?)),
+            (Some(region), None) => Some((Bot::ChooseDistrict, district_items(svc, locale, region).await?)),
+            _ => None,
+        })
+    }
+
+    /// Takes a button of the open question; false when the question offers no such button.
+    async fn take(&mut self, svc: &Services, locale: Locale, data: &str) -> Result<bool> {
+        let Some((_, items)) = self.question(svc, locale).await? else {
+            return Ok(false);
+        };
+        if !offered(&items, data) {
+            return Ok(false);
+        }
+        let code = Some(data[2..].to_string());
+        if self.region.is_none() {
+            self.region = code;
+        } else {
+            self.district = code;
+        }
+        Ok(true)
+    }
 }
 
 /// Items a list shows at once, and appeal photos at most.
@@ -270,8 +305,8 @@ async fn signed_in(svc: &Services, telegram: &Telegram, chat: &mut Chat, incomin
                 "appeal" => {
                     let mut draft = AppealDraft::default();
                     if let Some((district, _)) = crate::appeals::choices::usual_place(svc, user).await? {
-                        draft.region = district.get(..4).map(str::to_string);
-                        draft.district = Some(district);
+                        draft.place.region = district.get(..4).map(str::to_string);
+                        draft.place.district = Some(district);
                     }
                     chat.state = State::Appeal(draft);
                     appeal_next(svc, chat, user).await
@@ -438,13 +473,8 @@ async fn account_next(svc: &Services, chat: &mut Chat) -> Result<()> {
                 .map(|s| (format!("s:{}", s.code), s.names.get(locale).to_string()))
                 .collect::<Vec<_>>(),
         )
-    } else if draft.region.is_none() {
-        (Bot::ChooseRegion, region_items(svc, locale).await?)
-    } else if draft.district.is_none() {
-        (
-            Bot::ChooseDistrict,
-            district_items(svc, locale, draft.region.as_deref().unwrap_or_default()).await?,
-        )
+    } else if let Some(question) = draft.place.question(svc, locale).await? {
+        question
     } else if draft.number.is_none() {
         return tell(svc, chat, Bot::TypeNumber).await;
     } else {
@@ -498,25 +528,15 @@ async fn account_input(
                 }
                 draft.service = Some(data[2..].to_string());
                 draft.page = 0;
-            } else if draft.service.is_some() && draft.region.is_none() && data.starts_with("r:") {
-                if !offered(&region_items(svc, locale).await?, data) {
-                    return tell(svc, chat, Bot::UnknownButton).await;
-                }
-                draft.region = Some(data[2..].to_string());
+            } else if draft.service.is_some() && draft.place.take(svc, locale, data).await? {
                 draft.page = 0;
-            } else if draft.region.is_some() && draft.district.is_none() && data.starts_with("d:") {
-                let region = draft.region.clone().unwrap_or_default();
-                if !offered(&district_items(svc, locale, &region).await?, data) {
-                    return tell(svc, chat, Bot::UnknownButton).await;
-                }
-                draft.district = Some(data[2..].to_string());
             } else {
                 return tell(svc, chat, Bot::UnknownButton).await;
             }
             chat.state = State::Account(draft);
             account_next(svc, chat).await
         }
-        Input::Text(typed) if draft.district.is_some() => {
+        Input::Text(typed) if draft.place.district.is_some() => {
             let (number, code) = match &draft.number {
                 None => (typed.clone(), String::new()),
                 Some(number) => (number.clone(), typed.clone()),
@@ -539,8 +559,8 @@ async fn account_input(
             let client = format!("telegram:{}", chat.chat_id);
             let request = crate::accounts::LinkRequest {
                 service: draft.service.as_deref().unwrap_or_default(),
-                region: draft.region.as_deref().unwrap_or_default(),
-                district: draft.district.as_deref().unwrap_or_default(),
+                region: draft.place.region.as_deref().unwrap_or_default(),
+                district: draft.place.district.as_deref().unwrap_or_default(),
                 number: &parsed,
                 bill_code: &code,
                 client: &client,
@@ -860,21 +880,11 @@ async fn appeal_next(svc: &Services, chat: &mut Chat, user: i64) -> Result<()> {
         )
         .await;
     }
-    if draft.region.is_none() {
-        let items = region_items(svc, locale).await?;
+    if let Some((key, items)) = draft.place.question(svc, locale).await? {
         return say(
             svc,
             chat,
-            Outgoing::plain(words(locale, Bot::ChooseRegion)).with(choices(locale, &items, page)),
-        )
-        .await;
-    }
-    if draft.district.is_none() {
-        let items = district_items(svc, locale, draft.region.as_deref().unwrap_or_default()).await?;
-        return say(
-            svc,
-            chat,
-            Outgoing::plain(words(locale, Bot::ChooseDistrict)).with(choices(locale, &items, page)),
+            Outgoing::plain(words(locale, key)).with(choices(locale, &items, page)),
         )
         .await;
     }
@@ -929,20 +939,7 @@ async fn appeal_input(
             } else if draft.topic.is_none() && offered(&topic_items(svc, locale).await?, data) {
                 draft.topic = Some(data[2..].to_string());
                 draft.page = 0;
-            } else if draft.topic.is_some()
-                && draft.region.is_none()
-                && offered(&region_items(svc, locale).await?, data)
-            {
-                draft.region = Some(data[2..].to_string());
-                draft.page = 0;
-            } else if draft.region.is_some()
-                && draft.district.is_none()
-                && offered(
-                    &district_items(svc, locale, draft.region.as_deref().unwrap_or_default()).await?,
-                    data,
-                )
-            {
-                draft.district = Some(data[2..].to_string());
+            } else if draft.topic.is_some() && draft.place.take(svc, locale, data).await? {
                 draft.page = 0;
             } else if data == "send" && draft.address.is_some() {
                 return appeal_send(svc, telegram, chat, user, draft).await;
@@ -950,11 +947,11 @@ async fn appeal_input(
                 return tell(svc, chat, Bot::UnknownButton).await;
             }
             if draft.body.is_none()
-                && draft.district.is_some()
+                && draft.place.district.is_some()
                 && let Some(topic) = &draft.topic
             {
                 let bodies = crate::appeals::choices::bodies_tree(svc).await?;
-                let district = draft.district.clone().unwrap_or_default();
+                let district = draft.place.district.clone().unwrap_or_default();
                 if let Some(body) = shared::appeal::suggested_body(&bodies, topic, &district) {
                     draft.body = Some(body.id);
                     say(
@@ -970,7 +967,7 @@ async fn appeal_input(
                 }
             }
         }
-        Input::Text(text) if draft.district.is_some() && draft.text.is_none() => {
+        Input::Text(text) if draft.place.district.is_some() && draft.text.is_none() => {
             draft.text = Some(text.clone())
         }
         Input::Text(text) if draft.text.is_some() && draft.name.is_none() => draft.name = Some(text.clone()),
@@ -987,7 +984,7 @@ async fn appeal_input(
             draft.photos.push(id.clone());
         }
         Input::Text(_) | Input::File { .. } | Input::Contact { .. } | Input::Other | Input::Command(_) => {
-            if draft.district.is_some() && draft.address.is_none() {
+            if draft.place.district.is_some() && draft.address.is_none() {
                 return tell(svc, chat, Bot::TextExpected).await;
             }
         }
@@ -1023,7 +1020,7 @@ async fn appeal_send(
         .chars()
         .take(crate::appeals::filing::SUBJECT_MAX.min(120))
         .collect();
-    let district = draft.district.clone().unwrap_or_default();
+    let district = draft.place.district.clone().unwrap_or_default();
     let new = crate::appeals::filing::NewAppeal {
         user_id: user,
         body_id: draft.body.unwrap_or_default(),
@@ -1031,7 +1028,7 @@ async fn appeal_send(
         kind: "application",
         subject: &subject,
         text: &text,
-        region: draft.region.as_deref().unwrap_or_default(),
+        region: draft.place.region.as_deref().unwrap_or_default(),
         district: &district,
         mahalla: None,
         applicant: draft.name.as_deref().unwrap_or_default(),
