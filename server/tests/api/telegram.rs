@@ -545,6 +545,13 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
     )
     .await;
     assert!(buttons(&said).contains(&"send".to_string()));
+    // A photo of the burst pipe goes with it.
+    fake.lock().unwrap().files.insert(
+        "pipe".into(),
+        services::storage::fixtures::sample(1200, 900, image::ImageFormat::Jpeg),
+    );
+    let said = say(&app, &fake, &person, person.photo(update + 10, "pipe", 50_000)).await;
+    assert!(texts(&said).contains("1/5"), "{said:?}");
     let appeals = || count(&app, "SELECT COUNT(*) FROM appeals WHERE channel = 'telegram'");
     assert_eq!(appeals().await, 0);
     let said = say(&app, &fake, &person, person.button(update + 1, "send")).await;
@@ -552,6 +559,14 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
+    let attachments: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM appeal_files f JOIN appeals a ON a.id = f.appeal_id WHERE a.number = $1",
+    )
+    .bind(&number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attachments, 1);
     assert!(texts(&said).contains(&number), "{said:?}");
     // Its registration, the same step the live page shows, is pushed into the chat.
     assert!(
