@@ -432,12 +432,38 @@ pub struct BotApi {
 pub type SharedBotApi = Arc<Mutex<BotApi>>;
 pub const BOT_TOKEN: &str = "123456:TEST-token_for-the-fake";
 
+/// A call's parameters: JSON, or multipart (teloxide sends `setWebhook` so, for its optional
+/// certificate) as an object of its text fields.
+async fn bot_params(request: axum::extract::Request) -> serde_json::Value {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let mut fields = serde_json::Map::new();
+        if let Ok(mut form) = axum::extract::Multipart::from_request(request, &()).await {
+            while let Ok(Some(field)) = form.next_field().await {
+                let name = field.name().unwrap_or_default().to_string();
+                let text = field.text().await.unwrap_or_default();
+                fields.insert(name, serde_json::Value::String(text));
+            }
+        }
+        return serde_json::Value::Object(fields);
+    }
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)
+}
+
 async fn bot_method(
     State(fake): State<SharedBotApi>,
     Path((bot, method)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Response {
-    let params: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let params = bot_params(request).await;
     // Method names are case-insensitive in the Bot API (teloxide writes `SendMessage`).
     let method = match method.to_ascii_lowercase().as_str() {
         "sendmessage" => "sendMessage",

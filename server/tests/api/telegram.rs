@@ -721,3 +721,45 @@ async fn the_profile_chooses_sms_for_notices_and_unlinks_the_chat() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_tells_telegram_its_webhook_and_secret_and_never_polls() {
+    let (url, fake) = fakes::bot_api().await;
+    let app = crate::helpers::spawn_production(move |config| {
+        config.telegram.token = BOT_TOKEN.into();
+        config.telegram.webhook_secret = SECRET.into();
+        config.telegram.api_url = url;
+    })
+    .await;
+    let mut set = None;
+    for _ in 0..250 {
+        set = fake
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .find(|(method, _)| method == "setWebhook")
+            .map(|(_, params)| params.clone());
+        if set.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let set = set.expect("setWebhook called at start");
+    assert_eq!(set["url"], "https://fuqaro.test/telegram/webhook");
+    assert_eq!(set["secret_token"], SECRET);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !fake
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .any(|(m, _)| m == "getUpdates" || m == "deleteWebhook"),
+        "no long polling in production"
+    );
+    let person = Person { id: 7_008 };
+    assert_eq!(post(&app, &person.text(1, "/start"), None).await, 401);
+    assert_eq!(post(&app, &person.text(1, "/start"), Some(SECRET)).await, 200);
+    app.stop().await;
+}
