@@ -851,6 +851,17 @@ impl Status {
     }
 }
 
+impl AppealKind {
+    /// The words for the kind of appeal.
+    pub fn key(self) -> crate::i18n::Key {
+        match self {
+            AppealKind::Application => crate::i18n::Key::AppealsKindApplication,
+            AppealKind::Proposal => crate::i18n::Key::AppealsKindProposal,
+            AppealKind::Complaint => crate::i18n::Key::AppealsKindComplaint,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,11 +40,7 @@ pub fn resolution_key(resolution: Resolution) -> Key {
 }
 
 pub fn kind_key(kind: AppealKind) -> Key {
-    match kind {
-        AppealKind::Application => Key::AppealsKindApplication,
-        AppealKind::Proposal => Key::AppealsKindProposal,
-        AppealKind::Complaint => Key::AppealsKindComplaint,
-    }
+    kind.key()
 }
 
 /// The name of a role whose consent closes a collective appeal.

@@ -514,6 +514,15 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
     assert!(topic.starts_with("t:"), "{topic}");
     // The district is the resident's usual one (their account's): the body is suggested.
     let said = say(&app, &fake, &person, person.button(11, &topic)).await;
+    assert!(texts(&said).contains(&bot_words(Uz, Bot::ChooseKind)), "{said:?}");
+    assert_eq!(
+        &buttons(&said)[..3],
+        ["k:application", "k:proposal", "k:complaint"]
+    );
+    // A district button is not the kind asked for.
+    let said = say(&app, &fake, &person, person.button(30, "d:1726266")).await;
+    assert_eq!(texts(&said), bot_words(Uz, Bot::UnknownButton));
+    let said = say(&app, &fake, &person, person.button(31, "k:complaint")).await;
     assert!(texts(&said).contains(&bot_words(Uz, Bot::TypeText)), "{said:?}");
     // A photo where the text belongs.
     let said = say(&app, &fake, &person, person.photo(12, "early", 1_000)).await;
@@ -567,6 +576,12 @@ async fn an_appeal_is_filed_in_the_chat_and_its_steps_are_pushed_there() {
     .await
     .unwrap();
     assert_eq!(attachments, 1);
+    let kind: String = sqlx::query_scalar("SELECT kind FROM appeals WHERE number = $1")
+        .bind(&number)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(kind, "complaint");
     assert!(texts(&said).contains(&number), "{said:?}");
     // Its registration, the same step the live page shows, is pushed into the chat.
     assert!(

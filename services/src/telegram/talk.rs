@@ -53,6 +53,9 @@ pub struct ReadingDraft {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppealDraft {
     topic: Option<String>,
+    /// An application, a proposal or a complaint.
+    #[serde(default)]
+    kind: Option<String>,
     #[serde(flatten)]
     place: Place,
     body: Option<i64>,
@@ -880,6 +883,18 @@ async fn appeal_next(svc: &Services, chat: &mut Chat, user: i64) -> Result<()> {
         )
         .await;
     }
+    if draft.kind.is_none() {
+        let items = shared::appeal::AppealKind::ALL
+            .iter()
+            .map(|k| (format!("k:{}", k.code()), tr(locale, k.key()).to_string()))
+            .collect::<Vec<_>>();
+        return say(
+            svc,
+            chat,
+            Outgoing::plain(words(locale, Bot::ChooseKind)).with(choices(locale, &items, 0)),
+        )
+        .await;
+    }
     if let Some((key, items)) = draft.place.question(svc, locale).await? {
         return say(
             svc,
@@ -939,7 +954,14 @@ async fn appeal_input(
             } else if draft.topic.is_none() && offered(&topic_items(svc, locale).await?, data) {
                 draft.topic = Some(data[2..].to_string());
                 draft.page = 0;
-            } else if draft.topic.is_some() && draft.place.take(svc, locale, data).await? {
+            } else if draft.topic.is_some()
+                && draft.kind.is_none()
+                && let Some(kind) = data
+                    .strip_prefix("k:")
+                    .and_then(shared::appeal::AppealKind::parse)
+            {
+                draft.kind = Some(kind.code().to_string());
+            } else if draft.kind.is_some() && draft.place.take(svc, locale, data).await? {
                 draft.page = 0;
             } else if data == "send" && draft.address.is_some() {
                 return appeal_send(svc, telegram, chat, user, draft).await;
@@ -1025,7 +1047,7 @@ async fn appeal_send(
         user_id: user,
         body_id: draft.body.unwrap_or_default(),
         topic: draft.topic.as_deref().unwrap_or_default(),
-        kind: "application",
+        kind: draft.kind.as_deref().unwrap_or("application"),
         subject: &subject,
         text: &text,
         region: draft.place.region.as_deref().unwrap_or_default(),
