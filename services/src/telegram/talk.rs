@@ -744,9 +744,13 @@ async fn reading_input(
         if *size > super::MAX_FILE_BYTES {
             return say(svc, chat, too_big(locale, *size)).await;
         }
+        // Its size was checked above: a failure here is Telegram's or the network's.
         let bytes = match fetch(telegram, id).await {
             Ok(bytes) => bytes,
-            Err(_) => return say(svc, chat, too_big(locale, *size)).await,
+            Err(_) => {
+                let unavailable = shared::reading::ReadingProblem::Unavailable.key();
+                return say(svc, chat, Outgoing::plain(tr(locale, unavailable))).await;
+            }
         };
         // The same checks the upload gets, on the blocking pool: a photo bomb is refused by
         // its header before it is decoded.
@@ -1027,7 +1031,10 @@ async fn appeal_send(
     for (i, id) in draft.photos.iter().enumerate() {
         match fetch(telegram, id).await {
             Ok(bytes) => files.push((format!("telegram-{}.jpg", i + 1), bytes)),
-            Err(_) => return tell(svc, chat, Bot::AddPhotos).await,
+            Err(_) => {
+                let unavailable = shared::appeal::Problem::Unavailable.key();
+                return say(svc, chat, Outgoing::plain(tr(locale, unavailable))).await;
+            }
         }
     }
     let checked = match crate::appeals::attachments::check_all_off_runtime(files).await? {
