@@ -3,9 +3,14 @@
 //! Cyrillic Uzbek only; Russian readers see the Cyrillic.
 
 use crate::api::appeals::get_appeal_mahallas;
+use crate::error::AppError;
 use crate::i18n::use_locale;
 use leptos::prelude::*;
 use shared::Locale;
+use shared::geo::Names;
+
+/// The mahallas of `district`, loaded again when it changes.
+pub type Mahallas = Resource<Result<Vec<(String, Names)>, AppError>>;
 
 #[component]
 pub fn MahallaSelect(
@@ -17,8 +22,21 @@ pub fn MahallaSelect(
     chosen: String,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
+    let mahallas: Mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
+    view! { <MahallaOptions id mahallas chosen autofocus /> }
+}
+
+/// The picker over a list its page loads. A page that renders the picker inside another
+/// `Suspense` creates the list at its top: the server walks a `Suspense`'s children more than
+/// once, and a resource created in that walk gets another number than the browser gives it.
+#[component]
+pub fn MahallaOptions(
+    id: &'static str,
+    mahallas: Mahallas,
+    chosen: String,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
     let locale = use_locale();
-    let mahallas = Resource::new(move || district.get(), get_appeal_mahallas);
     view! {
         <Transition fallback=|| ()>
             {move || {
