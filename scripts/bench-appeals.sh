@@ -9,12 +9,14 @@
 #     open, and the time for one event to reach all of them (against reaching one);
 #  3. reports at national scale (issue 15): with 1,000,000 appeals and 10,000,000 events, on
 #     SQLite and on PostgreSQL, a ministry's and the country's quarterly report and the
-#     rating of every body (running and frozen), against SELECT 1 through the same pool.
+#     rating of every body (running and frozen), against SELECT 1 through the same pool;
+#  4. Open311's GET requests (issue 17) with its filters at 1,000,000 appeals, on SQLite and on
+#     PostgreSQL, against the same default page read by a bare query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-# BENCH_ONLY=control|sse|reports runs one part; the sizes can be made smaller for a quick look.
+# BENCH_ONLY=control|sse|reports|open311 runs one part; the sizes can be made smaller for a quick look.
 ONLY=${BENCH_ONLY:-all}
 want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 OPEN=${BENCH_OPEN:-1000000}
@@ -66,4 +68,15 @@ if want reports; then
   printf '\n## Reports and the rating, %s appeals with %s events each, PostgreSQL\n' "$APPEALS" "$EVENTS_PER"
   "$reports" "${admin%/*}/fuqaro_bench_reports" "$APPEALS" "$EVENTS_PER" "$REQUESTS"
   psql "$admin" -qc "DROP DATABASE fuqaro_bench_reports"
+fi
+
+if want open311; then
+  printf '\n## Open311 GET requests, %s appeals, SQLite\n' "$APPEALS"
+  "$bench" open311 "sqlite://$work/open311.db?mode=rwc" "$APPEALS" "$REQUESTS"
+  rm -f "$work"/open311.db*
+  admin=$(scripts/postgres.sh)
+  psql "$admin" -qc "DROP DATABASE IF EXISTS fuqaro_bench_open311" && psql "$admin" -qc "CREATE DATABASE fuqaro_bench_open311"
+  printf '\n## Open311 GET requests, %s appeals, PostgreSQL\n' "$APPEALS"
+  "$bench" open311 "${admin%/*}/fuqaro_bench_open311" "$APPEALS" "$REQUESTS"
+  psql "$admin" -qc "DROP DATABASE fuqaro_bench_open311"
 fi

@@ -21,9 +21,11 @@ step "object store for the tests (moto's S3 server)"
 s3=$(timeout 5m scripts/moto.sh)
 export TEST_S3=$s3
 
-step "spreadsheet reader for the tests (openpyxl)"
-# The server's XLSX files are read back by someone else's reader, not by our own code.
+step "others' readers for the tests (openpyxl, check-jsonschema, georeport)"
+# The server's XLSX files and Open311 answers are read back by someone else's code, not ours.
 python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q 'openpyxl==3.1.5'
+python3 -c 'import check_jsonschema' 2>/dev/null || python3 -m pip install -q 'check-jsonschema==0.39.0'
+python3 -c 'import georeport' 2>/dev/null || python3 -m pip install -q 'georeport==0.3.1'
 
 step "tests on SQLite"
 # A hung test fails its step with a message instead of running CI out of time.

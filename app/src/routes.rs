@@ -11,6 +11,7 @@
 use crate::pages::about::AboutPage;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::{AccountsPage, LinkAccountPage};
+use crate::pages::api_keys::ApiKeysPage;
 use crate::pages::appeals::{AppealPage, AppealsPage, CosignPage, NewAppealPage};
 use crate::pages::appeals_admin::{BodiesPage, CalendarPage, TermsPage};
 use crate::pages::desk::{DeskCasePage, DeskPage};
@@ -63,6 +64,7 @@ lazy_pages! {
     Reconcile => ReconcilePage,
     ReconcileRun => ReconcileRunPage,
     Tariffs => TariffsPage,
+    ApiKeys => ApiKeysPage,
     Order => OrderPage,
     Receipt => ReceiptPage,
     VerifyReceipt => VerifyReceiptPage,

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/staff") view={Lazy::<routes::Staff>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/reconcile") view={Lazy::<routes::Reconcile>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/tariffs") view={Lazy::<routes::Tariffs>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/api-keys") view={Lazy::<routes::ApiKeys>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/reconcile/:id") view={Lazy::<routes::ReconcileRun>::new()} ssr=SsrMode::Async />
                     <Route path=path!("pay/:id") view={Lazy::<routes::Order>::new()} ssr=SsrMode::Async />
                     <Route path=path!("receipts/:id") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async />

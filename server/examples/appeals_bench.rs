@@ -13,6 +13,12 @@
 //!       has an officer answer it over HTTP, and measures the time until every stream has the
 //!       event, against the time to one stream in the same run; and the server's memory
 //!       (resident set) before and with the streams open.
+//!   appeals_bench open311 <database_url> <appeals> <requests>
+//!       Fills <appeals> appeals over the last 180 days (five topics, one in three closed),
+//!       then times Open311's GET requests (the answer built as JSON text) with its filters —
+//!       the default 90 days, a service, a status, two services that are open, a page deep in
+//!       the list, 100 named ids — against the default page's ids read by a bare query on
+//!       the same index.
 
 mod common;
 
@@ -27,7 +33,8 @@ async fn main() -> Result<(), Error> {
     match args.get(1).map(String::as_str) {
         Some("control") => control(&args[2], args[3].parse()?, args[4].parse()?, args[5].parse()?).await,
         Some("sse") => sse(&args[2], &args[3], args[4].parse()?, args[5].parse()?).await,
-        _ => Err("usage: appeals_bench control <database_url> <open> <overdue> <requests> | sse <base_url> <database_url> <server_pid> <subscribers>".into()),
+        Some("open311") => open311(&args[2], args[3].parse()?, args[4].parse()?).await,
+        _ => Err("usage: appeals_bench control <database_url> <open> <overdue> <requests> | sse <base_url> <database_url> <server_pid> <subscribers> | open311 <database_url> <appeals> <requests>".into()),
     }
 }
 
@@ -239,6 +246,104 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
     println!("check: {events} escalation events, {twice} appeals moved twice, {again} moved by a second run");
     if moved as i64 != overdue || events != overdue || twice != 0 || again != 0 {
         return Err("the job did not move every overdue appeal exactly once".into());
+    }
+    Ok(())
+}
+
+async fn open311(url: &str, appeals: i64, requests: usize) -> Result<(), Error> {
+    use services::open311::{Filter, Form};
+    let db = services::Db::open(url, 4).await?;
+    services::reference::load(&db).await?;
+    let svc = services::Services::new(
+        db.clone(),
+        std::sync::Arc::new(services::sms::OutboxOnly),
+        false,
+        "http://localhost",
+        "",
+    )
+    .await?;
+    services::demo::bodies::seed(&svc).await?;
+    let now = svc.clock.now_ms();
+    let resident = services::identity::users::find_or_create(
+        &db.pool,
+        &shared::Phone::parse("+998901230000").map_err(|_| "phone")?,
+        shared::Locale::Uz,
+        now,
+    )
+    .await?;
+    let start = Instant::now();
+    let span = 180 * 86_400_000 / appeals;
+    sqlx::query(
+        "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $1) \
+         INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, district_soato, \
+           category, status, registered_day, due_day, due_at, created_at, updated_at, channel) \
+         SELECT 'O-' || n, $2, 2 + (n % 10), \
+           CASE n % 5 WHEN 0 THEN 'healthcare' WHEN 1 THEN 'medicines' WHEN 2 THEN 'electricity' WHEN 3 THEN 'housing' ELSE 'other' END, \
+           'application', 'Mavzu', 'Matn', \
+           CASE WHEN n % 14 = 0 THEN '1726' ELSE '1703' END, CASE WHEN n % 14 = 0 THEN '1726266' ELSE '1703202' END, \
+           'ordinary', CASE WHEN n % 3 = 0 THEN 'resolved' ELSE 'in_progress' END, '2026-11-02', '2026-11-17', \
+           $3 - n * $4 + 15 * 86400000, $3 - n * $4, $3 - n * $4, 'other_system' \
+         FROM seq",
+    )
+    .bind(appeals)
+    .bind(resident)
+    .bind(now)
+    .bind(span)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("ANALYZE").execute(&db.pool).await?;
+    println!(
+        "{appeals} appeals over 180 days filled in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+
+    let all = Filter::parse(&Form(&[]), now).map_err(|e| e.to_string())?;
+    let bare = time(requests, || async {
+        let rows = sqlx::query(
+            "SELECT id FROM appeals WHERE created_at >= $1 AND created_at <= $2 ORDER BY created_at DESC, id DESC LIMIT 1000",
+        )
+        .bind(all.start)
+        .bind(all.end)
+        .fetch_all(&db.pool)
+        .await?;
+        assert_eq!(rows.len(), 1000);
+        Ok(())
+    })
+    .await?;
+    println!("baseline, the default page's ids by a bare query: {bare:8.3} ms");
+    let named = (1..=100)
+        .map(|n| format!("O-{}", n * 97))
+        .collect::<Vec<_>>()
+        .join(",");
+    let pairs = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let cases: [(&str, Vec<(String, String)>); 6] = [
+        ("the last 90 days, first 1,000", pairs(&[])),
+        ("one service", pairs(&[("service_code", "electricity")])),
+        ("closed only", pairs(&[("status", "closed")])),
+        (
+            "two services, open",
+            pairs(&[("service_code", "medicines,other"), ("status", "open")]),
+        ),
+        ("page 100 of 100", pairs(&[("page", "100"), ("page_size", "100")])),
+        ("100 named ids", vec![("service_request_id".to_string(), named)]),
+    ];
+    for (name, args) in cases {
+        let filter = Filter::parse(&Form(&args), now).map_err(|e| e.to_string())?;
+        let mean = time(requests, || async {
+            let list = services::open311::requests(&svc, &filter, shared::Locale::Uz).await?;
+            let text = list.to_string();
+            assert!(text.len() > 1000);
+            Ok(())
+        })
+        .await?;
+        println!(
+            "GET requests, {name:<30} {mean:8.3} ms   ratio {:.1}",
+            mean / bare
+        );
     }
     Ok(())
 }

@@ -56,6 +56,19 @@ pub async fn keep(
     Ok(token)
 }
 
+/// [`kept`], forgotten as it is read: for what is shown once (a key just issued).
+pub async fn take(db: &Db, token: &str, form: &str, now: i64) -> Result<Option<Fields>> {
+    let fields = kept(db, token, form, now).await?;
+    if fields.is_some() {
+        sqlx::query("DELETE FROM kept_forms WHERE token = $1 AND form = $2")
+            .bind(token)
+            .bind(form)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(fields)
+}
+
 /// The fields kept for this browser's `form`, if it was refused within [`KEPT_FOR_MS`].
 pub async fn kept(db: &Db, token: &str, form: &str, now: i64) -> Result<Option<Fields>> {
     let json: Option<String> = sqlx::query_scalar(

@@ -20,6 +20,7 @@ pub mod appeals;
 pub mod identity;
 pub mod live;
 pub mod notify;
+pub mod open311;
 pub mod payments;
 pub mod readings;
 pub mod receptions;

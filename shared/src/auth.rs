@@ -247,6 +247,39 @@ crate::words! {
     }
 }
 
+crate::words! {
+    /// Why issuing an Open311 key was refused: the code in the keys page's `?error=`.
+    pub enum ApiKeyProblem {
+        Party = "party",
+        PerDay = "per_day",
+    }
+}
+
+/// The kept form a newly issued Open311 key is read from, once.
+pub const API_KEY_ISSUED: &str = "api_key_issued";
+
+/// An Open311 key as the administrators' page lists it (never the key itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub party: String,
+    /// The key's first characters, to tell keys apart.
+    pub prefix: String,
+    pub per_day: i64,
+    pub issued_at: i64,
+    pub revoked_at: Option<i64>,
+    /// Appeals filed with it.
+    pub filed: i64,
+}
+
+/// The administrators' keys page: every key, and one just issued (shown this once).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKeys {
+    pub keys: Vec<ApiKey>,
+    /// The party and the key just issued.
+    pub issued: Option<(String, String)>,
+}
+
 /// A person's Telegram link as their profile shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TelegramLink {

@@ -14,11 +14,16 @@ pub fn tashkent(ms: i64) -> (i64, u32, u32, u32, u32) {
 
 /// `20261122T140501Z`: the UTC form request signatures (AWS SigV4) use.
 pub fn utc_compact(ms: i64) -> String {
+    utc_iso(ms).replace(['-', ':'], "")
+}
+
+/// `2026-11-22T14:05:01Z`: an instant in UTC as RFC 3339 writes it (Open311's dates).
+pub fn utc_iso(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let secs = ms.rem_euclid(86_400_000) / 1000;
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
         secs / 60 % 60,
         secs % 60
@@ -128,6 +133,7 @@ mod tests {
         assert_eq!(format_date_time(0), "01.01.1970 05:00");
         assert_eq!(utc_compact(1_369_353_600_000), "20130524T000000Z");
         assert_eq!(utc_compact(1_795_379_401_000), "20261122T203001Z");
+        assert_eq!(utc_iso(1_795_379_401_000), "2026-11-22T20:30:01Z");
         // 2028-02-29T00:00:00+05:00
         assert_eq!(format_date(1_835_377_200_000), "29.02.2028");
     }

@@ -42,3 +42,20 @@ pub async fn list_tariffs() -> Result<Vec<shared::reading::TariffInfo>, AppError
     let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
     Ok(services::accounts::tariffs::list(&svc).await?)
 }
+
+/// Every Open311 key, and the one this browser just issued (read once: `services::kept::take`).
+#[server(prefix = "/api", endpoint = "api_keys")]
+pub async fn api_keys() -> Result<shared::auth::ApiKeys, AppError> {
+    use shared::auth::{Need, Role};
+    let (svc, _) = super::guard(&Need::Role(Role::Administrator)).await?;
+    let keys = services::open311::keys::list(&svc).await?;
+    let issued = match super::request_cookie(shared::cookies::KEPT) {
+        Some(token) => {
+            services::kept::take(&svc.db, &token, shared::auth::API_KEY_ISSUED, svc.clock.now_ms())
+                .await?
+                .and_then(|f| Some((f.get("party")?.clone(), f.get("key")?.clone())))
+        }
+        None => None,
+    };
+    Ok(shared::auth::ApiKeys { keys, issued })
+}

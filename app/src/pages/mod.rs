@@ -1,6 +1,7 @@
 pub mod about;
 pub mod account;
 pub mod accounts;
+pub mod api_keys;
 pub mod appeals;
 pub mod appeals_admin;
 pub mod desk;

@@ -126,6 +126,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     <p><a href="/admin/rating">{tr(locale, Key::RatingSettingsTitle)}</a></p>
                                     <p><a href="/admin/staff">{tr(locale, Key::ProfileStaffAdmin)}</a></p>
                                     <p><a href="/admin/reconcile">{tr(locale, Key::ReconcileTitle)}</a></p>
+                                    <p><a href="/admin/api-keys">{tr(locale, Key::ApiKeysTitle)}</a></p>
                                     <p><a href="/admin/tariffs">{tr(locale, Key::TariffsTitle)}</a></p>
                                 })}
                                 <div class="row">

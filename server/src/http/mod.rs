@@ -12,6 +12,7 @@ pub mod guard;
 mod health;
 mod lang;
 pub mod metrics;
+mod open311;
 mod payments;
 mod readings;
 mod receptions;
@@ -52,6 +53,7 @@ fn areas(development: bool, telegram: bool) -> area::Area {
         .merge(receptions::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(open311::router())
         .merge(telegram::profile());
     let areas = if telegram {
         areas.merge(telegram::router())

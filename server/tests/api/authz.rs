@@ -492,6 +492,7 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         (Call::Get("/pay/{O}"), &[Who::ResidentA]),
         (Call::Get("/receipts/{O}/pdf"), &[Who::ResidentA]),
         (Call::ServerFn("/api/tariffs", &[]), &[Who::Admin]),
+        (Call::ServerFn("/api/api_keys", &[]), &[Who::Admin]),
         (Call::ServerFn("/api/appeal_choices", &[]), SIGNED_IN),
         (Call::ServerFn("/api/my_appeals", &[]), SIGNED_IN),
         (
@@ -866,6 +867,17 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
         ),
         (Call::Form("/receptions/{RC}/cancel", &[]), SIGNED_IN),
         (Call::Get("/admin/tariffs"), &[Who::Admin]),
+        (Call::Get("/admin/api-keys"), &[Who::Admin]),
+        (
+            Call::Form(
+                "/admin/api-keys",
+                &[("party", "Ishonch telefoni"), ("per_day", "10")],
+            ),
+            &[Who::Admin],
+        ),
+        (Call::Get("/open311/discovery.json"), EVERYONE),
+        (Call::Get("/open311/v2/services.xml"), EVERYONE),
+        (Call::Get("/open311/v2/requests.json"), EVERYONE),
         (
             Call::Form(
                 "/admin/tariffs",
@@ -1070,6 +1082,21 @@ async fn every_caller_gets_exactly_the_access_the_table_gives() {
             "/consents/{}",
             "a member of the appeal's mahalla seven or its confirmed co-signer (mahalla_seven.rs)",
         ),
+        (
+            "POST",
+            "/admin/api-keys/{}/revoke",
+            "an administrator, recently signed in (open311.rs)",
+        ),
+        ("GET", "/open311/{}", "anyone: Open311 discovery (open311.rs)"),
+        ("GET", "/open311/v2/{}", "anyone: Open311 lists (open311.rs)"),
+        (
+            "POST",
+            "/open311/v2/{}",
+            "an Open311 api_key an administrator issued, never a session (open311.rs)",
+        ),
+        ("GET", "/open311/v2/services/{}", "anyone (open311.rs)"),
+        ("GET", "/open311/v2/requests/{}", "anyone (open311.rs)"),
+        ("GET", "/open311/v2/tokens/{}", "anyone (open311.rs)"),
         (
             "POST",
             "/admin/staff/{}/revoke",

@@ -15,6 +15,7 @@ mod heads;
 mod health;
 mod hearings;
 mod mahalla_seven;
+mod open311;
 mod pages;
 mod pay;
 mod payme;

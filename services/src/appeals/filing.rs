@@ -126,6 +126,16 @@ pub const INVITATIONS_PER_PHONE_PER_DAY: i64 = 5;
 /// Registers an appeal at once (refusing to register is not allowed; only malformed input is
 /// refused, and then nothing is stored), with an ordinary term until an officer triages it.
 pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, FileError> {
+    file_with_key(svc, new, None).await
+}
+
+/// [`file`] for an appeal another system delivered with an Open311 key (`crate::open311`):
+/// the key, and so its party, is kept with the appeal.
+pub async fn file_with_key(
+    svc: &Services,
+    new: &NewAppeal<'_>,
+    api_key: Option<i64>,
+) -> Result<Registered, FileError> {
     if !matches!(new.kind, "application" | "proposal" | "complaint") {
         return Err(FileError::Kind);
     }
@@ -286,8 +296,8 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO appeals (number, user_id, body_id, topic_code, kind, subject, body_text, region_soato, \
            district_soato, mahalla_code, status, registered_day, due_day, due_at, repeat_of, collective, created_at, updated_at, \
-           applicant_name, address, channel, first_body_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $3) RETURNING id",
+           applicant_name, address, channel, first_body_id, api_key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $3, $20) RETURNING id",
     )
     .bind(format!("new-{}", crate::secret::token()))
     .bind(new.user_id)
@@ -308,6 +318,7 @@ pub async fn file(svc: &Services, new: &NewAppeal<'_>) -> Result<Registered, Fil
     .bind(&applicant)
     .bind(address)
     .bind(new.channel.code())
+    .bind(api_key)
     .fetch_one(&mut *tx)
     .await?;
     let (year, _, _, _, _) = shared::time::tashkent(now);

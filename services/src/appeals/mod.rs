@@ -49,6 +49,7 @@ pub use escalation::escalate_overdue;
 pub use filing::{
     ADDRESS_MAX, FILINGS_PER_USER_PER_DAY, FileError, INVITATIONS_PER_PHONE_PER_DAY,
     INVITATIONS_PER_USER_PER_DAY, NAME_MAX, NewAppeal, Registered, SUBJECT_MAX, TEXT_MAX, file,
+    file_with_key,
 };
 pub use scope::{body_staff, handles};
 pub use terms::terms;

@@ -1,6 +1,8 @@
 //! The administrators' forms: staff and their roles, reconciliation, price lists, the
-//! calendar of working days and the tree of bodies. Each asks for a recent sign-in.
+//! calendar of working days, the tree of bodies, and Open311 keys. Each asks for a recent
+//! sign-in.
 
+mod api_keys;
 mod appeals;
 mod reconcile;
 mod staff;
@@ -17,4 +19,6 @@ pub fn router() -> Area {
         .post("/admin/calendar", appeals::calendar_day)
         .post("/admin/terms", appeals::save_terms)
         .post("/admin/bodies", appeals::save_body)
+        .post("/admin/api-keys", api_keys::issue)
+        .post("/admin/api-keys/{id}/revoke", api_keys::revoke)
 }
