@@ -43,25 +43,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<(), Error> {
-    let db = services::Db::open(url, 4).await?;
-    services::reference::load(&db).await?;
-    let svc = services::Services::new(
-        db.clone(),
-        std::sync::Arc::new(services::sms::OutboxOnly),
-        false,
-        "http://localhost",
-        "",
-    )
-    .await?;
-    services::demo::bodies::seed(&svc).await?;
-    let now = svc.clock.now_ms();
-    let resident = services::identity::users::find_or_create(
-        &db.pool,
-        &shared::Phone::parse("+998901230000").map_err(|_| "phone")?,
-        shared::Locale::Uz,
-        now,
-    )
-    .await?;
+    let (db, svc, resident, now) = common::seeded(url, "+998901230000").await?;
     let start = Instant::now();
     // Overdue ones sit with bodies that have a parent; the rest anywhere in the tree, with
     // terms ending over the coming weeks. One in seven is urgent; one in fourteen is from
@@ -252,25 +234,7 @@ async fn control(url: &str, open: i64, overdue: i64, requests: usize) -> Result<
 
 async fn open311(url: &str, appeals: i64, requests: usize) -> Result<(), Error> {
     use services::open311::{Filter, Form};
-    let db = services::Db::open(url, 4).await?;
-    services::reference::load(&db).await?;
-    let svc = services::Services::new(
-        db.clone(),
-        std::sync::Arc::new(services::sms::OutboxOnly),
-        false,
-        "http://localhost",
-        "",
-    )
-    .await?;
-    services::demo::bodies::seed(&svc).await?;
-    let now = svc.clock.now_ms();
-    let resident = services::identity::users::find_or_create(
-        &db.pool,
-        &shared::Phone::parse("+998901230000").map_err(|_| "phone")?,
-        shared::Locale::Uz,
-        now,
-    )
-    .await?;
+    let (db, svc, resident, now) = common::seeded(url, "+998901230000").await?;
     let start = Instant::now();
     let span = 180 * 86_400_000 / appeals;
     sqlx::query(

@@ -10,11 +10,12 @@
 //!       the last whole quarter, the country's, and the rating of every body for the running
 //!       half-year (computed from the marks) and for a closed one (frozen, read back).
 
+mod common;
+
+use common::Error;
 use shared::rating::HalfYear;
 use shared::report::{Quarter, ReportScope};
 use std::time::Instant;
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -39,25 +40,7 @@ where
 }
 
 async fn run(url: &str, appeals: i64, per_appeal: i64, requests: usize) -> Result<(), Error> {
-    let db = services::Db::open(url, 4).await?;
-    services::reference::load(&db).await?;
-    let svc = services::Services::new(
-        db.clone(),
-        std::sync::Arc::new(services::sms::OutboxOnly),
-        false,
-        "http://localhost",
-        "",
-    )
-    .await?;
-    services::demo::bodies::seed(&svc).await?;
-    let now = svc.clock.now_ms();
-    let resident = services::identity::users::find_or_create(
-        &db.pool,
-        &shared::Phone::parse("+998901230001").map_err(|_| "phone")?,
-        shared::Locale::Uz,
-        now,
-    )
-    .await?;
+    let (db, svc, resident, now) = common::seeded(url, "+998901230001").await?;
     let day: i64 = 86_400_000;
     let span = 730 * day;
     let start = Instant::now();

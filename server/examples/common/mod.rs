@@ -1,6 +1,32 @@
-//! What the HTTP benchmarks share (each example includes it with `mod common;`).
+//! What the benchmarks share (each example includes it with `mod common;` and uses some of it).
+#![allow(dead_code)]
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// A benchmark's database at `url` with the reference data and the demo bodies, its services,
+/// the resident of `phone` who files the generated appeals, and the time it started.
+pub async fn seeded(url: &str, phone: &str) -> Result<(services::Db, services::Services, i64, i64), Error> {
+    let db = services::Db::open(url, 4).await?;
+    services::reference::load(&db).await?;
+    let svc = services::Services::new(
+        db.clone(),
+        std::sync::Arc::new(services::sms::OutboxOnly),
+        false,
+        "http://localhost",
+        "",
+    )
+    .await?;
+    services::demo::bodies::seed(&svc).await?;
+    let now = svc.clock.now_ms();
+    let resident = services::identity::users::find_or_create(
+        &db.pool,
+        &shared::Phone::parse(phone).map_err(|_| "phone")?,
+        shared::Locale::Uz,
+        now,
+    )
+    .await?;
+    Ok((db, svc, resident, now))
+}
 
 /// Signs in through the real routes, reading the code from the development outbox.
 pub async fn sign_in(

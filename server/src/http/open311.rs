@@ -131,30 +131,25 @@ async fn list(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some((name, format)) = split(&file) else {
-        return unknown(&file);
+    let Named { name, format, query } = match named(&state, &file, query) {
+        Ok(named) => named,
+        Err(refused) => return *refused,
     };
-    let query = pairs(query.unwrap_or_default().as_bytes());
-    let form = Form(&query);
-    if let Some(refused) = jurisdiction_refused(&state, &form, format) {
-        return refused;
-    }
     let svc = &state.services;
     let locale = locale(&headers);
     match name {
-        "services" => match open311::services(svc, locale).await {
-            Ok(list) => answer(StatusCode::OK, format, "services", &list),
-            Err(error) => failed(format, error.into(), "listing Open311 services"),
-        },
+        "services" => {
+            let list = open311::services(svc, locale).await.map_err(Open311Error::from);
+            reply(format, "services", list, "listing Open311 services")
+        }
         "requests" => {
-            let filter = match Filter::parse(&form, svc.clock.now_ms()) {
-                Ok(f) => f,
-                Err(error) => return failed(format, error, "reading an Open311 filter"),
+            let list = match Filter::parse(&Form(&query), svc.clock.now_ms()) {
+                Ok(filter) => open311::requests(svc, &filter, locale)
+                    .await
+                    .map_err(Open311Error::from),
+                Err(refused) => Err(refused),
             };
-            match open311::requests(svc, &filter, locale).await {
-                Ok(list) => answer(StatusCode::OK, format, "service_requests", &list),
-                Err(error) => failed(format, error.into(), "listing Open311 requests"),
-            }
+            reply(format, "service_requests", list, "listing Open311 requests")
         }
         _ => unknown(&file),
     }
@@ -186,9 +181,32 @@ async fn file(
         Ok(None) => return refusal(format, 403, "api_key is not valid (never issued, or revoked)"),
         Err(error) => return failed(format, error.into(), "checking an Open311 key"),
     };
-    match open311::file(svc, &party, &form, locale(&headers)).await {
-        Ok(filed) => answer(StatusCode::OK, format, "service_requests", &filed),
-        Err(error) => failed(format, error, "filing an Open311 request"),
+    let filed = open311::file(svc, &party, &form, locale(&headers)).await;
+    reply(format, "service_requests", filed, "filing an Open311 request")
+}
+
+/// A document's name and format from its file name, and the arguments of its address, once
+/// the jurisdiction (when named) is ours; else the refusal to answer with.
+fn named<'a>(state: &AppState, file: &'a str, query: Option<String>) -> Result<Named<'a>, Box<Response>> {
+    let (name, format) = split(file).ok_or_else(|| Box::new(unknown(file)))?;
+    let query = pairs(query.unwrap_or_default().as_bytes());
+    match jurisdiction_refused(state, &Form(&query), format) {
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(Named { name, format, query }),
+    }
+}
+
+struct Named<'a> {
+    name: &'a str,
+    format: Format,
+    query: Vec<(String, String)>,
+}
+
+/// The answer under `root`, or the refusal.
+fn reply(format: Format, root: &str, outcome: Result<Value, Open311Error>, what: &str) -> Response {
+    match outcome {
+        Ok(value) => answer(StatusCode::OK, format, root, &value),
+        Err(error) => failed(format, error, what),
     }
 }
 
@@ -198,17 +216,19 @@ async fn definition(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some((code, format)) = split(&file) else {
-        return unknown(&file);
+    let Named {
+        name: code, format, ..
+    } = match named(&state, &file, query) {
+        Ok(named) => named,
+        Err(refused) => return *refused,
     };
-    let query = pairs(query.unwrap_or_default().as_bytes());
-    if let Some(refused) = jurisdiction_refused(&state, &Form(&query), format) {
-        return refused;
-    }
-    match open311::definition(&state.services, code, locale(&headers)).await {
-        Ok(definition) => answer(StatusCode::OK, format, "service_definition", &definition),
-        Err(error) => failed(format, error, "an Open311 service definition"),
-    }
+    let definition = open311::definition(&state.services, code, locale(&headers)).await;
+    reply(
+        format,
+        "service_definition",
+        definition,
+        "an Open311 service definition",
+    )
 }
 
 async fn one_request(
@@ -217,25 +237,22 @@ async fn one_request(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some((id, format)) = split(&file) else {
-        return unknown(&file);
+    let Named { name: id, format, .. } = match named(&state, &file, query) {
+        Ok(named) => named,
+        Err(refused) => return *refused,
     };
-    let query = pairs(query.unwrap_or_default().as_bytes());
-    if let Some(refused) = jurisdiction_refused(&state, &Form(&query), format) {
-        return refused;
-    }
-    match open311::request(&state.services, id, locale(&headers)).await {
-        Ok(request) => answer(StatusCode::OK, format, "service_requests", &request),
-        Err(error) => failed(format, error, "an Open311 request"),
-    }
+    let request = open311::request(&state.services, id, locale(&headers)).await;
+    reply(format, "service_requests", request, "an Open311 request")
 }
 
 async fn token(Path(file): Path<String>) -> Response {
     let Some((token, format)) = split(&file) else {
         return unknown(&file);
     };
-    match open311::token(token) {
-        Ok(found) => answer(StatusCode::OK, format, "service_requests", &found),
-        Err(error) => failed(format, error, "an Open311 token"),
-    }
+    reply(
+        format,
+        "service_requests",
+        open311::token(token),
+        "an Open311 token",
+    )
 }
