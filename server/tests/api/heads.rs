@@ -6,6 +6,7 @@ use services::demo::STAFF;
 #[tokio::test]
 async fn a_head_sees_each_officers_open_and_overdue_appeals() {
     let app = spawn_app().await;
+    app.to_monday_morning();
     let mut ids = Vec::new();
     for subject in ["Navbat", "Dori", "Shifokor"] {
         ids.push(file_appeal(&app, 4, "1726", "1726266", subject).await.id);
@@ -20,7 +21,8 @@ async fn a_head_sees_each_officers_open_and_overdue_appeals() {
     for id in &ids[..2] {
         assert_eq!(desk_action(&app, &officer, *id, &assign).await, DeskAnswer::Done);
     }
-    // One of the officer's two is urgent and, three weeks on, overdue like the rest.
+    // One of the officer's two is urgent (three working days): filed on a Monday morning, it is
+    // overdue by Saturday; the others' fifteen days run on.
     let triage = [("action", "triage"), ("category", "urgent")];
     assert_eq!(
         desk_action(&app, &officer, ids[0], &triage).await,

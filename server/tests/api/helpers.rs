@@ -91,6 +91,18 @@ impl TestApp {
     }
 
     /// A server function call (JSON answer) with the given cookie header.
+    /// Moves the clock on to the next Monday, 10:00 in Tashkent, so that terms counted in
+    /// working days do not depend on the day and hour the tests run.
+    pub fn to_monday_morning(&self) {
+        use shared::calendar::{day_of, start_of, weekday};
+        let now = self.services.clock.now_ms();
+        let today = day_of(now);
+        let monday = today + 7 - weekday(today);
+        self.services
+            .clock
+            .advance_ms(start_of(monday) + 10 * services::clock::HOUR_MS - now);
+    }
+
     pub async fn call(&self, path: &str, cookie: &str, args: &[(&str, &str)]) -> reqwest::Response {
         self.post_form(path, cookie, args).await
     }
